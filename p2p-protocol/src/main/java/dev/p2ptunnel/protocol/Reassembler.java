@@ -1,0 +1,440 @@
+package dev.p2ptunnel.protocol;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * Turns received frames back into messages, with bounded memory.
+ *
+ * <p>Frames are keyed by (socket_id, chunk_id). A single-frame message (the common case) is handed to the
+ * {@link Handler} in place, without a copy or an allocation. The frames of a multi-frame message are copied into a
+ * pooled buffer in {@code chunk_index} order (chunks that arrive early wait, copied, until the gap is filled) and
+ * the whole message is handed over once its last chunk arrives.
+ *
+ * <p>Everything a peer can get wrong is reported to {@link Handler#onError} for the one socket concerned, which
+ * loses its partial messages; other sockets are untouched: malformed headers ({@link Frame#validate}), a duplicate
+ * {@code chunk_index}, a {@code total_chunks} or event that changes within a message, frames for a socket the peer
+ * has closed (until a CONNECT reopens it), and any frame that would exceed the {@link Limits}. Memory held for
+ * partial messages — buffer capacity, not just bytes received — never exceeds those limits, plus a small pool of
+ * reusable buffers ({@value #POOL_MAX_BYTES} bytes at most).
+ *
+ * <p>Frames with an event outside the original protocol ({@link Frame#isSeedEvent}) are not reassembled: each
+ * goes to {@link Handler#onUnknownEvent} on its own.
+ *
+ * <p>Not thread-safe: one thread (the bridge's loop) owns a reassembler and calls its handler. The handler may call
+ * {@link #release} from within a callback.
+ */
+public final class Reassembler {
+  /** Bytes charged for each chunk that waits out of order, on top of its payload: its bookkeeping. */
+  static final int OUT_OF_ORDER_OVERHEAD = 128;
+  /** Most buffers kept for reuse. */
+  static final int POOL_MAX_BUFFERS = 8;
+  /** Most bytes of capacity kept for reuse. */
+  static final int POOL_MAX_BYTES = 16 << 20;
+
+  /**
+   * Bounds on what partial messages may hold.
+   *
+   * @param maxPartialMessagesPerSocket most incomplete multi-frame messages of one socket at a time
+   * @param maxPartialMessagesTotal most incomplete multi-frame messages over all sockets
+   * @param maxBufferedBytesPerSocket most bytes one socket's incomplete messages may hold
+   * @param maxBufferedBytesTotal most bytes all incomplete messages may hold
+   */
+  public record Limits(
+      int maxPartialMessagesPerSocket,
+      int maxPartialMessagesTotal,
+      long maxBufferedBytesPerSocket,
+      long maxBufferedBytesTotal) {
+    /** Validates the limits. */
+    public Limits {
+      positive("maxPartialMessagesPerSocket", maxPartialMessagesPerSocket);
+      positive("maxPartialMessagesTotal", maxPartialMessagesTotal);
+      positive("maxBufferedBytesPerSocket", maxBufferedBytesPerSocket);
+      positive("maxBufferedBytesTotal", maxBufferedBytesTotal);
+    }
+
+    /** 16 partial messages and 16 MiB per socket, 1 024 partial messages and 64 MiB in all. */
+    public static Limits defaults() {
+      return new Limits(16, 1024, 16L << 20, 64L << 20);
+    }
+
+    private static void positive(String name, long value) {
+      if (value <= 0) {
+        throw Frame.badArgument(name, value, "> 0");
+      }
+    }
+  }
+
+  /**
+   * Receives what the reassembler makes of the frames. Called on the thread that calls {@link #accept}, within that
+   * call, one callback at a time. Every {@code ByteBuffer} passed is valid only during the call (it is the
+   * caller's frame or a pooled buffer); the callee may consume it but must copy what it keeps.
+   */
+  public interface Handler {
+    /**
+     * A complete message of the original protocol.
+     *
+     * @param event {@link Frame#EVENT_DATA}, {@link Frame#EVENT_CLOSE} or {@link Frame#EVENT_CONNECT}
+     * @param payload the message's bytes, between position and limit
+     */
+    void onMessage(int event, int socketId, ByteBuffer payload);
+
+    /**
+     * One well-formed frame whose event is not in the original protocol; not reassembled.
+     *
+     * @param frame the whole frame, header included, between position and limit; read its fields with
+     *     {@link Frame}'s static readers
+     */
+    void onUnknownEvent(int event, int socketId, ByteBuffer frame);
+
+    /**
+     * The peer broke the protocol on {@link ProtocolException#socketId()} (or sent a frame too short to name a
+     * socket). That socket's partial messages are already dropped; others are untouched.
+     */
+    void onError(ProtocolException error);
+  }
+
+  private final Limits limits;
+  private final Handler handler;
+  /** Per socket id, created on first use and kept: at most 65 536 small objects. */
+  private final SocketState[] sockets = new SocketState[Frame.MAX_U16 + 1];
+  private final ByteBuffer[] pool = new ByteBuffer[POOL_MAX_BUFFERS];
+  private int pooledBuffers;
+  private long pooledBytes;
+  private long bufferedBytes;
+  private int partialMessages;
+  private PartialMessage freePartials;
+
+  /** A reassembler with {@link Limits#defaults()}. */
+  public Reassembler(Handler handler) {
+    this(Limits.defaults(), handler);
+  }
+
+  /** A reassembler that reports to {@code handler} and holds at most what {@code limits} allow. */
+  public Reassembler(Limits limits, Handler handler) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.handler = Objects.requireNonNull(handler, "handler");
+  }
+
+  /**
+   * Takes one received frame (the buffer's remaining bytes) and reports what it completes. When this returns, the
+   * buffer's position is at its limit; its contents are not kept.
+   */
+  public void accept(ByteBuffer frame) {
+    int start = frame.position();
+    int end = frame.limit();
+    try {
+      Frame.validate(frame);
+    } catch (ProtocolException e) {
+      frame.position(end);
+      fail(e);
+      return;
+    }
+    int event = Frame.event(frame);
+    int socketId = Frame.socketId(frame);
+    try {
+      if (!Frame.isSeedEvent(event)) {
+        handler.onUnknownEvent(event, socketId, frame);
+        return;
+      }
+      SocketState socket = sockets[socketId];
+      if (Frame.totalChunks(frame) == 1 && (socket == null || (socket.partials == null && !socket.closed))) {
+        frame.position(start + Frame.HEADER_LENGTH);
+        deliver(event, socketId, socket, frame);
+        return;
+      }
+      acceptSlow(event, socketId, frame);
+    } finally {
+      frame.limit(end).position(end);
+    }
+  }
+
+  /** Drops the socket's partial messages, e.g. when the bridge tears the socket down. Safe in callbacks. */
+  public void release(int socketId) {
+    Frame.checkU16("socketId", socketId);
+    SocketState socket = sockets[socketId];
+    if (socket != null) {
+      dropPartials(socket);
+    }
+  }
+
+  /** Bytes currently held for incomplete messages (buffer capacity included), over all sockets. */
+  public long bufferedBytes() {
+    return bufferedBytes;
+  }
+
+  /** Bytes currently held for the socket's incomplete messages. */
+  public long bufferedBytes(int socketId) {
+    Frame.checkU16("socketId", socketId);
+    SocketState socket = sockets[socketId];
+    return socket == null ? 0 : socket.bufferedBytes;
+  }
+
+  /** Number of incomplete multi-frame messages over all sockets. */
+  public int partialMessages() {
+    return partialMessages;
+  }
+
+  /** Bytes of capacity kept in the reuse pool (not counted by {@link #bufferedBytes()}). */
+  public long pooledBytes() {
+    return pooledBytes;
+  }
+
+  // ---------------------------------------------------------------------------------------------------- slow path
+
+  private void acceptSlow(int event, int socketId, ByteBuffer frame) {
+    SocketState socket = socket(socketId);
+    int chunkId = Frame.chunkId(frame);
+    if (socket.closed && event != Frame.EVENT_CONNECT) {
+      fail(Errors.socketClosed(event, socketId, chunkId));
+      return;
+    }
+    int totalChunks = Frame.totalChunks(frame);
+    int chunkIndex = Frame.chunkIndex(frame);
+    int payloadStart = frame.position() + Frame.HEADER_LENGTH;
+    int payloadSize = frame.remaining() - Frame.HEADER_LENGTH;
+    PartialMessage message = socket.find(chunkId);
+    if (message == null) {
+      if (totalChunks == 1) {
+        frame.position(payloadStart);
+        deliver(event, socketId, socket, frame);
+        return;
+      }
+      if (socket.partialCount >= limits.maxPartialMessagesPerSocket()
+          || partialMessages >= limits.maxPartialMessagesTotal()) {
+        fail(Errors.tooManyPartials(socketId, chunkId, socket.partialCount, partialMessages, limits));
+        return;
+      }
+      message = newPartial(socket, event, chunkId, totalChunks);
+    } else if (message.totalChunks != totalChunks) {
+      fail(Errors.totalChunksChanged(socketId, chunkId, totalChunks, message.totalChunks));
+      return;
+    } else if (message.event != event) {
+      fail(Errors.eventChanged(socketId, chunkId, event, message.event));
+      return;
+    }
+
+    if (chunkIndex == message.nextIndex) {
+      if (!append(socket, message, frame, payloadStart, payloadSize)) {
+        return;
+      }
+      message.nextIndex++;
+      drainWaiting(socket, message);
+    } else if (chunkIndex < message.nextIndex || message.waiting(chunkIndex) != null) {
+      fail(Errors.duplicateChunk(socketId, chunkId, chunkIndex, totalChunks));
+      return;
+    } else if (!wait(socket, message, chunkIndex, frame, payloadStart, payloadSize)) {
+      return;
+    }
+
+    if (message.nextIndex == message.totalChunks) {
+      complete(socket, message);
+    }
+  }
+
+  /** Copies a chunk that arrived in order to the end of the message's buffer. */
+  private boolean append(SocketState socket, PartialMessage message, ByteBuffer src, int offset, int length) {
+    ByteBuffer buffer = message.buffer;
+    int needed = (buffer == null ? 0 : buffer.position()) + length;
+    if (buffer == null || buffer.capacity() < needed) {
+      // Grow geometrically, towards the size a canonically chunked message has at most, never past the limits.
+      long estimate = (long) message.totalChunks * Frame.MAX_PAYLOAD_LENGTH;
+      long doubled = Math.max(2L * (buffer == null ? length : buffer.capacity()), Frame.MAX_PAYLOAD_LENGTH);
+      long wanted = Math.max(needed, Math.min(estimate, doubled));
+      ByteBuffer grown = acquire(socket, (int) Math.min(wanted, Integer.MAX_VALUE - 8), needed);
+      if (grown == null) {
+        fail(Errors.limitExceeded(socket, message.chunkId, needed, bufferedBytes, limits));
+        return false;
+      }
+      if (buffer != null) {
+        grown.put(buffer.flip());
+        releaseBuffer(socket, buffer);
+      }
+      message.buffer = grown;
+      buffer = grown;
+    }
+    buffer.put(buffer.position(), src, offset, length);
+    buffer.position(needed);
+    return true;
+  }
+
+  /** Keeps a copy of a chunk that arrived ahead of a gap. */
+  private boolean wait(
+      SocketState socket, PartialMessage message, int chunkIndex, ByteBuffer src, int offset, int length) {
+    long cost = (long) length + OUT_OF_ORDER_OVERHEAD;
+    if (!canCharge(socket, cost)) {
+      fail(Errors.limitExceeded(socket, message.chunkId, cost, bufferedBytes, limits));
+      return false;
+    }
+    charge(socket, cost);
+    ByteBuffer copy = ByteBuffer.allocate(length);
+    copy.put(0, src, offset, length);
+    message.putWaiting(chunkIndex, copy);
+    return true;
+  }
+
+  /** Appends the chunks that waited for the one just appended, in order. */
+  private void drainWaiting(SocketState socket, PartialMessage message) {
+    ByteBuffer next;
+    while (message.nextIndex < message.totalChunks && (next = message.takeWaiting(message.nextIndex)) != null) {
+      int length = next.remaining();
+      charge(socket, -((long) length + OUT_OF_ORDER_OVERHEAD));
+      if (!append(socket, message, next, 0, length)) {
+        return;
+      }
+      message.nextIndex++;
+    }
+  }
+
+  private void complete(SocketState socket, PartialMessage message) {
+    ByteBuffer buffer = message.buffer;
+    message.buffer = null;
+    int event = message.event;
+    unlink(socket, message);
+    if (buffer == null) {
+      // Every chunk was empty.
+      deliver(event, socket.socketId, socket, ByteBuffer.allocate(0));
+      return;
+    }
+    // Uncharge before the handler runs: it may release() the socket from within the callback.
+    charge(socket, -buffer.capacity());
+    try {
+      deliver(event, socket.socketId, socket, buffer.flip());
+    } finally {
+      recycle(buffer);
+    }
+  }
+
+  /** Hands a complete message over, after updating what it means for the socket's state. */
+  private void deliver(int event, int socketId, SocketState socket, ByteBuffer payload) {
+    if (event == Frame.EVENT_CLOSE) {
+      SocketState state = socket != null ? socket : socket(socketId);
+      dropPartials(state);
+      state.closed = true;
+    } else if (event == Frame.EVENT_CONNECT && socket != null) {
+      socket.closed = false;
+    }
+    handler.onMessage(event, socketId, payload);
+  }
+
+  private void fail(ProtocolException error) {
+    int socketId = error.socketId();
+    if (socketId != ProtocolException.NO_SOCKET && sockets[socketId] != null) {
+      dropPartials(sockets[socketId]);
+    }
+    handler.onError(error);
+  }
+
+  // ---------------------------------------------------------------------------------------------------- bookkeeping
+
+  private SocketState socket(int socketId) {
+    SocketState socket = sockets[socketId];
+    if (socket == null) {
+      socket = new SocketState(socketId);
+      sockets[socketId] = socket;
+    }
+    return socket;
+  }
+
+  private PartialMessage newPartial(SocketState socket, int event, int chunkId, int totalChunks) {
+    PartialMessage message = freePartials;
+    if (message == null) {
+      message = new PartialMessage();
+    } else {
+      freePartials = message.next;
+    }
+    message.event = event;
+    message.chunkId = chunkId;
+    message.totalChunks = totalChunks;
+    message.nextIndex = 0;
+    message.next = socket.partials;
+    socket.partials = message;
+    socket.partialCount++;
+    partialMessages++;
+    return message;
+  }
+
+  private void unlink(SocketState socket, PartialMessage message) {
+    PartialMessage previous = null;
+    for (PartialMessage m = socket.partials; m != null; previous = m, m = m.next) {
+      if (m == message) {
+        if (previous == null) {
+          socket.partials = m.next;
+        } else {
+          previous.next = m.next;
+        }
+        break;
+      }
+    }
+    socket.partialCount--;
+    partialMessages--;
+    message.clearWaiting();
+    message.next = freePartials;
+    freePartials = message;
+  }
+
+  private void dropPartials(SocketState socket) {
+    while (socket.partials != null) {
+      PartialMessage message = socket.partials;
+      if (message.buffer != null) {
+        releaseBuffer(socket, message.buffer);
+        message.buffer = null;
+      }
+      unlink(socket, message);
+    }
+    // Out-of-order copies were charged too; nothing of this socket is held any more.
+    bufferedBytes -= socket.bufferedBytes;
+    socket.bufferedBytes = 0;
+  }
+
+  private boolean canCharge(SocketState socket, long bytes) {
+    return socket.bufferedBytes + bytes <= limits.maxBufferedBytesPerSocket()
+        && bufferedBytes + bytes <= limits.maxBufferedBytesTotal();
+  }
+
+  private void charge(SocketState socket, long bytes) {
+    socket.bufferedBytes += bytes;
+    bufferedBytes += bytes;
+  }
+
+  /**
+   * A buffer of at least {@code needed} bytes, preferably {@code wanted}, charged to the socket; a pooled one when
+   * one fits. Null when even {@code needed} would break a limit.
+   */
+  private ByteBuffer acquire(SocketState socket, int wanted, int needed) {
+    int best = -1;
+    for (int i = 0; i < pooledBuffers; i++) {
+      int capacity = pool[i].capacity();
+      if (capacity >= needed && canCharge(socket, capacity)
+          && (best < 0 || Math.abs(capacity - wanted) < Math.abs(pool[best].capacity() - wanted))) {
+        best = i;
+      }
+    }
+    if (best >= 0) {
+      ByteBuffer buffer = pool[best];
+      pool[best] = pool[--pooledBuffers];
+      pool[pooledBuffers] = null;
+      pooledBytes -= buffer.capacity();
+      charge(socket, buffer.capacity());
+      return buffer;
+    }
+    int capacity = canCharge(socket, wanted) ? wanted : needed;
+    if (!canCharge(socket, capacity)) {
+      return null;
+    }
+    charge(socket, capacity);
+    return ByteBuffer.allocate(capacity);
+  }
+
+  private void releaseBuffer(SocketState socket, ByteBuffer buffer) {
+    charge(socket, -buffer.capacity());
+    recycle(buffer);
+  }
+
+  private void recycle(ByteBuffer buffer) {
+    if (pooledBuffers < POOL_MAX_BUFFERS && pooledBytes + buffer.capacity() <= POOL_MAX_BYTES) {
+      pool[pooledBuffers++] = buffer.clear();
+      pooledBytes += buffer.capacity();
+    }
+  }
+}

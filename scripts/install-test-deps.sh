@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite needs, only those missing, without prompts.
+# Idempotent; needs root (CI runs as root). Each package says why it is here.
+set -euo pipefail
+
+packages=(
+  libpulse0   # webrtc-java's native library links libpulse.so.0
+  iproute2    # ip netns / veth: tests that open a real DataChannel run in a network namespace
+  iptables    # NAT and packet loss in the network lab
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-test-deps: missing ${missing[*]}; run as root or install them (apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+fi
