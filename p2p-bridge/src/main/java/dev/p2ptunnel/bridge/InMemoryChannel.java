@@ -1,0 +1,217 @@
+package dev.p2ptunnel.bridge;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One end of an in-memory {@link MessageChannel} pair, for tests (ours and users'): reliable and ordered like a
+ * DataChannel, with a configurable send queue so that back-pressure can be produced deterministically, and an
+ * optional per-message delay. Thread-safe.
+ *
+ * <p>A message counts against its sender's queue until the receiving listener's {@code onMessage} has returned; past
+ * the {@linkplain Config#highWatermarkBytes() high watermark} the sender is not writable, and past the
+ * {@linkplain Config#sendQueueLimitBytes() limit} the pair closes, as libwebrtc closes a DataChannel whose queue
+ * passes 16 MiB. Each end delivers on its own daemon thread, started by {@link #start}.
+ */
+public final class InMemoryChannel implements MessageChannel {
+
+  /**
+   * @param highWatermarkBytes queued bytes at which the sender stops being writable
+   * @param lowWatermarkBytes queued bytes at or below which it is writable again
+   * @param sendQueueLimitBytes queued bytes past which the pair closes
+   * @param messageDelay how long each message takes to arrive (zero: as soon as the receiver takes it)
+   */
+  public record Config(
+      long highWatermarkBytes, long lowWatermarkBytes, long sendQueueLimitBytes, Duration messageDelay) {
+    /** Validates the configuration. */
+    public Config {
+      Objects.requireNonNull(messageDelay, "messageDelay");
+      if (lowWatermarkBytes < 0 || lowWatermarkBytes >= highWatermarkBytes) {
+        throw new IllegalArgumentException(
+            "lowWatermarkBytes: " + lowWatermarkBytes + " (expected: 0 <= low < high " + highWatermarkBytes + ")");
+      }
+      if (sendQueueLimitBytes < highWatermarkBytes) {
+        throw new IllegalArgumentException("sendQueueLimitBytes: " + sendQueueLimitBytes
+            + " (expected: >= highWatermarkBytes " + highWatermarkBytes + ")");
+      }
+      if (messageDelay.isNegative()) {
+        throw new IllegalArgumentException("messageDelay: " + messageDelay + " (expected: >= 0)");
+      }
+    }
+
+    /** Writable below 4 MiB, again at 1 MiB, closes past 16 MiB, no delay: like our DataChannel adapter. */
+    public static Config defaults() {
+      return new Config(4 << 20, 1 << 20, 16 << 20, Duration.ZERO);
+    }
+  }
+
+  /** The two ends of a pair. */
+  public record Pair(InMemoryChannel first, InMemoryChannel second) {}
+
+  private static final AtomicLong PAIRS = new AtomicLong();
+
+  private final String name;
+  private final Config config;
+  private final BlockingQueue<Item> inbound = new LinkedBlockingQueue<>();
+  /** Bytes this end sent that the other end's listener has not yet taken. */
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicBoolean unwritable = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private @Nullable InMemoryChannel peer;
+  private volatile @Nullable Listener listener;
+
+  private InMemoryChannel(String name, Config config) {
+    this.name = name;
+    this.config = config;
+  }
+
+  /** A connected pair with {@link Config#defaults()}. */
+  public static Pair pair() {
+    return pair(Config.defaults());
+  }
+
+  /** A connected pair; both ends use {@code config}. */
+  public static Pair pair(Config config) {
+    long n = PAIRS.incrementAndGet();
+    InMemoryChannel a = new InMemoryChannel("in-memory-channel-" + n + "a", config);
+    InMemoryChannel b = new InMemoryChannel("in-memory-channel-" + n + "b", config);
+    a.peer = b;
+    b.peer = a;
+    return new Pair(a, b);
+  }
+
+  @Override
+  public void start(Listener listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("listener already registered on " + name);
+    }
+    this.listener = listener;
+    Thread thread = new Thread(this::deliverLoop, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  @Override
+  public boolean send(ByteBuffer message) {
+    int length = message.remaining();
+    if (length > MAX_MESSAGE_LENGTH) {
+      throw new IllegalArgumentException(
+          "message length: " + length + " (expected: <= " + MAX_MESSAGE_LENGTH + ")");
+    }
+    if (closed.get()) {
+      return false;
+    }
+    ByteBuffer copy = ByteBuffer.allocate(length);
+    copy.put(0, message, message.position(), length);
+    long queued = queuedBytes.addAndGet(length);
+    if (queued > config.sendQueueLimitBytes()) {
+      queuedBytes.addAndGet(-length);
+      sever("send queue " + queued + " bytes > limit " + config.sendQueueLimitBytes());
+      return false;
+    }
+    if (queued >= config.highWatermarkBytes()) {
+      unwritable.set(true);
+    }
+    long due = config.messageDelay().isZero() ? 0 : System.nanoTime() + config.messageDelay().toNanos();
+    peer().inbound.add(new Item(copy, due, null));
+    return true;
+  }
+
+  @Override
+  public boolean isWritable() {
+    return !unwritable.get() && !closed.get();
+  }
+
+  @Override
+  public long bufferedAmount() {
+    return queuedBytes.get();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return !closed.get();
+  }
+
+  /** Closes both ends in order: each end's listener gets the messages sent before, then {@code onClosed}. */
+  @Override
+  public void close(String reason) {
+    InMemoryChannel peer = peer();
+    if (closed.compareAndSet(false, true)) {
+      inbound.add(new Item(null, 0, reason));
+    }
+    if (peer.closed.compareAndSet(false, true)) {
+      peer.inbound.add(new Item(null, 0, "peer closed the channel: " + reason));
+    }
+  }
+
+  /**
+   * Breaks the link at once, as when the peer's process dies: messages in flight are lost and both ends report
+   * {@code onClosed(reason)} next.
+   */
+  public void sever(String reason) {
+    for (InMemoryChannel end : new InMemoryChannel[] {this, peer()}) {
+      end.closed.set(true);
+      end.inbound.clear();
+      end.inbound.add(new Item(null, 0, reason));
+    }
+  }
+
+  private InMemoryChannel peer() {
+    return Objects.requireNonNull(peer);
+  }
+
+  private void deliverLoop() {
+    Listener target = Objects.requireNonNull(listener);
+    try {
+      while (true) {
+        Item item = inbound.take();
+        if (item.closeReason != null) {
+          target.onClosed(item.closeReason);
+          return;
+        }
+        ByteBuffer message = Objects.requireNonNull(item.message);
+        long wait = item.dueNanos == 0 ? 0 : item.dueNanos - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        int length = message.remaining();
+        try {
+          target.onMessage(message);
+        } catch (RuntimeException | Error e) {
+          // A listener must not throw; a DataChannel would lose the message too. Make it loud, not silent.
+          sever("listener of " + name + " threw " + e);
+        }
+        peer().taken(length);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The peer's listener took {@code length} bytes this end had sent. */
+  private void taken(int length) {
+    long queued = queuedBytes.addAndGet(-length);
+    if (queued <= config.lowWatermarkBytes() && unwritable.compareAndSet(true, false) && !closed.get()) {
+      Listener l = listener;
+      if (l != null) {
+        l.onWritable();
+      }
+    }
+  }
+
+  private record Item(@Nullable ByteBuffer message, long dueNanos, @Nullable String closeReason) {}
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

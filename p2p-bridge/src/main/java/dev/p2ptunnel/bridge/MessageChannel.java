@@ -1,0 +1,69 @@
+package dev.p2ptunnel.bridge;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A reliable, ordered, message-oriented pipe between two peers: what a WebRTC DataChannel is, and what a bridge
+ * runs over. Implementations are thread-safe.
+ *
+ * <p>Back-pressure is a signal, never an exception: {@link #send} always accepts a message while the channel is
+ * open, {@link #isWritable()} turns false when the send queue passes the high watermark, and
+ * {@link Listener#onWritable()} follows once it has drained below the low watermark. A sender that ignores the
+ * signal may make the channel close itself (as libwebrtc does past 16 MiB).
+ */
+public interface MessageChannel {
+  /** Longest message a channel carries: one protocol frame. */
+  int MAX_MESSAGE_LENGTH = 65_536;
+
+  /**
+   * Registers the listener and starts delivering to it; messages that arrived earlier are delivered first. Called
+   * once.
+   *
+   * @throws IllegalStateException if a listener was already registered
+   */
+  void start(Listener listener);
+
+  /**
+   * Queues one message: the buffer's remaining bytes, which are copied (or sent) before this returns, so the
+   * caller may reuse the buffer at once; its position is not moved. Never blocks.
+   *
+   * @return false when the channel is closed and the message was dropped
+   * @throws IllegalArgumentException if the message is longer than {@link #MAX_MESSAGE_LENGTH}
+   */
+  boolean send(ByteBuffer message);
+
+  /** Whether the send queue is below the high watermark. */
+  boolean isWritable();
+
+  /** Bytes queued for sending and not yet on their way. */
+  long bufferedAmount();
+
+  /** Whether the channel is open (not yet closed by either side). */
+  boolean isOpen();
+
+  /**
+   * Closes the channel; the listener's {@link Listener#onClosed} follows once, on the channel's thread. Idempotent.
+   *
+   * @param reason said to the local listener (and, where the transport can carry it, to the peer)
+   */
+  void close(String reason);
+
+  /**
+   * Receives what happens on a channel. Calls come from the channel's delivery thread (for a DataChannel: the
+   * native signaling thread), one at a time, never concurrently with each other; {@link #onWritable()} may come
+   * from another thread. No call may block: a listener only takes note and hands work to its own thread.
+   */
+  interface Listener {
+    /**
+     * The next message, in order. The buffer (its remaining bytes) is the listener's to keep: the channel never
+     * touches it again.
+     */
+    void onMessage(ByteBuffer message);
+
+    /** The send queue drained below the low watermark after {@link MessageChannel#isWritable()} was false. */
+    void onWritable();
+
+    /** The channel closed, locally, by the peer or by failure; called once, and no message follows it. */
+    void onClosed(String reason);
+  }
+}
