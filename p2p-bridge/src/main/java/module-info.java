@@ -3,7 +3,7 @@
  */
 module dev.p2ptunnel.bridge {
   requires transitive dev.p2ptunnel.protocol;
-  requires static org.jspecify;
+  requires static transitive org.jspecify;
 
   exports dev.p2ptunnel.bridge;
 }

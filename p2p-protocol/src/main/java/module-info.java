@@ -4,7 +4,7 @@
  * <p>Pure computation over {@link java.nio.ByteBuffer}s: no threads, no I/O.
  */
 module dev.p2ptunnel.protocol {
-  requires static org.jspecify;
+  requires static transitive org.jspecify;
 
   exports dev.p2ptunnel.protocol;
 }

@@ -158,8 +158,11 @@ public final class InMemoryChannel implements MessageChannel {
    * {@code onClosed(reason)} next.
    */
   public void sever(String reason) {
-    for (InMemoryChannel end : new InMemoryChannel[] {this, peer()}) {
-      end.closed.set(true);
+    InMemoryChannel[] ends = {this, peer()};
+    for (InMemoryChannel end : ends) {
+      end.closed.set(true); // first, so that neither end's close() queues a marker of its own
+    }
+    for (InMemoryChannel end : ends) {
       end.inbound.clear();
       end.inbound.add(new Item(null, 0, reason));
     }

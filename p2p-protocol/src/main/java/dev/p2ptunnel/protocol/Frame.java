@@ -60,6 +60,17 @@ public final class Frame {
   /** {@code event}: client opens a logical socket; host answers it once its TCP connection is up. */
   public static final int EVENT_CONNECT = 2;
 
+  /** {@code event} of our extension: capabilities, the first message each side sends ({@link Extensions}). */
+  public static final int EVENT_HELLO = 16;
+  /** {@code event} of our extension: more send credit for a socket ({@link Extensions}). */
+  public static final int EVENT_WINDOW = 17;
+  /** {@code event} of our extension: the sender will send no more DATA on a socket, half-close ({@link Extensions}). */
+  public static final int EVENT_FIN = 18;
+  /** {@code event} of our extension: keepalive probe ({@link Extensions}). */
+  public static final int EVENT_PING = 19;
+  /** {@code event} of our extension: keepalive answer ({@link Extensions}). */
+  public static final int EVENT_PONG = 20;
+
   private Frame() {}
 
   /** Whether {@code event} is one of the events of the original protocol ({@code DATA}, {@code CLOSE}, {@code CONNECT}). */
@@ -76,6 +87,16 @@ public final class Frame {
         return "CLOSE";
       case EVENT_CONNECT:
         return "CONNECT";
+      case EVENT_HELLO:
+        return "HELLO";
+      case EVENT_WINDOW:
+        return "WINDOW";
+      case EVENT_FIN:
+        return "FIN";
+      case EVENT_PING:
+        return "PING";
+      case EVENT_PONG:
+        return "PONG";
       default:
         return "event " + event;
     }

@@ -19,7 +19,7 @@ import java.util.Objects;
  * reusable buffers ({@value #POOL_MAX_BYTES} bytes at most).
  *
  * <p>Frames with an event outside the original protocol ({@link Frame#isSeedEvent}) are not reassembled: each
- * goes to {@link Handler#onUnknownEvent} on its own.
+ * goes to {@link Handler#onExtensionFrame} on its own: our {@link Extensions} are single frames.
  *
  * <p>Not thread-safe: one thread (the bridge's loop) owns a reassembler and calls its handler. The handler may call
  * {@link #release} from within a callback.
@@ -80,12 +80,13 @@ public final class Reassembler {
     void onMessage(int event, int socketId, ByteBuffer payload);
 
     /**
-     * One well-formed frame whose event is not in the original protocol; not reassembled.
+     * One well-formed frame whose event is not in the original protocol — one of our negotiated
+     * {@link Extensions}, or an event of a later version that the caller ignores; not reassembled.
      *
      * @param frame the whole frame, header included, between position and limit; read its fields with
      *     {@link Frame}'s static readers
      */
-    void onUnknownEvent(int event, int socketId, ByteBuffer frame);
+    void onExtensionFrame(int event, int socketId, ByteBuffer frame);
 
     /**
      * The peer broke the protocol on {@link ProtocolException#socketId()} (or sent a frame too short to name a
@@ -134,7 +135,7 @@ public final class Reassembler {
     int socketId = Frame.socketId(frame);
     try {
       if (!Frame.isSeedEvent(event)) {
-        handler.onUnknownEvent(event, socketId, frame);
+        handler.onExtensionFrame(event, socketId, frame);
         return;
       }
       SocketState socket = sockets[socketId];

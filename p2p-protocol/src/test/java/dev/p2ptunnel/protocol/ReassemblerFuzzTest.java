@@ -30,8 +30,8 @@ class ReassemblerFuzzTest {
       }
 
       @Override
-      public void onUnknownEvent(int event, int socketId, ByteBuffer frame) {
-        check(!Frame.isSeedEvent(event), "onUnknownEvent with event " + event);
+      public void onExtensionFrame(int event, int socketId, ByteBuffer frame) {
+        check(!Frame.isSeedEvent(event), "onExtensionFrame with event " + event);
       }
 
       @Override

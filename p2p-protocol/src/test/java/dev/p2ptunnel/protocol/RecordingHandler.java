@@ -18,7 +18,7 @@ class RecordingHandler implements Reassembler.Handler {
   }
 
   @Override
-  public void onUnknownEvent(int event, int socketId, ByteBuffer frame) {
+  public void onExtensionFrame(int event, int socketId, ByteBuffer frame) {
     unknown.add(new Message(event, socketId, copy(frame)));
   }
 

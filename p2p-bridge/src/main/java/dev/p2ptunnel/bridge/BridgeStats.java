@@ -1,0 +1,55 @@
+package dev.p2ptunnel.bridge;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A consistent snapshot of a bridge's counters, taken on its loop thread. Bytes count application data (DATA
+ * payloads); messages count every channel message, control included. Rates are for the reader to derive from two
+ * snapshots and their {@link #takenAtNanos()}.
+ *
+ * @param takenAtNanos {@link System#nanoTime()} when the snapshot was taken
+ * @param bytesToPeer application bytes read from local sockets and sent to the peer
+ * @param bytesFromPeer application bytes received from the peer
+ * @param messagesToPeer channel messages sent
+ * @param messagesFromPeer channel messages received
+ * @param openSockets logical sockets open now
+ * @param totalSockets logical sockets opened since the bridge started
+ * @param features extensions in use ({@code Extensions.FEATURE_*} bits), 0 with an original peer or before the
+ *     peer's first message
+ * @param errors counts of problems by kind (e.g. {@code DUPLICATE_CHUNK}, {@code SERVICE_REFUSED},
+ *     {@code OVERFLOW})
+ * @param sockets one entry per open socket
+ */
+public record BridgeStats(
+    long takenAtNanos,
+    long bytesToPeer,
+    long bytesFromPeer,
+    long messagesToPeer,
+    long messagesFromPeer,
+    int openSockets,
+    long totalSockets,
+    int features,
+    Map<String, Long> errors,
+    List<SocketStats> sockets) {
+
+  /** Makes the collections immutable. */
+  public BridgeStats {
+    errors = Map.copyOf(errors);
+    sockets = List.copyOf(sockets);
+  }
+
+  /**
+   * One logical socket.
+   *
+   * @param socketId its id
+   * @param bytesToPeer bytes read from the local socket and sent
+   * @param bytesFromPeer bytes received from the peer for it
+   * @param pendingBytes bytes received and not yet written to the local socket
+   * @param sendCredit bytes it may still send before the peer grants more ({@code Long.MAX_VALUE} without flow
+   *     control)
+   * @param ageMillis how long it has been open
+   */
+  public record SocketStats(
+      int socketId, long bytesToPeer, long bytesFromPeer, long pendingBytes, long sendCredit, long ageMillis) {}
+}

@@ -1,0 +1,108 @@
+package dev.p2ptunnel.bridge;
+
+import dev.p2ptunnel.bridge.internal.Engine;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The client side: listens on a local port and carries every connection accepted there over the channel to the
+ * host, which re-creates it against its service. Thread-safe.
+ *
+ * <pre>{@code
+ * try (ClientBridge client = ClientBridge.start(channel, new InetSocketAddress("127.0.0.1", 25565),
+ *     BridgeConfig.defaults())) {
+ *   System.out.println("connect your app to " + client.localAddress());
+ *   client.awaitClosed(Duration.ofDays(365));
+ * }
+ * }</pre>
+ */
+public final class ClientBridge implements Bridge {
+  private final Engine engine;
+  private final InetSocketAddress localAddress;
+
+  private ClientBridge(Engine engine, InetSocketAddress localAddress) {
+    this.engine = engine;
+    this.localAddress = localAddress;
+  }
+
+  /**
+   * Binds {@code bind} (port 0 for an ephemeral port) and starts bridging over {@code channel}.
+   *
+   * @throws IOException if the address cannot be bound, with the address in the message
+   */
+  public static ClientBridge start(MessageChannel channel, InetSocketAddress bind, BridgeConfig config)
+      throws IOException {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(config, "config");
+    ServerSocketChannel server = ServerSocketChannel.open();
+    try {
+      server.bind(bind, 1024);
+    } catch (IOException e) {
+      server.close();
+      throw new IOException("cannot listen on " + bind + ": " + e.getMessage(), e);
+    }
+    Engine engine = Engine.client(channel, server, config);
+    InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
+    engine.start();
+    return new ClientBridge(engine, bound);
+  }
+
+  /** Starts on 127.0.0.1 with an ephemeral port and default settings. */
+  public static ClientBridge start(MessageChannel channel) throws IOException {
+    return start(channel, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BridgeConfig.defaults());
+  }
+
+  /** The bound local address: what the user's app connects to. */
+  public InetSocketAddress localAddress() {
+    return localAddress;
+  }
+
+  @Override
+  public BridgeStats stats() {
+    return engine.stats();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return engine.isOpen();
+  }
+
+  @Override
+  public CompletionStage<String> closed() {
+    return engine.closedFuture().copy();
+  }
+
+  @Override
+  public @Nullable String awaitClosed(Duration timeout) throws InterruptedException {
+    return await(engine, timeout);
+  }
+
+  @Override
+  public void close() {
+    engine.requestClose("closed locally");
+    try {
+      engine.join(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static @Nullable String await(Engine engine, Duration timeout) throws InterruptedException {
+    try {
+      return engine.closedFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return null;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+}

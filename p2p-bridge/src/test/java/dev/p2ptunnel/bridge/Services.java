@@ -1,0 +1,93 @@
+package dev.p2ptunnel.bridge;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/** Real loopback TCP services for tests: each connection handled on its own thread by a given handler. */
+final class Services {
+  private Services() {}
+
+  /** A running service; close() stops accepting and closes the server socket. */
+  static final class Service implements AutoCloseable {
+    final ServerSocket server;
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "test-service");
+      t.setDaemon(true);
+      return t;
+    });
+
+    Service(Consumer<Socket> handler) throws IOException {
+      server = new ServerSocket(0, 4096, InetAddress.getLoopbackAddress());
+      pool.execute(() -> {
+        while (!server.isClosed()) {
+          try {
+            Socket socket = server.accept();
+            pool.execute(() -> {
+              try (socket) {
+                handler.accept(socket);
+              } catch (IOException | RuntimeException e) {
+                // the test sees the effect on its side
+              }
+            });
+          } catch (IOException e) {
+            return;
+          }
+        }
+      });
+    }
+
+    InetSocketAddress address() {
+      return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      pool.shutdownNow();
+    }
+  }
+
+  /** Echoes every byte until EOF, then closes. */
+  static Service echo() throws IOException {
+    return new Service(socket -> {
+      try {
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        in.transferTo(out);
+        socket.shutdownOutput();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
+  static String sha256(byte[] data) {
+    return HexFormat.of().formatHex(digest().digest(data));
+  }
+
+  static MessageDigest digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static Socket connect(InetSocketAddress address) throws IOException {
+    Socket socket = new Socket();
+    socket.connect(address, 5_000);
+    socket.setSoTimeout(30_000);
+    return socket;
+  }
+}
