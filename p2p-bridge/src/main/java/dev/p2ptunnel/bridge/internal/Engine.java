@@ -54,6 +54,8 @@ public final class Engine {
   private static final long BLOCKED_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   /** Reads per readable socket per loop turn: amortises the select call, keeps sockets fair. */
   private static final int READS_PER_TURN = 4;
+  /** How long to stop accepting after accept() failed. */
+  private static final long ACCEPT_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** Commands (mostly received messages) handled per loop turn before the sockets get their turn. */
   private static final int COMMANDS_PER_TURN = 64;
 
@@ -233,6 +235,11 @@ public final class Engine {
   }
 
   private @Nullable String keepaliveExpired;
+  private long acceptPausedUntilNanos;
+
+  private SelectionKey serverKey() {
+    return Objects.requireNonNull(Objects.requireNonNull(server).keyFor(selector));
+  }
 
   private String processCommands(String reason) {
     Object command;
@@ -288,6 +295,9 @@ public final class Engine {
     if (!channelWritable) {
       wait = Math.min(wait, BLOCKED_POLL_NANOS);
     }
+    if (acceptPausedUntilNanos != 0) {
+      wait = Math.min(wait, acceptPausedUntilNanos - nowNanos);
+    }
     Stream firstDial = dialing.peekFirst();
     if (firstDial != null) {
       wait = Math.min(wait, firstDial.dialDeadlineNanos - nowNanos);
@@ -299,6 +309,10 @@ public final class Engine {
   }
 
   private void runTimers(long nowNanos) {
+    if (acceptPausedUntilNanos != 0 && nowNanos >= acceptPausedUntilNanos) {
+      acceptPausedUntilNanos = 0;
+      serverKey().interestOps(SelectionKey.OP_ACCEPT);
+    }
     while (!dialing.isEmpty() && dialing.peekFirst().dialDeadlineNanos <= nowNanos) {
       Stream stream = dialing.pollFirst();
       if (streams[stream.id] == stream && stream.dialing) {
@@ -443,8 +457,11 @@ public final class Engine {
       try {
         socket = listening.accept();
       } catch (IOException e) {
+        // Typically out of file descriptors: the listening socket stays ready, so pause accepting rather than spin.
         count("ACCEPT_FAILED");
-        LOG.log(Level.WARNING, "accept failed: {0}", e.toString());
+        acceptPausedUntilNanos = System.nanoTime() + ACCEPT_PAUSE_NANOS;
+        serverKey().interestOps(0);
+        LOG.log(Level.WARNING, "accept failed, pausing for 100 ms: {0}", e.toString());
         return;
       }
       if (socket == null) {

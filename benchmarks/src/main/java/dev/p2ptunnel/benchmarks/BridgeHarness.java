@@ -1,0 +1,239 @@
+package dev.p2ptunnel.benchmarks;
+
+import dev.p2ptunnel.bridge.BridgeConfig;
+import dev.p2ptunnel.bridge.ClientBridge;
+import dev.p2ptunnel.bridge.HostBridge;
+import dev.p2ptunnel.bridge.InMemoryChannel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The bridge engine measured end to end: a host and a client bridge joined by an in-memory channel, real loopback TCP
+ * on both sides, next to the same service reached directly. Not JMH: sockets and threads are the point.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.p2ptunnel.benchmarks.BridgeHarness [throughput|latency|connections|all]
+ * </pre>
+ * (for {@code connections}, raise the descriptor limit first: {@code ulimit -n 65536}).
+ */
+public final class BridgeHarness {
+  private static final long STREAM_BYTES = 1L << 30; // per measurement, split over the streams
+
+  private BridgeHarness() {}
+
+  public static void main(String[] args) throws Exception {
+    String what = args.length > 0 ? args[0] : "all";
+    System.out.printf(Locale.ROOT, "# %s, %d cores, java %s, max heap %d MiB%n", osName(),
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() >> 20);
+    if (what.equals("throughput") || what.equals("all")) {
+      throughput(1);
+      throughput(8);
+    }
+    if (what.equals("latency") || what.equals("all")) {
+      latency();
+    }
+    if (what.equals("connections") || what.equals("all")) {
+      connections(Integer.getInteger("connections", 10_000), Integer.getInteger("active", 1_000));
+    }
+  }
+
+  /** A host+client pair over an in-memory channel in front of {@code service}. */
+  private record Tunnel(HostBridge host, ClientBridge client) implements AutoCloseable {
+    static Tunnel to(InetSocketAddress service) throws IOException {
+      InMemoryChannel.Pair pair = InMemoryChannel.pair();
+      HostBridge host = HostBridge.start(pair.first(), service, BridgeConfig.defaults());
+      ClientBridge client = ClientBridge.start(pair.second(),
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BridgeConfig.defaults());
+      return new Tunnel(host, client);
+    }
+
+    @Override
+    public void close() {
+      client.close();
+      host.close();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ throughput
+
+  private static void throughput(int streams) throws Exception {
+    try (NioService sink = new NioService(false); Tunnel tunnel = Tunnel.to(sink.address())) {
+      double direct = pump(sink, sink.address(), streams);
+      double bridged = pump(sink, tunnel.client().localAddress(), streams);
+      bridged = Math.max(bridged, pump(sink, tunnel.client().localAddress(), streams));
+      System.out.printf(Locale.ROOT, "throughput %d stream(s): bridge %.0f MB/s, direct TCP %.0f MB/s%n", streams,
+          bridged, direct);
+    }
+  }
+
+  /** Sends {@link #STREAM_BYTES} over {@code streams} connections; MB/s (10^6) until the sink has it all. */
+  private static double pump(NioService sink, InetSocketAddress address, int streams) throws Exception {
+    long each = STREAM_BYTES / streams;
+    long before = sink.bytes.get();
+    List<Thread> writers = new ArrayList<>();
+    List<Socket> sockets = new ArrayList<>();
+    for (int i = 0; i < streams; i++) {
+      Socket socket = new Socket(address.getAddress(), address.getPort());
+      sockets.add(socket);
+      writers.add(new Thread(() -> {
+        try {
+          OutputStream out = socket.getOutputStream();
+          byte[] block = new byte[1 << 16];
+          for (long sent = 0; sent < each; sent += block.length) {
+            out.write(block);
+          }
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }));
+    }
+    long start = System.nanoTime();
+    writers.forEach(Thread::start);
+    long expected = before + each / (1 << 16) * (1 << 16) * streams;
+    while (sink.bytes.get() < expected) {
+      Thread.sleep(1);
+    }
+    long elapsed = System.nanoTime() - start;
+    for (Thread writer : writers) {
+      writer.join();
+    }
+    for (Socket socket : sockets) {
+      socket.close();
+    }
+    return (expected - before) / (elapsed / 1e9) / 1e6;
+  }
+
+  // ------------------------------------------------------------------------------------------------ latency
+
+  private static void latency() throws Exception {
+    try (NioService echo = new NioService(true); Tunnel tunnel = Tunnel.to(echo.address())) {
+      long[] direct = roundTrips(echo.address());
+      long[] bridged = roundTrips(tunnel.client().localAddress());
+      System.out.printf(Locale.ROOT, "latency 64 B request/response: bridge p50 %.1f us p99 %.1f us;"
+          + " direct TCP p50 %.1f us p99 %.1f us%n", pct(bridged, 50), pct(bridged, 99), pct(direct, 50),
+          pct(direct, 99));
+    }
+  }
+
+  private static long[] roundTrips(InetSocketAddress address) throws IOException {
+    try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+      socket.setTcpNoDelay(true);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      byte[] request = new byte[64];
+      byte[] response = new byte[64];
+      int warmup = 20_000;
+      long[] samples = new long[50_000];
+      for (int i = 0; i < warmup + samples.length; i++) {
+        long start = System.nanoTime();
+        out.write(request);
+        int got = 0;
+        while (got < 64) {
+          got += in.read(response, got, 64 - got);
+        }
+        if (i >= warmup) {
+          samples[i - warmup] = System.nanoTime() - start;
+        }
+      }
+      Arrays.sort(samples);
+      return samples;
+    }
+  }
+
+  private static double pct(long[] sorted, int percentile) {
+    return sorted[(int) Math.min(sorted.length - 1, (long) sorted.length * percentile / 100)] / 1e3;
+  }
+
+  // ------------------------------------------------------------------------------------------------ connections
+
+  private static void connections(int count, int active) throws Exception {
+    try (NioService echo = new NioService(true); Tunnel tunnel = Tunnel.to(echo.address())) {
+      int baseThreads = ManagementFactory.getThreadMXBean().getThreadCount();
+      List<SocketChannel> apps = new ArrayList<>(count);
+      long start = System.nanoTime();
+      int errors = 0;
+      for (int i = 0; i < count; i++) {
+        try {
+          apps.add(SocketChannel.open(tunnel.client().localAddress()));
+        } catch (IOException e) {
+          errors++;
+        }
+      }
+      while (echo.connections.get() < apps.size() && System.nanoTime() - start < 60_000_000_000L) {
+        Thread.sleep(10);
+      }
+      double openSeconds = (System.nanoTime() - start) / 1e9;
+      System.gc();
+      Thread.sleep(200);
+      long heap = usedHeap();
+      int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+      System.out.printf(Locale.ROOT, "connections: %d open through one tunnel in %.1f s (%d errors); service saw %d;"
+          + " bridge open sockets client %d host %d%n", apps.size(), openSeconds, errors, echo.connections.get(),
+          tunnel.client().stats().openSockets(), tunnel.host().stats().openSockets());
+      System.out.printf(Locale.ROOT, "  threads: %d in the JVM (%d before the connections; the tunnel itself runs %d),"
+          + " heap used after GC %d MiB, RSS %d MiB%n", threads, baseThreads, tunnelThreads(), heap >> 20,
+          rssKib() >> 10);
+      // Then a round trip on each of the first `active` connections, all in flight at once.
+      ByteBuffer request = ByteBuffer.allocate(64);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < active && i < apps.size(); i++) {
+        apps.get(i).write(request.clear());
+      }
+      int answered = 0;
+      ByteBuffer response = ByteBuffer.allocate(64);
+      for (int i = 0; i < active && i < apps.size(); i++) {
+        response.clear();
+        while (response.hasRemaining()) {
+          if (apps.get(i).read(response) < 0) {
+            break;
+          }
+        }
+        answered += response.hasRemaining() ? 0 : 1;
+      }
+      System.out.printf(Locale.ROOT, "  %d of %d active connections answered a 64 B round trip in %.1f ms;"
+          + " errors %s / %s; heap used %d MiB%n", answered, active, (System.nanoTime() - t0) / 1e6,
+          tunnel.client().stats().errors(), tunnel.host().stats().errors(), usedHeap() >> 20);
+      for (SocketChannel app : apps) {
+        app.close();
+      }
+    }
+  }
+
+  private static long tunnelThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("p2p-bridge") || t.getName().startsWith("in-memory-channel"))
+        .count();
+  }
+
+  private static long usedHeap() {
+    Runtime runtime = Runtime.getRuntime();
+    return runtime.totalMemory() - runtime.freeMemory();
+  }
+
+  private static long rssKib() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  private static String osName() {
+    return System.getProperty("os.name") + " " + System.getProperty("os.arch");
+  }
+}
