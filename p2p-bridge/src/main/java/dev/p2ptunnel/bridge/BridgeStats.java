@@ -39,6 +39,21 @@ public record BridgeStats(
     sockets = List.copyOf(sockets);
   }
 
+  /** Application bytes per second sent to the peer between {@code earlier} and this snapshot. */
+  public double bytesToPeerPerSecond(BridgeStats earlier) {
+    return rate(bytesToPeer - earlier.bytesToPeer, earlier);
+  }
+
+  /** Application bytes per second received from the peer between {@code earlier} and this snapshot. */
+  public double bytesFromPeerPerSecond(BridgeStats earlier) {
+    return rate(bytesFromPeer - earlier.bytesFromPeer, earlier);
+  }
+
+  private double rate(long delta, BridgeStats earlier) {
+    long nanos = takenAtNanos - earlier.takenAtNanos;
+    return nanos <= 0 ? 0 : delta * 1e9 / nanos;
+  }
+
   /**
    * One logical socket.
    *

@@ -50,8 +50,23 @@ public final class ClientBridge implements Bridge {
       server.close();
       throw new IOException("cannot listen on " + bind + ": " + e.getMessage(), e);
     }
-    Engine engine = Engine.client(channel, server, config);
+    return start(channel, server, config);
+  }
+
+  /**
+   * Starts bridging over {@code channel} the connections of an already bound {@code server}, which the bridge then
+   * owns and closes. Lets a caller bind the local port (and report a port in use) before the channel exists;
+   * connections arriving meanwhile wait in the listen backlog.
+   */
+  public static ClientBridge start(MessageChannel channel, ServerSocketChannel server, BridgeConfig config)
+      throws IOException {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(config, "config");
     InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
+    if (bound == null) {
+      throw new IllegalArgumentException("server: not bound (expected: a bound ServerSocketChannel)");
+    }
+    Engine engine = Engine.client(channel, server, config);
     engine.start();
     return new ClientBridge(engine, bound);
   }

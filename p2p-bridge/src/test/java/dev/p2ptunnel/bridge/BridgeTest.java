@@ -87,7 +87,15 @@ class BridgeTest {
         assertEquals("path /p" + i, response.body());
       }
       assertEquals(1, connections.stream().distinct().count(), "keep-alive reused one connection");
-      assertEquals(1, tunnel.client.stats().totalSockets());
+      BridgeStats stats = tunnel.client.stats();
+      assertEquals(1, stats.totalSockets());
+      assertEquals(1, stats.openSockets());
+      assertEquals(1, stats.sockets().size());
+      assertEquals(stats.bytesToPeer(), stats.sockets().get(0).bytesToPeer());
+      assertEquals(stats.bytesFromPeer(), tunnel.host.stats().bytesToPeer(), "what the host sent arrived");
+      assertTrue(stats.messagesFromPeer() >= 20);
+      assertTrue(stats.bytesFromPeerPerSecond(new BridgeStats(stats.takenAtNanos() - 1_000_000_000L, 0, 0, 0, 0, 0, 0,
+          0, java.util.Map.of(), List.of())) > 0);
     } finally {
       server.stop(0);
     }
