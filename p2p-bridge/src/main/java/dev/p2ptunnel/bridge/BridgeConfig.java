@@ -15,6 +15,8 @@ import java.util.Objects;
  *     may send ahead of what the local application has read
  * @param maxPendingBytesPerSocket without flow control (original peer): bytes a socket may hold for a local
  *     application that does not keep up, before that socket is closed with an error
+ * @param maxPendingBytesTotal bytes all sockets together may hold for local applications that do not keep up;
+ *     the socket whose data would pass it is closed with an error
  * @param keepaliveInterval how long the channel may stay silent before a PING is sent (keepalive on)
  * @param keepaliveTimeout how long without any message from the peer before it is declared dead (keepalive on)
  * @param connectTimeout how long the host waits for the service to accept a connection
@@ -25,6 +27,7 @@ public record BridgeConfig(
     boolean extensions,
     int receiveWindowBytes,
     long maxPendingBytesPerSocket,
+    long maxPendingBytesTotal,
     Duration keepaliveInterval,
     Duration keepaliveTimeout,
     Duration connectTimeout,
@@ -46,6 +49,10 @@ public record BridgeConfig(
       throw new IllegalArgumentException("maxPendingBytesPerSocket: " + maxPendingBytesPerSocket
           + " (expected: >= " + MessageChannel.MAX_MESSAGE_LENGTH + ")");
     }
+    if (maxPendingBytesTotal < maxPendingBytesPerSocket) {
+      throw new IllegalArgumentException("maxPendingBytesTotal: " + maxPendingBytesTotal
+          + " (expected: >= maxPendingBytesPerSocket " + maxPendingBytesPerSocket + ")");
+    }
     positive("keepaliveInterval", keepaliveInterval);
     positive("connectTimeout", connectTimeout);
     if (keepaliveTimeout.compareTo(keepaliveInterval) <= 0) {
@@ -54,7 +61,10 @@ public record BridgeConfig(
     }
   }
 
-  /** Extensions on, 1 MiB windows, 16 MiB per socket without flow control, PING after 5 s, dead after 15 s. */
+  /**
+   * Extensions on, 1 MiB windows, 16 MiB per socket without flow control and 256 MiB in all, PING after 5 s, dead
+   * after 15 s, 10 s to dial the service.
+   */
   public static BridgeConfig defaults() {
     return builder().build();
   }
@@ -80,6 +90,7 @@ public record BridgeConfig(
     private boolean extensions = true;
     private int receiveWindowBytes = 1 << 20;
     private long maxPendingBytesPerSocket = 16L << 20;
+    private long maxPendingBytesTotal = 256L << 20;
     private Duration keepaliveInterval = Duration.ofSeconds(5);
     private Duration keepaliveTimeout = Duration.ofSeconds(15);
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -92,6 +103,7 @@ public record BridgeConfig(
       extensions = c.extensions;
       receiveWindowBytes = c.receiveWindowBytes;
       maxPendingBytesPerSocket = c.maxPendingBytesPerSocket;
+      maxPendingBytesTotal = c.maxPendingBytesTotal;
       keepaliveInterval = c.keepaliveInterval;
       keepaliveTimeout = c.keepaliveTimeout;
       connectTimeout = c.connectTimeout;
@@ -114,6 +126,12 @@ public record BridgeConfig(
     /** See {@link BridgeConfig#maxPendingBytesPerSocket()}. */
     public Builder maxPendingBytesPerSocket(long value) {
       maxPendingBytesPerSocket = value;
+      return this;
+    }
+
+    /** See {@link BridgeConfig#maxPendingBytesTotal()}. */
+    public Builder maxPendingBytesTotal(long value) {
+      maxPendingBytesTotal = value;
       return this;
     }
 
@@ -144,7 +162,8 @@ public record BridgeConfig(
 
     /** The settings; validated. */
     public BridgeConfig build() {
-      return new BridgeConfig(extensions, receiveWindowBytes, maxPendingBytesPerSocket, keepaliveInterval,
+      return new BridgeConfig(extensions, receiveWindowBytes, maxPendingBytesPerSocket, maxPendingBytesTotal,
+          keepaliveInterval,
           keepaliveTimeout, connectTimeout, reassemblerLimits, listener);
     }
   }

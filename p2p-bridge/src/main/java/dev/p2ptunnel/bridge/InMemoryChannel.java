@@ -120,6 +120,13 @@ public final class InMemoryChannel implements MessageChannel {
     }
     if (queued >= config.highWatermarkBytes()) {
       unwritable.set(true);
+      // The receiver may have drained everything between the add and the set: then no one would clear the flag.
+      if (queuedBytes.get() <= config.lowWatermarkBytes() && unwritable.compareAndSet(true, false)) {
+        Listener l = listener;
+        if (l != null) {
+          l.onWritable();
+        }
+      }
     }
     long due = config.messageDelay().isZero() ? 0 : System.nanoTime() + config.messageDelay().toNanos();
     peer().inbound.add(new Item(copy, due, null));

@@ -108,6 +108,50 @@ class HostBridgeProtocolTest {
   }
 
   @Test
+  void shouldDeliverDataAndCloseWhenClientClosesDuringTheDial() throws Exception {
+    // CONNECT, DATA and CLOSE arrive together: the dial is still under way when CLOSE is handled.
+    List<String> eofs = new CopyOnWriteArrayList<>();
+    try (Services.Service recorder = new Services.Service(socket -> {
+          try {
+            eofs.add(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        })) {
+      InMemoryChannel.Pair pair = InMemoryChannel.pair();
+      try (HostBridge other = HostBridge.start(pair.first(), recorder.address(),
+          BridgeConfig.builder().extensions(false).build())) {
+        ScriptedPeer peer = new ScriptedPeer(pair.second());
+        peer.send(Frame.EVENT_CONNECT, 3, 0, NONE);
+        peer.send(Frame.EVENT_DATA, 3, 1, "request".getBytes(StandardCharsets.US_ASCII));
+        peer.send(Frame.EVENT_CLOSE, 3, 2, NONE);
+        assertTrue(waitFor(() -> eofs.contains("request")), "the service got the data, then EOF: " + eofs);
+        assertTrue(waitFor(() -> other.stats().openSockets() == 0 && other.stats().sockets().isEmpty()));
+        // The id is free again: a new socket 3 is a new connection, not a duplicate.
+        peer.send(Frame.EVENT_CONNECT, 3, 0, NONE);
+        peer.send(Frame.EVENT_DATA, 3, 1, "second".getBytes(StandardCharsets.US_ASCII));
+        peer.send(Frame.EVENT_CLOSE, 3, 2, NONE);
+        assertTrue(waitFor(() -> eofs.contains("second")), eofs.toString());
+        assertEquals(java.util.Map.of(), other.stats().errors());
+      }
+    }
+  }
+
+  @Test
+  void shouldNotCloseSocketZeroForAMalformedChannelLevelMessage() throws Exception {
+    InMemoryChannel.Pair pair = InMemoryChannel.pair();
+    try (HostBridge extended = HostBridge.start(pair.first(), service.address(), BridgeConfig.defaults())) {
+      ScriptedPeer peer = new ScriptedPeer(pair.second());
+      peer.send(Extensions.hello(Extensions.ALL_FEATURES));
+      peer.send(Frame.EVENT_CONNECT, 0, 0, NONE);
+      assertTrue(waitFor(() -> extended.stats().openSockets() == 1));
+      peer.send(hex("13 0000 0000 0000 0001 0001 00")); // PING with a 1-byte nonce
+      assertTrue(waitFor(() -> extended.stats().errors().containsKey("BAD_PAYLOAD")));
+      assertEquals(1, extended.stats().openSockets(), "data socket 0 is unaffected");
+    }
+  }
+
+  @Test
   void shouldSurviveGarbageTooShortToNameASocket() throws Exception {
     client.send(Frame.EVENT_CONNECT, 1, 0, NONE);
     client.send(hex("00"));

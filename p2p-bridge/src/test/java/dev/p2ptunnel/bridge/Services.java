@@ -84,6 +84,22 @@ final class Services {
     }
   }
 
+  /**
+   * The bridge ended this connection abortively (the tunnel broke or the socket was aborted): the app sees a reset,
+   * not a clean end of stream it could mistake for a complete response.
+   */
+  static void assertReset(Socket app) throws IOException {
+    app.setSoTimeout(5_000);
+    try {
+      int read = app.getInputStream().read();
+      throw new AssertionError("expected a connection reset, read " + read);
+    } catch (java.net.SocketException e) {
+      if (!String.valueOf(e.getMessage()).contains("reset")) {
+        throw e;
+      }
+    }
+  }
+
   static Socket connect(InetSocketAddress address) throws IOException {
     Socket socket = new Socket();
     socket.connect(address, 5_000);

@@ -150,12 +150,16 @@ public final class Reassembler {
     }
   }
 
-  /** Drops the socket's partial messages, e.g. when the bridge tears the socket down. Safe in callbacks. */
+  /**
+   * Forgets the socket: drops its partial messages and its closed mark. The bridge calls it when the socket id is
+   * freed, so that the id's next life starts clean. Safe in callbacks.
+   */
   public void release(int socketId) {
     Frame.checkU16("socketId", socketId);
     SocketState socket = sockets[socketId];
     if (socket != null) {
       dropPartials(socket);
+      socket.closed = false;
     }
   }
 
@@ -238,11 +242,8 @@ public final class Reassembler {
     ByteBuffer buffer = message.buffer;
     int needed = (buffer == null ? 0 : buffer.position()) + length;
     if (buffer == null || buffer.capacity() < needed) {
-      // Grow geometrically, towards the size a canonically chunked message has at most, never past the limits.
-      long estimate = (long) message.totalChunks * Frame.MAX_PAYLOAD_LENGTH;
-      long doubled = Math.max(2L * (buffer == null ? length : buffer.capacity()), Frame.MAX_PAYLOAD_LENGTH);
-      long wanted = Math.max(needed, Math.min(estimate, doubled));
-      ByteBuffer grown = acquire(socket, (int) Math.min(wanted, Integer.MAX_VALUE - 8), needed);
+      int wanted = growTo(socket, message, buffer, needed, length);
+      ByteBuffer grown = wanted < needed ? null : acquire(socket, wanted, needed);
       if (grown == null) {
         fail(Errors.limitExceeded(socket, message.chunkId, needed, bufferedBytes, limits));
         return false;
@@ -257,6 +258,32 @@ public final class Reassembler {
     buffer.put(buffer.position(), src, offset, length);
     buffer.position(needed);
     return true;
+  }
+
+  /**
+   * The capacity to give a message's buffer that must hold {@code needed} bytes, within what the limits still allow
+   * (the current buffer stays charged while it is copied). A canonically chunked message (all chunks full but the
+   * last, as the original app sends) gets its whole size at the first chunk when that fits, so it is never copied
+   * again. Otherwise the buffer at least doubles each time, or takes all that is left, so that a peer cannot make
+   * every small chunk copy the whole message. Returns less than {@code needed} when it cannot fit.
+   */
+  private int growTo(SocketState socket, PartialMessage message, ByteBuffer buffer, int needed, int length) {
+    long available = Math.min(limits.maxBufferedBytesPerSocket() - socket.bufferedBytes,
+        limits.maxBufferedBytesTotal() - bufferedBytes);
+    long estimate = (long) message.totalChunks * Frame.MAX_PAYLOAD_LENGTH;
+    long wanted;
+    if (buffer == null) {
+      if (estimate <= available) {
+        wanted = estimate;
+      } else if (estimate - (Frame.MAX_PAYLOAD_LENGTH - 1) <= available) {
+        wanted = available; // the last chunk may be short: the message can still fit
+      } else {
+        wanted = Math.max(2L * length, 1 << 20);
+      }
+    } else {
+      wanted = Math.max(needed, 2L * buffer.capacity());
+    }
+    return (int) Math.min(Math.min(wanted, available), Integer.MAX_VALUE - 8);
   }
 
   /** Keeps a copy of a chunk that arrived ahead of a gap. */
@@ -419,10 +446,10 @@ public final class Reassembler {
       charge(socket, buffer.capacity());
       return buffer;
     }
-    int capacity = canCharge(socket, wanted) ? wanted : needed;
-    if (!canCharge(socket, capacity)) {
+    if (!canCharge(socket, wanted)) {
       return null;
     }
+    int capacity = wanted;
     charge(socket, capacity);
     return ByteBuffer.allocate(capacity);
   }

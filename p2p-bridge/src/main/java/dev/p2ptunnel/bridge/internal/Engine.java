@@ -98,6 +98,8 @@ public final class Engine {
   private long lastPingNanos;
   private long pingNonce;
   private int openSockets;
+  /** Bytes from the peer waiting for local sockets, over all streams. */
+  private long pendingBytesTotal;
   private long totalSockets;
   private long bytesToPeer;
   private long bytesFromPeer;
@@ -141,8 +143,14 @@ public final class Engine {
       server.register(selector, SelectionKey.OP_ACCEPT);
     }
     lastReceivedNanos = System.nanoTime();
+    lastPingNanos = lastReceivedNanos;
     thread.start();
-    channel.start(new ChannelEvents());
+    try {
+      channel.start(new ChannelEvents());
+    } catch (RuntimeException e) {
+      requestClose("channel failed to start: " + e);
+      throw e;
+    }
   }
 
   /** Asks the loop to close everything; returns at once. */
@@ -552,11 +560,8 @@ public final class Engine {
     sendEvent(Frame.EVENT_CONNECT, stream);
     InetSocketAddress address = Objects.requireNonNull(target);
     emit(() -> listener.onSocketOpened(stream.id, address));
-    if (stream.peerClosed && !stream.hasPending()) {
-      finish(stream, "closed by peer", false);
-      return;
-    }
-    flush(stream);
+    flush(stream); // writes what arrived during the dial, and closes if the peer already did
+
   }
 
   private void refuse(Stream stream, String reason) {
@@ -671,6 +676,11 @@ public final class Engine {
           + config.maxPendingBytesPerSocket() + " (peer has no flow control)", "OVERFLOW");
       return;
     }
+    if (pendingBytesTotal + n > config.maxPendingBytesTotal()) {
+      abort(stream, "bridge holds " + (pendingBytesTotal + n) + " bytes for local applications > max "
+          + config.maxPendingBytesTotal() + " in all", "OVERFLOW");
+      return;
+    }
     if (stream.connected && !stream.hasPending()) {
       try {
         int written = Objects.requireNonNull(stream.socket).write(payload);
@@ -681,6 +691,7 @@ public final class Engine {
       }
     }
     if (payload.hasRemaining()) {
+      pendingBytesTotal += payload.remaining();
       stream.enqueue(payload);
       updateInterest(stream);
     }
@@ -698,6 +709,7 @@ public final class Engine {
         ByteBuffer head = queue.peekFirst();
         int written = socket.write(head);
         stream.pendingBytes -= written;
+        pendingBytesTotal -= written;
         consumed(stream, written);
         if (head.hasRemaining()) {
           break;
@@ -770,13 +782,13 @@ public final class Engine {
   }
 
   private void closeAfterFlush(Stream stream, String reason) {
-    if (stream.hasPending() && stream.connected) {
+    if (stream.dialing || stream.hasPending()) {
+      // flush() finishes the stream once the dial is done and every pending byte is written.
       stream.closeReason = reason;
       updateInterest(stream);
-    } else if (!stream.dialing) {
+    } else {
       finish(stream, reason, false);
     }
-    // A socket still dialing closes once the dial ends (dialed() sees peerClosed).
   }
 
   /** Closes a socket at once, telling the peer. */
@@ -786,10 +798,21 @@ public final class Engine {
     finish(stream, reason, true);
   }
 
-  /** The single place a stream ends: closes the local socket, frees the id and every per-socket state. */
+  /**
+   * The single place a stream ends: closes the local socket, frees the id and every per-socket state. An abort
+   * ({@code sendClose}) or a socket that still had bytes to deliver is reset, not closed, so that the local
+   * application sees an error rather than a clean end of stream it could take for a complete response.
+   */
   private void finish(Stream stream, String reason, boolean sendClose) {
     if (streams[stream.id] != stream) {
       return;
+    }
+    if ((sendClose || stream.hasPending() || !running) && stream.socket != null && stream.connected) {
+      try {
+        stream.socket.setOption(StandardSocketOptions.SO_LINGER, 0);
+      } catch (IOException e) {
+        LOG.log(Level.DEBUG, "socket {0}: SO_LINGER failed: {1}", stream.id, e.toString());
+      }
     }
     if (sendClose && !stream.sentClose && !stream.peerClosed) {
       stream.sentClose = true;
@@ -799,6 +822,7 @@ public final class Engine {
       stream.key.cancel();
     }
     closeQuietly(stream.socket);
+    pendingBytesTotal -= stream.pendingBytes;
     streams[stream.id] = null;
     if (stream.dialing) {
       dialing.remove(stream);
@@ -961,7 +985,9 @@ public final class Engine {
             }
             break;
           case Frame.EVENT_PING:
-            if (keepalive()) {
+            // Any message proves life: when the channel is backed up, the data already answers, and a PING flood
+            // cannot make us queue PONGs past the channel's limit.
+            if (keepalive() && channelWritable) {
               send(Extensions.ping(true, Extensions.pingNonce(frame)));
             }
             break;
@@ -969,15 +995,24 @@ public final class Engine {
             break; // HELLO (already used), PONG (any message proves life), or newer events
         }
       } catch (ProtocolException e) {
-        onError(e);
+        if (event == Frame.EVENT_WINDOW || event == Frame.EVENT_FIN) {
+          onError(e);
+        } else {
+          // HELLO, PING, PONG belong to the whole channel, not to the data socket that shares id 0.
+          report(e);
+        }
       }
+    }
+
+    private void report(ProtocolException error) {
+      count(error.reason().name());
+      LOG.log(Level.WARNING, "protocol error from peer: {0}", error.getMessage());
+      emit(() -> listener.onProtocolError(error));
     }
 
     @Override
     public void onError(ProtocolException error) {
-      count(error.reason().name());
-      LOG.log(Level.WARNING, "protocol error from peer: {0}", error.getMessage());
-      emit(() -> listener.onProtocolError(error));
+      report(error);
       int socketId = error.socketId();
       if (socketId != ProtocolException.NO_SOCKET && streams[socketId] != null) {
         Stream stream = streams[socketId];

@@ -63,14 +63,29 @@ final class Stream {
     return connected && !localEof && !peerClosed && !sentClose;
   }
 
+  /**
+   * Copies bytes the local socket did not take into the pending queue. Small payloads are appended to the last
+   * block, so that a peer sending many tiny messages costs bytes, not objects.
+   */
   void enqueue(ByteBuffer data) {
     int length = data.remaining();
-    ByteBuffer copy = ByteBuffer.allocate(length);
-    copy.put(data).flip();
     if (pending == null) {
       pending = new ArrayDeque<>();
     }
-    pending.add(copy);
+    ByteBuffer tail = pending.peekLast();
+    if (tail != null && tail.capacity() - tail.limit() >= length) {
+      int at = tail.limit();
+      tail.limit(at + length);
+      tail.put(at, data, data.position(), length);
+      data.position(data.limit());
+    } else {
+      ByteBuffer block = ByteBuffer.allocate(Math.max(length, MIN_BLOCK));
+      block.put(data).flip();
+      pending.add(block);
+    }
     pendingBytes += length;
   }
+
+  /** Smallest pending block: tiny payloads share one. */
+  private static final int MIN_BLOCK = 4096;
 }
