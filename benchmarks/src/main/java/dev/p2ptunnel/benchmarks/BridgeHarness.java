@@ -7,14 +7,9 @@ import dev.p2ptunnel.bridge.InMemoryChannel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +22,8 @@ import java.util.Locale;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.p2ptunnel.benchmarks.BridgeHarness [throughput|latency|connections|all]
  * </pre>
- * (for {@code connections}, raise the descriptor limit first: {@code ulimit -n 65536}).
+ * ({@code connections} runs {@link ConnectionsHarness}: the service and each bridge in a child JVM of their own, so
+ * that no process needs more than ~1 descriptor per connection; {@code -Dconnections=N -Dactive=M}).
  */
 public final class BridgeHarness {
   private static final long STREAM_BYTES = 1L << 30; // per measurement, split over the streams
@@ -47,7 +43,9 @@ public final class BridgeHarness {
       latency();
     }
     if (what.equals("connections") || what.equals("all")) {
-      connections(Integer.getInteger("connections", 10_000), Integer.getInteger("active", 1_000));
+      // One JVM would hold ~4 descriptors per tunnelled connection: spread over processes instead.
+      ConnectionsHarness.main(new String[] {Integer.toString(Integer.getInteger("connections", 10_000)),
+          Integer.toString(Integer.getInteger("active", 1_000))});
     }
   }
 
@@ -156,81 +154,6 @@ public final class BridgeHarness {
 
   private static double pct(long[] sorted, int percentile) {
     return sorted[(int) Math.min(sorted.length - 1, (long) sorted.length * percentile / 100)] / 1e3;
-  }
-
-  // ------------------------------------------------------------------------------------------------ connections
-
-  private static void connections(int count, int active) throws Exception {
-    try (NioService echo = new NioService(true); Tunnel tunnel = Tunnel.to(echo.address())) {
-      int baseThreads = ManagementFactory.getThreadMXBean().getThreadCount();
-      List<SocketChannel> apps = new ArrayList<>(count);
-      long start = System.nanoTime();
-      int errors = 0;
-      for (int i = 0; i < count; i++) {
-        try {
-          apps.add(SocketChannel.open(tunnel.client().localAddress()));
-        } catch (IOException e) {
-          errors++;
-        }
-      }
-      while (echo.connections.get() < apps.size() && System.nanoTime() - start < 60_000_000_000L) {
-        Thread.sleep(10);
-      }
-      double openSeconds = (System.nanoTime() - start) / 1e9;
-      System.gc();
-      Thread.sleep(200);
-      long heap = usedHeap();
-      int threads = ManagementFactory.getThreadMXBean().getThreadCount();
-      System.out.printf(Locale.ROOT, "connections: %d open through one tunnel in %.1f s (%d errors); service saw %d;"
-          + " bridge open sockets client %d host %d%n", apps.size(), openSeconds, errors, echo.connections.get(),
-          tunnel.client().stats().openSockets(), tunnel.host().stats().openSockets());
-      System.out.printf(Locale.ROOT, "  threads: %d in the JVM (%d before the connections; the tunnel itself runs %d),"
-          + " heap used after GC %d MiB, RSS %d MiB%n", threads, baseThreads, tunnelThreads(), heap >> 20,
-          rssKib() >> 10);
-      // Then a round trip on each of the first `active` connections, all in flight at once.
-      ByteBuffer request = ByteBuffer.allocate(64);
-      long t0 = System.nanoTime();
-      for (int i = 0; i < active && i < apps.size(); i++) {
-        apps.get(i).write(request.clear());
-      }
-      int answered = 0;
-      ByteBuffer response = ByteBuffer.allocate(64);
-      for (int i = 0; i < active && i < apps.size(); i++) {
-        response.clear();
-        while (response.hasRemaining()) {
-          if (apps.get(i).read(response) < 0) {
-            break;
-          }
-        }
-        answered += response.hasRemaining() ? 0 : 1;
-      }
-      System.out.printf(Locale.ROOT, "  %d of %d active connections answered a 64 B round trip in %.1f ms;"
-          + " errors %s / %s; heap used %d MiB%n", answered, active, (System.nanoTime() - t0) / 1e6,
-          tunnel.client().stats().errors(), tunnel.host().stats().errors(), usedHeap() >> 20);
-      for (SocketChannel app : apps) {
-        app.close();
-      }
-    }
-  }
-
-  private static long tunnelThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("p2p-bridge") || t.getName().startsWith("in-memory-channel"))
-        .count();
-  }
-
-  private static long usedHeap() {
-    Runtime runtime = Runtime.getRuntime();
-    return runtime.totalMemory() - runtime.freeMemory();
-  }
-
-  private static long rssKib() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
-    }
-    return -1;
   }
 
   private static String osName() {

@@ -22,6 +22,8 @@ final class NioService implements AutoCloseable {
   private final Thread thread;
   final AtomicLong bytes = new AtomicLong();
   final AtomicLong connections = new AtomicLong();
+  /** Connections accepted and not yet closed. */
+  final AtomicLong openConnections = new AtomicLong();
   private volatile boolean running = true;
 
   NioService(boolean echo) throws IOException {
@@ -56,6 +58,7 @@ final class NioService implements AutoCloseable {
               socket.configureBlocking(false);
               socket.register(selector, SelectionKey.OP_READ);
               connections.incrementAndGet();
+              openConnections.incrementAndGet();
             }
           } else if (key.isReadable()) {
             SocketChannel socket = (SocketChannel) key.channel();
@@ -69,6 +72,7 @@ final class NioService implements AutoCloseable {
             if (n < 0) {
               key.cancel();
               socket.close();
+              openConnections.decrementAndGet();
               continue;
             }
             bytes.addAndGet(n);
