@@ -508,7 +508,7 @@ public final class Engine {
   private void openFromPeer(int id) {
     if (streams[id] != null) {
       count("DUPLICATE_CONNECT");
-      LOG.log(Level.WARNING, "CONNECT for live socket {0} ignored", id);
+      LOG.log(Level.DEBUG, "CONNECT for live socket {0} ignored", id);
       return;
     }
     InetSocketAddress address = Objects.requireNonNull(target);
@@ -1006,7 +1006,7 @@ public final class Engine {
 
     private void report(ProtocolException error) {
       count(error.reason().name());
-      LOG.log(Level.WARNING, "protocol error from peer: {0}", error.getMessage());
+      LOG.log(Level.DEBUG, "protocol error from peer: {0}", error.getMessage());
       emit(() -> listener.onProtocolError(error));
     }
 
