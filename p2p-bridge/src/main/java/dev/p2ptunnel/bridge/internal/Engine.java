@@ -22,11 +22,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  * {@link #start}, {@link #requestClose}, {@link #stats}; everything else runs on the loop thread.
  */
 public final class Engine {
-  private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.bridge");
+  static final System.Logger LOG = System.getLogger("dev.p2ptunnel.bridge");
   /** While blocked on the channel, also poll its writability this often, in case a signal was missed. */
   private static final long BLOCKED_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   /** Reads per readable socket per loop turn: amortises the select call, keeps sockets fair. */
@@ -67,9 +64,9 @@ public final class Engine {
     HOST
   }
 
-  private final Role role;
+  final Role role;
   private final BridgeConfig config;
-  private final BridgeListener listener;
+  final BridgeListener listener;
   private final MessageChannel channel;
   private final @Nullable ServerSocketChannel server;
   private final @Nullable InetSocketAddress target;
@@ -85,26 +82,20 @@ public final class Engine {
   private final Chunker chunker = new Chunker();
   private final Reassembler reassembler;
   private final IdAllocator ids = new IdAllocator();
-  private final Stream[] streams = new Stream[IdAllocator.CAPACITY];
+  final Stream[] streams = new Stream[IdAllocator.CAPACITY];
   private final ArrayDeque<Stream> dialing = new ArrayDeque<>();
   private final ByteBuffer readBuffer = ByteBuffer.allocate(Frame.MAX_FRAME_LENGTH);
-  private final TreeMap<String, Long> errors = new TreeMap<>();
+  private final Counters counters = new Counters();
   private boolean running = true;
   private boolean peerDecided;
-  private int features;
-  private boolean channelWritable = true;
+  int features;
+  boolean channelWritable = true;
   private long blockedSinceNanos;
   private long lastReceivedNanos;
   private long lastPingNanos;
   private long pingNonce;
-  private int openSockets;
   /** Bytes from the peer waiting for local sockets, over all streams. */
   private long pendingBytesTotal;
-  private long totalSockets;
-  private long bytesToPeer;
-  private long bytesFromPeer;
-  private long messagesToPeer;
-  private long messagesFromPeer;
 
   private Engine(
       Role role, MessageChannel channel, BridgeConfig config, @Nullable ServerSocketChannel server,
@@ -116,7 +107,7 @@ public final class Engine {
     this.server = server;
     this.target = target;
     this.selector = Selector.open();
-    this.reassembler = new Reassembler(config.reassemblerLimits(), new PeerMessages());
+    this.reassembler = new Reassembler(config.reassemblerLimits(), new PeerMessages(this));
     this.thread = new Thread(this::run, "p2p-bridge-" + role.name().toLowerCase(java.util.Locale.ROOT));
     thread.setDaemon(true);
   }
@@ -346,11 +337,11 @@ public final class Engine {
   // =================================================================================================== channel
 
   /** Sends one message; notes when the channel stops being writable. */
-  private void send(ByteBuffer message) {
+  void send(ByteBuffer message) {
     if (!channel.send(message)) {
       return; // closed: the ChannelClosed command follows
     }
-    messagesToPeer++;
+    counters.messagesToPeer++;
     if (channelWritable && !channel.isWritable()) {
       channelWritable = false;
       blockedSinceNanos = System.nanoTime();
@@ -381,7 +372,7 @@ public final class Engine {
   }
 
   private void receive(ByteBuffer message) {
-    messagesFromPeer++;
+    counters.messagesFromPeer++;
     lastReceivedNanos = System.nanoTime();
     if (!peerDecided) {
       int peerFeatures = 0;
@@ -421,15 +412,15 @@ public final class Engine {
     emit(() -> listener.onNegotiated(features));
   }
 
-  private boolean flowControl() {
+  boolean flowControl() {
     return (features & Extensions.FEATURE_FLOW_CONTROL) != 0;
   }
 
-  private boolean halfClose() {
+  boolean halfClose() {
     return (features & Extensions.FEATURE_HALF_CLOSE) != 0;
   }
 
-  private boolean keepalive() {
+  boolean keepalive() {
     return (features & Extensions.FEATURE_KEEPALIVE) != 0;
   }
 
@@ -495,8 +486,8 @@ public final class Engine {
         continue;
       }
       stream.connected = true;
-      openSockets++;
-      totalSockets++;
+      counters.openSockets++;
+      counters.totalSockets++;
       sendEvent(Frame.EVENT_CONNECT, stream);
       grantInitialWindow(stream);
       updateInterest(stream);
@@ -505,7 +496,7 @@ public final class Engine {
   }
 
   /** Host: the peer opened a socket; dial the target. */
-  private void openFromPeer(int id) {
+  void openFromPeer(int id) {
     if (streams[id] != null) {
       count("DUPLICATE_CONNECT");
       LOG.log(Level.DEBUG, "CONNECT for live socket {0} ignored", id);
@@ -517,7 +508,7 @@ public final class Engine {
       socket = SocketChannel.open();
       Stream stream = newStream(id, socket);
       grantInitialWindow(stream);
-      totalSockets++;
+      counters.totalSockets++;
       if (socket.connect(address)) {
         dialed(stream);
       } else {
@@ -555,7 +546,7 @@ public final class Engine {
     stream.dialing = false;
     dialing.remove(stream);
     stream.connected = true;
-    openSockets++;
+    counters.openSockets++;
     // The original host's "established" signal.
     sendEvent(Frame.EVENT_CONNECT, stream);
     InetSocketAddress address = Objects.requireNonNull(target);
@@ -570,7 +561,7 @@ public final class Engine {
     finish(stream, reason, true);
   }
 
-  private void updateInterest(Stream stream) {
+  void updateInterest(Stream stream) {
     SelectionKey key = stream.key;
     if (key == null || !key.isValid()) {
       return;
@@ -620,7 +611,7 @@ public final class Engine {
       readBuffer.limit(Frame.HEADER_LENGTH + n).position(0);
       send(readBuffer);
       stream.bytesToPeer += n;
-      bytesToPeer += n;
+      counters.bytesToPeer += n;
       if (stream.sendCredit != Long.MAX_VALUE) {
         stream.sendCredit -= n;
       }
@@ -654,10 +645,10 @@ public final class Engine {
 
   // ----- peer → local
 
-  private void dataFromPeer(Stream stream, ByteBuffer payload) {
+  void dataFromPeer(Stream stream, ByteBuffer payload) {
     int n = payload.remaining();
     stream.bytesFromPeer += n;
-    bytesFromPeer += n;
+    counters.bytesFromPeer += n;
     if (stream.sentClose) {
       return; // we closed; the peer had not seen it yet
     }
@@ -749,7 +740,7 @@ public final class Engine {
     }
   }
 
-  private void finFromPeer(Stream stream) {
+  void finFromPeer(Stream stream) {
     if (stream.receivedFin) {
       return;
     }
@@ -776,7 +767,7 @@ public final class Engine {
     }
   }
 
-  private void closeFromPeer(Stream stream) {
+  void closeFromPeer(Stream stream) {
     stream.peerClosed = true;
     closeAfterFlush(stream, "closed by peer");
   }
@@ -803,7 +794,7 @@ public final class Engine {
    * ({@code sendClose}) or a socket that still had bytes to deliver is reset, not closed, so that the local
    * application sees an error rather than a clean end of stream it could take for a complete response.
    */
-  private void finish(Stream stream, String reason, boolean sendClose) {
+  void finish(Stream stream, String reason, boolean sendClose) {
     if (streams[stream.id] != stream) {
       return;
     }
@@ -827,7 +818,7 @@ public final class Engine {
     if (stream.dialing) {
       dialing.remove(stream);
     } else if (stream.connected) {
-      openSockets--;
+      counters.openSockets--;
     }
     reassembler.release(stream.id);
     chunker.reset(stream.id);
@@ -874,25 +865,16 @@ public final class Engine {
   }
 
   private BridgeStats snapshot() {
-    long now = System.nanoTime();
-    List<BridgeStats.SocketStats> sockets = new ArrayList<>();
-    for (Stream s : streams) {
-      if (s != null) {
-        sockets.add(new BridgeStats.SocketStats(s.id, s.bytesToPeer, s.bytesFromPeer, s.pendingBytes,
-            s.sendCredit, TimeUnit.NANOSECONDS.toMillis(now - s.openedNanos)));
-      }
-    }
-    return new BridgeStats(now, bytesToPeer, bytesFromPeer, messagesToPeer, messagesFromPeer, openSockets,
-        totalSockets, features, errors, sockets);
+    return counters.snapshot(streams, features);
   }
 
   // =================================================================================================== helpers
 
-  private void count(String kind) {
-    errors.merge(kind, 1L, Long::sum);
+  void count(String kind) {
+    counters.count(kind);
   }
 
-  private void emit(Runnable event) {
+  void emit(Runnable event) {
     try {
       event.run();
     } catch (RuntimeException e) {
@@ -933,92 +915,6 @@ public final class Engine {
     @Override
     public void onClosed(String reason) {
       enqueue(new Commands.ChannelClosed(reason));
-    }
-  }
-
-  /** What the reassembler makes of the peer's frames; runs on the loop thread. */
-  private final class PeerMessages implements Reassembler.Handler {
-    @Override
-    public void onMessage(int event, int socketId, ByteBuffer payload) {
-      Stream stream = streams[socketId];
-      switch (event) {
-        case Frame.EVENT_DATA:
-          if (stream != null) {
-            dataFromPeer(stream, payload);
-          }
-          break;
-        case Frame.EVENT_CONNECT:
-          if (role == Role.HOST) {
-            openFromPeer(socketId);
-          } else if (stream != null) {
-            stream.established = true;
-          }
-          break;
-        case Frame.EVENT_CLOSE:
-          if (stream != null && !stream.peerClosed) {
-            closeFromPeer(stream);
-          }
-          break;
-        default:
-          break;
-      }
-    }
-
-    @Override
-    public void onExtensionFrame(int event, int socketId, ByteBuffer frame) {
-      if (features == 0) {
-        return; // an original peer's protocol: unknown events are ignored
-      }
-      Stream stream = streams[socketId];
-      try {
-        switch (event) {
-          case Frame.EVENT_WINDOW:
-            long increment = Extensions.windowIncrement(frame);
-            if (stream != null && flowControl() && stream.sendCredit != Long.MAX_VALUE) {
-              stream.sendCredit += increment;
-              updateInterest(stream);
-            }
-            break;
-          case Frame.EVENT_FIN:
-            if (stream != null && halfClose()) {
-              finFromPeer(stream);
-            }
-            break;
-          case Frame.EVENT_PING:
-            // Any message proves life: when the channel is backed up, the data already answers, and a PING flood
-            // cannot make us queue PONGs past the channel's limit.
-            if (keepalive() && channelWritable) {
-              send(Extensions.ping(true, Extensions.pingNonce(frame)));
-            }
-            break;
-          default:
-            break; // HELLO (already used), PONG (any message proves life), or newer events
-        }
-      } catch (ProtocolException e) {
-        if (event == Frame.EVENT_WINDOW || event == Frame.EVENT_FIN) {
-          onError(e);
-        } else {
-          // HELLO, PING, PONG belong to the whole channel, not to the data socket that shares id 0.
-          report(e);
-        }
-      }
-    }
-
-    private void report(ProtocolException error) {
-      count(error.reason().name());
-      LOG.log(Level.DEBUG, "protocol error from peer: {0}", error.getMessage());
-      emit(() -> listener.onProtocolError(error));
-    }
-
-    @Override
-    public void onError(ProtocolException error) {
-      report(error);
-      int socketId = error.socketId();
-      if (socketId != ProtocolException.NO_SOCKET && streams[socketId] != null) {
-        Stream stream = streams[socketId];
-        count("SOCKET_CLOSED_BY_ERROR");
-        finish(stream, "protocol error: " + error.getMessage(), true);
-      }
     }
   }
 }
