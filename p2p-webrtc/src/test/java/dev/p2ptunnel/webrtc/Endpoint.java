@@ -10,7 +10,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /** Test listener: hashes what arrives, counts it, and wakes a sender on onWritable. */
-final class Endpoint implements MessageChannel.Listener {
+class Endpoint implements MessageChannel.Listener {
   final MessageDigest received = sha256();
   final CompletableFuture<byte[]> allReceived = new CompletableFuture<>();
   final CompletableFuture<String> closed = new CompletableFuture<>();

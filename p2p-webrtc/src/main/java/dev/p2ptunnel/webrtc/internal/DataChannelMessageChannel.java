@@ -41,6 +41,7 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
 
   private final Object sendLock = new Object();
   private volatile boolean sendClosed; // written under sendLock
+  private volatile boolean closing; // set when the session starts closing, without any lock
   private volatile long queuedEstimate; // written under sendLock
   private volatile boolean unwritable; // written under sendLock
 
@@ -87,7 +88,7 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
       throw new IllegalArgumentException(
           "message length: " + length + " (expected: <= " + MAX_MESSAGE_LENGTH + ")");
     }
-    if (sendClosed) {
+    if (closing) {
       return false;
     }
     ByteBuffer exact = exactSize(message, length);
@@ -178,7 +179,7 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
 
   @Override
   public boolean isWritable() {
-    return !unwritable && !sendClosed;
+    return !unwritable && !closing;
   }
 
   /** The estimate: libwebrtc's queue size at the last query plus what was sent since (an upper bound). */
@@ -189,7 +190,7 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
 
   @Override
   public boolean isOpen() {
-    return !sendClosed;
+    return !closing;
   }
 
   @Override
@@ -274,11 +275,17 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
     }
   }
 
+  /** Any thread, never blocks: from now on the channel reports closed and refuses sends. */
+  void markClosing() {
+    closing = true;
+  }
+
   /**
    * Session thread, first step of the teardown: no send reaches the native channel after this returns, and the
    * listener gets {@code onClosed} once (now, or on {@link #start} if it comes later).
    */
   void shutdown(String reason) {
+    closing = true;
     synchronized (sendLock) {
       sendClosed = true;
     }

@@ -56,7 +56,12 @@ import org.jspecify.annotations.Nullable;
  * native channel directly (webrtc-java allows any thread), guarded against disposal by the channel's send lock.
  *
  * <p>Teardown, once, on the session thread, in the order that webrtc-java 0.14.0 survives: channel unregister,
- * close, dispose; connection close; factory dispose; audio module dispose.
+ * close, dispose; connection close; factory dispose. The audio module is shared by all sessions and never disposed
+ * (see {@link #sharedAudioModule()}).
+ *
+ * <p>Known native leak (webrtc-java 0.14.0, upstream #239/#283): the native peer connection is never released, and
+ * it keeps its factory's media engine alive, so every session leaves one parked native thread ("rtc-low-prio") and
+ * about 0.5 MiB of native memory behind. Measured and bounded in SessionLeakTest.
  */
 public final class PeerSession implements WebRtcSession {
   static final System.Logger LOG = System.getLogger(PeerSession.class.getName());
@@ -68,7 +73,6 @@ public final class PeerSession implements WebRtcSession {
   private final boolean offerer;
   private final ScheduledThreadPoolExecutor executor;
   private final Thread sessionThread;
-  private final HeadlessAudioDeviceModule audioModule;
   private final PeerConnectionFactory factory;
   private final RTCPeerConnection pc;
   private final RTCDataChannel dc;
@@ -102,12 +106,10 @@ public final class PeerSession implements WebRtcSession {
     executor.prestartCoreThread();
     this.sessionThread = Objects.requireNonNull(thread.get());
 
-    HeadlessAudioDeviceModule adm = null;
     PeerConnectionFactory pcf = null;
     RTCPeerConnection connection = null;
     try {
-      adm = new HeadlessAudioDeviceModule();
-      pcf = new PeerConnectionFactory(adm);
+      pcf = new PeerConnectionFactory(sharedAudioModule());
       connection = pcf.createPeerConnection(toRtc(config), new ConnectionObserver());
       RTCDataChannelInit init = new RTCDataChannelInit();
       init.negotiated = true;
@@ -115,15 +117,28 @@ public final class PeerSession implements WebRtcSession {
       init.ordered = true; // maxRetransmits and maxPacketLifeTime stay unset: reliable
       this.dc = connection.createDataChannel("data", init);
     } catch (Throwable t) {
-      releaseQuietly(null, connection, pcf, adm);
+      releaseQuietly(null, connection, pcf);
       executor.shutdownNow();
       throw new WebRtcException(name + ": could not create the peer connection: " + t, t);
     }
-    this.audioModule = adm;
     this.factory = pcf;
     this.pc = connection;
     this.channel = new DataChannelMessageChannel(dc, this, config);
     dc.registerObserver(channel);
+  }
+
+  private static @Nullable HeadlessAudioDeviceModule sharedAudio; // guarded by PeerSession.class
+
+  /**
+   * One headless audio module for the JVM, never disposed. Measured (SessionLeakTest): an audio module per session
+   * left its "AudioDeviceBuffer" native thread behind after every teardown, because the native peer connection,
+   * which webrtc-java 0.14.0 never releases, keeps it referenced. Shared, it costs one thread in total.
+   */
+  private static synchronized HeadlessAudioDeviceModule sharedAudioModule() {
+    if (sharedAudio == null) {
+      sharedAudio = new HeadlessAudioDeviceModule();
+    }
+    return sharedAudio;
   }
 
   /** See {@link WebRtcSession#offer(WebRtcConfig)}. */
@@ -453,6 +468,7 @@ public final class PeerSession implements WebRtcSession {
       return;
     }
     closeReason = reason;
+    channel.markClosing();
     try {
       executor.execute(this::teardown);
     } catch (RejectedExecutionException e) {
@@ -483,14 +499,14 @@ public final class PeerSession implements WebRtcSession {
         LOG.log(Level.WARNING, name + ": plugin observer failed while closing", t);
       }
     }
-    releaseQuietly(dc, pc, factory, audioModule);
+    releaseQuietly(dc, pc, factory);
     executor.shutdownNow();
     LOG.log(Level.DEBUG, () -> name + ": closed: " + reason);
     closed.complete(reason);
   }
 
   private void releaseQuietly(@Nullable RTCDataChannel channel, @Nullable RTCPeerConnection connection,
-      @Nullable PeerConnectionFactory pcf, @Nullable HeadlessAudioDeviceModule adm) {
+      @Nullable PeerConnectionFactory pcf) {
     if (channel != null) {
       step("dataChannel.unregisterObserver", channel::unregisterObserver);
       step("dataChannel.close", channel::close);
@@ -501,9 +517,6 @@ public final class PeerSession implements WebRtcSession {
     }
     if (pcf != null) {
       step("factory.dispose", pcf::dispose);
-    }
-    if (adm != null) {
-      step("audioModule.dispose", adm::dispose);
     }
   }
 
