@@ -69,6 +69,23 @@ class Endpoint implements MessageChannel.Listener {
     return digest.digest();
   }
 
+  /** Sends {@code total} bytes of one reused 64 KiB buffer, waiting for writability; for throughput runs. */
+  void sendRandomFast(MessageChannel channel, long total) throws InterruptedException {
+    ByteBuffer chunk = ByteBuffer.allocateDirect(MessageChannel.MAX_MESSAGE_LENGTH);
+    new Random(7).ints(chunk.capacity()).forEach(i -> chunk.put((byte) i));
+    for (long sent = 0; sent < total; ) {
+      int n = (int) Math.min(chunk.capacity(), total - sent);
+      while (!channel.isWritable()) {
+        if (!channel.isOpen()) {
+          throw new IllegalStateException("channel closed after " + sent + " bytes");
+        }
+        writable.tryAcquire(100, TimeUnit.MILLISECONDS);
+      }
+      channel.send(chunk.duplicate().position(0).limit(n));
+      sent += n;
+    }
+  }
+
   static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
