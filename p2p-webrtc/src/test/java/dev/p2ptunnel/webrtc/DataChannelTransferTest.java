@@ -45,6 +45,49 @@ class DataChannelTransferTest {
   }
 
   @Test
+  void shouldConnectThroughSignalingAndDeliverMessagesSentBeforeStart() throws Exception {
+    CompletableFuture<SessionDescription> offers = new CompletableFuture<>();
+    CompletableFuture<SessionDescription> answers = new CompletableFuture<>();
+    Signaling inProcess = new Signaling() {
+      @Override
+      public CompletableFuture<SessionDescription> exchange(SessionDescription offer) {
+        offers.complete(offer);
+        return answers;
+      }
+
+      @Override
+      public CompletableFuture<SessionDescription> receiveOffer() {
+        return offers;
+      }
+
+      @Override
+      public CompletableFuture<Void> sendAnswer(SessionDescription answer) {
+        answers.complete(answer);
+        return CompletableFuture.completedFuture(null);
+      }
+    };
+    CompletableFuture<WebRtcSession> answering =
+        CompletableFuture.supplyAsync(() -> WebRtcSession.answer(TestNetns.config(), inProcess));
+    WebRtcSession offerer = WebRtcSession.offer(TestNetns.config(), inProcess);
+    WebRtcSession answerer = answering.get(20, TimeUnit.SECONDS);
+    try {
+      assertEquals(SessionState.OPEN, offerer.state());
+      MessageChannel b = TestNetns.channel(answerer);
+      for (byte i = 0; i < 5; i++) {
+        assertTrue(b.send(java.nio.ByteBuffer.wrap(new byte[] {i})));
+      }
+      Endpoint atA = new Endpoint(5);
+      Thread.sleep(200); // let them arrive before the listener exists
+      TestNetns.channel(offerer).start(atA);
+      atA.allReceived.get(5, TimeUnit.SECONDS);
+      assertEquals(5, atA.receivedMessages);
+    } finally {
+      offerer.close();
+      answerer.close();
+    }
+  }
+
+  @Test
   void shouldCarryHundredMegabytesEachWayIntactWhileSendersOutrunTheChannel() throws Exception {
     WebRtcSession[] pair = TestNetns.connectedPair(TestNetns.config());
     try (WebRtcSession offerer = pair[0]; WebRtcSession answerer = pair[1]) {

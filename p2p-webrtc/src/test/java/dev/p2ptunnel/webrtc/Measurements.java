@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Numbers for the report, not assertions: run on demand with
- * {@code mvn -pl p2p-webrtc -am verify -Dsurefire.failIfNoSpecifiedTests=false -Dtest=Measurements -Dp2p.measure=true}.
+ * {@code mvn -B -ntp -pl p2p-webrtc -am verify -Dsurefire.failIfNoSpecifiedTests=false -Dtest=Measurements
+ * -Dp2p.measure=true} (the class name keeps it out of the default test run).
  */
 class Measurements {
   @BeforeEach
