@@ -112,6 +112,9 @@ class DataChannelTransferTest {
       double seconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf("100 MB each way at once: %.2f s, %.1f MB/s per direction%n", seconds, 100 / seconds);
       assertTrue(a.isOpen() && b.isOpen(), "no side tripped a send-queue limit");
+      System.out.println("onWritable signals: A " + atA.writableSignals + ", B " + atB.writableSignals);
+      assertTrue(atA.writableSignals.get() > 0 && atB.writableSignals.get() > 0,
+          "both senders outran the channel and were held back by the watermarks");
       assertEquals(SessionState.OPEN, offerer.state());
     }
   }

@@ -17,6 +17,7 @@ class Endpoint implements MessageChannel.Listener {
   final Semaphore writable = new Semaphore(0);
   volatile long receivedBytes;
   volatile long receivedMessages;
+  final java.util.concurrent.atomic.AtomicInteger writableSignals = new java.util.concurrent.atomic.AtomicInteger();
   private final long expectedBytes;
 
   Endpoint(long expectedBytes) {
@@ -35,6 +36,7 @@ class Endpoint implements MessageChannel.Listener {
 
   @Override
   public void onWritable() {
+    writableSignals.incrementAndGet();
     writable.release();
   }
 

@@ -67,6 +67,7 @@ public final class PeerSession implements WebRtcSession {
   static final System.Logger LOG = System.getLogger(PeerSession.class.getName());
   private static final AtomicLong IDS = new AtomicLong();
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+  private static final Duration STATS_TIMEOUT = Duration.ofSeconds(5);
 
   private final String name;
   private final WebRtcConfig config;
@@ -368,7 +369,7 @@ public final class PeerSession implements WebRtcSession {
   @Override
   public CompletableFuture<PathType> path() {
     CompletableFuture<PathType> result = new CompletableFuture<>();
-    onSession(() -> {
+    boolean queued = onSession(() -> {
       if (closing.get()) {
         result.completeExceptionally(new WebRtcException(name + ": closed: " + closeReason));
         return;
@@ -387,8 +388,11 @@ public final class PeerSession implements WebRtcSession {
         }
       });
     });
-    closed.thenRun(() -> result.completeExceptionally(new WebRtcException(name + ": closed: " + closeReason)));
-    return result;
+    if (!queued) {
+      result.completeExceptionally(new WebRtcException(name + ": closed: " + closeReason));
+    }
+    // libwebrtc may drop a stats request when the connection closes meanwhile: bound the wait.
+    return result.orTimeout(STATS_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -528,8 +532,11 @@ public final class PeerSession implements WebRtcSession {
     }
   }
 
-  /** Runs {@code task} on the session thread, unless the session is gone; failures close the session. */
-  private void onSession(Runnable task) {
+  /**
+   * Runs {@code task} on the session thread, unless the session is gone (then returns false); failures close the
+   * session.
+   */
+  private boolean onSession(Runnable task) {
     try {
       executor.execute(() -> {
         try {
@@ -539,8 +546,9 @@ public final class PeerSession implements WebRtcSession {
           LOG.log(Level.ERROR, name + ": session task failed", t);
         }
       });
+      return true;
     } catch (RejectedExecutionException e) {
-      // closed: nothing left to do
+      return false; // closed: nothing left to do
     }
   }
 
