@@ -3,27 +3,21 @@ package dev.p2ptunnel.webrtc.internal;
 import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PeerConnectionObserver;
-import dev.onvoid.webrtc.PortAllocatorConfig;
 import dev.onvoid.webrtc.RTCAnswerOptions;
-import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelInit;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceGatheringState;
-import dev.onvoid.webrtc.RTCIceServer;
-import dev.onvoid.webrtc.RTCIceTransportPolicy;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
-import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 import dev.p2ptunnel.bridge.MessageChannel;
 import dev.p2ptunnel.webrtc.InvalidDescriptionException;
 import dev.p2ptunnel.webrtc.PathType;
 import dev.p2ptunnel.webrtc.SessionDescription;
-import dev.p2ptunnel.webrtc.SessionObserver;
 import dev.p2ptunnel.webrtc.SessionPlugin;
 import dev.p2ptunnel.webrtc.SessionState;
 import dev.p2ptunnel.webrtc.WebRtcConfig;
@@ -31,10 +25,8 @@ import dev.p2ptunnel.webrtc.WebRtcException;
 import dev.p2ptunnel.webrtc.WebRtcSession;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -44,7 +36,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,7 +48,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Teardown, once, on the session thread, in the order that webrtc-java 0.14.0 survives: channel unregister,
  * close, dispose; connection close; factory dispose. The audio module is shared by all sessions and never disposed
- * (see {@link #sharedAudioModule()}).
+ * (see {@link NativeObjects#sharedAudioModule()}).
  *
  * <p>Known native leak (webrtc-java 0.14.0, upstream #239/#283): the native peer connection is never released, and
  * it keeps its factory's media engine alive, so every session leaves one parked native thread ("rtc-low-prio") and
@@ -88,14 +79,14 @@ public final class PeerSession implements WebRtcSession {
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile String closeReason = "";
   private volatile @Nullable Thread signalingThread;
-  private final CopyOnWriteArrayList<SessionObserver> observers = new CopyOnWriteArrayList<>();
-  private boolean observersClosed; // guarded by observers
+  private final SessionObservers observers;
   private @Nullable Future<?> disconnectTimer; // session thread
 
   private PeerSession(WebRtcConfig config, boolean offerer) {
     this.config = Objects.requireNonNull(config, "config");
     this.offerer = offerer;
     this.name = "p2pt-webrtc-" + IDS.incrementAndGet();
+    this.observers = new SessionObservers(name);
     AtomicReference<@Nullable Thread> thread = new AtomicReference<>();
     this.executor = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread t = new Thread(runnable, name);
@@ -110,15 +101,15 @@ public final class PeerSession implements WebRtcSession {
     PeerConnectionFactory pcf = null;
     RTCPeerConnection connection = null;
     try {
-      pcf = new PeerConnectionFactory(sharedAudioModule());
-      connection = pcf.createPeerConnection(toRtc(config), new ConnectionObserver());
+      pcf = new PeerConnectionFactory(NativeObjects.sharedAudioModule());
+      connection = pcf.createPeerConnection(NativeObjects.toRtc(config), new ConnectionObserver());
       RTCDataChannelInit init = new RTCDataChannelInit();
       init.negotiated = true;
       init.id = 0;
       init.ordered = true; // maxRetransmits and maxPacketLifeTime stay unset: reliable
       this.dc = connection.createDataChannel("data", init);
     } catch (Throwable t) {
-      releaseQuietly(null, connection, pcf);
+      NativeObjects.release(name, null, connection, pcf);
       executor.shutdownNow();
       throw new WebRtcException(name + ": could not create the peer connection: " + t, t);
     }
@@ -126,20 +117,6 @@ public final class PeerSession implements WebRtcSession {
     this.pc = connection;
     this.channel = new DataChannelMessageChannel(dc, this, config);
     dc.registerObserver(channel);
-  }
-
-  private static @Nullable HeadlessAudioDeviceModule sharedAudio; // guarded by PeerSession.class
-
-  /**
-   * One headless audio module for the JVM, never disposed. Measured (SessionLeakTest): an audio module per session
-   * left its "AudioDeviceBuffer" native thread behind after every teardown, because the native peer connection,
-   * which webrtc-java 0.14.0 never releases, keeps it referenced. Shared, it costs one thread in total.
-   */
-  private static synchronized HeadlessAudioDeviceModule sharedAudioModule() {
-    if (sharedAudio == null) {
-      sharedAudio = new HeadlessAudioDeviceModule();
-    }
-    return sharedAudio;
   }
 
   /** See {@link WebRtcSession#offer(WebRtcConfig)}. */
@@ -179,20 +156,6 @@ public final class PeerSession implements WebRtcSession {
       }
       throw new WebRtcException(what + ": " + cause, cause);
     }
-  }
-
-  private static RTCConfiguration toRtc(WebRtcConfig config) {
-    RTCConfiguration rtc = new RTCConfiguration();
-    for (WebRtcConfig.IceServer server : config.iceServers()) {
-      RTCIceServer ice = new RTCIceServer();
-      ice.urls.addAll(server.urls());
-      ice.username = server.username();
-      ice.password = server.credential();
-      rtc.iceServers.add(ice);
-    }
-    rtc.iceTransportPolicy = config.relayOnly() ? RTCIceTransportPolicy.RELAY : RTCIceTransportPolicy.ALL;
-    rtc.portAllocatorConfig = new PortAllocatorConfig(config.minPort(), config.maxPort(), 0);
-    return rtc;
   }
 
   /** Session thread (or caller, for answer): applies the remote description; parse errors fail remoteApplied. */
@@ -330,7 +293,7 @@ public final class PeerSession implements WebRtcSession {
 
   private void moveTo(SessionState from, SessionState to) {
     if (state.compareAndSet(from, to)) {
-      fire(o -> o.onStateChange(to));
+      observers.stateChanged(to);
     }
   }
 
@@ -397,52 +360,15 @@ public final class PeerSession implements WebRtcSession {
 
   @Override
   public AutoCloseable install(SessionPlugin plugin) {
-    Objects.requireNonNull(plugin, "plugin");
-    SessionObserver observer;
-    try {
-      observer = Objects.requireNonNull(plugin.attach(this), "plugin returned no observer");
-    } catch (Throwable t) {
-      LOG.log(Level.WARNING, name + ": plugin " + plugin + " failed to attach; ignored", t);
-      return () -> {};
-    }
-    boolean alreadyClosed;
-    synchronized (observers) {
-      alreadyClosed = observersClosed;
-      if (!alreadyClosed) {
-        observers.add(observer);
-      }
-    }
-    if (alreadyClosed) {
-      try {
-        observer.onClosed(closeReason);
-      } catch (Throwable t) {
-        LOG.log(Level.WARNING, name + ": plugin observer failed in onClosed", t);
-      }
-    }
-    return () -> observers.remove(observer);
+    return observers.install(plugin, this);
   }
 
   void messageSent(int bytes) {
-    if (!observers.isEmpty()) {
-      fire(o -> o.onMessageSent(bytes));
-    }
+    observers.messageSent(bytes);
   }
 
   void messageReceived(int bytes) {
-    if (!observers.isEmpty()) {
-      fire(o -> o.onMessageReceived(bytes));
-    }
-  }
-
-  private void fire(Consumer<SessionObserver> event) {
-    for (SessionObserver observer : observers) {
-      try {
-        event.accept(observer);
-      } catch (Throwable t) {
-        observers.remove(observer);
-        LOG.log(Level.WARNING, name + ": plugin observer " + observer + " failed; detached", t);
-      }
-    }
+    observers.messageReceived(bytes);
   }
 
   @Override
@@ -489,47 +415,11 @@ public final class PeerSession implements WebRtcSession {
     localDescription.completeExceptionally(failure);
     open.completeExceptionally(failure);
     remoteApplied.completeExceptionally(failure);
-    List<SessionObserver> toNotify;
-    synchronized (observers) {
-      observersClosed = true;
-      toNotify = List.copyOf(observers);
-      observers.clear();
-    }
-    for (SessionObserver observer : toNotify) {
-      try {
-        observer.onStateChange(SessionState.CLOSED);
-        observer.onClosed(reason);
-      } catch (Throwable t) {
-        LOG.log(Level.WARNING, name + ": plugin observer failed while closing", t);
-      }
-    }
-    releaseQuietly(dc, pc, factory);
+    observers.closed(reason);
+    NativeObjects.release(name, dc, pc, factory);
     executor.shutdownNow();
     LOG.log(Level.DEBUG, () -> name + ": closed: " + reason);
     closed.complete(reason);
-  }
-
-  private void releaseQuietly(@Nullable RTCDataChannel channel, @Nullable RTCPeerConnection connection,
-      @Nullable PeerConnectionFactory pcf) {
-    if (channel != null) {
-      step("dataChannel.unregisterObserver", channel::unregisterObserver);
-      step("dataChannel.close", channel::close);
-      step("dataChannel.dispose", channel::dispose);
-    }
-    if (connection != null) {
-      step("peerConnection.close", connection::close);
-    }
-    if (pcf != null) {
-      step("factory.dispose", pcf::dispose);
-    }
-  }
-
-  private void step(String what, Runnable action) {
-    try {
-      action.run();
-    } catch (Throwable t) {
-      LOG.log(Level.WARNING, name + ": teardown step " + what + " failed", t);
-    }
   }
 
   /**
