@@ -18,6 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>The session closes exactly once, with a reason, when: {@link #close()} is called, the channel is closed
  * ({@link MessageChannel#close}), the peer closes its side, the connection fails or stays disconnected past
  * {@link WebRtcConfig#disconnectTimeout()}, or a setup step fails or times out.
+ *
+ * <p>The futures this returns complete on the session's own thread: stages chained on them must not block (hand
+ * longer work to an executor of your own).
  */
 public interface WebRtcSession extends AutoCloseable {
 

@@ -166,18 +166,26 @@ public final class PeerSession implements WebRtcSession {
         pc.setRemoteDescription(new RTCSessionDescription(type, remote.sdp()), new SetSessionDescriptionObserver() {
           @Override
           public void onSuccess() {
-            noteCallbackThread();
-            onSession(() -> {
-              remoteApplied.complete(null);
-              schedule(PeerSession.this::connectTimedOut, config.connectTimeout().toNanos());
-            });
+            try {
+              noteCallbackThread();
+              onSession(() -> {
+                remoteApplied.complete(null);
+                schedule(PeerSession.this::connectTimedOut, config.connectTimeout().toNanos());
+              });
+            } catch (Throwable t) {
+              callbackFailed("setRemoteDescription onSuccess", t);
+            }
           }
 
           @Override
           public void onFailure(String error) {
-            noteCallbackThread();
-            onSession(() -> remoteApplied.completeExceptionally(
-                new InvalidDescriptionException(what + " rejected by libwebrtc: " + error)));
+            try {
+              noteCallbackThread();
+              onSession(() -> remoteApplied.completeExceptionally(
+                  new InvalidDescriptionException(what + " rejected by libwebrtc: " + error)));
+            } catch (Throwable t) {
+              callbackFailed("setRemoteDescription onFailure", t);
+            }
           }
         });
       } catch (Throwable t) { // 0.14.0 throws java.lang.Error synchronously for SDP it cannot parse
@@ -204,6 +212,7 @@ public final class PeerSession implements WebRtcSession {
       throw new InvalidDescriptionException(
           "remote description: " + answer.type() + " (expected: ANSWER, the offerer needs the peer's answer)");
     }
+    requireBlockingAllowed("acceptAnswer()");
     if (!remoteGiven.compareAndSet(false, true)) {
       throw new IllegalStateException(name + ": an answer was already applied");
     }
@@ -223,7 +232,11 @@ public final class PeerSession implements WebRtcSession {
 
             @Override
             public void onFailure(String error) {
-              closeAsync("setLocalDescription failed: " + error);
+              try {
+                closeAsync("setLocalDescription failed: " + error);
+              } catch (Throwable t) {
+                callbackFailed("setLocalDescription onFailure", t);
+              }
             }
           });
           schedule(PeerSession.this::gatheringTimedOut, config.gatheringTimeout().toNanos());
@@ -235,7 +248,11 @@ public final class PeerSession implements WebRtcSession {
 
     @Override
     public void onFailure(String error) {
-      closeAsync((offerer ? "createOffer" : "createAnswer") + " failed: " + error);
+      try {
+        closeAsync((offerer ? "createOffer" : "createAnswer") + " failed: " + error);
+      } catch (Throwable t) {
+        callbackFailed("createOffer/createAnswer onFailure", t);
+      }
     }
   }
 
