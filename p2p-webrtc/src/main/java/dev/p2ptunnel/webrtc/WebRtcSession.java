@@ -1,0 +1,134 @@
+package dev.p2ptunnel.webrtc;
+
+import dev.p2ptunnel.bridge.MessageChannel;
+import dev.p2ptunnel.webrtc.internal.PeerSession;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One WebRTC peer connection with its single negotiated DataChannel ({@code "data"}, id 0, ordered, reliable), and
+ * the native objects behind it: each session has its own libwebrtc factory (and threads), released when it closes.
+ * Thread-safe.
+ *
+ * <p>Offerer: {@link #offer} → {@link #localDescription()} to the peer → {@link #acceptAnswer} with the peer's
+ * answer → {@link #dataChannel}. Answerer: {@link #answer} with the peer's offer → {@link #localDescription()} to
+ * the peer → {@link #dataChannel}. Or let {@link Signaling} carry the descriptions: {@link #offer(WebRtcConfig,
+ * Signaling)}, {@link #answer(WebRtcConfig, Signaling)}.
+ *
+ * <p>The session closes exactly once, with a reason, when: {@link #close()} is called, the channel is closed
+ * ({@link MessageChannel#close}), the peer closes its side, the connection fails or stays disconnected past
+ * {@link WebRtcConfig#disconnectTimeout()}, or a setup step fails or times out.
+ *
+ * <p>The futures this returns complete on the session's own thread: stages chained on them must not block (hand
+ * longer work to an executor of your own).
+ */
+public interface WebRtcSession extends AutoCloseable {
+
+  /** Starts an offering session: creates the connection and begins gathering; does not wait. */
+  static WebRtcSession offer(WebRtcConfig config) {
+    return PeerSession.offer(config);
+  }
+
+  /**
+   * Starts an answering session for the peer's offer: applies it and begins gathering; does not wait for that.
+   *
+   * @throws InvalidDescriptionException if {@code remoteOffer} is not an offer or libwebrtc cannot parse it (the
+   *     session is closed and released before this is thrown)
+   */
+  static WebRtcSession answer(WebRtcConfig config, SessionDescription remoteOffer) {
+    return PeerSession.answer(config, remoteOffer);
+  }
+
+  /**
+   * Offers through {@code signaling}, applies the answer it returns and waits until the channel is open; the
+   * returned session is {@linkplain SessionState#OPEN open}. Closes the session if any step fails.
+   */
+  static WebRtcSession offer(WebRtcConfig config, Signaling signaling) {
+    WebRtcSession session = offer(config);
+    try {
+      SessionDescription answer = PeerSession.await(
+          signaling.exchange(session.localDescription()), config.connectTimeout(), "answer from signaling");
+      session.acceptAnswer(answer);
+      session.dataChannel(config.connectTimeout());
+      return session;
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+  }
+
+  /** Receives an offer through {@code signaling}, answers it and waits until the channel is open. */
+  static WebRtcSession answer(WebRtcConfig config, Signaling signaling) {
+    SessionDescription offer = PeerSession.await(
+        signaling.receiveOffer(), config.connectTimeout(), "offer from signaling");
+    WebRtcSession session = answer(config, offer);
+    try {
+      PeerSession.await(signaling.sendAnswer(session.localDescription()), config.connectTimeout(),
+          "answer delivery through signaling");
+      session.dataChannel(config.connectTimeout());
+      return session;
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The complete local description, once ICE gathering is complete or {@link WebRtcConfig#gatheringTimeout()} has
+   * passed (then it holds the candidates gathered so far). Blocks; must not be called from a session callback.
+   *
+   * @throws WebRtcException if gathering found no candidate in time or the session closed first
+   */
+  SessionDescription localDescription();
+
+  /** The same as {@link #localDescription()}, without blocking. */
+  CompletableFuture<SessionDescription> localDescriptionAsync();
+
+  /**
+   * Offerer only: applies the peer's answer; the connection then forms in the background.
+   *
+   * @throws InvalidDescriptionException if {@code answer} is not an answer or cannot be parsed (the session closes)
+   * @throws IllegalStateException if this session is the answerer or an answer was already applied
+   */
+  void acceptAnswer(SessionDescription answer);
+
+  /**
+   * The open DataChannel, as a {@link MessageChannel}; the same object on every call. Blocks until it is open;
+   * must not be called from a session callback.
+   *
+   * @throws WebRtcException if it does not open within {@code timeout} (the session stays as it is) or the session
+   *     closed first (with its reason)
+   */
+  MessageChannel dataChannel(Duration timeout);
+
+  /** The same as {@link #dataChannel(Duration)}, without blocking; completes exceptionally if the session closes. */
+  CompletableFuture<MessageChannel> dataChannelAsync();
+
+  /** The current state. */
+  SessionState state();
+
+  /**
+   * Completes with the close reason once the session has closed and released its native objects; never completes
+   * exceptionally.
+   */
+  CompletableFuture<String> closed();
+
+  /** Whether the selected candidate pair is direct or relayed (from libwebrtc's stats); fails if not connected. */
+  CompletableFuture<PathType> path();
+
+  /**
+   * Attaches a plugin until the session closes (or the returned handle is closed); plugins compose, and one that
+   * throws is detached and logged without affecting the session.
+   */
+  AutoCloseable install(SessionPlugin plugin);
+
+  /** Closes with reason {@code "closed locally"}. */
+  @Override
+  void close();
+
+  /**
+   * Closes the session, idempotently, from any thread. Called from a session callback, it only starts the close;
+   * elsewhere it returns once the native objects are released (at most a few seconds).
+   */
+  void close(String reason);
+}

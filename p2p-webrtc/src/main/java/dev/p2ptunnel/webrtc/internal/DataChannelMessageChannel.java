@@ -1,0 +1,305 @@
+package dev.p2ptunnel.webrtc.internal;
+
+import dev.onvoid.webrtc.RTCDataChannel;
+import dev.onvoid.webrtc.RTCDataChannelBuffer;
+import dev.onvoid.webrtc.RTCDataChannelObserver;
+import dev.onvoid.webrtc.RTCDataChannelState;
+import dev.p2ptunnel.bridge.MessageChannel;
+import dev.p2ptunnel.webrtc.WebRtcConfig;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A webrtc-java 0.14.0 DataChannel as a {@link MessageChannel}. Thread-safe.
+ *
+ * <p>Sending: every message goes to libwebrtc as an exact-size buffer (0.14.0 ignores position and limit). The
+ * queue size is tracked as an estimate (last {@code getBufferedAmount()} plus bytes sent since), refreshed from
+ * libwebrtc whenever it reaches the high watermark. Since {@code onBufferedAmountChange} never fires in 0.14.0, the
+ * session thread polls {@code getBufferedAmount()} every millisecond, only while the queue is above the high
+ * watermark, and calls {@link Listener#onWritable()} (on the session thread) once it is at or below the low one. A
+ * send that would take the queue past {@link WebRtcConfig#sendLimitBytes()} closes the session instead, so
+ * libwebrtc's silent close at 16 MiB cannot happen.
+ *
+ * <p>Receiving: each message is copied into a heap buffer before the native callback returns and handed to the
+ * listener on libwebrtc's signaling thread; messages that arrive before {@link #start} wait in a bounded queue.
+ *
+ * <p>Locks: {@code sendLock} guards the native channel against use after disposal and the queue estimate;
+ * {@code deliveryLock} serialises listener calls. Neither is held while taking the other.
+ */
+final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelObserver {
+  private static final long POLL_INTERVAL_NS = 1_000_000;
+
+  private final RTCDataChannel dc;
+  private final PeerSession session;
+  private final long highWatermark;
+  private final long lowWatermark;
+  private final long sendLimit;
+  private final AtomicBoolean started = new AtomicBoolean();
+
+  private final Object sendLock = new Object();
+  private volatile boolean sendClosed; // written under sendLock
+  private volatile boolean closing; // set when the session starts closing, without any lock
+  private volatile long queuedEstimate; // written under sendLock
+  private volatile boolean unwritable; // written under sendLock
+
+  private final Object deliveryLock = new Object();
+  private @Nullable Listener listener; // guarded by deliveryLock
+  private final ArrayDeque<ByteBuffer> early = new ArrayDeque<>(); // guarded by deliveryLock
+  private long earlyBytes; // guarded by deliveryLock
+  private boolean closedDelivered; // guarded by deliveryLock
+  private @Nullable String closeReason; // guarded by deliveryLock
+
+  DataChannelMessageChannel(RTCDataChannel dc, PeerSession session, WebRtcConfig config) {
+    this.dc = dc;
+    this.session = session;
+    this.highWatermark = config.highWatermarkBytes();
+    this.lowWatermark = config.lowWatermarkBytes();
+    this.sendLimit = config.sendLimitBytes();
+  }
+
+  @Override
+  public void start(Listener listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("listener already registered on " + session.name());
+    }
+    synchronized (deliveryLock) {
+      for (ByteBuffer message; (message = early.poll()) != null; ) {
+        if (!callOnMessage(listener, message)) {
+          break;
+        }
+      }
+      earlyBytes = 0;
+      early.clear();
+      this.listener = listener;
+      if (closedDelivered) {
+        callOnClosed(listener, Objects.requireNonNull(closeReason));
+      }
+    }
+  }
+
+  @Override
+  public boolean send(ByteBuffer message) {
+    int length = message.remaining();
+    if (length > MAX_MESSAGE_LENGTH) {
+      throw new IllegalArgumentException(
+          "message length: " + length + " (expected: <= " + MAX_MESSAGE_LENGTH + ")");
+    }
+    if (closing) {
+      return false;
+    }
+    ByteBuffer exact = exactSize(message, length);
+    String failure = null;
+    synchronized (sendLock) {
+      if (sendClosed) {
+        return false;
+      }
+      try {
+        long projected = queuedEstimate + length;
+        if (projected > sendLimit) {
+          projected = dc.getBufferedAmount() + length;
+        }
+        if (projected > sendLimit) {
+          failure = "send queue limit: " + projected + " bytes would be queued > limit " + sendLimit
+              + " (the sender ignored isWritable())";
+        } else {
+          dc.send(new RTCDataChannelBuffer(exact, true));
+          queuedEstimate = projected;
+          if (projected >= highWatermark) {
+            long actual = dc.getBufferedAmount();
+            queuedEstimate = actual;
+            if (actual >= highWatermark && !unwritable) {
+              unwritable = true;
+              session.schedule(this::pollBufferedAmount, POLL_INTERVAL_NS);
+            }
+          }
+        }
+      } catch (Exception e) {
+        failure = "send failed: " + e;
+      }
+    }
+    if (failure != null) {
+      session.closeAsync(failure);
+      return false;
+    }
+    session.messageSent(length);
+    return true;
+  }
+
+  /**
+   * A buffer whose whole extent is the message: a direct slice (its own address and capacity), a heap buffer that
+   * is exactly its backing array, or else a fresh copy. Leaves {@code message} untouched.
+   */
+  private static ByteBuffer exactSize(ByteBuffer message, int length) {
+    if (message.isDirect()) {
+      return message.slice();
+    }
+    if (message.hasArray() && message.arrayOffset() == 0 && message.position() == 0
+        && message.array().length == length) {
+      return message.duplicate();
+    }
+    byte[] copy = new byte[length];
+    message.get(message.position(), copy);
+    return ByteBuffer.wrap(copy);
+  }
+
+  /** Session thread, only while unwritable: refreshes the queue size and signals writability at the low mark. */
+  private void pollBufferedAmount() {
+    boolean writable;
+    synchronized (sendLock) {
+      if (sendClosed) {
+        return;
+      }
+      long actual = dc.getBufferedAmount();
+      queuedEstimate = actual;
+      writable = actual <= lowWatermark;
+      if (writable) {
+        unwritable = false;
+      }
+    }
+    if (!writable) {
+      session.schedule(this::pollBufferedAmount, POLL_INTERVAL_NS);
+      return;
+    }
+    Listener current;
+    synchronized (deliveryLock) {
+      current = listener;
+    }
+    if (current != null) {
+      try {
+        current.onWritable();
+      } catch (Throwable t) {
+        session.closeAsync("listener failed in onWritable: " + t);
+      }
+    }
+  }
+
+  @Override
+  public boolean isWritable() {
+    return !unwritable && !closing;
+  }
+
+  /** The estimate: libwebrtc's queue size at the last query plus what was sent since (an upper bound). */
+  @Override
+  public long bufferedAmount() {
+    return queuedEstimate;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return !closing;
+  }
+
+  @Override
+  public void close(String reason) {
+    session.close(reason);
+  }
+
+  // ---- libwebrtc callbacks: signaling thread; every body catches Throwable (an escape aborts the JVM) ----
+
+  @Override
+  public void onBufferedAmountChange(long previousAmount) {
+    // Never called by webrtc-java 0.14.0 (upstream #143); pollBufferedAmount() stands in.
+  }
+
+  @Override
+  public void onStateChange() {
+    try {
+      session.noteCallbackThread();
+      RTCDataChannelState state = dc.getState();
+      if (state == RTCDataChannelState.OPEN) {
+        session.channelOpened();
+      } else if (state == RTCDataChannelState.CLOSING || state == RTCDataChannelState.CLOSED) {
+        session.closeAsync("data channel closed by the peer (or by libwebrtc)");
+      }
+    } catch (Throwable t) {
+      session.callbackFailed("onStateChange", t);
+    }
+  }
+
+  @Override
+  public void onMessage(RTCDataChannelBuffer buffer) {
+    try {
+      session.noteCallbackThread();
+      ByteBuffer data = buffer.data; // native memory, freed when this returns
+      int length = data.remaining();
+      ByteBuffer copy = ByteBuffer.allocate(length);
+      copy.put(data).flip();
+      session.messageReceived(length);
+      deliver(copy);
+    } catch (Throwable t) {
+      session.callbackFailed("onMessage", t);
+    }
+  }
+
+  private void deliver(ByteBuffer message) {
+    String overflow = null;
+    synchronized (deliveryLock) {
+      if (closedDelivered) {
+        return;
+      }
+      Listener current = listener;
+      if (current != null) {
+        callOnMessage(current, message);
+        return;
+      }
+      early.add(message);
+      earlyBytes += message.remaining();
+      if (earlyBytes > sendLimit) {
+        overflow = "receive queue limit: " + earlyBytes + " bytes arrived before start() > limit " + sendLimit;
+      }
+    }
+    if (overflow != null) {
+      session.closeAsync(overflow);
+    }
+  }
+
+  private boolean callOnMessage(Listener current, ByteBuffer message) {
+    try {
+      current.onMessage(message);
+      return true;
+    } catch (Throwable t) {
+      session.closeAsync("listener failed in onMessage: " + t);
+      return false;
+    }
+  }
+
+  private void callOnClosed(Listener current, String reason) {
+    try {
+      current.onClosed(reason);
+    } catch (Throwable t) {
+      PeerSession.LOG.log(System.Logger.Level.WARNING, session.name() + ": listener failed in onClosed", t);
+    }
+  }
+
+  /** Any thread, never blocks: from now on the channel reports closed and refuses sends. */
+  void markClosing() {
+    closing = true;
+  }
+
+  /**
+   * Session thread, first step of the teardown: no send reaches the native channel after this returns, and the
+   * listener gets {@code onClosed} once (now, or on {@link #start} if it comes later).
+   */
+  void shutdown(String reason) {
+    closing = true;
+    synchronized (sendLock) {
+      sendClosed = true;
+    }
+    synchronized (deliveryLock) {
+      if (closedDelivered) {
+        return;
+      }
+      closedDelivered = true;
+      closeReason = reason;
+      early.clear();
+      Listener current = listener;
+      if (current != null) {
+        callOnClosed(current, reason);
+      }
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.p2ptunnel.webrtc.internal;
+
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.PortAllocatorConfig;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCDataChannel;
+import dev.onvoid.webrtc.RTCIceServer;
+import dev.onvoid.webrtc.RTCIceTransportPolicy;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import dev.p2ptunnel.webrtc.WebRtcConfig;
+import java.lang.System.Logger.Level;
+import org.jspecify.annotations.Nullable;
+
+/** Creating and releasing webrtc-java 0.14.0 objects the way it survives. Thread-safe. */
+final class NativeObjects {
+  private NativeObjects() {}
+
+  private static @Nullable HeadlessAudioDeviceModule sharedAudio; // guarded by NativeObjects.class
+
+  /**
+   * One headless audio module for the JVM, never disposed. Measured (SessionLeakTest): an audio module per session
+   * left its "AudioDeviceBuffer" native thread behind after every teardown, because the native peer connection,
+   * which webrtc-java 0.14.0 never releases, keeps it referenced. Shared, it costs one thread in total.
+   */
+  static synchronized HeadlessAudioDeviceModule sharedAudioModule() {
+    if (sharedAudio == null) {
+      sharedAudio = new HeadlessAudioDeviceModule();
+    }
+    return sharedAudio;
+  }
+
+  static RTCConfiguration toRtc(WebRtcConfig config) {
+    RTCConfiguration rtc = new RTCConfiguration();
+    for (WebRtcConfig.IceServer server : config.iceServers()) {
+      RTCIceServer ice = new RTCIceServer();
+      ice.urls.addAll(server.urls());
+      ice.username = server.username();
+      ice.password = server.credential();
+      rtc.iceServers.add(ice);
+    }
+    rtc.iceTransportPolicy = config.relayOnly() ? RTCIceTransportPolicy.RELAY : RTCIceTransportPolicy.ALL;
+    rtc.portAllocatorConfig = new PortAllocatorConfig(config.minPort(), config.maxPort(), 0);
+    return rtc;
+  }
+
+  /**
+   * Releases in the order webrtc-java 0.14.0 survives (channel unregister, close, dispose; connection close;
+   * factory dispose), logging and skipping a step that fails. The shared audio module stays.
+   */
+  static void release(String name, @Nullable RTCDataChannel channel, @Nullable RTCPeerConnection connection,
+      @Nullable PeerConnectionFactory pcf) {
+    if (channel != null) {
+      step(name, "dataChannel.unregisterObserver", channel::unregisterObserver);
+      step(name, "dataChannel.close", channel::close);
+      step(name, "dataChannel.dispose", channel::dispose);
+    }
+    if (connection != null) {
+      step(name, "peerConnection.close", connection::close);
+    }
+    if (pcf != null) {
+      step(name, "factory.dispose", pcf::dispose);
+    }
+  }
+
+  private static void step(String name, String what, Runnable action) {
+    try {
+      action.run();
+    } catch (Throwable t) {
+      PeerSession.LOG.log(Level.WARNING, name + ": teardown step " + what + " failed", t);
+    }
+  }
+
+}

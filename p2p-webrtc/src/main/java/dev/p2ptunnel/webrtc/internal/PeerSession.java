@@ -1,0 +1,575 @@
+package dev.p2ptunnel.webrtc.internal;
+
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCAnswerOptions;
+import dev.onvoid.webrtc.RTCDataChannel;
+import dev.onvoid.webrtc.RTCDataChannelInit;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceGatheringState;
+import dev.onvoid.webrtc.RTCOfferOptions;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.p2ptunnel.bridge.MessageChannel;
+import dev.p2ptunnel.webrtc.InvalidDescriptionException;
+import dev.p2ptunnel.webrtc.PathType;
+import dev.p2ptunnel.webrtc.SessionDescription;
+import dev.p2ptunnel.webrtc.SessionPlugin;
+import dev.p2ptunnel.webrtc.SessionState;
+import dev.p2ptunnel.webrtc.WebRtcConfig;
+import dev.p2ptunnel.webrtc.WebRtcException;
+import dev.p2ptunnel.webrtc.WebRtcSession;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link WebRtcSession} over webrtc-java 0.14.0. Thread-safe.
+ *
+ * <p>Threads: one daemon session thread ({@code p2pt-webrtc-N}) owns the peer connection: it makes every control
+ * call (descriptions, stats, teardown) and runs the timers. libwebrtc's signaling thread (one per factory, so one
+ * per session) runs the callbacks, which only take note and hand work to the session thread. Senders call the
+ * native channel directly (webrtc-java allows any thread), guarded against disposal by the channel's send lock.
+ *
+ * <p>Teardown, once, on the session thread, in the order that webrtc-java 0.14.0 survives: channel unregister,
+ * close, dispose; connection close; factory dispose. The audio module is shared by all sessions and never disposed
+ * (see {@link NativeObjects#sharedAudioModule()}).
+ *
+ * <p>Known native leak (webrtc-java 0.14.0, upstream #239/#283): the native peer connection is never released, and
+ * it keeps its factory's media engine alive, so every session leaves one parked native thread ("rtc-low-prio") and
+ * about 0.5 MiB of native memory behind. Measured and bounded in SessionLeakTest.
+ */
+public final class PeerSession implements WebRtcSession {
+  static final System.Logger LOG = System.getLogger(PeerSession.class.getName());
+  private static final AtomicLong IDS = new AtomicLong();
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+  private static final Duration STATS_TIMEOUT = Duration.ofSeconds(5);
+
+  private final String name;
+  private final WebRtcConfig config;
+  private final boolean offerer;
+  private final ScheduledThreadPoolExecutor executor;
+  private final Thread sessionThread;
+  private final PeerConnectionFactory factory;
+  private final RTCPeerConnection pc;
+  private final RTCDataChannel dc;
+  private final DataChannelMessageChannel channel;
+
+  private final AtomicReference<SessionState> state = new AtomicReference<>(SessionState.GATHERING);
+  private final CompletableFuture<SessionDescription> localDescription = new CompletableFuture<>();
+  private final CompletableFuture<MessageChannel> open = new CompletableFuture<>();
+  private final CompletableFuture<String> closed = new CompletableFuture<>();
+  private final CompletableFuture<Void> remoteApplied = new CompletableFuture<>();
+  private final AtomicBoolean remoteGiven = new AtomicBoolean();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile String closeReason = "";
+  private volatile @Nullable Thread signalingThread;
+  private final SessionObservers observers;
+  private @Nullable Future<?> disconnectTimer; // session thread
+
+  private PeerSession(WebRtcConfig config, boolean offerer) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.offerer = offerer;
+    this.name = "p2pt-webrtc-" + IDS.incrementAndGet();
+    this.observers = new SessionObservers(name);
+    AtomicReference<@Nullable Thread> thread = new AtomicReference<>();
+    this.executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread t = new Thread(runnable, name);
+      t.setDaemon(true);
+      thread.set(t);
+      return t;
+    });
+    executor.setRemoveOnCancelPolicy(true);
+    executor.prestartCoreThread();
+    this.sessionThread = Objects.requireNonNull(thread.get());
+
+    PeerConnectionFactory pcf = null;
+    RTCPeerConnection connection = null;
+    try {
+      pcf = new PeerConnectionFactory(NativeObjects.sharedAudioModule());
+      connection = pcf.createPeerConnection(NativeObjects.toRtc(config), new ConnectionObserver());
+      RTCDataChannelInit init = new RTCDataChannelInit();
+      init.negotiated = true;
+      init.id = 0;
+      init.ordered = true; // maxRetransmits and maxPacketLifeTime stay unset: reliable
+      this.dc = connection.createDataChannel("data", init);
+    } catch (Throwable t) {
+      NativeObjects.release(name, null, connection, pcf);
+      executor.shutdownNow();
+      throw new WebRtcException(name + ": could not create the peer connection: " + t, t);
+    }
+    this.factory = pcf;
+    this.pc = connection;
+    this.channel = new DataChannelMessageChannel(dc, this, config);
+    dc.registerObserver(channel);
+  }
+
+  /** See {@link WebRtcSession#offer(WebRtcConfig)}. */
+  public static WebRtcSession offer(WebRtcConfig config) {
+    PeerSession session = new PeerSession(config, true);
+    session.onSession(() -> session.pc.createOffer(new RTCOfferOptions(), session.new Created()));
+    return session;
+  }
+
+  /** See {@link WebRtcSession#answer(WebRtcConfig, SessionDescription)}. */
+  public static WebRtcSession answer(WebRtcConfig config, SessionDescription remoteOffer) {
+    Objects.requireNonNull(remoteOffer, "remoteOffer");
+    if (remoteOffer.type() != SessionDescription.Type.OFFER) {
+      throw new InvalidDescriptionException(
+          "remote description: " + remoteOffer.type() + " (expected: OFFER, the answerer needs the peer's offer)");
+    }
+    PeerSession session = new PeerSession(config, false);
+    session.applyRemote(remoteOffer, RTCSdpType.OFFER);
+    session.remoteApplied.thenRun(
+        () -> session.onSession(() -> session.pc.createAnswer(new RTCAnswerOptions(), session.new Created())));
+    return session;
+  }
+
+  /** Waits for {@code future} at most {@code timeout}, naming {@code what} in the exception. */
+  public static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
+    try {
+      return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new WebRtcException(what + ": no result within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WebRtcException(what + ": interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      throw new WebRtcException(what + ": " + cause, cause);
+    }
+  }
+
+  /** Session thread (or caller, for answer): applies the remote description; parse errors fail remoteApplied. */
+  private void applyRemote(SessionDescription remote, RTCSdpType type) {
+    String what = "remote " + remote.type().name().toLowerCase(java.util.Locale.ROOT);
+    onSession(() -> {
+      try {
+        pc.setRemoteDescription(new RTCSessionDescription(type, remote.sdp()), new SetSessionDescriptionObserver() {
+          @Override
+          public void onSuccess() {
+            try {
+              noteCallbackThread();
+              onSession(() -> {
+                remoteApplied.complete(null);
+                schedule(PeerSession.this::connectTimedOut, config.connectTimeout().toNanos());
+              });
+            } catch (Throwable t) {
+              callbackFailed("setRemoteDescription onSuccess", t);
+            }
+          }
+
+          @Override
+          public void onFailure(String error) {
+            try {
+              noteCallbackThread();
+              onSession(() -> remoteApplied.completeExceptionally(
+                  new InvalidDescriptionException(what + " rejected by libwebrtc: " + error)));
+            } catch (Throwable t) {
+              callbackFailed("setRemoteDescription onFailure", t);
+            }
+          }
+        });
+      } catch (Throwable t) { // 0.14.0 throws java.lang.Error synchronously for SDP it cannot parse
+        remoteApplied.completeExceptionally(
+            new InvalidDescriptionException(what + " is malformed: " + t.getMessage(), t));
+      }
+    });
+    try {
+      await(remoteApplied, config.connectTimeout(), "applying the " + what);
+    } catch (RuntimeException e) {
+      String message = e.getMessage();
+      close(message == null ? e.toString() : message);
+      throw e;
+    }
+  }
+
+  @Override
+  public void acceptAnswer(SessionDescription answer) {
+    Objects.requireNonNull(answer, "answer");
+    if (!offerer) {
+      throw new IllegalStateException(name + ": acceptAnswer on the answering side (expected: the offerer)");
+    }
+    if (answer.type() != SessionDescription.Type.ANSWER) {
+      throw new InvalidDescriptionException(
+          "remote description: " + answer.type() + " (expected: ANSWER, the offerer needs the peer's answer)");
+    }
+    requireBlockingAllowed("acceptAnswer()");
+    if (!remoteGiven.compareAndSet(false, true)) {
+      throw new IllegalStateException(name + ": an answer was already applied");
+    }
+    applyRemote(answer, RTCSdpType.ANSWER);
+  }
+
+  /** createOffer/createAnswer result: set it as the local description and bound the gathering. */
+  private final class Created implements CreateSessionDescriptionObserver {
+    @Override
+    public void onSuccess(RTCSessionDescription description) {
+      try {
+        noteCallbackThread();
+        onSession(() -> {
+          pc.setLocalDescription(description, new SetSessionDescriptionObserver() {
+            @Override
+            public void onSuccess() {}
+
+            @Override
+            public void onFailure(String error) {
+              try {
+                closeAsync("setLocalDescription failed: " + error);
+              } catch (Throwable t) {
+                callbackFailed("setLocalDescription onFailure", t);
+              }
+            }
+          });
+          schedule(PeerSession.this::gatheringTimedOut, config.gatheringTimeout().toNanos());
+        });
+      } catch (Throwable t) {
+        callbackFailed("createOffer/createAnswer onSuccess", t);
+      }
+    }
+
+    @Override
+    public void onFailure(String error) {
+      try {
+        closeAsync((offerer ? "createOffer" : "createAnswer") + " failed: " + error);
+      } catch (Throwable t) {
+        callbackFailed("createOffer/createAnswer onFailure", t);
+      }
+    }
+  }
+
+  /** Session thread. */
+  private void gatheringComplete() {
+    if (closing.get() || localDescription.isDone()) {
+      return;
+    }
+    RTCSessionDescription d = pc.getLocalDescription();
+    if (d == null) {
+      return; // COMPLETE before setLocalDescription applied: the timer or a later COMPLETE finishes it
+    }
+    publishLocal(d);
+  }
+
+  /** Session thread. */
+  private void gatheringTimedOut() {
+    if (closing.get() || localDescription.isDone()) {
+      return;
+    }
+    RTCSessionDescription d = pc.getLocalDescription();
+    if (d == null || !d.sdp.contains("a=candidate:")) {
+      closeAsync("ICE gathering found no candidate within " + config.gatheringTimeout());
+      return;
+    }
+    LOG.log(Level.INFO, name + ": ICE gathering not complete after " + config.gatheringTimeout()
+        + "; using the candidates gathered so far");
+    publishLocal(d);
+  }
+
+  private void publishLocal(RTCSessionDescription d) {
+    SessionDescription.Type type = offerer ? SessionDescription.Type.OFFER : SessionDescription.Type.ANSWER;
+    moveTo(SessionState.GATHERING, SessionState.CONNECTING);
+    localDescription.complete(new SessionDescription(type, d.sdp));
+  }
+
+  /** Session thread. */
+  private void connectTimedOut() {
+    if (!closing.get() && !open.isDone()) {
+      closeAsync("data channel did not open within " + config.connectTimeout());
+    }
+  }
+
+  /** Signaling thread: the DataChannel reported OPEN. */
+  void channelOpened() {
+    onSession(() -> {
+      if (closing.get()) {
+        return;
+      }
+      moveTo(SessionState.GATHERING, SessionState.CONNECTING);
+      moveTo(SessionState.CONNECTING, SessionState.OPEN);
+      open.complete(channel);
+    });
+  }
+
+  private void moveTo(SessionState from, SessionState to) {
+    if (state.compareAndSet(from, to)) {
+      observers.stateChanged(to);
+    }
+  }
+
+  @Override
+  public SessionDescription localDescription() {
+    requireBlockingAllowed("localDescription()");
+    return await(localDescription, config.gatheringTimeout().plusSeconds(5), name + ": local description");
+  }
+
+  @Override
+  public CompletableFuture<SessionDescription> localDescriptionAsync() {
+    return localDescription.copy();
+  }
+
+  @Override
+  public MessageChannel dataChannel(Duration timeout) {
+    requireBlockingAllowed("dataChannel()");
+    return await(open, timeout, name + ": data channel open");
+  }
+
+  @Override
+  public CompletableFuture<MessageChannel> dataChannelAsync() {
+    return open.copy();
+  }
+
+  @Override
+  public SessionState state() {
+    return state.get();
+  }
+
+  @Override
+  public CompletableFuture<String> closed() {
+    return closed.copy();
+  }
+
+  @Override
+  public CompletableFuture<PathType> path() {
+    CompletableFuture<PathType> result = new CompletableFuture<>();
+    boolean queued = onSession(() -> {
+      if (closing.get()) {
+        result.completeExceptionally(new WebRtcException(name + ": closed: " + closeReason));
+        return;
+      }
+      pc.getStats(report -> {
+        try {
+          noteCallbackThread();
+          PathType path = SelectedPath.of(report);
+          if (path == null) {
+            result.completeExceptionally(new WebRtcException(name + ": no candidate pair selected yet"));
+          } else {
+            result.complete(path);
+          }
+        } catch (Throwable t) {
+          result.completeExceptionally(t);
+        }
+      });
+    });
+    if (!queued) {
+      result.completeExceptionally(new WebRtcException(name + ": closed: " + closeReason));
+    }
+    // libwebrtc may drop a stats request when the connection closes meanwhile: bound the wait.
+    return result.orTimeout(STATS_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public AutoCloseable install(SessionPlugin plugin) {
+    return observers.install(plugin, this);
+  }
+
+  void messageSent(int bytes) {
+    observers.messageSent(bytes);
+  }
+
+  void messageReceived(int bytes) {
+    observers.messageReceived(bytes);
+  }
+
+  @Override
+  public void close() {
+    close("closed locally");
+  }
+
+  @Override
+  public void close(String reason) {
+    closeAsync(reason);
+    Thread current = Thread.currentThread();
+    if (current != sessionThread && current != signalingThread) {
+      try {
+        closed.get(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.log(Level.WARNING, name + ": teardown did not finish within " + CLOSE_WAIT);
+      }
+    }
+  }
+
+  /** Starts the close, once; never blocks. */
+  void closeAsync(String reason) {
+    Objects.requireNonNull(reason, "reason");
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    closeReason = reason;
+    channel.markClosing();
+    try {
+      executor.execute(this::teardown);
+    } catch (RejectedExecutionException e) {
+      LOG.log(Level.ERROR, name + ": session thread gone before teardown", e);
+    }
+  }
+
+  /** Session thread, once. */
+  private void teardown() {
+    String reason = closeReason;
+    state.set(SessionState.CLOSED);
+    channel.shutdown(reason);
+    WebRtcException failure = new WebRtcException(name + ": closed: " + reason);
+    localDescription.completeExceptionally(failure);
+    open.completeExceptionally(failure);
+    remoteApplied.completeExceptionally(failure);
+    observers.closed(reason);
+    NativeObjects.release(name, dc, pc, factory);
+    executor.shutdownNow();
+    LOG.log(Level.DEBUG, () -> name + ": closed: " + reason);
+    closed.complete(reason);
+  }
+
+  /**
+   * Runs {@code task} on the session thread, unless the session is gone (then returns false); failures close the
+   * session.
+   */
+  private boolean onSession(Runnable task) {
+    try {
+      executor.execute(() -> {
+        try {
+          task.run();
+        } catch (Throwable t) {
+          closeAsync("internal error on the session thread: " + t);
+          LOG.log(Level.ERROR, name + ": session task failed", t);
+        }
+      });
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false; // closed: nothing left to do
+    }
+  }
+
+  /** Runs {@code task} on the session thread after {@code delayNs}, unless the session is gone. */
+  @Nullable Future<?> schedule(Runnable task, long delayNs) {
+    try {
+      return executor.schedule(() -> {
+        try {
+          task.run();
+        } catch (Throwable t) {
+          closeAsync("internal error on the session thread: " + t);
+          LOG.log(Level.ERROR, name + ": session task failed", t);
+        }
+      }, delayNs, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return null;
+    }
+  }
+
+  void noteCallbackThread() {
+    Thread current = Thread.currentThread();
+    if (signalingThread != current) {
+      signalingThread = current;
+    }
+  }
+
+  void callbackFailed(String callback, Throwable t) {
+    try {
+      LOG.log(Level.ERROR, name + ": " + callback + " failed", t);
+      closeAsync(callback + " failed: " + t);
+    } catch (Throwable ignored) {
+      // nothing may escape into native code
+    }
+  }
+
+  private void requireBlockingAllowed(String method) {
+    Thread current = Thread.currentThread();
+    if (current == sessionThread || current == signalingThread) {
+      throw new IllegalStateException(name + ": " + method + " would block a session callback thread "
+          + current.getName() + " (expected: another thread, or the async variant)");
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  @Override
+  public String toString() {
+    return name + "[" + (offerer ? "offerer" : "answerer") + ", " + state.get() + "]";
+  }
+
+  /** Callbacks of the peer connection: signaling thread; each body catches Throwable. */
+  private final class ConnectionObserver implements PeerConnectionObserver {
+    @Override
+    public void onIceCandidate(RTCIceCandidate candidate) {
+      // Vanilla ICE: candidates travel inside the complete description, not one by one.
+    }
+
+    @Override
+    public void onIceGatheringChange(RTCIceGatheringState gathering) {
+      try {
+        noteCallbackThread();
+        if (gathering == RTCIceGatheringState.COMPLETE) {
+          onSession(PeerSession.this::gatheringComplete);
+        }
+      } catch (Throwable t) {
+        callbackFailed("onIceGatheringChange", t);
+      }
+    }
+
+    @Override
+    public void onConnectionChange(RTCPeerConnectionState connection) {
+      try {
+        noteCallbackThread();
+        switch (connection) {
+          case FAILED:
+            closeAsync("connection failed (ICE or DTLS)");
+            break;
+          case CLOSED:
+            closeAsync("peer connection closed");
+            break;
+          case DISCONNECTED:
+            onSession(PeerSession.this::startDisconnectTimer);
+            break;
+          case CONNECTED:
+            onSession(PeerSession.this::stopDisconnectTimer);
+            break;
+          default:
+            break;
+        }
+      } catch (Throwable t) {
+        callbackFailed("onConnectionChange", t);
+      }
+    }
+  }
+
+  /** Session thread. */
+  private void startDisconnectTimer() {
+    if (disconnectTimer == null && !closing.get()) {
+      disconnectTimer = schedule(() -> {
+        if (pc.getConnectionState() == RTCPeerConnectionState.DISCONNECTED) {
+          closeAsync("peer unreachable: connection disconnected for " + config.disconnectTimeout());
+        }
+      }, config.disconnectTimeout().toNanos());
+    }
+  }
+
+  /** Session thread. */
+  private void stopDisconnectTimer() {
+    Future<?> timer = disconnectTimer;
+    if (timer != null) {
+      timer.cancel(false);
+      disconnectTimer = null;
+    }
+  }
+}
