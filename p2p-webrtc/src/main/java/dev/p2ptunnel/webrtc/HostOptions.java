@@ -1,0 +1,81 @@
+package dev.p2ptunnel.webrtc;
+
+import dev.p2ptunnel.bridge.BridgeConfig;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What {@link Tunnel#host} needs. Immutable and thread-safe.
+ *
+ * @param target the shared service; every connection of the peer is dialed here and nowhere else (an IPv4 or IPv6
+ *     address, or a host name resolved when the tunnel opens)
+ * @param signaling carries the peer's offer in and our answer out
+ * @param webRtc ICE servers, ports, timeouts
+ * @param bridge engine settings (flow control window, keepalive, …)
+ * @param plugins attached to the session once it exists (monitors, loggers)
+ */
+public record HostOptions(
+    InetSocketAddress target, Signaling signaling, WebRtcConfig webRtc, BridgeConfig bridge,
+    List<SessionPlugin> plugins) {
+
+  /** Validates and copies. */
+  public HostOptions {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(signaling, "signaling");
+    Objects.requireNonNull(webRtc, "webRtc");
+    Objects.requireNonNull(bridge, "bridge");
+    plugins = List.copyOf(plugins);
+  }
+
+  /** A builder for a service at {@code host:port}, e.g. {@code ("127.0.0.1", 25565)} or {@code ("::1", 11434)}. */
+  public static Builder builder(String host, int port) {
+    return new Builder(InetSocketAddress.createUnresolved(host, port));
+  }
+
+  /** Builds {@link HostOptions}; defaults: {@link WebRtcConfig#builder()}, {@link BridgeConfig#defaults()}. */
+  public static final class Builder {
+    private final InetSocketAddress target;
+    private Signaling signaling;
+    private WebRtcConfig webRtc = WebRtcConfig.builder().build();
+    private BridgeConfig bridge = BridgeConfig.defaults();
+    private final List<SessionPlugin> plugins = new ArrayList<>();
+
+    private Builder(InetSocketAddress target) {
+      this.target = target;
+    }
+
+    /** Required: how offer and answer travel. */
+    public Builder signaling(Signaling value) {
+      signaling = value;
+      return this;
+    }
+
+    /** WebRTC settings. */
+    public Builder webRtc(WebRtcConfig value) {
+      webRtc = value;
+      return this;
+    }
+
+    /** Bridge settings. */
+    public Builder bridge(BridgeConfig value) {
+      bridge = value;
+      return this;
+    }
+
+    /** Adds a plugin. */
+    public Builder plugin(SessionPlugin value) {
+      plugins.add(Objects.requireNonNull(value, "plugin"));
+      return this;
+    }
+
+    /** The options. */
+    public HostOptions build() {
+      if (signaling == null) {
+        throw new IllegalStateException("signaling: null (expected: set with signaling(...))");
+      }
+      return new HostOptions(target, signaling, webRtc, bridge, plugins);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.p2ptunnel.webrtc;
+
+import dev.p2ptunnel.bridge.ClientBridge;
+import dev.p2ptunnel.bridge.HostBridge;
+import dev.p2ptunnel.webrtc.internal.TunnelCore;
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+
+/**
+ * Entry point of the library: share a TCP service ({@link #host}) or reach one ({@link #client}) over one WebRTC
+ * DataChannel. The client makes the offer and the host answers it, as in the original app; {@link Signaling}
+ * carries both. Both calls return at once with a handle whose state moves from CONNECTING to OPEN.
+ *
+ * <pre>{@code
+ * // next to the service
+ * try (HostTunnel host = Tunnel.host(HostOptions.builder("127.0.0.1", 25565).signaling(signaling).build())) {
+ *   host.awaitOpen(Duration.ofMinutes(10));
+ *   System.out.println("peer connected, path " + host.path().join());
+ *   System.out.println("closed: " + host.awaitClosed(Duration.ofDays(1)));
+ * }
+ * // next to the user's app
+ * try (ClientTunnel client = Tunnel.client(ClientOptions.builder(25565).signaling(signaling).build())) {
+ *   client.awaitOpen(Duration.ofSeconds(30));
+ *   System.out.println("connect your app to " + client.localAddress());
+ *   client.awaitClosed(Duration.ofDays(1));
+ * }
+ * }</pre>
+ */
+public final class Tunnel {
+  private Tunnel() {}
+
+  /**
+   * Shares {@code options.target()}: waits (in the background) for the peer's offer from signaling, answers it, and
+   * bridges every connection the peer opens to the target.
+   */
+  public static HostTunnel host(HostOptions options) {
+    TunnelCore core = new TunnelCore("p2p-tunnel-host", c -> {
+      SessionDescription offer = c.await(options.signaling().receiveOffer(), "offer from signaling");
+      WebRtcSession session = WebRtcSession.answer(options.webRtc(), offer);
+      try {
+        c.await(options.signaling().sendAnswer(session.localDescription()), "answer delivery through signaling");
+        return session;
+      } catch (Exception | Error e) {
+        session.close("signaling failed: " + e.getMessage());
+        throw e;
+      }
+    }, channel -> HostBridge.start(channel, options.target(), options.bridge()), options.plugins(),
+        options.webRtc().connectTimeout());
+    core.start();
+    return new HostTunnel(core, options.target());
+  }
+
+  /**
+   * Listens on {@code options.bind()} at once (so that a port in use fails here), then offers through signaling and
+   * bridges every local connection to the host once the channel is open. Connections made before that wait in
+   * the listen backlog.
+   *
+   * @throws IOException if the local address cannot be bound, naming it
+   */
+  public static ClientTunnel client(ClientOptions options) throws IOException {
+    ServerSocketChannel server = ServerSocketChannel.open();
+    try {
+      server.bind(options.bind(), 1024);
+    } catch (IOException e) {
+      server.close();
+      throw new IOException("cannot listen on " + options.bind() + ": " + e.getMessage(), e);
+    }
+    TunnelCore core = new TunnelCore("p2p-tunnel-client", c -> {
+      WebRtcSession session = WebRtcSession.offer(options.webRtc());
+      try {
+        SessionDescription answer =
+            c.await(options.signaling().exchange(session.localDescription()), "answer from signaling");
+        session.acceptAnswer(answer);
+        return session;
+      } catch (Exception | Error e) {
+        session.close("signaling failed: " + e.getMessage());
+        throw e;
+      }
+    }, channel -> ClientBridge.start(channel, server, options.bridge()), options.plugins(),
+        options.webRtc().connectTimeout());
+    // The bridge owns the server socket once it runs; if it never does, release the port here.
+    core.closed().thenRun(() -> {
+      try {
+        server.close();
+      } catch (IOException e) {
+        // nothing more to release
+      }
+    });
+    core.start();
+    return new ClientTunnel(core, (java.net.InetSocketAddress) server.getLocalAddress());
+  }
+}

@@ -1,0 +1,197 @@
+package dev.p2ptunnel.webrtc.internal;
+
+import dev.p2ptunnel.bridge.Bridge;
+import dev.p2ptunnel.bridge.BridgeStats;
+import dev.p2ptunnel.bridge.MessageChannel;
+import dev.p2ptunnel.webrtc.PathType;
+import dev.p2ptunnel.webrtc.SessionPlugin;
+import dev.p2ptunnel.webrtc.TunnelHandle;
+import dev.p2ptunnel.webrtc.WebRtcException;
+import dev.p2ptunnel.webrtc.WebRtcSession;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The lifecycle both tunnel ends share: a setup thread connects the session (through signaling), attaches the
+ * plugins, starts the bridge over the open DataChannel; then the bridge and the session close together, exactly
+ * once, whichever goes first. Thread-safe.
+ */
+public final class TunnelCore {
+  private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.tunnel");
+
+  /** Connects a session; may block (signaling, ICE). Should give up when the returned session is not wanted. */
+  @FunctionalInterface
+  public interface Connector {
+    WebRtcSession connect(TunnelCore core) throws Exception;
+  }
+
+  /** Starts the bridge over the open channel. */
+  @FunctionalInterface
+  public interface BridgeStarter {
+    Bridge start(MessageChannel channel) throws IOException;
+  }
+
+  private final CompletableFuture<Void> opened = new CompletableFuture<>();
+  private final CompletableFuture<String> closed = new CompletableFuture<>();
+  private final Duration openTimeout;
+  private final Thread setup;
+  private volatile TunnelHandle.State state = TunnelHandle.State.CONNECTING;
+  private volatile @Nullable WebRtcSession session;
+  private volatile @Nullable Bridge bridge;
+  private volatile @Nullable String closeReason;
+  /** A signaling future the setup thread waits on; cancelled by close(). */
+  private volatile @Nullable CompletableFuture<?> waitingOn;
+
+  public TunnelCore(String name, Connector connector, BridgeStarter starter, List<SessionPlugin> plugins,
+      Duration openTimeout) {
+    this.openTimeout = openTimeout;
+    this.setup = new Thread(() -> run(connector, starter, plugins), name);
+    setup.setDaemon(true);
+  }
+
+  public void start() {
+    setup.start();
+  }
+
+  /** Waits on a signaling step, giving up when the tunnel is closed meanwhile. */
+  public <T> T await(CompletableFuture<T> future, String what) throws Exception {
+    waitingOn = future;
+    try {
+      if (closeReason != null) {
+        future.cancel(true);
+      }
+      return future.get();
+    } catch (CancellationException e) {
+      throw new WebRtcException(what + ": cancelled, the tunnel was closed", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof Exception exception ? exception : new WebRtcException(what + ": " + cause, cause);
+    } finally {
+      waitingOn = null;
+    }
+  }
+
+  private void run(Connector connector, BridgeStarter starter, List<SessionPlugin> plugins) {
+    try {
+      WebRtcSession connected = connector.connect(this);
+      session = connected;
+      if (closeReason != null) {
+        connected.close(closeReason);
+        finish(closeReason);
+        return;
+      }
+      for (SessionPlugin plugin : plugins) {
+        connected.install(plugin);
+      }
+      MessageChannel channel = connected.dataChannel(openTimeout);
+      Bridge started = starter.start(channel);
+      bridge = started;
+      // Either side ending ends the other: the bridge closes the channel (which closes the session); a session
+      // that closes closes the channel, which closes the bridge. Finish once both are down.
+      connected.closed().thenAccept(reason -> started.close());
+      started.closed().whenCompleteAsync((reason, error) -> {
+        connected.close(reason == null ? "bridge closed" : reason);
+        finish(reason == null ? String.valueOf(error) : reason);
+      });
+      state = TunnelHandle.State.OPEN;
+      opened.complete(null);
+      if (closeReason != null) {
+        started.close();
+      }
+    } catch (Throwable e) {
+      String reason = "tunnel setup failed: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+      LOG.log(Level.DEBUG, reason, e);
+      WebRtcSession s = session;
+      if (s != null) {
+        s.close(reason);
+      }
+      finish(closeReason != null ? closeReason : reason);
+    }
+  }
+
+  private void finish(String reason) {
+    state = TunnelHandle.State.CLOSED;
+    opened.completeExceptionally(new WebRtcException("tunnel closed before it opened: " + reason));
+    closed.complete(reason);
+  }
+
+  public TunnelHandle.State state() {
+    return state;
+  }
+
+  public CompletableFuture<Void> opened() {
+    return opened;
+  }
+
+  public void awaitOpen(Duration timeout) throws InterruptedException, TimeoutException {
+    try {
+      opened.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException r ? r : new WebRtcException(String.valueOf(cause), cause);
+    }
+  }
+
+  public @Nullable BridgeStats stats() {
+    Bridge b = bridge;
+    return b == null ? null : b.stats();
+  }
+
+  public CompletableFuture<PathType> path() {
+    WebRtcSession s = session;
+    if (s == null || state != TunnelHandle.State.OPEN) {
+      return CompletableFuture.failedFuture(new WebRtcException("tunnel is not open"));
+    }
+    return s.path();
+  }
+
+  public CompletableFuture<String> closed() {
+    return closed;
+  }
+
+  public @Nullable String awaitClosed(Duration timeout) throws InterruptedException {
+    try {
+      return closed.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return null;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  public void close(String reason) {
+    if (closeReason == null) {
+      closeReason = reason;
+    }
+    CompletableFuture<?> waiting = waitingOn;
+    if (waiting != null) {
+      waiting.cancel(true);
+    }
+    Bridge b = bridge;
+    if (b != null) {
+      b.close();
+    }
+    WebRtcSession s = session;
+    if (s != null) {
+      s.close(reason);
+    }
+    if (Thread.currentThread() != setup) {
+      try {
+        setup.join(TimeUnit.SECONDS.toMillis(10));
+        closed.get(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.log(Level.WARNING, "tunnel did not finish closing within 10 s: {0}", e.toString());
+      }
+    }
+  }
+}
