@@ -11,13 +11,13 @@ import java.util.Objects;
  *
  * @param target the shared service; every connection of the peer is dialed here and nowhere else (an IPv4 or IPv6
  *     address, or a host name resolved when the tunnel opens)
- * @param signaling carries the peer's offer in and our answer out
+ * @param signaling brings clients' join requests (with their offers) and carries answers or refusals back
  * @param webRtc ICE servers, ports, timeouts
  * @param bridge engine settings (flow control window, keepalive, …)
  * @param plugins attached to the session once it exists (monitors, loggers)
  */
 public record HostOptions(
-    InetSocketAddress target, Signaling signaling, WebRtcConfig webRtc, BridgeConfig bridge,
+    InetSocketAddress target, HostSignaling signaling, WebRtcConfig webRtc, BridgeConfig bridge,
     List<SessionPlugin> plugins) {
 
   /** Validates and copies. */
@@ -37,7 +37,7 @@ public record HostOptions(
   /** Builds {@link HostOptions}; defaults: {@link WebRtcConfig#builder()}, {@link BridgeConfig#defaults()}. */
   public static final class Builder {
     private final InetSocketAddress target;
-    private Signaling signaling;
+    private HostSignaling signaling;
     private WebRtcConfig webRtc = WebRtcConfig.builder().build();
     private BridgeConfig bridge = BridgeConfig.defaults();
     private final List<SessionPlugin> plugins = new ArrayList<>();
@@ -47,7 +47,7 @@ public record HostOptions(
     }
 
     /** Required: how offer and answer travel. */
-    public Builder signaling(Signaling value) {
+    public Builder signaling(HostSignaling value) {
       signaling = value;
       return this;
     }

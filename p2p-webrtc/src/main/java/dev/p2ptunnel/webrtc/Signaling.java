@@ -3,17 +3,15 @@ package dev.p2ptunnel.webrtc;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Carries the offer and the answer between the two peers: a signaling server, a chat, a pasted
- * {@link OfflineToken}. Implementations say whether they are thread-safe; a session calls them from the thread
- * that set it up.
+ * The client's side of signaling: delivers its complete offer to the host and brings back the host's answer. A
+ * signaling server, a pasted {@link OfflineToken}, or {@link InMemorySignaling}. The host's side is
+ * {@link HostSignaling}. Implementations say whether they are thread-safe.
  */
+@FunctionalInterface
 public interface Signaling {
-  /** Offerer: delivers the complete offer and completes with the peer's answer. */
+  /**
+   * Delivers the offer and completes with the host's answer; completes exceptionally with
+   * {@link JoinRejectedException} when the host refuses this client, or another exception when the exchange fails.
+   */
   CompletableFuture<SessionDescription> exchange(SessionDescription offer);
-
-  /** Answerer: completes with the peer's offer. */
-  CompletableFuture<SessionDescription> receiveOffer();
-
-  /** Answerer: delivers the complete answer. */
-  CompletableFuture<Void> sendAnswer(SessionDescription answer);
 }

@@ -35,10 +35,10 @@ public final class Tunnel {
    */
   public static HostTunnel host(HostOptions options) {
     TunnelCore core = new TunnelCore("p2p-tunnel-host", c -> {
-      SessionDescription offer = c.await(options.signaling().receiveOffer(), "offer from signaling");
-      WebRtcSession session = WebRtcSession.answer(options.webRtc(), offer);
+      JoinRequest request = c.await(options.signaling().nextJoin(), "join request from signaling");
+      WebRtcSession session = WebRtcSession.answer(options.webRtc(), request.offer());
       try {
-        c.await(options.signaling().sendAnswer(session.localDescription()), "answer delivery through signaling");
+        c.await(request.accept(session.localDescription()), "answer delivery through signaling");
         return session;
       } catch (Exception | Error e) {
         session.close("signaling failed: " + e.getMessage());

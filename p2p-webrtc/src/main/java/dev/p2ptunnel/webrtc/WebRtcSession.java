@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>Offerer: {@link #offer} → {@link #localDescription()} to the peer → {@link #acceptAnswer} with the peer's
  * answer → {@link #dataChannel}. Answerer: {@link #answer} with the peer's offer → {@link #localDescription()} to
  * the peer → {@link #dataChannel}. Or let {@link Signaling} carry the descriptions: {@link #offer(WebRtcConfig,
- * Signaling)}, {@link #answer(WebRtcConfig, Signaling)}.
+ * Signaling)} on the client, {@link #answer(WebRtcConfig, JoinRequest)} on the host.
  *
  * <p>The session closes exactly once, with a reason, when: {@link #close()} is called, the channel is closed
  * ({@link MessageChannel#close}), the peer closes its side, the connection fails or stays disconnected past
@@ -57,13 +57,14 @@ public interface WebRtcSession extends AutoCloseable {
     }
   }
 
-  /** Receives an offer through {@code signaling}, answers it and waits until the channel is open. */
-  static WebRtcSession answer(WebRtcConfig config, Signaling signaling) {
-    SessionDescription offer = PeerSession.await(
-        signaling.receiveOffer(), config.connectTimeout(), "offer from signaling");
-    WebRtcSession session = answer(config, offer);
+  /**
+   * Answers a client's join request: creates the answering session for its offer, approves the request with the
+   * complete answer, and waits until the channel is open. Closes the session if any step fails.
+   */
+  static WebRtcSession answer(WebRtcConfig config, JoinRequest request) {
+    WebRtcSession session = answer(config, request.offer());
     try {
-      PeerSession.await(signaling.sendAnswer(session.localDescription()), config.connectTimeout(),
+      PeerSession.await(request.accept(session.localDescription()), config.connectTimeout(),
           "answer delivery through signaling");
       session.dataChannel(config.connectTimeout());
       return session;

@@ -46,28 +46,9 @@ class DataChannelTransferTest {
 
   @Test
   void shouldConnectThroughSignalingAndDeliverMessagesSentBeforeStart() throws Exception {
-    CompletableFuture<SessionDescription> offers = new CompletableFuture<>();
-    CompletableFuture<SessionDescription> answers = new CompletableFuture<>();
-    Signaling inProcess = new Signaling() {
-      @Override
-      public CompletableFuture<SessionDescription> exchange(SessionDescription offer) {
-        offers.complete(offer);
-        return answers;
-      }
-
-      @Override
-      public CompletableFuture<SessionDescription> receiveOffer() {
-        return offers;
-      }
-
-      @Override
-      public CompletableFuture<Void> sendAnswer(SessionDescription answer) {
-        answers.complete(answer);
-        return CompletableFuture.completedFuture(null);
-      }
-    };
-    CompletableFuture<WebRtcSession> answering =
-        CompletableFuture.supplyAsync(() -> WebRtcSession.answer(TestNetns.config(), inProcess));
+    InMemorySignaling inProcess = new InMemorySignaling();
+    CompletableFuture<WebRtcSession> answering = inProcess.nextJoin()
+        .thenApplyAsync(request -> WebRtcSession.answer(TestNetns.config(), request));
     WebRtcSession offerer = WebRtcSession.offer(TestNetns.config(), inProcess);
     WebRtcSession answerer = answering.get(20, TimeUnit.SECONDS);
     try {

@@ -38,7 +38,7 @@ class TunnelTest {
     TestNetns.assumeNamespace();
   }
 
-  private static HostTunnel host(InetSocketAddress service, Signaling signaling) {
+  private static HostTunnel host(InetSocketAddress service, HostSignaling signaling) {
     return Tunnel.host(HostOptions.builder(service.getHostString(), service.getPort())
         .signaling(signaling).webRtc(TestNetns.config()).build());
   }
