@@ -26,6 +26,14 @@ public final class ClientTunnel implements TunnelHandle {
     return localAddress;
   }
 
+  /**
+   * The short authentication string to compare with the host's (see {@link ShortAuthString}), once the host's answer
+   * has arrived; null before.
+   */
+  public @Nullable String shortAuthString() {
+    return core.shortAuthString();
+  }
+
   @Override
   public State state() {
     return core.state();

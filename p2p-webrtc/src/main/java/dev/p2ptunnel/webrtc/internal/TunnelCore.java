@@ -47,6 +47,7 @@ public final class TunnelCore {
   private volatile @Nullable WebRtcSession session;
   private volatile @Nullable Bridge bridge;
   private volatile @Nullable String closeReason;
+  private volatile @Nullable String shortAuthString;
   /** A signaling future the setup thread waits on; cancelled by close(). */
   private volatile @Nullable CompletableFuture<?> waitingOn;
 
@@ -121,6 +122,15 @@ public final class TunnelCore {
     state = TunnelHandle.State.CLOSED;
     opened.completeExceptionally(new WebRtcException("tunnel closed before it opened: " + reason));
     closed.complete(reason);
+  }
+
+  /** Set by the connector once both descriptions are known. */
+  public void shortAuthString(String value) {
+    shortAuthString = value;
+  }
+
+  public @Nullable String shortAuthString() {
+    return shortAuthString;
   }
 
   public TunnelHandle.State state() {
