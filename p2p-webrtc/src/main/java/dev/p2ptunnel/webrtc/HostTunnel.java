@@ -1,13 +1,8 @@
 package dev.p2ptunnel.webrtc;
 
-import dev.p2ptunnel.bridge.BridgeStats;
 import dev.p2ptunnel.webrtc.internal.HostRuntime;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The host end of a tunnel: shares {@link #target()} with up to {@link HostOptions#maxClients()} clients at once,
@@ -15,11 +10,12 @@ import org.jspecify.annotations.Nullable;
  * {@link #stats()} sums over the connected clients. Closing it disconnects every client and closes its signaling.
  * Thread-safe. See {@link TunnelHandle}.
  */
-public final class HostTunnel implements TunnelHandle {
+public final class HostTunnel extends TunnelHandleBase implements TunnelHandle {
   private final HostRuntime runtime;
   private final InetSocketAddress target;
 
   HostTunnel(HostRuntime runtime, InetSocketAddress target) {
+    super(runtime);
     this.runtime = runtime;
     this.target = target;
   }
@@ -32,45 +28,5 @@ public final class HostTunnel implements TunnelHandle {
   /** The clients connected or connecting now. */
   public List<ClientConnection> clients() {
     return runtime.clients();
-  }
-
-  @Override
-  public State state() {
-    return runtime.state();
-  }
-
-  @Override
-  public CompletableFuture<Void> opened() {
-    return runtime.opened().copy();
-  }
-
-  @Override
-  public void awaitOpen(Duration timeout) throws InterruptedException, TimeoutException {
-    runtime.awaitOpen(timeout);
-  }
-
-  @Override
-  public @Nullable BridgeStats stats() {
-    return runtime.stats();
-  }
-
-  @Override
-  public CompletableFuture<PathType> path() {
-    return runtime.path();
-  }
-
-  @Override
-  public CompletableFuture<String> closed() {
-    return runtime.closed().copy();
-  }
-
-  @Override
-  public @Nullable String awaitClosed(Duration timeout) throws InterruptedException {
-    return runtime.awaitClosed(timeout);
-  }
-
-  @Override
-  public void close() {
-    runtime.close("closed locally");
   }
 }

@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * its own, asks the approver (showing the short authentication string), and starts a {@link TunnelCore} per approved
  * client. Thread-safe.
  */
-public final class HostRuntime {
+public final class HostRuntime implements TunnelLifecycle {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.host");
 
   private final HostOptions options;
@@ -174,6 +174,7 @@ public final class HostRuntime {
 
   // ------------------------------------------------------------------------------------------------ handle view
 
+  @Override
   public TunnelHandle.State state() {
     if (closed.isDone()) {
       return TunnelHandle.State.CLOSED;
@@ -181,17 +182,9 @@ public final class HostRuntime {
     return everOpened ? TunnelHandle.State.OPEN : TunnelHandle.State.CONNECTING;
   }
 
+  @Override
   public CompletableFuture<Void> opened() {
     return opened;
-  }
-
-  public void awaitOpen(Duration timeout) throws InterruptedException, TimeoutException {
-    try {
-      opened.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw cause instanceof RuntimeException r ? r : new WebRtcException(String.valueOf(cause), cause);
-    }
   }
 
   public List<ClientConnection> clients() {
@@ -199,6 +192,7 @@ public final class HostRuntime {
   }
 
   /** The sum over connected clients, sockets of all of them listed; null before any client opened. */
+  @Override
   public @Nullable BridgeStats stats() {
     List<BridgeStats> all = new ArrayList<>();
     for (Client client : clients) {
@@ -234,6 +228,7 @@ public final class HostRuntime {
         errors, sockets);
   }
 
+  @Override
   public CompletableFuture<PathType> path() {
     for (Client client : clients) {
       if (client.state() == TunnelHandle.State.OPEN) {
@@ -243,21 +238,13 @@ public final class HostRuntime {
     return CompletableFuture.failedFuture(new WebRtcException("no client is connected"));
   }
 
+  @Override
   public CompletableFuture<String> closed() {
     return closed;
   }
 
-  public @Nullable String awaitClosed(Duration timeout) throws InterruptedException {
-    try {
-      return closed.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      return null;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
-    }
-  }
-
   /** Stops taking joins, disconnects every client, closes signaling; returns once released (bounded wait). */
+  @Override
   public void close(String reason) {
     synchronized (this) {
       if (closing) {
