@@ -30,6 +30,8 @@ final class HttpFront implements HttpHandler {
   static final int MAX_REASON_CHARS = 500;
   /** Bodies up to this many times the limit are read and dropped before the 413 (see {@link #body}). */
   static final int DRAIN_FACTOR = 16;
+  /** The largest {@code wait} query value accepted (then shortened to maxPollWait). */
+  static final long MAX_WAIT_SECONDS = 3600;
 
   private final SignalingServer.Config config;
   private final Registry registry;
@@ -251,9 +253,9 @@ final class HttpFront implements HttpHandler {
     return query;
   }
 
+  /** {@code wait} in seconds, at most the server's maxPollWait (a longer wait is shortened, not refused). */
   private long waitNs(Map<String, String> query) {
-    long maxSeconds = config.maxPollWait().toSeconds();
-    long seconds = number(query, "wait", 0, maxSeconds, maxSeconds);
+    long seconds = number(query, "wait", 0, MAX_WAIT_SECONDS, MAX_WAIT_SECONDS);
     return Math.min(TimeUnit.SECONDS.toNanos(seconds), config.maxPollWait().toNanos());
   }
 

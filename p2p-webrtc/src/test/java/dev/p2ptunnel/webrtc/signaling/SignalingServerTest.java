@@ -123,9 +123,15 @@ class SignalingServerTest {
     Response empty = api.get("/v1/sessions/" + session[0] + "/joins", session[1]);
     assertEquals(200, empty.status());
     assertEquals(0, empty.body().get("joins").size());
-    Response tooLong = api.get("/v1/sessions/" + session[0] + "/joins?wait=2", session[1]);
-    assertEquals(400, tooLong.status());
-    assertEquals("wait: \"2\" (expected: an integer 0..1)", tooLong.message());
+    long start = System.nanoTime();
+    Response shortened = api.get("/v1/sessions/" + session[0] + "/joins?wait=60", session[1]);
+    assertEquals(200, shortened.status(), "a longer wait than the server's is shortened, not refused");
+    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
+    Response negative = api.get("/v1/sessions/" + session[0] + "/joins?wait=-1", session[1]);
+    assertEquals(400, negative.status());
+    assertEquals("wait: \"-1\" (expected: an integer 0..3600)", negative.message());
+    assertEquals("after: \"x\" (expected: an integer 0..9223372036854775807)",
+        api.get("/v1/sessions/" + session[0] + "/joins?after=x", session[1]).message());
   }
 
   @Test
