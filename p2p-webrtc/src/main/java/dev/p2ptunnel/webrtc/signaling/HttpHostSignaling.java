@@ -177,8 +177,13 @@ public final class HttpHostSignaling implements HostSignaling {
       return;
     }
     try {
-      loop.submit(() -> end(new WebRtcException("signaling closed"))).get(DELETE_TIMEOUT.toMillis(),
-          TimeUnit.MILLISECONDS);
+      if (inLoop()) {
+        // close() from a callback of a nextJoin future, which completes on the loop thread
+        end(new WebRtcException("signaling closed"));
+      } else {
+        loop.submit(() -> end(new WebRtcException("signaling closed"))).get(DELETE_TIMEOUT.toMillis(),
+            TimeUnit.MILLISECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {

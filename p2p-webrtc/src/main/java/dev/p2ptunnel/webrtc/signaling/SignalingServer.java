@@ -112,8 +112,8 @@ public final class SignalingServer implements AutoCloseable {
     return URI.create("http://" + host + ":" + address.getPort() + "/");
   }
 
-  /** Live sessions and parked polls, counted on the state thread: {@code [sessions, polls]}. For tests and logs. */
-  public int[] load() {
+  /** Live sessions and parked polls, counted on the state thread: {@code [sessions, polls]}. For tests. */
+  int[] load() {
     try {
       return CompletableFuture.supplyAsync(() -> new int[] {registry.liveSessions(), registry.parkedPolls()}, loop)
           .get(5, TimeUnit.SECONDS);
@@ -148,7 +148,8 @@ public final class SignalingServer implements AutoCloseable {
       // closing anyway
     }
     loop.shutdownNow();
-    http.stop(0);
+    // Let the workers write the 410s just queued (new requests are refused from now on: the JDK closes their
+    // connections), then close every connection.
     workers.shutdown();
     try {
       if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
@@ -158,6 +159,7 @@ public final class SignalingServer implements AutoCloseable {
       workers.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    http.stop(0);
     done.complete(null);
   }
 
@@ -220,7 +222,7 @@ public final class SignalingServer implements AutoCloseable {
       }
     }
 
-    /** Builds a {@link Config}, starting from the defaults. */
+    /** Builds a {@link Config}, starting from the defaults. Not thread-safe. */
     public static final class Builder {
       private Duration sessionTtl = Duration.ofHours(1);
       private Duration joinTtl = Duration.ofMinutes(2);

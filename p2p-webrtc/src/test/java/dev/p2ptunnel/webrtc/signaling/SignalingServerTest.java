@@ -394,6 +394,19 @@ class SignalingServerTest {
     assertTrue(full.raw().headers().firstValue("Retry-After").isPresent());
   }
 
+  @Test
+  void shouldAnswerWaitingPollsWhenClosing() throws Exception {
+    start();
+    String[] session = api.create(1);
+    CompletableFuture<Response> poll = api.getAsync("/v1/sessions/" + session[0] + "/joins?wait=20", session[1]);
+    awaitParked(1);
+    server.close();
+    Response closing = poll.get(5, TimeUnit.SECONDS);
+    assertEquals(410, closing.status());
+    assertEquals("server_closing", closing.error());
+    assertEquals("the signaling server is shutting down", closing.message());
+  }
+
   private void awaitParked(int polls) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (server.load()[1] < polls) {
