@@ -1,0 +1,33 @@
+package dev.p2ptunnel.demo;
+
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Asks the person at the host whether a client may join: shows its name and short authentication code and reads
+ * y/N from standard input. Anything but y/yes, and end of input, is no. Thread-safe.
+ */
+final class ConsolePrompt implements JoinPrompt {
+  private final ConsoleInput input;
+  private final Console console;
+
+  ConsolePrompt(ConsoleInput input, Console console) {
+    this.input = input;
+    this.console = console;
+  }
+
+  @Override
+  public boolean approve(String clientName, String shortAuthCode) throws InterruptedException {
+    console.event("join request from '" + clientName + "', short authentication code " + shortAuthCode);
+    console.prompt("Allow only if the client shows the same code. Allow? [y/N] ");
+    String answer;
+    try {
+      answer = input.nextLine().get();
+    } catch (ExecutionException e) {
+      console.result("");
+      return false;
+    }
+    String word = answer.trim().toLowerCase(Locale.ROOT);
+    return word.equals("y") || word.equals("yes");
+  }
+}
