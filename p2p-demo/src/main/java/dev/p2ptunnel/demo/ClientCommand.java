@@ -68,6 +68,7 @@ final class ClientCommand implements Callable<Integer> {
       throw usage("--port " + port + ": out of range (expected: 0-65535)");
     }
     WebRtcConfig config = webRtc.config();
+    signaling.check();
     Console console = output.console(env);
     Logs.configure(output.verbose);
     ConsoleInput input = new ConsoleInput(env.in());

@@ -18,6 +18,8 @@ final class Console {
   private final boolean quiet;
   private final boolean verbose;
   private int statusWidth;
+  /** A prompt was printed and nothing since: off a terminal the typed answer is not echoed, so end its line. */
+  private boolean promptOpen;
 
   /**
    * @param out where results, events and status go
@@ -63,6 +65,7 @@ final class Console {
     eraseStatus();
     out.print(text);
     out.flush();
+    promptOpen = true;
   }
 
   /** Something that happened (a join, an approval, a close), with the time of day. */
@@ -77,6 +80,9 @@ final class Console {
   /** The live status: redrawn in place on a terminal, a plain line elsewhere. */
   synchronized void status(String line) {
     if (quiet) {
+      return;
+    }
+    if (promptOpen) {
       return;
     }
     if (terminal) {
@@ -107,6 +113,12 @@ final class Console {
   }
 
   private void eraseStatus() {
+    if (promptOpen) {
+      promptOpen = false;
+      if (!terminal) {
+        out.println();
+      }
+    }
     if (terminal && statusWidth > 0) {
       out.print("\r" + " ".repeat(statusWidth) + "\r");
       statusWidth = 0;

@@ -70,6 +70,7 @@ final class HostCommand implements Callable<Integer> {
       throw usage("--max-clients " + maxClients + ": must be at least 1");
     }
     WebRtcConfig config = webRtc.config();
+    signaling.check();
     Console console = output.console(env);
     Logs.configure(output.verbose);
     ConsoleInput input = new ConsoleInput(env.in());

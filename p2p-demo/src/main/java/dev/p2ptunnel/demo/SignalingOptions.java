@@ -47,7 +47,8 @@ final class SignalingOptions {
     throw serverNotYet();
   }
 
-  private void check() {
+  /** Usage errors in the choice of signaling, before anything starts. */
+  void check() {
     if (signal != null && offline) {
       throw usage("--signal and --offline exclude each other; choose one");
     }
