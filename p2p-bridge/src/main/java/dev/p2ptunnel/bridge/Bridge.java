@@ -1,32 +1,63 @@
 package dev.p2ptunnel.bridge;
 
+import dev.p2ptunnel.bridge.internal.Engine;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A running bridge, either role: one loop thread that carries every TCP connection of its side over one
  * {@link MessageChannel}. Thread-safe; {@link #close()} is idempotent and releases the thread, every socket and the
  * channel.
  */
-public sealed interface Bridge extends AutoCloseable permits ClientBridge, HostBridge {
+public abstract sealed class Bridge implements AutoCloseable permits ClientBridge, HostBridge {
+  private final Engine engine;
+
+  Bridge(Engine engine) {
+    this.engine = engine;
+  }
+
   /** A snapshot of the counters; cheap, taken on the loop thread (or the last one, once closed). */
-  BridgeStats stats();
+  public final BridgeStats stats() {
+    return engine.stats();
+  }
 
   /** Whether the bridge still runs. */
-  boolean isOpen();
+  public final boolean isOpen() {
+    return engine.isOpen();
+  }
 
   /** Completes with the reason once the bridge has closed and released everything. */
-  CompletionStage<String> closed();
+  public final CompletionStage<String> closed() {
+    return engine.closedFuture().copy();
+  }
 
   /**
    * Waits until the bridge has closed.
    *
    * @return the reason, or null if it was still open after {@code timeout}
    */
-  @org.jspecify.annotations.Nullable
-  String awaitClosed(Duration timeout) throws InterruptedException;
+  public final @Nullable String awaitClosed(Duration timeout) throws InterruptedException {
+    try {
+      return engine.closedFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return null;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
 
-  /** Closes every socket and the channel, and stops the loop; waits for the loop to finish. */
+  /** Closes every socket and the channel, and stops the loop; waits (up to 5 s) for the loop to finish. */
   @Override
-  void close();
+  public final void close() {
+    engine.requestClose("closed locally");
+    try {
+      engine.join(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

@@ -5,13 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The client side: listens on a local port and carries every connection accepted there over the channel to the
@@ -25,12 +19,11 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  */
-public final class ClientBridge implements Bridge {
-  private final Engine engine;
+public final class ClientBridge extends Bridge {
   private final InetSocketAddress localAddress;
 
   private ClientBridge(Engine engine, InetSocketAddress localAddress) {
-    this.engine = engine;
+    super(engine);
     this.localAddress = localAddress;
   }
 
@@ -79,45 +72,5 @@ public final class ClientBridge implements Bridge {
   /** The bound local address: what the user's app connects to. */
   public InetSocketAddress localAddress() {
     return localAddress;
-  }
-
-  @Override
-  public BridgeStats stats() {
-    return engine.stats();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return engine.isOpen();
-  }
-
-  @Override
-  public CompletionStage<String> closed() {
-    return engine.closedFuture().copy();
-  }
-
-  @Override
-  public @Nullable String awaitClosed(Duration timeout) throws InterruptedException {
-    return await(engine, timeout);
-  }
-
-  @Override
-  public void close() {
-    engine.requestClose("closed locally");
-    try {
-      engine.join(Duration.ofSeconds(5));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  static @Nullable String await(Engine engine, Duration timeout) throws InterruptedException {
-    try {
-      return engine.closedFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      return null;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
-    }
   }
 }

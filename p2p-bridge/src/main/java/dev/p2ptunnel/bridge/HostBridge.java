@@ -4,21 +4,17 @@ import dev.p2ptunnel.bridge.internal.Engine;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletionStage;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The host side: for every socket the client opens, dials the one configured target (the shared service) and
  * carries the bytes both ways. The peer cannot choose where the host connects. Thread-safe.
  */
-public final class HostBridge implements Bridge {
-  private final Engine engine;
+public final class HostBridge extends Bridge {
   private final InetSocketAddress target;
 
   private HostBridge(Engine engine, InetSocketAddress target) {
-    this.engine = engine;
+    super(engine);
     this.target = target;
   }
 
@@ -45,35 +41,5 @@ public final class HostBridge implements Bridge {
   /** The service every socket is dialed to. */
   public InetSocketAddress target() {
     return target;
-  }
-
-  @Override
-  public BridgeStats stats() {
-    return engine.stats();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return engine.isOpen();
-  }
-
-  @Override
-  public CompletionStage<String> closed() {
-    return engine.closedFuture().copy();
-  }
-
-  @Override
-  public @Nullable String awaitClosed(Duration timeout) throws InterruptedException {
-    return ClientBridge.await(engine, timeout);
-  }
-
-  @Override
-  public void close() {
-    engine.requestClose("closed locally");
-    try {
-      engine.join(Duration.ofSeconds(5));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -14,14 +14,25 @@ import java.util.Objects;
  * @param signaling brings clients' join requests (with their offers) and carries answers or refusals back
  * @param webRtc ICE servers, ports, timeouts
  * @param bridge engine settings (flow control window, keepalive, …)
- * @param plugins attached to the session once it exists (monitors, loggers)
+ * @param plugins attached to each client's session once it exists (monitors, loggers)
+ * @param approver decides on each join request, seeing the client's name and the short authentication string
+ * @param maxClients how many clients may be connected at once; further join requests are refused
+ * @param stayOpen whether to keep taking join requests after the last client left; when false (the original app's
+ *     "one session, one client"), the host tunnel closes once a client has come and gone
+ * @param listener join, approval and leave events
  */
 public record HostOptions(
     InetSocketAddress target, HostSignaling signaling, WebRtcConfig webRtc, BridgeConfig bridge,
-    List<SessionPlugin> plugins) {
+    List<SessionPlugin> plugins, JoinApprover approver, int maxClients, boolean stayOpen,
+    HostListener listener) {
 
   /** Validates and copies. */
   public HostOptions {
+    Objects.requireNonNull(approver, "approver");
+    Objects.requireNonNull(listener, "listener");
+    if (maxClients < 1) {
+      throw new IllegalArgumentException("maxClients: " + maxClients + " (expected: >= 1)");
+    }
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(signaling, "signaling");
     Objects.requireNonNull(webRtc, "webRtc");
@@ -41,6 +52,10 @@ public record HostOptions(
     private WebRtcConfig webRtc = WebRtcConfig.builder().build();
     private BridgeConfig bridge = BridgeConfig.defaults();
     private final List<SessionPlugin> plugins = new ArrayList<>();
+    private JoinApprover approver = JoinApprover.APPROVE_ALL;
+    private int maxClients = 1;
+    private boolean stayOpen;
+    private HostListener listener = new HostListener() {};
 
     private Builder(InetSocketAddress target) {
       this.target = target;
@@ -70,12 +85,37 @@ public record HostOptions(
       return this;
     }
 
+    /** Who decides on join requests; default: {@link JoinApprover#APPROVE_ALL}. */
+    public Builder approver(JoinApprover value) {
+      approver = value;
+      return this;
+    }
+
+    /** How many clients at once; default 1, as the original app. */
+    public Builder maxClients(int value) {
+      maxClients = value;
+      return this;
+    }
+
+    /** Whether to keep hosting after the last client left; default false. */
+    public Builder stayOpen(boolean value) {
+      stayOpen = value;
+      return this;
+    }
+
+    /** Join, approval and leave events. */
+    public Builder listener(HostListener value) {
+      listener = value;
+      return this;
+    }
+
     /** The options. */
     public HostOptions build() {
       if (signaling == null) {
         throw new IllegalStateException("signaling: null (expected: set with signaling(...))");
       }
-      return new HostOptions(target, signaling, webRtc, bridge, plugins);
+      return new HostOptions(target, signaling, webRtc, bridge, plugins, approver, maxClients, stayOpen,
+          listener);
     }
   }
 }

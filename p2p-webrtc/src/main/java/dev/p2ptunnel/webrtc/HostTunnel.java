@@ -1,20 +1,22 @@
 package dev.p2ptunnel.webrtc;
 
-import dev.p2ptunnel.bridge.BridgeStats;
-import dev.p2ptunnel.webrtc.internal.TunnelCore;
+import dev.p2ptunnel.webrtc.internal.HostRuntime;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
-import org.jspecify.annotations.Nullable;
+import java.util.List;
 
-/** The host end of a tunnel: shares {@link #target()} with the peer. Thread-safe. See {@link TunnelHandle}. */
-public final class HostTunnel implements TunnelHandle {
-  private final TunnelCore core;
+/**
+ * The host end of a tunnel: shares {@link #target()} with up to {@link HostOptions#maxClients()} clients at once,
+ * each with its own session and bridge ({@link #clients()}). It is OPEN once a first client's channel has opened;
+ * {@link #stats()} sums over the connected clients. Closing it disconnects every client and closes its signaling.
+ * Thread-safe. See {@link TunnelHandle}.
+ */
+public final class HostTunnel extends TunnelHandleBase implements TunnelHandle {
+  private final HostRuntime runtime;
   private final InetSocketAddress target;
 
-  HostTunnel(TunnelCore core, InetSocketAddress target) {
-    this.core = core;
+  HostTunnel(HostRuntime runtime, InetSocketAddress target) {
+    super(runtime);
+    this.runtime = runtime;
     this.target = target;
   }
 
@@ -23,43 +25,8 @@ public final class HostTunnel implements TunnelHandle {
     return target;
   }
 
-  @Override
-  public State state() {
-    return core.state();
-  }
-
-  @Override
-  public CompletableFuture<Void> opened() {
-    return core.opened().copy();
-  }
-
-  @Override
-  public void awaitOpen(Duration timeout) throws InterruptedException, TimeoutException {
-    core.awaitOpen(timeout);
-  }
-
-  @Override
-  public @Nullable BridgeStats stats() {
-    return core.stats();
-  }
-
-  @Override
-  public CompletableFuture<PathType> path() {
-    return core.path();
-  }
-
-  @Override
-  public CompletableFuture<String> closed() {
-    return core.closed().copy();
-  }
-
-  @Override
-  public @Nullable String awaitClosed(Duration timeout) throws InterruptedException {
-    return core.awaitClosed(timeout);
-  }
-
-  @Override
-  public void close() {
-    core.close("closed locally");
+  /** The clients connected or connecting now. */
+  public List<ClientConnection> clients() {
+    return runtime.clients();
   }
 }

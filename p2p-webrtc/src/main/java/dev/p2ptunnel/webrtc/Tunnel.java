@@ -1,7 +1,7 @@
 package dev.p2ptunnel.webrtc;
 
 import dev.p2ptunnel.bridge.ClientBridge;
-import dev.p2ptunnel.bridge.HostBridge;
+import dev.p2ptunnel.webrtc.internal.HostRuntime;
 import dev.p2ptunnel.webrtc.internal.TunnelCore;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
@@ -30,24 +30,13 @@ public final class Tunnel {
   private Tunnel() {}
 
   /**
-   * Shares {@code options.target()}: waits (in the background) for the peer's offer from signaling, answers it, and
-   * bridges every connection the peer opens to the target.
+   * Shares {@code options.target()}: takes clients' join requests from signaling (in the background), answers each
+   * with a session of its own once the approver agrees, and bridges every connection a client opens to the target.
    */
   public static HostTunnel host(HostOptions options) {
-    TunnelCore core = new TunnelCore("p2p-tunnel-host", c -> {
-      JoinRequest request = c.await(options.signaling().nextJoin(), "join request from signaling");
-      WebRtcSession session = WebRtcSession.answer(options.webRtc(), request.offer());
-      try {
-        c.await(request.accept(session.localDescription()), "answer delivery through signaling");
-        return session;
-      } catch (Exception | Error e) {
-        session.close("signaling failed: " + e.getMessage());
-        throw e;
-      }
-    }, channel -> HostBridge.start(channel, options.target(), options.bridge()), options.plugins(),
-        options.webRtc().connectTimeout());
-    core.start();
-    return new HostTunnel(core, options.target());
+    HostRuntime runtime = new HostRuntime(options);
+    runtime.start();
+    return new HostTunnel(runtime, options.target());
   }
 
   /**
@@ -68,8 +57,9 @@ public final class Tunnel {
     TunnelCore core = new TunnelCore("p2p-tunnel-client", c -> {
       WebRtcSession session = WebRtcSession.offer(options.webRtc());
       try {
-        SessionDescription answer =
-            c.await(options.signaling().exchange(session.localDescription()), "answer from signaling");
+        SessionDescription offer = session.localDescription();
+        SessionDescription answer = c.await(options.signaling().exchange(offer), "answer from signaling");
+        c.shortAuthString(ShortAuthString.of(offer, answer));
         session.acceptAnswer(answer);
         return session;
       } catch (Exception | Error e) {

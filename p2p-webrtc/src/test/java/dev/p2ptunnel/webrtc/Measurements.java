@@ -43,6 +43,72 @@ class Measurements {
     }
   }
 
+  /**
+   * The raw DataChannel (64 KiB messages, sender gated on writability) and the full tunnel (app → client bridge →
+   * DataChannel → host bridge → service) on the same path, alternating, so that both see the same machine state.
+   */
+  @Test
+  void rawDataChannelVersusTunnelThroughput() throws Exception {
+    long total = 300_000_000L;
+    for (int run = 0; run < 3; run++) {
+      WebRtcSession[] pair = TestNetns.connectedPair(TestNetns.config());
+      Endpoint atB = new Endpoint(total);
+      TestNetns.channel(pair[1]).start(atB);
+      MessageChannel a = TestNetns.channel(pair[0]);
+      Endpoint atA = new Endpoint(-1);
+      a.start(atA);
+      long t0 = System.nanoTime();
+      atA.sendRandomFast(a, total);
+      atB.allReceived.get(120, TimeUnit.SECONDS);
+      double raw = total / 1e6 / ((System.nanoTime() - t0) / 1e9);
+      pair[0].close();
+      pair[1].close();
+
+      double tunnel = tunnelThroughput(total);
+      System.out.printf("MEASURE run %d: raw DataChannel %.1f MB/s, tunnel %.1f MB/s = %.0f%% of raw%n",
+          run, raw, tunnel, 100 * tunnel / raw);
+    }
+  }
+
+  private static double tunnelThroughput(long total) throws Exception {
+    try (java.net.ServerSocket sink = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      java.util.concurrent.CompletableFuture<Long> drained = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try (java.net.Socket s = sink.accept()) {
+          byte[] buffer = new byte[1 << 16];
+          long got = 0;
+          int n;
+          while (got < total && (n = s.getInputStream().read(buffer)) > 0) {
+            got += n;
+          }
+          return System.nanoTime();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      InMemorySignaling signaling = new InMemorySignaling();
+      dev.p2ptunnel.bridge.BridgeConfig bridge = dev.p2ptunnel.bridge.BridgeConfig.builder()
+          .receiveWindowBytes(Integer.getInteger("p2p.window", 1 << 20)).build();
+      try (HostTunnel host = Tunnel.host(HostOptions.builder("127.0.0.1", sink.getLocalPort())
+              .signaling(signaling).webRtc(TestNetns.config()).bridge(bridge).build());
+          ClientTunnel client = Tunnel.client(ClientOptions.builder(0).signaling(signaling)
+              .webRtc(TestNetns.config()).bridge(bridge).build())) {
+        client.awaitOpen(java.time.Duration.ofSeconds(20));
+        host.awaitOpen(java.time.Duration.ofSeconds(20));
+        try (java.net.Socket app = new java.net.Socket(client.localAddress().getAddress(),
+            client.localAddress().getPort())) {
+          byte[] chunk = new byte[1 << 16];
+          new java.util.Random(7).nextBytes(chunk);
+          long t0 = System.nanoTime();
+          for (long sent = 0; sent < total; sent += chunk.length) {
+            app.getOutputStream().write(chunk, 0, (int) Math.min(chunk.length, total - sent));
+          }
+          long end = drained.get(120, TimeUnit.SECONDS);
+          return total / 1e6 / ((end - t0) / 1e9);
+        }
+      }
+    }
+  }
+
   @Test
   void setupTime() throws Exception {
     for (int run = 0; run < 6; run++) {

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * plugins, starts the bridge over the open DataChannel; then the bridge and the session close together, exactly
  * once, whichever goes first. Thread-safe.
  */
-public final class TunnelCore {
+public final class TunnelCore implements TunnelLifecycle {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.tunnel");
 
   /** Connects a session; may block (signaling, ICE). Should give up when the returned session is not wanted. */
@@ -47,6 +47,7 @@ public final class TunnelCore {
   private volatile @Nullable WebRtcSession session;
   private volatile @Nullable Bridge bridge;
   private volatile @Nullable String closeReason;
+  private volatile @Nullable String shortAuthString;
   /** A signaling future the setup thread waits on; cancelled by close(). */
   private volatile @Nullable CompletableFuture<?> waitingOn;
 
@@ -123,28 +124,32 @@ public final class TunnelCore {
     closed.complete(reason);
   }
 
+  /** Set by the connector once both descriptions are known. */
+  public void shortAuthString(String value) {
+    shortAuthString = value;
+  }
+
+  public @Nullable String shortAuthString() {
+    return shortAuthString;
+  }
+
+  @Override
   public TunnelHandle.State state() {
     return state;
   }
 
+  @Override
   public CompletableFuture<Void> opened() {
     return opened;
   }
 
-  public void awaitOpen(Duration timeout) throws InterruptedException, TimeoutException {
-    try {
-      opened.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw cause instanceof RuntimeException r ? r : new WebRtcException(String.valueOf(cause), cause);
-    }
-  }
-
+  @Override
   public @Nullable BridgeStats stats() {
     Bridge b = bridge;
     return b == null ? null : b.stats();
   }
 
+  @Override
   public CompletableFuture<PathType> path() {
     WebRtcSession s = session;
     if (s == null || state != TunnelHandle.State.OPEN) {
@@ -153,20 +158,12 @@ public final class TunnelCore {
     return s.path();
   }
 
+  @Override
   public CompletableFuture<String> closed() {
     return closed;
   }
 
-  public @Nullable String awaitClosed(Duration timeout) throws InterruptedException {
-    try {
-      return closed.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      return null;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
-    }
-  }
-
+  @Override
   public void close(String reason) {
     if (closeReason == null) {
       closeReason = reason;

@@ -1,0 +1,32 @@
+package dev.p2ptunnel.webrtc;
+
+import dev.p2ptunnel.bridge.BridgeStats;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One client of a {@link HostTunnel}: its own WebRTC session and bridge to the host's target, with a lifecycle of
+ * its own. Thread-safe. Implemented by the library only.
+ */
+public interface ClientConnection {
+  /** The name the client gave when joining (not authenticated). */
+  String clientName();
+
+  /** The short authentication string both sides show for this connection. */
+  String shortAuthString();
+
+  /** CONNECTING until its DataChannel opens, then OPEN, then CLOSED. */
+  TunnelHandle.State state();
+
+  /** Its bridge's counters, or null before it opened. */
+  @Nullable BridgeStats stats();
+
+  /** Direct or relayed; fails if not open. */
+  CompletableFuture<PathType> path();
+
+  /** Completes with the reason once this client's session and bridge are closed. */
+  CompletableFuture<String> closed();
+
+  /** Disconnects this client only. */
+  void close();
+}

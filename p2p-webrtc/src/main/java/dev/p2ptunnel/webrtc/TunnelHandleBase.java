@@ -1,0 +1,57 @@
+package dev.p2ptunnel.webrtc;
+
+import dev.p2ptunnel.bridge.BridgeStats;
+import dev.p2ptunnel.webrtc.internal.TunnelLifecycle;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/** The {@link TunnelHandle} methods both ends share, delegating to their lifecycle. */
+abstract class TunnelHandleBase {
+  private final TunnelLifecycle lifecycle;
+
+  TunnelHandleBase(TunnelLifecycle lifecycle) {
+    this.lifecycle = lifecycle;
+  }
+
+  /** See {@link TunnelHandle#state()}. */
+  public final TunnelHandle.State state() {
+    return lifecycle.state();
+  }
+
+  /** See {@link TunnelHandle#opened()}. */
+  public final CompletableFuture<Void> opened() {
+    return lifecycle.opened().copy();
+  }
+
+  /** See {@link TunnelHandle#awaitOpen(Duration)}. */
+  public final void awaitOpen(Duration timeout) throws InterruptedException, TimeoutException {
+    lifecycle.awaitOpen(timeout);
+  }
+
+  /** See {@link TunnelHandle#stats()}. */
+  public final @Nullable BridgeStats stats() {
+    return lifecycle.stats();
+  }
+
+  /** See {@link TunnelHandle#path()}. */
+  public final CompletableFuture<PathType> path() {
+    return lifecycle.path();
+  }
+
+  /** See {@link TunnelHandle#closed()}. */
+  public final CompletableFuture<String> closed() {
+    return lifecycle.closed().copy();
+  }
+
+  /** See {@link TunnelHandle#awaitClosed(Duration)}. */
+  public final @Nullable String awaitClosed(Duration timeout) throws InterruptedException {
+    return lifecycle.awaitClosed(timeout);
+  }
+
+  /** See {@link TunnelHandle#close()}. */
+  public final void close() {
+    lifecycle.close("closed locally");
+  }
+}
