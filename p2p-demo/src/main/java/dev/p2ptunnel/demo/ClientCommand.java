@@ -73,14 +73,12 @@ final class ClientCommand implements Callable<Integer> {
     Logs.configure(output.verbose);
     ConsoleInput input = new ConsoleInput(env.in());
     Signaling base = signaling.client(session, input, console);
-    Signaling showing = new CodeShowingSignaling(base, code -> console.result("Short authentication code: " + code
-        + " (the host sees the same code; if not, someone is in between: stop)"));
     Shutdown shutdown = env.shutdown();
     try {
       ClientTunnel tunnel;
       try {
         tunnel = shutdown.register(Tunnel.client(ClientOptions.builder(new InetSocketAddress(bind, port))
-            .signaling(showing).webRtc(config).build()));
+            .signaling(base).webRtc(config).build()));
       } catch (IOException e) {
         throw new UserError(e.getMessage() + "; choose another --port (or 0 for any), or stop the program using it",
             e);
@@ -97,6 +95,8 @@ final class ClientCommand implements Callable<Integer> {
       shutdown.parkIfStopping();
       PathType path = tunnel.path().get(5, TimeUnit.SECONDS);
       console.event("connected, path " + path.name().toLowerCase(Locale.ROOT));
+      console.result("Short authentication code: " + tunnel.shortAuthString()
+          + " (the host saw the same code; if not, someone is in between: stop with Ctrl-C)");
       console.result("Connect your app to " + local);
       StatusReporter reporter = shutdown.register(new StatusReporter(() -> {
         var stats = tunnel.stats();

@@ -2,13 +2,14 @@ package dev.p2ptunnel.demo;
 
 import dev.p2ptunnel.webrtc.HostOptions;
 import dev.p2ptunnel.webrtc.HostSignaling;
+import dev.p2ptunnel.webrtc.HostTunnel;
+import dev.p2ptunnel.webrtc.JoinApprover;
 import dev.p2ptunnel.webrtc.Tunnel;
 import dev.p2ptunnel.webrtc.WebRtcConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
           + "leaves, the host keeps running and waits for the next one; stop it with Ctrl-C."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:stopped with Ctrl-C/SIGTERM after a clean shutdown, or offline input ended with no client left",
+      "0:stopped with Ctrl-C/SIGTERM after a clean shutdown, or offline standard input ended",
       "1:runtime failure (signaling ended, tunnel could not start)",
       "2:bad usage"})
 final class HostCommand implements Callable<Integer> {
@@ -77,37 +78,28 @@ final class HostCommand implements Callable<Integer> {
     HostSignaling base = signaling.host(input, console);
     Shutdown shutdown = env.shutdown();
     try {
-      JoinPrompt prompt = yes ? (name, code) -> {
-        console.event("join request from '" + name + "', short authentication code " + code);
+      JoinApprover approver = yes ? (name, code) -> {
+        console.event("join request from '" + name + "', short authentication code " + code + ": approved (--yes)");
         return true;
       } : new ConsolePrompt(input, console);
-      AtomicReference<@Nullable HostSessions> sessionsRef = new AtomicReference<>();
-      ApprovingHostSignaling approving = shutdown.register(new ApprovingHostSignaling(base, prompt,
-          (name, code, approved) -> {
-            HostSessions s = sessionsRef.get();
-            if (s != null) {
-              s.decided(name, code, approved);
-            }
-          }));
-      HostOptions options = HostOptions.builder(ip, port).signaling(approving).webRtc(config).build();
-      HostSessions sessions = shutdown.register(
-          new HostSessions(() -> Tunnel.host(options), approving, maxClients, console));
-      sessionsRef.set(sessions);
+      HostEvents events = new HostEvents(console, maxClients);
       console.info("Sharing " + Addresses.format(ip, port) + " with up to " + maxClients
-          + (maxClients == 1 ? " client" : " clients") + ". Stop with Ctrl-C.");
+          + (maxClients == 1 ? " client" : " clients") + " at a time. Stop with Ctrl-C.");
       warnIfServiceDown(console);
-      StatsJson json = output.statsJson(env);
-      StatusReporter reporter = shutdown.register(new StatusReporter(sessions::counters, console, json, 5));
-      sessions.start();
+      // stayOpen: a client that leaves frees its place for the next one; the host runs until Ctrl-C or until
+      // signaling can bring no more clients.
+      HostTunnel host = shutdown.register(Tunnel.host(HostOptions.builder(ip, port).signaling(base)
+          .webRtc(config).approver(approver).maxClients(maxClients).stayOpen(true).listener(events).build()));
+      StatusReporter reporter = shutdown.register(
+          new StatusReporter(() -> events.counters(host), console, output.statsJson(env), 5));
       reporter.start();
-      HostSessions.End end = sessions.finished().get();
+      String reason = host.closed().get();
       shutdown.parkIfStopping();
-      if (end.failure()) {
-        console.error(end.reason());
-        return ExitCodes.FAILURE;
+      if (reason.contains("standard input closed")) {
+        console.event("stopped: " + reason + " (no more offers can be pasted)");
+        return ExitCodes.OK;
       }
-      console.event(end.reason());
-      return ExitCodes.OK;
+      throw new UserError(Hints.explain("the host stopped", reason));
     } finally {
       shutdown.closeAll();
       base.close();

@@ -76,17 +76,15 @@ final class TryCommand implements Callable<Integer> {
       // Both ends in this process: no STUN needed, and nothing leaves the machine but the peers' own packets.
       WebRtcConfig config = WebRtcConfig.builder().iceServers(List.of()).build();
       InMemorySignaling memory = new InMemorySignaling("try client");
-      String[] clientCode = {""};
-      ApprovingHostSignaling approving = new ApprovingHostSignaling(memory, (name, code) -> {
-        console.info("3. host: join request from '" + name + "', short authentication code " + code
-            + ", approved");
-        return true;
-      }, (name, code, approved) -> { });
       HostTunnel host = shutdown.register(Tunnel.host(HostOptions.builder(service.getHostString(),
-          service.getPort()).signaling(approving).webRtc(config).build()));
+          service.getPort()).signaling(memory).webRtc(config).approver((name, code) -> {
+            console.info("3. host: join request from '" + name + "', short authentication code " + code
+                + ", approved");
+            return true;
+          }).build()));
       console.info("2. host sharing it, waiting for a client");
       ClientTunnel client = shutdown.register(Tunnel.client(ClientOptions.builder(0)
-          .signaling(new CodeShowingSignaling(memory, code -> clientCode[0] = code)).webRtc(config).build()));
+          .signaling(memory).webRtc(config).build()));
       try {
         client.awaitOpen(OPEN_TIMEOUT);
         host.awaitOpen(OPEN_TIMEOUT);
@@ -96,7 +94,7 @@ final class TryCommand implements Callable<Integer> {
       }
       String local = Addresses.format(client.localAddress());
       console.info("4. client connected (path " + client.path().get().name().toLowerCase(Locale.ROOT)
-          + ", code " + clientCode[0] + "), listening on " + local);
+          + ", code " + client.shortAuthString() + "), listening on " + local);
 
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(10)).build();

@@ -111,33 +111,14 @@ class ConsoleSignalingTest {
   }
 
   @Test
-  void shouldShowTheSameCodeOnBothSides() throws Exception {
-    String[] clientCode = {""};
-    CodeShowingSignaling client = new CodeShowingSignaling(new ConsoleClientSignaling(input, console),
-        code -> clientCode[0] = code);
-    CompletableFuture<SessionDescription> answer = client.exchange(OFFER);
-    type(OfflineToken.encode(ANSWER));
-    answer.get(5, TimeUnit.SECONDS);
-    assertEquals(ShortAuthCode.of(OFFER, ANSWER), clientCode[0]);
-    assertTrue(clientCode[0].matches("[0-9]{3} [0-9]{3}"), clientCode[0]);
-  }
-
-  @Test
-  void shouldDeriveTheCodeFromBothFingerprints() {
-    SessionDescription otherAnswer = new SessionDescription(SessionDescription.Type.ANSWER,
-        ANSWER.sdp().replace("BB", "BC"));
-    assertEquals(ShortAuthCode.of(OFFER, ANSWER), ShortAuthCode.of(OFFER, ANSWER));
-    assertFalse(ShortAuthCode.of(OFFER, ANSWER).equals(ShortAuthCode.of(OFFER, otherAnswer)));
-    assertEquals("??? ???", ShortAuthCode.of(OFFER, new SessionDescription(SessionDescription.Type.ANSWER, "v=0")));
-  }
-
-  @Test
   void shouldApproveOnlyOnYes() throws Exception {
     ConsolePrompt prompt = new ConsolePrompt(input, console);
     type("yes");
     assertTrue(prompt.approve("alice", "123 456"));
+    Thread.currentThread().interrupt();
+    assertThrows(InterruptedException.class, () -> prompt.approve("eve", "000 000"), "closing the host");
     type("n");
-    assertFalse(prompt.approve("bob", "654 321"));
+    assertFalse(prompt.approve("bob", "654 321"), "the interrupted prompt left its line to the next one");
     type("");
     assertFalse(prompt.approve("carol", "111 111"), "Enter alone is no");
     typing.close();
