@@ -21,7 +21,7 @@ final class ConsolePrompt implements JoinApprover {
 
   @Override
   public boolean approve(String clientName, String shortAuthCode) throws InterruptedException {
-    console.event("join request from '" + clientName + "', short authentication code " + shortAuthCode);
+    console.result("Join request from '" + clientName + "', short authentication code " + shortAuthCode);
     console.prompt("Allow only if the client shows the same code. Allow? [y/N] ");
     String answer;
     CompletableFuture<String> line = input.nextLine();

@@ -123,7 +123,7 @@ class ConsoleSignalingTest {
     assertFalse(prompt.approve("carol", "111 111"), "Enter alone is no");
     typing.close();
     assertFalse(prompt.approve("dave", "222 222"), "end of input is no");
-    assertTrue(streams.out().contains("join request from 'alice', short authentication code 123 456\n"
+    assertTrue(streams.out().contains("Join request from 'alice', short authentication code 123 456\n"
         + "Allow only if the client shows the same code. Allow? [y/N] "), streams.out());
   }
 }
