@@ -17,11 +17,11 @@ final class Hints {
           + "installed";
     } else if (lower.contains("no candidate")) {
       advice = "no usable network interface: libwebrtc ignores loopback, so connect this machine to a network";
-    } else if (lower.contains("timed out") || lower.contains("timeout") || (lower.contains("ice")
-        && lower.contains("fail"))) {
+    } else if (lower.contains("timed out") || lower.contains("timeout")
+        || lower.matches("(?s).*\\bice\\b.*") && lower.contains("fail")) {
       advice = "the peers could not reach each other: allow UDP through the firewalls, or use a TURN relay "
           + "(--turn URL --turn-user U --turn-pass P)";
-    } else if (lower.contains("refused")) {
+    } else if (lower.contains("refused") || lower.contains("rejected")) {
       advice = "the host said no; ask them to approve your join request";
     } else {
       advice = "run with --verbose for details";

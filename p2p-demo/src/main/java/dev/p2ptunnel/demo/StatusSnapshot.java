@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param time ISO-8601 instant of the sample
  * @param role {@code host} or {@code client}
- * @param state {@code CONNECTING}, {@code OPEN} or {@code CLOSED}; a host is OPEN while a client is connected
+ * @param state client: {@code CONNECTING}, {@code OPEN} or {@code CLOSED}; host: {@code OPEN} while a client is
+ *     connected, else {@code WAITING}
  * @param path {@code direct}, {@code relayed}, {@code mixed} (host, clients on both), or null before it is known
  * @param clients connected clients (1 or 0 on the client)
  * @param maxClients how many may be connected at once

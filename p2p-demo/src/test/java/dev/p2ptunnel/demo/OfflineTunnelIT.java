@@ -13,12 +13,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Host and client as separate JVMs from the shaded jar, signaling by copy and paste through their standard streams,
@@ -54,10 +57,11 @@ class OfflineTunnelIT {
   }
 
   @Test
-  void shouldTunnelHttpAfterPastingTokensAndApprovingThenStopCleanlyOnSigint() throws Exception {
+  void shouldTunnelHttpAfterPastingTokensAndApprovingThenStopCleanlyOnSigint(@TempDir Path dir) throws Exception {
     int clientPort = freePort();
+    Path stats = dir.resolve("host-stats.jsonl");
     try (DemoProcess host = DemoProcess.start("host", "host", "--port", Integer.toString(service.getAddress()
-            .getPort()), "--offline", "--no-stun");
+            .getPort()), "--offline", "--no-stun", "--stats-json", stats.toString());
         DemoProcess client = DemoProcess.start("client", "client", "--port", Integer.toString(clientPort),
             "--offline", "--no-stun")) {
       String offer = client.awaitLine(line -> line.startsWith("p2pt1."), STEP);
@@ -86,6 +90,7 @@ class OfflineTunnelIT {
       }
       host.awaitLine(line -> line.contains("client #1 'offline client #1' (code " + hostCode
           + ") connected, path direct"), STEP);
+      awaitStats(stats, "\"role\":\"host\",\"state\":\"OPEN\",\"path\":\"direct\",\"clients\":1,");
 
       // The client leaves with Ctrl-C: it exits 0 in time; the host reports it and waits for the next offer.
       client.signal("INT");
@@ -120,6 +125,39 @@ class OfflineTunnelIT {
           + "paste it again"), host.stderr());
     }
     assertEquals(0, ProcessHandle.current().descendants().count(), "no process left behind");
+  }
+
+  @Test
+  void shouldReportAHostThatGoesAwayAndExitOne() throws Exception {
+    try (DemoProcess host = DemoProcess.start("host", "host", "--port", Integer.toString(service.getAddress()
+            .getPort()), "--offline", "--no-stun", "--yes");
+        DemoProcess client = DemoProcess.start("client", "client", "--port", "0", "--offline", "--no-stun")) {
+      host.type(client.awaitLine(line -> line.startsWith("p2pt1."), STEP));
+      client.type(host.awaitLine(line -> line.startsWith("p2pt1."), STEP));
+      client.awaitLine(line -> line.startsWith("Connect your app to 127.0.0.1:"), STEP);
+      host.signal("TERM");
+      assertEquals(0, host.awaitExit(EXIT), "host exit code after SIGTERM");
+      assertEquals(1, client.awaitExit(STEP), "client exit code once the host has gone");
+      List<String> errors = client.stderr();
+      assertEquals(1, errors.size(), "one line: " + errors);
+      assertTrue(errors.get(0).startsWith("p2p-tunnel: the tunnel closed: "), errors.get(0));
+      assertTrue(errors.get(0).endsWith("; the host stopped or the network failed, run the client again to rejoin"),
+          errors.get(0));
+    }
+    assertEquals(0, ProcessHandle.current().descendants().count(), "no process left behind");
+  }
+
+  /** Waits until the --stats-json file holds a line containing {@code fragment}. */
+  private static void awaitStats(Path file, String fragment) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + STEP.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(file) && Files.readAllLines(file).stream().anyMatch(line -> line.contains(fragment))) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no stats line with " + fragment + " in " + (Files.exists(file)
+        ? Files.readAllLines(file) : "(no file)"));
   }
 
   private static int freePort() throws IOException {
