@@ -80,8 +80,10 @@ final class ClientCommand implements Callable<Integer> {
         tunnel = shutdown.register(Tunnel.client(ClientOptions.builder(new InetSocketAddress(bind, port))
             .signaling(base).webRtc(config).build()));
       } catch (IOException e) {
-        throw new UserError(e.getMessage() + "; choose another --port (or 0 for any), or stop the program using it",
-            e);
+        String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+            : String.valueOf(e.getMessage());
+        throw new UserError("cannot listen on " + Addresses.format(bind, port) + ": " + why
+            + "; choose another --port (or 0 for any), or stop the program using it", e);
       }
       String local = Addresses.format(tunnel.localAddress());
       console.info("Listening on " + local + "; connections wait there until the tunnel is open.");

@@ -21,6 +21,9 @@ final class Hints {
         || lower.matches("(?s).*\\bice\\b.*") && lower.contains("fail")) {
       advice = "the peers could not reach each other: allow UDP through the firewalls, or use a TURN relay "
           + "(--turn URL --turn-user U --turn-pass P)";
+    } else if (lower.contains("standard input closed")) {
+      advice = "offline mode reads the other side's token from standard input: run it in a terminal, or keep the "
+          + "pipe open";
     } else if (lower.contains("refused") || lower.contains("rejected")) {
       advice = "the host said no; ask them to approve your join request";
     } else {

@@ -17,6 +17,8 @@ class HintsTest {
           + "the firewalls, or use a TURN relay (--turn URL --turn-user U --turn-pass P)",
       "ICE connection failed | the peers could not reach each other: allow UDP through the firewalls, or use a TURN "
           + "relay (--turn URL --turn-user U --turn-pass P)",
+      "tunnel setup failed: standard input closed | offline mode reads the other side's token from standard "
+          + "input: run it in a terminal, or keep the pipe open",
       "service failed to answer | run with --verbose for details",
       "rejected by the host | the host said no; ask them to approve your join request",
       "the host refused the join request | the host said no; ask them to approve your join request"})
