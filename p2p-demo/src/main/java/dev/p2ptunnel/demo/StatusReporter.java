@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Samples a host or client once a second on a daemon thread: writes every sample to {@code --stats-json}, redraws
- * the status line every second on a terminal, and prints it as a plain line every {@code plainEverySeconds}
- * elsewhere. Thread-safe; {@link #close()} is idempotent.
+ * the status line every second on a terminal, and elsewhere prints it as a plain line every {@code plainEverySeconds}
+ * when it has changed (an idle host does not fill a log). Thread-safe; {@link #close()} is idempotent.
  */
 final class StatusReporter implements AutoCloseable {
   /**
@@ -35,6 +35,7 @@ final class StatusReporter implements AutoCloseable {
   private @Nullable Counters previous;
   private long previousNanos;
   private long ticks;
+  private String lastPlain = "";
 
   StatusReporter(Supplier<Counters> source, Console console, @Nullable StatsJson json, int plainEverySeconds) {
     this.source = source;
@@ -53,8 +54,12 @@ final class StatusReporter implements AutoCloseable {
       if (json != null) {
         json.write(snapshot);
       }
-      if (console.terminal() || ticks % plainEverySeconds == 0) {
-        console.status(StatusFormat.line(snapshot));
+      String line = StatusFormat.line(snapshot);
+      if (console.terminal()) {
+        console.status(line);
+      } else if (ticks % plainEverySeconds == 0 && !line.equals(lastPlain)) {
+        console.status(line);
+        lastPlain = line;
       }
       ticks++;
     } catch (RuntimeException e) {
