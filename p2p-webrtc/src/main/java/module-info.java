@@ -1,11 +1,17 @@
 /**
  * One WebRTC peer connection with one negotiated DataChannel, exposed as a
- * {@link dev.p2ptunnel.bridge.MessageChannel}, plus offline signaling tokens.
+ * {@link dev.p2ptunnel.bridge.MessageChannel}, plus offline signaling tokens and a self-hostable HTTP signaling
+ * server with its clients.
  */
 module dev.p2ptunnel.webrtc {
   requires transitive dev.p2ptunnel.bridge;
   requires webrtc.java;
   requires static org.jspecify;
+  // The HTTP signaling server and its clients: the JDK's own server and client, Jackson's tree model for bodies.
+  requires jdk.httpserver;
+  requires java.net.http;
+  requires com.fasterxml.jackson.databind;
 
   exports dev.p2ptunnel.webrtc;
+  exports dev.p2ptunnel.webrtc.signaling;
 }

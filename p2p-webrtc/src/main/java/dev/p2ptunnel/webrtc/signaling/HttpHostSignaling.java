@@ -1,0 +1,202 @@
+package dev.p2ptunnel.webrtc.signaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.p2ptunnel.webrtc.HostSignaling;
+import dev.p2ptunnel.webrtc.JoinRequest;
+import dev.p2ptunnel.webrtc.WebRtcException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The host's side of HTTP signaling: {@link #create} makes a session on a {@link SignalingServer} and holds its
+ * Session ID (to read out to the client) and host secret; {@link #nextJoin} long-polls the server while someone
+ * waits for a join request, re-polling after each idle wait; each {@link JoinRequest}'s accept and reject post the
+ * decision. {@link #close()} stops polling and deletes the session. Thread-safe: one thread of its own owns the
+ * queue of requests and waiters.
+ */
+public final class HttpHostSignaling implements HostSignaling {
+  static final Duration POLL_WAIT = Duration.ofSeconds(25);
+  static final Duration DELETE_TIMEOUT = Duration.ofSeconds(5);
+
+  private final ServerCalls calls;
+  private final String sessionId;
+  private final String hostSecret;
+  private final ScheduledThreadPoolExecutor loop;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  // Owned by the loop thread:
+  private final ArrayDeque<JoinRequest> ready = new ArrayDeque<>();
+  private final ArrayDeque<CompletableFuture<JoinRequest>> takers = new ArrayDeque<>();
+  private long after;
+  private boolean polling;
+  private int failures;
+  private @Nullable Throwable ended;
+  private volatile @Nullable Thread loopThread;
+
+  private HttpHostSignaling(ServerCalls calls, String sessionId, String hostSecret) {
+    this.calls = calls;
+    this.sessionId = sessionId;
+    this.hostSecret = hostSecret;
+    this.loop = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "p2p-host-signaling " + sessionId);
+      thread.setDaemon(true);
+      loopThread = thread;
+      return thread;
+    });
+    loop.setRemoveOnCancelPolicy(true);
+  }
+
+  /** A session for one client on {@code server}. Blocks until the server answers. */
+  public static HttpHostSignaling create(URI server) {
+    return create(server, 1);
+  }
+
+  /**
+   * A session taking up to {@code maxClients} clients on {@code server}. Blocks until the server answers.
+   *
+   * @throws WebRtcException if the server is unreachable or refuses, with its message
+   */
+  public static HttpHostSignaling create(URI server, int maxClients) {
+    if (maxClients < 1) {
+      throw new IllegalArgumentException("maxClients: " + maxClients + " (expected: >= 1)");
+    }
+    ServerCalls calls = new ServerCalls(server);
+    JsonNode created;
+    try {
+      created = calls.call("creating a session", "POST", "v1/sessions", null,
+          Json.object().put("maxClients", maxClients), ServerCalls.POLL_SLACK).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WebRtcException("creating a session: interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable cause = ServerCalls.cause(e.getCause());
+      throw cause instanceof WebRtcException w ? w : new WebRtcException("creating a session: " + cause, cause);
+    }
+    return new HttpHostSignaling(calls, created.path("sessionId").asText(), created.path("hostSecret").asText());
+  }
+
+  /** The Session ID to give the client, {@code XXXX-XXXX-…}. */
+  public String sessionId() {
+    return sessionId;
+  }
+
+  @Override
+  public CompletableFuture<JoinRequest> nextJoin() {
+    CompletableFuture<JoinRequest> taker = new CompletableFuture<>();
+    try {
+      loop.execute(() -> {
+        if (ended != null) {
+          taker.completeExceptionally(ended);
+          return;
+        }
+        takers.add(taker);
+        deliver();
+        poll();
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      taker.completeExceptionally(new WebRtcException("signaling closed"));
+    }
+    return taker;
+  }
+
+  private boolean inLoop() {
+    return Thread.currentThread() == loopThread;
+  }
+
+  private void deliver() {
+    assert inLoop();
+    takers.removeIf(CompletableFuture::isDone);
+    while (!ready.isEmpty() && !takers.isEmpty()) {
+      if (takers.poll().complete(ready.peek())) {
+        ready.poll();
+      }
+    }
+  }
+
+  /** Starts a poll unless one runs or no one waits. */
+  private void poll() {
+    assert inLoop();
+    takers.removeIf(CompletableFuture::isDone);
+    if (polling || takers.isEmpty() || ended != null) {
+      return;
+    }
+    polling = true;
+    calls.call("waiting for join requests in session " + sessionId, "GET", "v1/sessions/" + sessionId
+        + "/joins?after=" + after + "&wait=" + POLL_WAIT.toSeconds(), hostSecret, null,
+        POLL_WAIT.plus(ServerCalls.POLL_SLACK))
+        .whenCompleteAsync(this::onPoll, loop);
+  }
+
+  private void onPoll(@Nullable JsonNode body, @Nullable Throwable error) {
+    polling = false;
+    if (ended != null) {
+      return;
+    }
+    if (error != null) {
+      Throwable cause = ServerCalls.cause(error);
+      if (cause instanceof ServerCalls.Refused || ++failures >= HttpSignaling.MAX_TRANSIENT_FAILURES) {
+        end(cause);
+      } else {
+        loop.schedule(this::poll, HttpSignaling.RETRY_DELAY_MS, TimeUnit.MILLISECONDS);
+      }
+      return;
+    }
+    failures = 0;
+    for (JsonNode join : body.path("joins")) {
+      long seq = join.path("seq").asLong();
+      if (seq > after) {
+        after = seq;
+        ready.add(new HttpJoinRequest(calls, sessionId, hostSecret, join.path("joinId").asText(),
+            join.path("clientName").asText(), join.path("offer").asText()));
+      }
+    }
+    deliver();
+    poll();
+  }
+
+  private void end(Throwable why) {
+    assert inLoop();
+    ended = why;
+    CompletableFuture<JoinRequest> taker;
+    while ((taker = takers.poll()) != null) {
+      taker.completeExceptionally(why);
+    }
+  }
+
+  /** Stops polling, fails waiting {@link #nextJoin} calls, and deletes the session (waiting up to 5 s). */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      if (inLoop()) {
+        // close() from a callback of a nextJoin future, which completes on the loop thread
+        end(new WebRtcException("signaling closed"));
+      } else {
+        loop.submit(() -> end(new WebRtcException("signaling closed"))).get(DELETE_TIMEOUT.toMillis(),
+            TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // the session is deleted below all the same
+    }
+    loop.shutdownNow();
+    try {
+      calls.call("deleting session " + sessionId, "DELETE", "v1/sessions/" + sessionId, hostSecret, null,
+          DELETE_TIMEOUT).get(DELETE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // expired or unreachable: nothing is left to delete, or nothing can be done
+    }
+  }
+}

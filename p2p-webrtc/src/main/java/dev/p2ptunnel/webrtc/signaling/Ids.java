@@ -1,0 +1,102 @@
+package dev.p2ptunnel.webrtc.signaling;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Session IDs, host secrets and join IDs.
+ *
+ * <p>A Session ID is 140 random bits written as 28 Crockford base32 characters ({@code 0-9 A-Z} without
+ * {@code I L O U}) in seven dash-separated groups of four, e.g. {@code 7KQ2-M9XA-R3TB-0C5D-HJ8W-ZP4E-6NYF}: short to
+ * read aloud, with no letters that look alike. Parsing ignores case, dashes and spaces, and reads {@code O} as
+ * {@code 0} and {@code I}/{@code L} as {@code 1}, as Crockford's alphabet prescribes. Host secrets (256 bits) and
+ * join IDs (128 bits) are only ever copied by programs, so they are base64url without padding. All come from one
+ * {@link SecureRandom}. Thread-safe.
+ */
+final class Ids {
+  static final String ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  static final int SESSION_ID_CHARS = 28;
+  static final int GROUP = 4;
+  static final int HOST_SECRET_BYTES = 32;
+  static final int JOIN_ID_BYTES = 16;
+
+  private final SecureRandom random = new SecureRandom();
+
+  /** A new Session ID in canonical form (28 characters, no dashes). */
+  String newSessionId() {
+    StringBuilder id = new StringBuilder(SESSION_ID_CHARS);
+    for (int i = 0; i < SESSION_ID_CHARS; i++) {
+      id.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+    }
+    return id.toString();
+  }
+
+  String newHostSecret() {
+    return token(HOST_SECRET_BYTES);
+  }
+
+  String newJoinId() {
+    return token(JOIN_ID_BYTES);
+  }
+
+  private String token(int bytes) {
+    byte[] raw = new byte[bytes];
+    random.nextBytes(raw);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+  }
+
+  /** The canonical form in groups of four: {@code 7KQ2-M9XA-…}. */
+  static String display(String canonical) {
+    StringBuilder out = new StringBuilder(canonical.length() + canonical.length() / GROUP);
+    for (int i = 0; i < canonical.length(); i++) {
+      if (i > 0 && i % GROUP == 0) {
+        out.append('-');
+      }
+      out.append(canonical.charAt(i));
+    }
+    return out.toString();
+  }
+
+  /** The canonical form of a typed or pasted Session ID, or null if it is not one. */
+  static @Nullable String parseSessionId(String text) {
+    StringBuilder id = new StringBuilder(SESSION_ID_CHARS);
+    for (int i = 0; i < text.length(); i++) {
+      char c = Character.toUpperCase(text.charAt(i));
+      if (c == '-' || c == ' ') {
+        continue;
+      }
+      c = switch (c) {
+        case 'O' -> '0';
+        case 'I', 'L' -> '1';
+        default -> c;
+      };
+      if (ALPHABET.indexOf(c) < 0 || id.length() == SESSION_ID_CHARS) {
+        return null;
+      }
+      id.append(c);
+    }
+    return id.length() == SESSION_ID_CHARS ? id.toString() : null;
+  }
+
+  /** Whether {@code text} has the shape of a join ID (so that it can be echoed in messages). */
+  static boolean isJoinId(String text) {
+    return text.length() == 22 && text.chars().allMatch(c -> c == '-' || c == '_'
+        || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
+  }
+
+  /** Peer input quoted in an error message: at most 40 characters, printable ASCII only. */
+  static String quote(String text) {
+    StringBuilder out = new StringBuilder("\"");
+    for (int i = 0; i < text.length() && i < 40; i++) {
+      char c = text.charAt(i);
+      out.append(c >= 0x20 && c < 0x7F ? c : '?');
+    }
+    return out.append(text.length() > 40 ? "…\"" : "\"").toString();
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

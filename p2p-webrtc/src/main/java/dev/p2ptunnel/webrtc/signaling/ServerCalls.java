@@ -1,0 +1,123 @@
+package dev.p2ptunnel.webrtc.signaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.p2ptunnel.webrtc.WebRtcException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The clients' side of the protocol: one JSON call to a {@link SignalingServer}, completing with the response body
+ * or failing with a {@link WebRtcException} that says what the server said (a {@link Refused} for any JSON error
+ * reply, so that callers can tell a refusal from an unreachable server). Thread-safe.
+ */
+final class ServerCalls {
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** Added to a poll's wait for its request timeout: the server answers an idle poll after the wait. */
+  static final Duration POLL_SLACK = Duration.ofSeconds(30);
+
+  private final HttpClient http;
+  private final URI base;
+
+  /** The server said no: its status, error code and message. */
+  static final class Refused extends WebRtcException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+    final String code;
+    final String serverMessage;
+
+    Refused(String what, int status, String code, String serverMessage) {
+      super(what + ": " + serverMessage + " (HTTP " + status + " " + code + ")");
+      this.status = status;
+      this.code = code;
+      this.serverMessage = serverMessage;
+    }
+  }
+
+  ServerCalls(URI server) {
+    if (!"http".equals(server.getScheme()) && !"https".equals(server.getScheme())) {
+      throw new IllegalArgumentException("server: " + server + " (expected: an http:// or https:// URI)");
+    }
+    String path = server.getPath() == null || server.getPath().isEmpty() ? "/" : server.getPath();
+    this.base = server.resolve(path.endsWith("/") ? path : path + "/");
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+        .followRedirects(HttpClient.Redirect.NEVER).build();
+  }
+
+  URI base() {
+    return base;
+  }
+
+  /**
+   * One call; {@code what} names it in error messages ("join request to session …").
+   *
+   * @param path relative to the server URI, e.g. {@code v1/sessions}
+   */
+  CompletableFuture<JsonNode> call(String what, String method, String path, @Nullable String secret,
+      @Nullable ObjectNode body, Duration timeout) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+        .header("Accept", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (secret != null) {
+      request.header("Authorization", "Bearer " + secret);
+    }
+    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
+        .handle((response, error) -> {
+          if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+            throw new WebRtcException(what + ": signaling server " + base + " unreachable: "
+                + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
+          }
+          return parse(what, response);
+        });
+  }
+
+  private JsonNode parse(String what, HttpResponse<byte[]> response) {
+    JsonNode body;
+    try {
+      body = Json.MAPPER.readTree(response.body());
+    } catch (IOException e) {
+      body = null;
+    }
+    int status = response.statusCode();
+    if (status >= 200 && status < 300 && body != null && body.isObject()) {
+      return body;
+    }
+    if (body != null && body.isObject() && body.path("error").isTextual() && body.path("message").isTextual()) {
+      throw new Refused(what, status, body.get("error").textValue(), body.get("message").textValue());
+    }
+    throw new WebRtcException(what + ": " + base + " is not a p2p-tunnel signaling server (HTTP " + status
+        + " without a JSON body)");
+  }
+
+  /** Unwraps CompletionException layers. */
+  static Throwable cause(Throwable error) {
+    Throwable t = error;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** The Session ID in display form, or IllegalArgumentException naming what is wrong. */
+  static String sessionId(String typed) {
+    String id = Ids.parseSessionId(typed);
+    if (id == null) {
+      throw new IllegalArgumentException("sessionId: " + Ids.quote(typed) + " (expected: " + Ids.SESSION_ID_CHARS
+          + " characters of 0-9 and A-Z without I, L, O, U; dashes optional)");
+    }
+    return Ids.display(id);
+  }
+}
