@@ -41,6 +41,10 @@ final class ClientCommand implements Callable<Integer> {
   @Option(names = "--session", paramLabel = "ID", description = "Session ID the host printed (with --signal).")
   @Nullable String session;
 
+  @Option(names = "--name", paramLabel = "NAME", description = "Your name as the host sees it when it approves "
+      + "(with --signal; default: your user name).")
+  @Nullable String name;
+
   @Option(names = "--port", required = true, paramLabel = "PORT",
       description = "Local port your app connects to (0 picks a free one).")
   int port;
@@ -72,7 +76,9 @@ final class ClientCommand implements Callable<Integer> {
     Console console = output.console(env);
     Logs.configure(output.verbose);
     ConsoleInput input = new ConsoleInput(env.in());
-    Signaling base = signaling.client(session, input, console);
+    String user = System.getProperty("user.name", "client");
+    String clientName = name != null ? name : user.substring(0, Math.min(user.length(), 64));
+    Signaling base = signaling.client(session, clientName, input, console);
     Shutdown shutdown = env.shutdown();
     try {
       ClientTunnel tunnel;

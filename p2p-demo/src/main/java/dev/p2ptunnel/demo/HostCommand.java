@@ -75,7 +75,7 @@ final class HostCommand implements Callable<Integer> {
     Console console = output.console(env);
     Logs.configure(output.verbose);
     ConsoleInput input = new ConsoleInput(env.in());
-    HostSignaling base = signaling.host(input, console);
+    HostSignaling base = signaling.host(input, console, maxClients, port);
     Shutdown shutdown = env.shutdown();
     try {
       JoinApprover approver = yes ? (name, code) -> {

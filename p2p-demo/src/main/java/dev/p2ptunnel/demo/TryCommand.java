@@ -7,9 +7,11 @@ import dev.p2ptunnel.webrtc.ClientOptions;
 import dev.p2ptunnel.webrtc.ClientTunnel;
 import dev.p2ptunnel.webrtc.HostOptions;
 import dev.p2ptunnel.webrtc.HostTunnel;
-import dev.p2ptunnel.webrtc.InMemorySignaling;
 import dev.p2ptunnel.webrtc.Tunnel;
 import dev.p2ptunnel.webrtc.WebRtcConfig;
+import dev.p2ptunnel.webrtc.signaling.HttpHostSignaling;
+import dev.p2ptunnel.webrtc.signaling.HttpSignaling;
+import dev.p2ptunnel.webrtc.signaling.SignalingServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,13 +34,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code p2p-tunnel try}: the whole path on one machine. A small web server, a host sharing it, a client joining
- * through in-process signaling, a page and a few megabytes fetched through the tunnel; then everything closes.
+ * {@code p2p-tunnel try}: the whole path on one machine. A small web server, a signaling server, a host sharing the
+ * web server, a client joining through the signaling server, a page and a few megabytes fetched through the
+ * tunnel; then everything closes.
  */
 @Command(name = "try", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Try p2p-tunnel on this machine: starts a small web server, shares it with a host, joins with a "
-        + "client (all in this process, over a real WebRTC DataChannel), fetches a page and a few MB through the "
-        + "tunnel, prints what happened and exits.",
+    description = "Try p2p-tunnel on this machine: starts a small web server and a signaling server, shares the "
+        + "web server with a host, joins with a client (all in this process, over a real WebRTC DataChannel), "
+        + "fetches a page and a few MB through the tunnel, prints what happened and exits.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:everything worked", "1:something failed (the line says what)", "2:bad usage"})
 final class TryCommand implements Callable<Integer> {
@@ -73,18 +76,23 @@ final class TryCommand implements Callable<Integer> {
       InetSocketAddress service = server.getAddress();
       console.info("1. web server (the service to share) on " + Addresses.format(service));
 
+      SignalingServer signal = shutdown.register(SignalingServer.start(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SignalingServer.Config.defaults()));
+      HttpHostSignaling session = shutdown.register(HttpHostSignaling.create(signal.uri(), 1));
+      console.info("2. signaling server on " + Addresses.format(signal.address()) + ", host session "
+          + session.sessionId());
+
       // Both ends in this process: no STUN needed, and nothing leaves the machine but the peers' own packets.
       WebRtcConfig config = WebRtcConfig.builder().iceServers(List.of()).build();
-      InMemorySignaling memory = new InMemorySignaling("try client");
       HostTunnel host = shutdown.register(Tunnel.host(HostOptions.builder(service.getHostString(),
-          service.getPort()).signaling(memory).webRtc(config).approver((name, code) -> {
-            console.info("3. host: join request from '" + name + "', short authentication code " + code
+          service.getPort()).signaling(session).webRtc(config).approver((name, code) -> {
+            console.info("4. host: join request from '" + name + "', short authentication code " + code
                 + ", approved");
             return true;
           }).build()));
-      console.info("2. host sharing it, waiting for a client");
+      console.info("3. host sharing the web server; a client joins session " + session.sessionId());
       ClientTunnel client = shutdown.register(Tunnel.client(ClientOptions.builder(0)
-          .signaling(memory).webRtc(config).build()));
+          .signaling(new HttpSignaling(signal.uri(), session.sessionId(), "try client")).webRtc(config).build()));
       try {
         client.awaitOpen(OPEN_TIMEOUT);
         host.awaitOpen(OPEN_TIMEOUT);
@@ -93,7 +101,7 @@ final class TryCommand implements Callable<Integer> {
         throw new UserError(Hints.explain("the tunnel did not open", reason), e);
       }
       String local = Addresses.format(client.localAddress());
-      console.info("4. client connected (path " + client.path().get().name().toLowerCase(Locale.ROOT)
+      console.info("5. client connected (path " + client.path().get().name().toLowerCase(Locale.ROOT)
           + ", code " + client.shortAuthString() + "), listening on " + local);
 
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -104,7 +112,7 @@ final class TryCommand implements Callable<Integer> {
         throw new UserError("fetching the page through the tunnel gave HTTP " + page.statusCode() + " '"
             + page.body().strip() + "'; run with --verbose and report it");
       }
-      console.info("5. GET http://" + local + "/ through the tunnel: HTTP 200 \"" + PAGE.strip() + "\"");
+      console.info("6. GET http://" + local + "/ through the tunnel: HTTP 200 \"" + PAGE.strip() + "\"");
 
       long start = System.nanoTime();
       HttpResponse<InputStream> blob = http.send(HttpRequest.newBuilder(
@@ -125,18 +133,19 @@ final class TryCommand implements Callable<Integer> {
         throw new UserError("pulled " + received + " of " + bytes + " bytes through the tunnel, or they differ; "
             + "run with --verbose and report it");
       }
-      console.info(String.format(Locale.ROOT, "6. pulled %s through the tunnel in %.2f s: %s, content verified",
+      console.info(String.format(Locale.ROOT, "7. pulled %s through the tunnel in %.2f s: %s, content verified",
           StatusFormat.bytes(bytes), seconds, StatusFormat.rate(Math.round(bytes / seconds))));
       BridgeStats stats = client.stats();
       if (stats != null) {
-        console.info("7. client totals: sent " + StatusFormat.bytes(stats.bytesToPeer()) + ", received "
+        console.info("8. client totals: sent " + StatusFormat.bytes(stats.bytesToPeer()) + ", received "
             + StatusFormat.bytes(stats.bytesFromPeer()) + " in " + stats.messagesFromPeer() + " messages, "
             + stats.totalSockets() + " TCP connections");
       }
       client.close();
       host.close();
-      console.result("OK: p2p-tunnel works on this machine. Next: share a real service with "
-          + "'p2p-tunnel host --port PORT --offline' and join with 'p2p-tunnel client --port PORT --offline'.");
+      console.result("OK: p2p-tunnel works on this machine. Next: 'p2p-tunnel signal' on a machine both sides "
+          + "reach, 'p2p-tunnel host --port PORT --signal URL' next to your service, and 'p2p-tunnel client "
+          + "--signal URL --session ID --port PORT' for the peer (or both with --offline, no server).");
       return ExitCodes.OK;
     } catch (ExecutionException e) {
       throw new UserError("the tunnel failed: " + e.getCause(), e);

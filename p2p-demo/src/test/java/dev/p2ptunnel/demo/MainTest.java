@@ -69,6 +69,15 @@ class MainTest {
       "client --port -1 --offline | p2p-tunnel client: --port -1: out of range (expected: 0-65535) "
           + "(see 'p2p-tunnel client --help')",
       "try --mb | p2p-tunnel try: Missing required parameter for option '--mb' (N) (see 'p2p-tunnel try --help')",
+      "host --port 80 --signal ftp://x | p2p-tunnel host: --signal ftp://x: not an http(s) URL "
+          + "(expected: http://HOST:PORT) (see 'p2p-tunnel host --help')",
+      "host --port 80 --signal http://a^b | p2p-tunnel host: --signal http://a^b: not a URL "
+          + "(expected: http://HOST:PORT) (see 'p2p-tunnel host --help')",
+      "client --port 80 --signal http://x --session abc | p2p-tunnel client: --session abc: not a Session ID "
+          + "(expected: 28 characters of 0-9 and A-Z without I, L, O, U; dashes optional) "
+          + "(see 'p2p-tunnel client --help')",
+      "signal --port 70000 | p2p-tunnel signal: --port 70000: out of range (expected: 0-65535) "
+          + "(see 'p2p-tunnel signal --help')",
       "bogus | p2p-tunnel: Unmatched argument at index 0: 'bogus' (see 'p2p-tunnel --help')"})
   void shouldReportUsageErrorsAsOneLineWithExitCodeTwo(String args, String error) {
     Streams streams = new Streams();
@@ -77,10 +86,12 @@ class MainTest {
   }
 
   @Test
-  void shouldReportAMissingFeatureAsOneRuntimeErrorLine() {
+  void shouldReportAnUnreachableSignalingServerAsOneRuntimeErrorLine() {
     Streams streams = new Streams();
-    assertEquals(ExitCodes.FAILURE, Main.run(streams.env, "signal"));
-    assertEquals("p2p-tunnel: signal: this build has no signaling server yet; use host/client --offline\n",
-        streams.err());
+    assertEquals(ExitCodes.FAILURE, Main.run(streams.env, "host", "--port", "80", "--signal", "http://127.0.0.1:1"));
+    String err = streams.err();
+    assertTrue(err.startsWith("p2p-tunnel: cannot open a session on the signaling server http://127.0.0.1:1: "), err);
+    assertTrue(err.endsWith("; check the URL and that 'p2p-tunnel signal' runs there\n"), err);
+    assertEquals(1, err.lines().count(), err);
   }
 }

@@ -24,7 +24,7 @@ class TryIT {
     try (DemoProcess demo = DemoProcess.start("try", "try", "--mb", "4")) {
       Integer code = demo.awaitExit(Duration.ofSeconds(40));
       assertEquals(0, code, "stderr " + demo.stderr());
-      assertTrue(demo.stdout().stream().anyMatch(line -> line.startsWith("5. GET http://127.0.0.1:")
+      assertTrue(demo.stdout().stream().anyMatch(line -> line.startsWith("6. GET http://127.0.0.1:")
           && line.endsWith("through the tunnel: HTTP 200 \"Hello through p2p-tunnel!\"")), demo.stdout().toString());
       assertTrue(demo.stdout().stream().anyMatch(line -> line.startsWith("OK: p2p-tunnel works")),
           demo.stdout().toString());
