@@ -1,0 +1,134 @@
+package dev.p2ptunnel.demo;
+
+import dev.p2ptunnel.webrtc.ClientOptions;
+import dev.p2ptunnel.webrtc.ClientTunnel;
+import dev.p2ptunnel.webrtc.PathType;
+import dev.p2ptunnel.webrtc.Signaling;
+import dev.p2ptunnel.webrtc.Tunnel;
+import dev.p2ptunnel.webrtc.WebRtcConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code p2p-tunnel client}: opens a local port that leads to the host's service. */
+@Command(name = "client", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+      "Join a host: open a local port and carry every connection to it to the host's service.",
+      "Prints the short authentication code (compare it with the host) and the address to connect your app to. "
+          + "Ends when the host goes away; stop it with Ctrl-C."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:stopped with Ctrl-C/SIGTERM after a clean shutdown",
+      "1:runtime failure (port in use, join refused, tunnel did not open, host went away)",
+      "2:bad usage"})
+final class ClientCommand implements Callable<Integer> {
+  private final Env env;
+
+  @Spec
+  @Nullable CommandSpec spec;
+
+  @Option(names = "--session", paramLabel = "ID", description = "Session ID the host printed (with --signal).")
+  @Nullable String session;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "Your name as the host sees it when it approves "
+      + "(with --signal; default: your user name).")
+  @Nullable String name;
+
+  @Option(names = "--port", required = true, paramLabel = "PORT",
+      description = "Local port your app connects to (0 picks a free one).")
+  int port;
+
+  @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+      description = "Local address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 shares it with your LAN).")
+  String bind = "127.0.0.1";
+
+  @Mixin
+  SignalingOptions signaling = new SignalingOptions();
+
+  @Mixin
+  WebRtcOptions webRtc = new WebRtcOptions();
+
+  @Mixin
+  OutputOptions output = new OutputOptions();
+
+  ClientCommand(Env env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (port < 0 || port > 65_535) {
+      throw usage("--port " + port + ": out of range (expected: 0-65535)");
+    }
+    WebRtcConfig config = webRtc.config();
+    signaling.check();
+    Console console = output.console(env);
+    Logs.configure(output.verbose);
+    ConsoleInput input = new ConsoleInput(env.in());
+    String user = System.getProperty("user.name", "client");
+    String clientName = name != null ? name : user.substring(0, Math.min(user.length(), 64));
+    Signaling base = signaling.client(session, clientName, input, console);
+    Shutdown shutdown = env.shutdown();
+    try {
+      ClientTunnel tunnel;
+      try {
+        tunnel = shutdown.register(Tunnel.client(ClientOptions.builder(new InetSocketAddress(bind, port))
+            .signaling(base).webRtc(config).build()));
+      } catch (IOException e) {
+        String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+            : String.valueOf(e.getMessage());
+        throw new UserError("cannot listen on " + Addresses.format(bind, port) + ": " + why
+            + "; choose another --port (or 0 for any), or stop the program using it", e);
+      }
+      String local = Addresses.format(tunnel.localAddress());
+      console.info("Listening on " + local + "; connections wait there until the tunnel is open.");
+      try {
+        CompletableFuture.anyOf(tunnel.opened(), shutdown.onRequest()).get();
+      } catch (ExecutionException e) {
+        shutdown.parkIfStopping();
+        String reason = tunnel.closed().getNow("did not open");
+        throw new UserError(Hints.explain("the tunnel did not open", reason));
+      }
+      shutdown.parkIfStopping();
+      PathType path = tunnel.path().get(5, TimeUnit.SECONDS);
+      console.event("connected, path " + path.name().toLowerCase(Locale.ROOT));
+      console.result("Short authentication code: " + tunnel.shortAuthString()
+          + " (the host saw the same code; if not, someone is in between: stop with Ctrl-C)");
+      console.result("Connect your app to " + local);
+      StatusReporter reporter = shutdown.register(new StatusReporter(() -> {
+        var stats = tunnel.stats();
+        String state = tunnel.state().name();
+        String pathName = path.name().toLowerCase(Locale.ROOT);
+        return stats == null
+            ? new StatusReporter.Counters("client", state, pathName, 0, 1, 0, 0, 0, 0, java.util.Map.of())
+            : new StatusReporter.Counters("client", state, pathName, 1, 1, stats.bytesToPeer(),
+                stats.bytesFromPeer(), stats.openSockets(), stats.totalSockets(), stats.errors());
+      }, console, output.statsJson(env), 5));
+      reporter.start();
+      String reason = tunnel.closed().get();
+      shutdown.parkIfStopping();
+      throw new UserError("the tunnel closed: " + reason + "; the host stopped or the network failed, run the "
+          + "client again to rejoin");
+    } finally {
+      shutdown.closeAll();
+    }
+  }
+
+  private ParameterException usage(String message) {
+    if (spec == null) {
+      throw new IllegalStateException("spec: null (expected: injected by picocli)");
+    }
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

@@ -1,0 +1,34 @@
+package dev.p2ptunnel.demo;
+
+import java.util.Locale;
+
+/** Turns a failure reason from the library into one line that also says what to do. Stateless. */
+final class Hints {
+  private Hints() {}
+
+  /** {@code what + ": " + reason}, followed by advice when the reason is one we recognise. */
+  static String explain(String what, String reason) {
+    String lower = reason.toLowerCase(Locale.ROOT);
+    String advice;
+    if (lower.contains("libpulse")) {
+      advice = "install the PulseAudio client library that libwebrtc links (Debian/Ubuntu: apt-get install libpulse0)";
+    } else if (lower.contains("load library") || lower.contains("unsatisfiedlinkerror")) {
+      advice = "the native WebRTC library could not load; run on Linux x86-64 with libpulse0, libX11 and libudev "
+          + "installed";
+    } else if (lower.contains("no candidate")) {
+      advice = "no usable network interface: libwebrtc ignores loopback, so connect this machine to a network";
+    } else if (lower.contains("timed out") || lower.contains("timeout")
+        || lower.matches("(?s).*\\bice\\b.*") && lower.contains("fail")) {
+      advice = "the peers could not reach each other: allow UDP through the firewalls, or use a TURN relay "
+          + "(--turn URL --turn-user U --turn-pass P)";
+    } else if (lower.contains("standard input closed")) {
+      advice = "offline mode reads the other side's token from standard input: run it in a terminal, or keep the "
+          + "pipe open";
+    } else if (lower.contains("refused") || lower.contains("rejected")) {
+      advice = "the host said no; ask them to approve your join request";
+    } else {
+      advice = "run with --verbose for details";
+    }
+    return what + ": " + reason + "; " + advice;
+  }
+}

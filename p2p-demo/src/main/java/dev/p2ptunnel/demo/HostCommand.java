@@ -1,0 +1,124 @@
+package dev.p2ptunnel.demo;
+
+import dev.p2ptunnel.webrtc.HostOptions;
+import dev.p2ptunnel.webrtc.HostSignaling;
+import dev.p2ptunnel.webrtc.HostTunnel;
+import dev.p2ptunnel.webrtc.JoinApprover;
+import dev.p2ptunnel.webrtc.Tunnel;
+import dev.p2ptunnel.webrtc.WebRtcConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code p2p-tunnel host}: shares a local TCP service with remote clients. */
+@Command(name = "host", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+      "Share a local TCP service (a game server, a web app, an API) with a remote peer.",
+      "Shows each join request with its short authentication code and asks y/N (unless --yes). When a client "
+          + "leaves, the host keeps running and waits for the next one; stop it with Ctrl-C."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:stopped with Ctrl-C/SIGTERM after a clean shutdown, or offline standard input ended",
+      "1:runtime failure (signaling ended, tunnel could not start)",
+      "2:bad usage"})
+final class HostCommand implements Callable<Integer> {
+  private final Env env;
+
+  @Spec
+  @Nullable CommandSpec spec;
+
+  @Option(names = "--port", required = true, paramLabel = "PORT", description = "Port of the service to share.")
+  int port;
+
+  @Option(names = "--ip", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+      description = "Address of the service: 127.0.0.1, ::1, or a host name (default: ${DEFAULT-VALUE}).")
+  String ip = "127.0.0.1";
+
+  @Option(names = "--max-clients", paramLabel = "N", defaultValue = "1",
+      description = "How many clients may be connected at once (default: ${DEFAULT-VALUE}).")
+  int maxClients = 1;
+
+  @Option(names = {"-y", "--yes"}, description = "Approve every join request without asking.")
+  boolean yes;
+
+  @Mixin
+  SignalingOptions signaling = new SignalingOptions();
+
+  @Mixin
+  WebRtcOptions webRtc = new WebRtcOptions();
+
+  @Mixin
+  OutputOptions output = new OutputOptions();
+
+  HostCommand(Env env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (port < 1 || port > 65_535) {
+      throw usage("--port " + port + ": out of range (expected: 1-65535)");
+    }
+    if (maxClients < 1) {
+      throw usage("--max-clients " + maxClients + ": must be at least 1");
+    }
+    WebRtcConfig config = webRtc.config();
+    signaling.check();
+    Console console = output.console(env);
+    Logs.configure(output.verbose);
+    ConsoleInput input = new ConsoleInput(env.in());
+    HostSignaling base = signaling.host(input, console, maxClients, port);
+    Shutdown shutdown = env.shutdown();
+    try {
+      JoinApprover approver = yes ? (name, code) -> {
+        console.event("join request from '" + name + "', short authentication code " + code + ": approved (--yes)");
+        return true;
+      } : new ConsolePrompt(input, console);
+      HostEvents events = new HostEvents(console, maxClients);
+      console.info("Sharing " + Addresses.format(ip, port) + " with up to " + maxClients
+          + (maxClients == 1 ? " client" : " clients") + " at a time. Stop with Ctrl-C.");
+      warnIfServiceDown(console);
+      // stayOpen: a client that leaves frees its place for the next one; the host runs until Ctrl-C or until
+      // signaling can bring no more clients.
+      HostTunnel host = shutdown.register(Tunnel.host(HostOptions.builder(ip, port).signaling(base)
+          .webRtc(config).approver(approver).maxClients(maxClients).stayOpen(true).listener(events).build()));
+      StatusReporter reporter = shutdown.register(
+          new StatusReporter(() -> events.counters(host), console, output.statsJson(env), 5));
+      reporter.start();
+      String reason = host.closed().get();
+      shutdown.parkIfStopping();
+      if (reason.contains("standard input closed")) {
+        console.event("stopped: " + reason + " (no more offers can be pasted)");
+        return ExitCodes.OK;
+      }
+      throw new UserError(Hints.explain("the host stopped", reason));
+    } finally {
+      shutdown.closeAll();
+      base.close();
+    }
+  }
+
+  private void warnIfServiceDown(Console console) {
+    try (Socket probe = new Socket()) {
+      probe.connect(new InetSocketAddress(ip, port), 1_000);
+    } catch (IOException e) {
+      console.event("warning: nothing answers on " + Addresses.format(ip, port) + " (" + e.getMessage()
+          + "); start the service, or clients' connections will be refused");
+    }
+  }
+
+  private ParameterException usage(String message) {
+    if (spec == null) {
+      throw new IllegalStateException("spec: null (expected: injected by picocli)");
+    }
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

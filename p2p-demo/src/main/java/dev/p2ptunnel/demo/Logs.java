@@ -1,0 +1,45 @@
+package dev.p2ptunnel.demo;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The libraries log through {@link System.Logger}, which the JDK routes to java.util.logging. By default only their
+ * errors reach stderr, one line each; {@code --verbose} shows everything down to debug, with stack traces.
+ */
+final class Logs {
+  private Logs() {}
+
+  static void configure(boolean verbose) {
+    Logger root = Logger.getLogger("");
+    for (Handler handler : root.getHandlers()) {
+      root.removeHandler(handler);
+    }
+    Level level = verbose ? Level.FINE : Level.SEVERE;
+    ConsoleHandler handler = new ConsoleHandler();
+    handler.setLevel(level);
+    handler.setFormatter(new Formatter() {
+      @Override
+      public String format(LogRecord record) {
+        StringBuilder line = new StringBuilder("p2p-tunnel: [")
+            .append(record.getLevel().getName().toLowerCase(java.util.Locale.ROOT)).append("] ")
+            .append(record.getLoggerName()).append(": ").append(formatMessage(record).replace('\n', ' '))
+            .append(System.lineSeparator());
+        if (verbose && record.getThrown() != null) {
+          StringWriter trace = new StringWriter();
+          record.getThrown().printStackTrace(new PrintWriter(trace));
+          line.append(trace);
+        }
+        return line.toString();
+      }
+    });
+    root.addHandler(handler);
+    root.setLevel(level);
+  }
+}

@@ -1,0 +1,102 @@
+package dev.p2ptunnel.demo;
+
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code java -jar p2p-tunnel.jar COMMAND …}: parses the command line with picocli and runs {@code host},
+ * {@code client}, {@code signal} or {@code try}. Usage errors print one line and exit 2; run-time failures print one
+ * line (with the stack trace only under {@code --verbose}) and exit 1; see {@link ExitCodes}.
+ */
+@Command(name = "p2p-tunnel", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = {
+      "Share a TCP service with one remote peer over one WebRTC DataChannel, peer to peer.",
+      "Start with: p2p-tunnel try"},
+    commandListHeading = "%nCommands:%n",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success; also Ctrl-C/SIGTERM after a clean shutdown",
+      "1:runtime failure (one line on stderr says what and what to do)",
+      "2:bad usage (unknown option, missing value)"})
+public final class Main implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  private Main() {
+    spec = CommandSpec.create();
+  }
+
+  /** Runs a command, then ends the JVM with its exit code after everything it opened is closed. */
+  public static void main(String[] args) {
+    Shutdown shutdown = new Shutdown();
+    shutdown.install();
+    Env env = new Env(System.out, System.err, System.in, System.console() != null, shutdown);
+    int code = run(env, args);
+    // webrtc-java keeps non-daemon native threads alive until its factory is disposed: everything is closed by
+    // now, and exiting explicitly guarantees the process ends even if a library thread lingers.
+    shutdown.exit(code);
+  }
+
+  /** Parses and runs; returns the exit code. Never calls System.exit (tests call this). */
+  static int run(Env env, String... args) {
+    CommandLine line = commandLine(env);
+    return line.execute(args);
+  }
+
+  static CommandLine commandLine(Env env) {
+    CommandLine line = new CommandLine(new Main());
+    line.addSubcommand(new CommandLine(new HostCommand(env)));
+    line.addSubcommand(new CommandLine(new ClientCommand(env)));
+    line.addSubcommand(new CommandLine(new SignalCommand(env)));
+    line.addSubcommand(new CommandLine(new TryCommand(env)));
+    line.setOut(new java.io.PrintWriter(env.out(), true));
+    line.setErr(new java.io.PrintWriter(env.err(), true));
+    line.setParameterExceptionHandler((ex, args) -> {
+      String command = ex.getCommandLine().getCommandSpec().qualifiedName();
+      PrintStream err = env.err();
+      err.println(command + ": " + oneLine(ex.getMessage()) + " (see '" + command + " --help')");
+      err.flush();
+      return ExitCodes.USAGE;
+    });
+    line.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      boolean verbose = parseResult.subcommand() != null
+          && parseResult.subcommand().hasMatchedOption("--verbose");
+      PrintStream err = env.err();
+      if (ex instanceof UserError) {
+        err.println("p2p-tunnel: " + oneLine(ex.getMessage()));
+      } else {
+        err.println("p2p-tunnel: unexpected error: " + oneLine(String.valueOf(ex))
+            + (verbose ? "" : "; run with --verbose for the stack trace"));
+      }
+      if (verbose) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return ExitCodes.FAILURE;
+    });
+    return line;
+  }
+
+  private static String oneLine(String text) {
+    return text.strip().replaceAll("\\s*\\R\\s*", "; ");
+  }
+
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "missing command: choose host, client, signal or try");
+  }
+
+  /** The version printed by {@code --version}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"p2p-tunnel " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.p2ptunnel.demo;
+
+import dev.p2ptunnel.webrtc.HostSignaling;
+import dev.p2ptunnel.webrtc.Signaling;
+import dev.p2ptunnel.webrtc.WebRtcException;
+import dev.p2ptunnel.webrtc.signaling.HttpHostSignaling;
+import dev.p2ptunnel.webrtc.signaling.HttpSignaling;
+import java.net.URI;
+import java.net.URISyntaxException;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * How offer and answer travel: a signaling server ({@code --signal URL}) or copy and paste ({@code --offline}).
+ * Set by picocli.
+ */
+final class SignalingOptions {
+  @Spec(Spec.Target.MIXEE)
+  @Nullable CommandSpec spec;
+
+  @Option(names = "--signal", paramLabel = "URL", description = "Signaling server, e.g. http://203.0.113.7:8787 "
+      + "(run one with: p2p-tunnel signal).")
+  @Nullable String signal;
+
+  @Option(names = "--offline", description = "No server: exchange tokens by copy and paste (chat, e-mail).")
+  boolean offline;
+
+  /** Usage errors in the choice of signaling, before anything starts. */
+  void check() {
+    if (signal != null && offline) {
+      throw usage("--signal and --offline exclude each other; choose one");
+    }
+    if (signal == null && !offline) {
+      throw usage("choose how to exchange connection details: --signal URL or --offline");
+    }
+    if (signal != null) {
+      server();
+    }
+  }
+
+  /**
+   * The host's signaling. On a server this creates the session (blocking until the server answers) and prints
+   * the Session ID for the host to pass on.
+   */
+  HostSignaling host(ConsoleInput input, Console console, int maxClients, int port) {
+    check();
+    if (offline) {
+      return new ConsoleHostSignaling(input, console);
+    }
+    URI server = server();
+    HttpHostSignaling session;
+    try {
+      session = HttpHostSignaling.create(server, maxClients);
+    } catch (WebRtcException e) {
+      throw new UserError("cannot open a session on the signaling server " + server + ": " + e.getMessage()
+          + "; check the URL and that 'p2p-tunnel signal' runs there", e);
+    }
+    console.result("Session ID: " + session.sessionId());
+    console.info("Give it to the client, who runs: p2p-tunnel client --signal " + server + " --session "
+        + session.sessionId() + " --port " + port);
+    return session;
+  }
+
+  /** The client's signaling, joining {@code session} on a server as {@code name} (both unused offline). */
+  Signaling client(@Nullable String session, String name, ConsoleInput input, Console console) {
+    check();
+    if (offline) {
+      if (session != null) {
+        throw usage("--session is for --signal; offline there is no session ID");
+      }
+      return new ConsoleClientSignaling(input, console);
+    }
+    if (session == null) {
+      throw usage("--signal needs --session ID (the host prints it)");
+    }
+    try {
+      return new HttpSignaling(server(), session, name);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage().startsWith("sessionId:")
+          ? "--session " + session + ": not a Session ID" + e.getMessage().substring(e.getMessage().indexOf(" ("))
+          : "--name: " + e.getMessage());
+    }
+  }
+
+  private URI server() {
+    String url = signal == null ? "" : signal;
+    try {
+      URI uri = new URI(url);
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw usage("--signal " + url + ": not an http(s) URL (expected: http://HOST:PORT)");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw usage("--signal " + url + ": not a URL (expected: http://HOST:PORT)");
+    }
+  }
+
+  private ParameterException usage(String message) {
+    if (spec == null) {
+      throw new IllegalStateException("spec: null (expected: injected by picocli)");
+    }
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

@@ -1,0 +1,44 @@
+package dev.p2ptunnel.demo;
+
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One sample of a running host or client, for the status line and {@code --stats-json}; bytes are application
+ * data through the tunnel. Immutable. Jackson writes it field by field, so renaming a component changes the JSON.
+ *
+ * @param time ISO-8601 instant of the sample
+ * @param role {@code host} or {@code client}
+ * @param state client: {@code CONNECTING}, {@code OPEN} or {@code CLOSED}; host: {@code OPEN} while a client is
+ *     connected, else {@code WAITING}
+ * @param path {@code direct}, {@code relayed}, {@code mixed} (host, clients on both), or null before it is known
+ * @param clients connected clients (1 or 0 on the client)
+ * @param maxClients how many may be connected at once
+ * @param bytesUpPerSecond bytes per second sent to the peer(s) since the previous sample
+ * @param bytesDownPerSecond bytes per second received from the peer(s) since the previous sample
+ * @param bytesUp bytes sent to the peer(s) since start
+ * @param bytesDown bytes received from the peer(s) since start
+ * @param openSockets TCP connections carried now
+ * @param totalSockets TCP connections carried since start
+ * @param errors problems by kind, summed over the connected peers
+ */
+record StatusSnapshot(
+    String time,
+    String role,
+    String state,
+    @Nullable String path,
+    int clients,
+    int maxClients,
+    long bytesUpPerSecond,
+    long bytesDownPerSecond,
+    long bytesUp,
+    long bytesDown,
+    int openSockets,
+    long totalSockets,
+    Map<String, Long> errors) {
+
+  /** Copies the error map. */
+  StatusSnapshot {
+    errors = Map.copyOf(errors);
+  }
+}

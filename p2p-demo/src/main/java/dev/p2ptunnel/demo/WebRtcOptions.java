@@ -1,0 +1,79 @@
+package dev.p2ptunnel.demo;
+
+import dev.p2ptunnel.webrtc.WebRtcConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** How the peers find a path to each other: STUN and TURN servers. Set by picocli. */
+final class WebRtcOptions {
+  @Spec(Spec.Target.MIXEE)
+  @Nullable CommandSpec spec;
+
+  @Option(names = "--stun", paramLabel = "URL", description = "STUN server, e.g. stun:stun.example.org:3478; "
+      + "repeat for more. Default: public Google and Cloudflare servers.")
+  List<String> stun = new ArrayList<>();
+
+  @Option(names = "--no-stun", description = "Use no STUN server: only this machine's own addresses "
+      + "(same LAN, VPN, tests).")
+  boolean noStun;
+
+  @Option(names = "--turn", paramLabel = "URL", description = "TURN relay, e.g. turn:turn.example.org:3478, for "
+      + "networks where a direct path fails (symmetric NAT, strict firewall).")
+  @Nullable String turn;
+
+  @Option(names = "--turn-user", paramLabel = "U", description = "TURN user name.")
+  @Nullable String turnUser;
+
+  @Option(names = "--turn-pass", paramLabel = "P", description = "TURN password.")
+  @Nullable String turnPass;
+
+  @Option(names = "--relay-only", description = "Connect only through the TURN relay: the peer never learns "
+      + "your addresses.")
+  boolean relayOnly;
+
+  /** The configuration; bad combinations are usage errors. */
+  WebRtcConfig config() {
+    List<WebRtcConfig.IceServer> servers = new ArrayList<>();
+    if (noStun && !stun.isEmpty()) {
+      throw usage("--stun and --no-stun exclude each other; choose one");
+    }
+    if (!noStun) {
+      if (stun.isEmpty()) {
+        servers.addAll(WebRtcConfig.DEFAULT_ICE_SERVERS);
+      }
+      for (String url : stun) {
+        if (!url.startsWith("stun:") && !url.startsWith("stuns:")) {
+          throw usage("--stun " + url + ": not a STUN URL (expected: stun:HOST[:PORT])");
+        }
+        servers.add(WebRtcConfig.IceServer.stun(url));
+      }
+    }
+    if (turn != null) {
+      if (!turn.startsWith("turn:") && !turn.startsWith("turns:")) {
+        throw usage("--turn " + turn + ": not a TURN URL (expected: turn:HOST[:PORT] or turns:HOST[:PORT])");
+      }
+      if (turnUser == null || turnPass == null) {
+        throw usage("--turn needs --turn-user and --turn-pass");
+      }
+      servers.add(WebRtcConfig.IceServer.turn(turn, turnUser, turnPass));
+    } else if (turnUser != null || turnPass != null) {
+      throw usage("--turn-user and --turn-pass need --turn URL");
+    }
+    if (relayOnly && turn == null) {
+      throw usage("--relay-only needs a TURN relay: add --turn URL --turn-user U --turn-pass P");
+    }
+    return WebRtcConfig.builder().iceServers(servers).relayOnly(relayOnly).build();
+  }
+
+  private ParameterException usage(String message) {
+    if (spec == null) {
+      throw new IllegalStateException("spec: null (expected: injected by picocli)");
+    }
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The p2p-tunnel command-line app: {@code host}, {@code client}, {@code signal} and {@code try}. An application,
+ * not a library: it exports nothing.
+ */
+module dev.p2ptunnel.demo {
+  requires dev.p2ptunnel.webrtc;
+  requires info.picocli;
+  requires com.fasterxml.jackson.databind;
+  requires java.logging;
+  requires java.net.http;
+  requires jdk.httpserver;
+  requires static org.jspecify;
+
+  // picocli sets the annotated option fields; Jackson reads the stats records.
+  opens dev.p2ptunnel.demo to info.picocli, com.fasterxml.jackson.databind;
+}

@@ -1,0 +1,97 @@
+package dev.p2ptunnel.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Option parsing: help, and usage errors as one line with exit code 2; nothing is started. */
+class MainTest {
+  @ParameterizedTest
+  @ValueSource(strings = {"host", "client", "signal", "try"})
+  void shouldPrintHelpOfEachCommandAndExitZero(String command) {
+    Streams streams = new Streams();
+    assertEquals(ExitCodes.OK, Main.run(streams.env, command, "--help"));
+    assertTrue(streams.out().startsWith("Usage: p2p-tunnel " + command), streams.out());
+    assertTrue(streams.out().contains("Exit codes:"), streams.out());
+    assertEquals("", streams.err());
+  }
+
+  @Test
+  void shouldPrintTopLevelHelpListingTheCommands() {
+    Streams streams = new Streams();
+    assertEquals(ExitCodes.OK, Main.run(streams.env, "--help"));
+    for (String command : new String[] {"host", "client", "signal", "try"}) {
+      assertTrue(streams.out().contains("\n  " + command + " "), command + " in " + streams.out());
+    }
+  }
+
+  @Test
+  void shouldRejectAMissingCommandWithExitCodeTwo() {
+    Streams streams = new Streams();
+    assertEquals(ExitCodes.USAGE, Main.run(streams.env));
+    assertEquals("p2p-tunnel: missing command: choose host, client, signal or try (see 'p2p-tunnel --help')\n",
+        streams.err());
+  }
+
+  /** Each case: arguments (split on spaces) and the exact one-line error. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "host --port 80 --offline --bogus | p2p-tunnel host: Unknown option: '--bogus' (see 'p2p-tunnel host --help')",
+      "host --offline | p2p-tunnel host: Missing required option: '--port=PORT' (see 'p2p-tunnel host --help')",
+      "host --port x --offline | p2p-tunnel host: Invalid value for option '--port': 'x' is not an int "
+          + "(see 'p2p-tunnel host --help')",
+      "host --port 70000 --offline | p2p-tunnel host: --port 70000: out of range (expected: 1-65535) "
+          + "(see 'p2p-tunnel host --help')",
+      "host --port 80 | p2p-tunnel host: choose how to exchange connection details: --signal URL or --offline "
+          + "(see 'p2p-tunnel host --help')",
+      "host --port 80 --offline --signal http://x | p2p-tunnel host: --signal and --offline exclude each other; "
+          + "choose one (see 'p2p-tunnel host --help')",
+      "host --port 80 --offline --max-clients 0 | p2p-tunnel host: --max-clients 0: must be at least 1 "
+          + "(see 'p2p-tunnel host --help')",
+      "host --port 80 --offline --stun stun:a --no-stun | p2p-tunnel host: --stun and --no-stun exclude each "
+          + "other; choose one (see 'p2p-tunnel host --help')",
+      "host --port 80 --offline --stun http://a | p2p-tunnel host: --stun http://a: not a STUN URL "
+          + "(expected: stun:HOST[:PORT]) (see 'p2p-tunnel host --help')",
+      "host --port 80 --offline --turn turn:t | p2p-tunnel host: --turn needs --turn-user and --turn-pass "
+          + "(see 'p2p-tunnel host --help')",
+      "host --port 80 --offline --turn-user u | p2p-tunnel host: --turn-user and --turn-pass need --turn URL "
+          + "(see 'p2p-tunnel host --help')",
+      "client --port 80 --offline --relay-only | p2p-tunnel client: --relay-only needs a TURN relay: add --turn "
+          + "URL --turn-user U --turn-pass P (see 'p2p-tunnel client --help')",
+      "client --port 80 --offline --session abc | p2p-tunnel client: --session is for --signal; offline there "
+          + "is no session ID (see 'p2p-tunnel client --help')",
+      "client --port 80 --signal http://x | p2p-tunnel client: --signal needs --session ID (the host prints it) "
+          + "(see 'p2p-tunnel client --help')",
+      "client --port -1 --offline | p2p-tunnel client: --port -1: out of range (expected: 0-65535) "
+          + "(see 'p2p-tunnel client --help')",
+      "try --mb | p2p-tunnel try: Missing required parameter for option '--mb' (N) (see 'p2p-tunnel try --help')",
+      "host --port 80 --signal ftp://x | p2p-tunnel host: --signal ftp://x: not an http(s) URL "
+          + "(expected: http://HOST:PORT) (see 'p2p-tunnel host --help')",
+      "host --port 80 --signal http://a^b | p2p-tunnel host: --signal http://a^b: not a URL "
+          + "(expected: http://HOST:PORT) (see 'p2p-tunnel host --help')",
+      "client --port 80 --signal http://x --session abc | p2p-tunnel client: --session abc: not a Session ID "
+          + "(expected: 28 characters of 0-9 and A-Z without I, L, O, U; dashes optional) "
+          + "(see 'p2p-tunnel client --help')",
+      "signal --port 70000 | p2p-tunnel signal: --port 70000: out of range (expected: 0-65535) "
+          + "(see 'p2p-tunnel signal --help')",
+      "bogus | p2p-tunnel: Unmatched argument at index 0: 'bogus' (see 'p2p-tunnel --help')"})
+  void shouldReportUsageErrorsAsOneLineWithExitCodeTwo(String args, String error) {
+    Streams streams = new Streams();
+    assertEquals(ExitCodes.USAGE, Main.run(streams.env, args.split(" ")));
+    assertEquals(error + "\n", streams.err());
+  }
+
+  @Test
+  void shouldReportAnUnreachableSignalingServerAsOneRuntimeErrorLine() {
+    Streams streams = new Streams();
+    assertEquals(ExitCodes.FAILURE, Main.run(streams.env, "host", "--port", "80", "--signal", "http://127.0.0.1:1"));
+    String err = streams.err();
+    assertTrue(err.startsWith("p2p-tunnel: cannot open a session on the signaling server http://127.0.0.1:1: "), err);
+    assertTrue(err.endsWith("; check the URL and that 'p2p-tunnel signal' runs there\n"), err);
+    assertEquals(1, err.lines().count(), err);
+  }
+}
