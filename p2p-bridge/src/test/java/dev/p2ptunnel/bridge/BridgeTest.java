@@ -49,6 +49,35 @@ class BridgeTest {
   }
 
   @Test
+  void shouldBridgeIpv6LoopbackOnBothSides() throws Exception {
+    // Client listening on [::1]; host given an unresolved [::1] target, resolved when the bridge starts.
+    java.net.InetAddress v6 = java.net.InetAddress.getByName("::1");
+    try (ServerSocket service = new ServerSocket(0, 1, v6)) {
+      Thread echo = new Thread(() -> {
+        try (Socket s = service.accept()) {
+          s.getInputStream().transferTo(s.getOutputStream());
+        } catch (IOException e) {
+          // test over
+        }
+      });
+      echo.setDaemon(true);
+      echo.start();
+      InMemoryChannel.Pair pair = InMemoryChannel.pair();
+      try (HostBridge host = HostBridge.start(pair.first(),
+              InetSocketAddress.createUnresolved("::1",
+                  service.getLocalPort()), BridgeConfig.defaults());
+          ClientBridge client = ClientBridge.start(pair.second(), new InetSocketAddress(v6, 0),
+              BridgeConfig.defaults());
+          Socket app = Services.connect(client.localAddress())) {
+        assertEquals(v6, client.localAddress().getAddress());
+        assertEquals(v6, host.target().getAddress());
+        app.getOutputStream().write("six".getBytes(StandardCharsets.US_ASCII));
+        assertEquals("six", new String(app.getInputStream().readNBytes(3), StandardCharsets.US_ASCII));
+      }
+    }
+  }
+
+  @Test
   void shouldCarryServerFirstBanner() throws Exception {
     try (Services.Service banner = new Services.Service(socket -> {
           try {

@@ -139,7 +139,7 @@ final class TryCommand implements Callable<Integer> {
       if (stats != null) {
         console.info("8. client totals: sent " + StatusFormat.bytes(stats.bytesToPeer()) + ", received "
             + StatusFormat.bytes(stats.bytesFromPeer()) + " in " + stats.messagesFromPeer() + " messages, "
-            + stats.totalSockets() + " TCP connections");
+            + stats.totalSockets() + (stats.totalSockets() == 1 ? " TCP connection" : " TCP connections"));
       }
       client.close();
       host.close();
