@@ -102,11 +102,7 @@ public final class InMemoryChannel implements MessageChannel {
 
   @Override
   public boolean send(ByteBuffer message) {
-    int length = message.remaining();
-    if (length > MAX_MESSAGE_LENGTH) {
-      throw new IllegalArgumentException(
-          "message length: " + length + " (expected: <= " + MAX_MESSAGE_LENGTH + ")");
-    }
+    int length = MessageChannel.checkedLength(message);
     if (closed.get()) {
       return false;
     }

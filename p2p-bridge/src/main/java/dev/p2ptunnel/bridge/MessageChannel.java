@@ -32,6 +32,21 @@ public interface MessageChannel {
    */
   boolean send(ByteBuffer message);
 
+  /**
+   * The message's length (its remaining bytes), checked against {@link #MAX_MESSAGE_LENGTH}: the check every
+   * {@link #send} implementation starts with.
+   *
+   * @throws IllegalArgumentException if the message is longer
+   */
+  static int checkedLength(ByteBuffer message) {
+    int length = message.remaining();
+    if (length > MAX_MESSAGE_LENGTH) {
+      throw new IllegalArgumentException(
+          "message length: " + length + " (expected: <= " + MAX_MESSAGE_LENGTH + ")");
+    }
+    return length;
+  }
+
   /** Whether the send queue is below the high watermark. */
   boolean isWritable();
 

@@ -83,11 +83,7 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
 
   @Override
   public boolean send(ByteBuffer message) {
-    int length = message.remaining();
-    if (length > MAX_MESSAGE_LENGTH) {
-      throw new IllegalArgumentException(
-          "message length: " + length + " (expected: <= " + MAX_MESSAGE_LENGTH + ")");
-    }
+    int length = MessageChannel.checkedLength(message);
     if (closing) {
       return false;
     }
