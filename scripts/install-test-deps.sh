@@ -7,6 +7,7 @@ packages=(
   libpulse0   # webrtc-java's native library links libpulse.so.0
   iproute2    # ip netns / veth: tests that open a real DataChannel run in a network namespace
   iptables    # NAT and packet loss in the network lab
+  coturn      # STUN + TURN server inside the network lab (scripts/netlab.sh runs its own instance in a namespace)
 )
 
 missing=()
@@ -21,4 +22,12 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+fi
+
+# Debian's coturn package enables a system-wide coturn.service listening on the machine's real interfaces. The lab
+# never uses it (netlab.sh starts its own turnserver inside p2plab-wan); do not leave an open relay running.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && [ "$(id -u)" -eq 0 ]; then
+  if systemctl is-enabled --quiet coturn 2>/dev/null || systemctl is-active --quiet coturn 2>/dev/null; then
+    systemctl disable --now coturn >/dev/null 2>&1 || true
+  fi
 fi

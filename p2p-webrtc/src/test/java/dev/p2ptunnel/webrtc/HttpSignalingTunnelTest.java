@@ -87,4 +87,33 @@ class HttpSignalingTunnelTest {
       assertEquals(TunnelHandle.State.CLOSED, client.state());
     }
   }
+
+  @Test
+  void shouldShowTheSameCodeOnBothSidesAndRefuseWhenTheHostSaysNo() throws Exception {
+    java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (java.net.ServerSocket service = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        HttpHostSignaling hostSignaling = HttpHostSignaling.create(signal.uri(), 2);
+        HostTunnel host = Tunnel.host(HostOptions.builder("127.0.0.1", service.getLocalPort())
+            .signaling(hostSignaling).webRtc(TestNetns.config()).maxClients(2).stayOpen(true)
+            .approver((name, sas) -> {
+              asked.add(name + " " + sas);
+              return name.equals("alice");
+            }).build())) {
+      try (ClientTunnel alice = Tunnel.client(ClientOptions.builder(0)
+          .signaling(new HttpSignaling(signal.uri(), hostSignaling.sessionId(), "alice"))
+          .webRtc(TestNetns.config()).build())) {
+        alice.awaitOpen(OPEN);
+        assertEquals(java.util.List.of("alice " + alice.shortAuthString()), asked,
+            "the host was shown the code the client shows");
+        try (ClientTunnel eve = Tunnel.client(ClientOptions.builder(0)
+            .signaling(new HttpSignaling(signal.uri(), hostSignaling.sessionId(), "eve"))
+            .webRtc(TestNetns.config()).build())) {
+          assertEquals("tunnel setup failed: rejected by the host", eve.awaitClosed(Duration.ofSeconds(20)));
+        }
+        assertEquals(2, asked.size());
+        assertEquals(TunnelHandle.State.OPEN, alice.state(), "a refusal leaves the approved client alone");
+        assertEquals(1, host.clients().size());
+      }
+    }
+  }
 }
