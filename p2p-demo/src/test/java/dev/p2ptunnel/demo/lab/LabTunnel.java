@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The three parties of one lab run, each its own JVM: the shared service ({@link LabService}) and
@@ -31,8 +32,8 @@ final class LabTunnel implements AutoCloseable {
   private final Path clientStats;
   private long hostStartMs;
   private long setupMs = -1;
-  private LabProcess host;
-  private LabProcess client;
+  private @Nullable LabProcess host;
+  private @Nullable LabProcess client;
 
   private LabTunnel(NetLab lab, String label) {
     this.lab = lab;
@@ -69,8 +70,10 @@ final class LabTunnel implements AutoCloseable {
         "--offline", "--stats-json", clientStats.toString()));
     clientArgs.addAll(iceArgs);
     hostStartMs = System.currentTimeMillis();
-    host = track(LabProcess.demo(label + "-host", lab.get("NS_HOST"), hostArgs));
-    client = track(LabProcess.demo(label + "-client", lab.get("NS_CLIENT"), clientArgs));
+    LabProcess host = track(LabProcess.demo(label + "-host", lab.get("NS_HOST"), hostArgs));
+    this.host = host;
+    LabProcess client = track(LabProcess.demo(label + "-client", lab.get("NS_CLIENT"), clientArgs));
+    this.client = client;
     host.type(client.awaitLine(line -> line.startsWith("p2pt1."), STEP));
     client.type(host.awaitLine(line -> line.startsWith("p2pt1."), STEP));
   }
@@ -104,11 +107,18 @@ final class LabTunnel implements AutoCloseable {
   }
 
   LabProcess host() {
-    return host;
+    return started(host);
   }
 
   LabProcess client() {
-    return client;
+    return started(client);
+  }
+
+  private static LabProcess started(@Nullable LabProcess process) {
+    if (process == null) {
+      throw new IllegalStateException("party: not started (expected: launch or open first)");
+    }
+    return process;
   }
 
   /** A {@link LabTraffic} JVM in the client's namespace. */
@@ -118,8 +128,8 @@ final class LabTunnel implements AutoCloseable {
 
   /** Waits for the client's "connected, path X" line and a --stats-json sample of host and client with that path. */
   void assertPath(String path) throws IOException, InterruptedException {
-    client.awaitLine(line -> line.endsWith("connected, path " + path), STEP);
-    host.awaitLine(line -> line.endsWith(") connected, path " + path), STEP);
+    client().awaitLine(line -> line.endsWith("connected, path " + path), STEP);
+    host().awaitLine(line -> line.endsWith(") connected, path " + path), STEP);
     awaitStats(clientStats, "\"role\":\"client\",\"state\":\"OPEN\",\"path\":\"" + path + "\"");
     awaitStats(hostStats, "\"role\":\"host\",\"state\":\"OPEN\",\"path\":\"" + path + "\"");
     LabResults.record(lab.variant(), label + " path=" + path + " (client and host --stats-json)");

@@ -2,24 +2,35 @@ package dev.p2ptunnel.demo.lab;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * The network lab of docs/NETLAB.md as seen from a test: {@code scripts/netlab.sh up VARIANT}, its {@code env}
  * lines, and {@code down}. One lab exists per machine (fixed namespace names), so lab test classes hold the
- * {@link #LOCK} resource lock and failsafe runs them one after another. Not thread-safe.
+ * {@link #LOCK} resource lock, failsafe runs them one after another, and {@link #up} takes an exclusive lock on
+ * {@link #MACHINE_LOCK} until {@link #down}, so that two builds on one machine take turns instead of tearing down
+ * each other's lab (the kernel drops the lock if the JVM dies). Not thread-safe.
  */
 final class NetLab {
   /** The JUnit resource lock every lab test class holds: the namespaces are global. */
   static final String LOCK = "p2plab";
+  /** Held from {@link #up} to {@link #down}; machine-wide, like the namespaces it guards. */
+  static final Path MACHINE_LOCK = Path.of("/tmp/p2plab.lock");
   private static final long SCRIPT_TIMEOUT_S = 60;
+  /** How long to wait for another build's lab tests (the whole lab suite takes about two minutes). */
+  private static final long MACHINE_LOCK_WAIT_S = 300;
+  private static @Nullable FileLock machineLock;
 
   private final String variant;
   private final Map<String, String> env;
@@ -56,6 +67,7 @@ final class NetLab {
 
   /** {@code netlab.sh up VARIANT} (which first tears down any earlier lab), then reads {@code env}. */
   static NetLab up(String variant) throws IOException, InterruptedException {
+    lockMachine();
     run(List.of(script().toString(), "up", variant));
     Map<String, String> env = new LinkedHashMap<>();
     for (String line : run(List.of(script().toString(), "env")).split("\n")) {
@@ -74,12 +86,46 @@ final class NetLab {
 
   /** {@code netlab.sh down}: kills every process in a lab namespace, deletes the namespaces. Idempotent. */
   static void down() throws IOException, InterruptedException {
-    run(List.of(script().toString(), "down"));
-    String left = run(List.of("ip", "netns", "list"));
-    if (left.contains("p2plab-")) {
-      throw new IllegalStateException("lab namespaces left after down: " + left);
+    try {
+      run(List.of(script().toString(), "down"));
+      String left = run(List.of("ip", "netns", "list"));
+      if (left.contains("p2plab-")) {
+        throw new IllegalStateException("lab namespaces left after down: " + left);
+      }
+      System.out.println("[netlab] down");
+    } finally {
+      FileLock lock = machineLock;
+      machineLock = null;
+      if (lock != null) {
+        lock.channel().close();
+      }
     }
-    System.out.println("[netlab] down");
+  }
+
+  private static void lockMachine() throws IOException, InterruptedException {
+    if (machineLock != null) {
+      return;
+    }
+    FileChannel channel = FileChannel.open(MACHINE_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MACHINE_LOCK_WAIT_S);
+    boolean announced = false;
+    while (true) {
+      FileLock lock = channel.tryLock();
+      if (lock != null) {
+        machineLock = lock;
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        channel.close();
+        throw new IllegalStateException(MACHINE_LOCK + ": held by another process for " + MACHINE_LOCK_WAIT_S
+            + " s (another build's lab tests?)");
+      }
+      if (!announced) {
+        System.out.println("[netlab] waiting for " + MACHINE_LOCK + ": another build is using the lab");
+        announced = true;
+      }
+      Thread.sleep(500);
+    }
   }
 
   String variant() {
