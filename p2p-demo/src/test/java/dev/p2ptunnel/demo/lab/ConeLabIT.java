@@ -73,6 +73,7 @@ class ConeLabIT {
       assertEquals(1, errors.size(), "one line: " + errors);
       assertTrue(errors.get(0).startsWith("p2p-tunnel: the tunnel closed: "), errors.get(0));
       assertTrue(socketMs <= DETECTION_BOUND.toMillis(), "local socket closed " + socketMs + " ms after SIGKILL");
+      assertTrue(clientMs <= DETECTION_BOUND.toMillis(), "client exited " + clientMs + " ms after SIGKILL");
       LabResults.record(lab.variant(), "host-killed local_socket_closed_ms=" + socketMs + " client_exit_ms="
           + clientMs + " (" + closed.substring("closed ".length()) + "; " + errors.get(0) + ")");
     }
