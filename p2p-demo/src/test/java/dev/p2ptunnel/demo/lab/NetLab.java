@@ -2,25 +2,25 @@ package dev.p2ptunnel.demo.lab;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * The network lab of docs/NETLAB.md as seen from a test: {@code scripts/netlab.sh up VARIANT}, its {@code env}
  * lines, and {@code down}. One lab exists per machine (fixed namespace names), so lab test classes hold the
- * {@link #LOCK} resource lock, failsafe runs them one after another, and {@link #up} takes an exclusive lock on
- * {@link #MACHINE_LOCK} until {@link #down}, so that two builds on one machine take turns instead of tearing down
- * each other's lab (the kernel drops the lock if the JVM dies). Not thread-safe.
+ * {@link #LOCK} resource lock, failsafe runs them one after another, and {@link #up} holds {@code flock} on
+ * {@link #MACHINE_LOCK} until {@link #down}, so that two builds (or a build and a script that also takes
+ * {@code flock /tmp/p2plab.lock}) take turns instead of tearing down each other's lab. Not thread-safe.
  */
 final class NetLab {
   /** The JUnit resource lock every lab test class holds: the namespaces are global. */
@@ -30,7 +30,7 @@ final class NetLab {
   private static final long SCRIPT_TIMEOUT_S = 60;
   /** How long to wait for another build's lab tests (the whole lab suite takes about two minutes). */
   private static final long MACHINE_LOCK_WAIT_S = 300;
-  private static @Nullable FileLock machineLock;
+  private static @Nullable Process machineLock;
 
   private final String variant;
   private final Map<String, String> env;
@@ -94,37 +94,66 @@ final class NetLab {
       }
       System.out.println("[netlab] down");
     } finally {
-      FileLock lock = machineLock;
-      machineLock = null;
-      if (lock != null) {
-        lock.channel().close();
-      }
+      unlockMachine();
     }
   }
 
+  /**
+   * Holds {@code flock -x} on {@link #MACHINE_LOCK} through a child {@code flock … cat}: the lock lasts until its
+   * standard input closes, which also happens when this JVM dies. flock(1), not FileChannel.lock (fcntl, which
+   * flock(2) ignores), so that shell scripts using the lab can take the same lock with {@code flock}.
+   */
   private static void lockMachine() throws IOException, InterruptedException {
     if (machineLock != null) {
       return;
     }
-    FileChannel channel = FileChannel.open(MACHINE_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MACHINE_LOCK_WAIT_S);
-    boolean announced = false;
-    while (true) {
-      FileLock lock = channel.tryLock();
-      if (lock != null) {
-        machineLock = lock;
-        return;
+    Process lock = new ProcessBuilder("flock", "-x", "-w", Long.toString(MACHINE_LOCK_WAIT_S),
+        MACHINE_LOCK.toString(), "sh", "-c", "echo locked; exec cat >/dev/null").redirectErrorStream(true).start();
+    var reply = new CompletableFuture<String>();
+    Thread reader = new Thread(() -> {
+      try {
+        reply.complete(new String(lock.getInputStream().readNBytes("locked\n".length()), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        reply.completeExceptionally(e);
       }
-      if (System.nanoTime() > deadline) {
-        channel.close();
-        throw new IllegalStateException(MACHINE_LOCK + ": held by another process for " + MACHINE_LOCK_WAIT_S
-            + " s (another build's lab tests?)");
+    }, "netlab-lock");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      String answer;
+      try {
+        answer = reply.get(1, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        System.out.println("[netlab] waiting for " + MACHINE_LOCK + ": another build or script is using the lab");
+        answer = reply.get(MACHINE_LOCK_WAIT_S + 10, TimeUnit.SECONDS);
       }
-      if (!announced) {
-        System.out.println("[netlab] waiting for " + MACHINE_LOCK + ": another build is using the lab");
-        announced = true;
+      if (!answer.equals("locked\n")) {
+        throw new IllegalStateException("flock " + MACHINE_LOCK + ": " + answer.strip() + " (waited up to "
+            + MACHINE_LOCK_WAIT_S + " s for another user of the lab)");
       }
-      Thread.sleep(500);
+      machineLock = lock;
+    } catch (ExecutionException | TimeoutException
+        | RuntimeException e) {
+      lock.destroyForcibly();
+      throw new IllegalStateException("flock " + MACHINE_LOCK + ": " + e, e);
+    }
+  }
+
+  /** Ends the {@code flock} child: it releases the lock when {@code cat} sees end of input. */
+  private static void unlockMachine() throws InterruptedException {
+    Process lock = machineLock;
+    machineLock = null;
+    if (lock == null) {
+      return;
+    }
+    try {
+      lock.getOutputStream().close();
+    } catch (IOException e) {
+      // already gone
+    }
+    if (!lock.waitFor(5, TimeUnit.SECONDS)) {
+      lock.destroyForcibly();
+      lock.waitFor(5, TimeUnit.SECONDS);
     }
   }
 
