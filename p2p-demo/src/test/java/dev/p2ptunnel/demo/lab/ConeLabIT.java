@@ -1,0 +1,97 @@
+package dev.p2ptunnel.demo.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
+/**
+ * {@code netlab.sh up cone}: host and client each behind a port-restricted cone NAT, STUN only. The common case:
+ * hole punching must give a direct path. Also where the host dies and where setup time is measured.
+ */
+@ResourceLock(NetLab.LOCK)
+@Timeout(120)
+class ConeLabIT {
+  /** The bridge's default keepalive timeout (BridgeConfig); the demo has no option to change it. */
+  private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(15);
+  /** Slack on top of it for JVM scheduling on 2 busy cores; a sanity bound, not a performance claim. */
+  private static final Duration DETECTION_BOUND = KEEPALIVE_TIMEOUT.plusSeconds(5);
+
+  private static NetLab lab;
+  /** Set once the lab may exist: {@code down} must run even if {@code up} failed halfway. */
+  private static boolean labTouched;
+
+  @BeforeAll
+  static void up() throws Exception {
+    NetLab.assumeAvailable();
+    labTouched = true;
+    lab = NetLab.up("cone");
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    if (labTouched) {
+      NetLab.down();
+    }
+  }
+
+  private static List<String> stun() {
+    return List.of("--stun", lab.get("STUN"));
+  }
+
+  @Test
+  void shouldCarryHttpAnd100MbOverADirectPathThroughTwoConeNats() throws Exception {
+    try (LabTunnel tunnel = LabTunnel.open(lab, "cone-direct", stun())) {
+      tunnel.assertPath("direct");
+      tunnel.download(100_000_000L, 1, Duration.ofSeconds(90));
+    }
+  }
+
+  @Test
+  void shouldCloseClientSocketsAndReportWithinKeepaliveTimeoutWhenTheHostIsKilled() throws Exception {
+    try (LabTunnel tunnel = LabTunnel.open(lab, "cone-kill", stun())) {
+      LabProcess hold = tunnel.traffic("hold", List.of("hold", Integer.toString(LabTunnel.CLIENT_PORT), "60000"));
+      hold.awaitLine(line -> line.equals("holding"), LabTunnel.STEP);
+
+      long killedAt = System.currentTimeMillis();
+      tunnel.host().kill();
+
+      String closed = hold.awaitLine(line -> line.startsWith("closed "), DETECTION_BOUND);
+      long socketMs = Long.parseLong(LabTunnel.value(closed, "closed_epoch_ms")) - killedAt;
+      Integer code = tunnel.client().awaitExit(DETECTION_BOUND);
+      long clientMs = System.currentTimeMillis() - killedAt;
+      assertEquals(1, code, "client exit code once the host is gone");
+      List<String> errors = tunnel.client().stderr();
+      assertEquals(1, errors.size(), "one line: " + errors);
+      assertTrue(errors.get(0).startsWith("p2p-tunnel: the tunnel closed: "), errors.get(0));
+      assertTrue(socketMs <= DETECTION_BOUND.toMillis(), "local socket closed " + socketMs + " ms after SIGKILL");
+      assertTrue(clientMs <= DETECTION_BOUND.toMillis(), "client exited " + clientMs + " ms after SIGKILL");
+      LabResults.record(lab.variant(), "host-killed local_socket_closed_ms=" + socketMs + " client_exit_ms="
+          + clientMs + " (" + closed.substring("closed ".length()) + "; " + errors.get(0) + ")");
+    }
+  }
+
+  @Test
+  void shouldMeasureSetupTimeFromHostStartToFirstByteThroughTheClient() throws Exception {
+    List<Long> setups = new ArrayList<>();
+    for (int run = 1; run <= 3; run++) {
+      try (LabTunnel tunnel = LabTunnel.open(lab, "cone-setup-" + run, stun())) {
+        setups.add(tunnel.setupMs());
+      }
+    }
+    Collections.sort(setups);
+    LabResults.record(lab.variant(), "setup_ms min=" + setups.get(0) + " median=" + setups.get(1) + " max="
+        + setups.get(2) + " (3 runs, host start to first byte through the client, three JVMs starting on the "
+        + "machine's cores)");
+    // Sanity bounds only: not before the host started, and no hang.
+    setups.forEach(ms -> assertTrue(ms > 0 && ms < 30_000, "setup took " + ms + " ms"));
+  }
+}

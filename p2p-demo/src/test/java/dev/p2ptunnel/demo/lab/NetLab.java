@@ -1,0 +1,212 @@
+package dev.p2ptunnel.demo.lab;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The network lab of docs/NETLAB.md as seen from a test: {@code scripts/netlab.sh up VARIANT}, its {@code env}
+ * lines, and {@code down}. One lab exists per machine (fixed namespace names), so lab test classes hold the
+ * {@link #LOCK} resource lock, failsafe runs them one after another, and {@link #up} holds {@code flock} on
+ * {@link #MACHINE_LOCK} until {@link #down}, so that two builds (or a build and a script that also takes
+ * {@code flock /tmp/p2plab.lock}) take turns instead of tearing down each other's lab. Not thread-safe.
+ */
+final class NetLab {
+  /** The JUnit resource lock every lab test class holds: the namespaces are global. */
+  static final String LOCK = "p2plab";
+  /** Held from {@link #up} to {@link #down}; machine-wide, like the namespaces it guards. */
+  static final Path MACHINE_LOCK = Path.of("/tmp/p2plab.lock");
+  private static final long SCRIPT_TIMEOUT_S = 60;
+  /** How long to wait for another build's lab tests (the whole lab suite takes about two minutes). */
+  private static final long MACHINE_LOCK_WAIT_S = 300;
+  private static @Nullable Process machineLock;
+
+  private final String variant;
+  private final Map<String, String> env;
+
+  private NetLab(String variant, Map<String, String> env) {
+    this.variant = variant;
+    this.env = env;
+  }
+
+  /**
+   * Skips the calling test class, printing why, unless this JVM runs as root with {@code ip}, {@code turnserver},
+   * the shaded jar and the lab script available.
+   */
+  static void assumeAvailable() throws IOException, InterruptedException {
+    String why = null;
+    if (!onPath("ip")) {
+      why = "iproute2 ('ip') is not installed; run scripts/install-test-deps.sh";
+    } else if (!onPath("turnserver")) {
+      why = "coturn ('turnserver') is not installed; run scripts/install-test-deps.sh";
+    } else if (!run(List.of("id", "-u")).strip().equals("0")) {
+      why = "not root (the lab's network namespaces need root)";
+    } else if (!Files.isRegularFile(script())) {
+      why = "no lab script at " + script();
+    } else if (System.getProperty("p2p.demo.jar") == null
+        || !Files.isRegularFile(Path.of(System.getProperty("p2p.demo.jar")))) {
+      why = "no shaded jar (p2p.demo.jar = " + System.getProperty("p2p.demo.jar") + "); run through mvn verify";
+    }
+    if (why != null) {
+      String reason = "SKIPPED network-lab tests: " + why;
+      System.err.println(reason);
+      Assumptions.abort(reason);
+    }
+  }
+
+  /** {@code netlab.sh up VARIANT} (which first tears down any earlier lab), then reads {@code env}. */
+  static NetLab up(String variant) throws IOException, InterruptedException {
+    lockMachine();
+    run(List.of(script().toString(), "up", variant));
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String line : run(List.of(script().toString(), "env")).split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        env.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    if (!variant.equals(env.get("NETLAB_VARIANT"))) {
+      throw new IllegalStateException("NETLAB_VARIANT: " + env.get("NETLAB_VARIANT") + " (expected: " + variant
+          + ")");
+    }
+    System.out.println("[netlab] up " + variant + ": " + env);
+    return new NetLab(variant, env);
+  }
+
+  /** {@code netlab.sh down}: kills every process in a lab namespace, deletes the namespaces. Idempotent. */
+  static void down() throws IOException, InterruptedException {
+    try {
+      run(List.of(script().toString(), "down"));
+      String left = run(List.of("ip", "netns", "list"));
+      if (left.contains("p2plab-")) {
+        throw new IllegalStateException("lab namespaces left after down: " + left);
+      }
+      System.out.println("[netlab] down");
+    } finally {
+      unlockMachine();
+    }
+  }
+
+  /**
+   * Holds {@code flock -x} on {@link #MACHINE_LOCK} through a child {@code flock … cat}: the lock lasts until its
+   * standard input closes, which also happens when this JVM dies. flock(1), not FileChannel.lock (fcntl, which
+   * flock(2) ignores), so that shell scripts using the lab can take the same lock with {@code flock}.
+   */
+  private static void lockMachine() throws IOException, InterruptedException {
+    if (machineLock != null) {
+      return;
+    }
+    Process lock = new ProcessBuilder("flock", "-x", "-w", Long.toString(MACHINE_LOCK_WAIT_S),
+        MACHINE_LOCK.toString(), "sh", "-c", "echo locked; exec cat >/dev/null").redirectErrorStream(true).start();
+    var reply = new CompletableFuture<String>();
+    Thread reader = new Thread(() -> {
+      try {
+        reply.complete(new String(lock.getInputStream().readNBytes("locked\n".length()), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        reply.completeExceptionally(e);
+      }
+    }, "netlab-lock");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      String answer;
+      try {
+        answer = reply.get(1, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        System.out.println("[netlab] waiting for " + MACHINE_LOCK + ": another build or script is using the lab");
+        answer = reply.get(MACHINE_LOCK_WAIT_S + 10, TimeUnit.SECONDS);
+      }
+      if (!answer.equals("locked\n")) {
+        throw new IllegalStateException("flock " + MACHINE_LOCK + ": " + answer.strip() + " (waited up to "
+            + MACHINE_LOCK_WAIT_S + " s for another user of the lab)");
+      }
+      machineLock = lock;
+    } catch (ExecutionException | TimeoutException
+        | RuntimeException e) {
+      lock.destroyForcibly();
+      throw new IllegalStateException("flock " + MACHINE_LOCK + ": " + e, e);
+    }
+  }
+
+  /** Ends the {@code flock} child: it releases the lock when {@code cat} sees end of input. */
+  private static void unlockMachine() throws InterruptedException {
+    Process lock = machineLock;
+    machineLock = null;
+    if (lock == null) {
+      return;
+    }
+    try {
+      lock.getOutputStream().close();
+    } catch (IOException e) {
+      // already gone
+    }
+    if (!lock.waitFor(5, TimeUnit.SECONDS)) {
+      lock.destroyForcibly();
+      lock.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  String variant() {
+    return variant;
+  }
+
+  /** A value printed by {@code netlab.sh env}, e.g. {@code STUN}, {@code TURN_USER}, {@code NS_HOST}. */
+  String get(String key) {
+    String value = env.get(key);
+    if (value == null) {
+      throw new IllegalArgumentException("key: " + key + " (expected one of " + env.keySet() + ")");
+    }
+    return value;
+  }
+
+  /** The last lines of coturn's stderr, where it reports the send errors that kill relayed sessions. */
+  String turnStderrTail() {
+    try {
+      List<String> lines = Files.readAllLines(Path.of(get("TURN_STDERR")), StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(cannot read " + get("TURN_STDERR") + ": " + e.getMessage() + ")";
+    }
+  }
+
+  /** scripts/netlab.sh; failsafe runs in the module directory, p2p-demo. */
+  static Path script() {
+    return Path.of("").toAbsolutePath().getParent().resolve("scripts/netlab.sh");
+  }
+
+  private static boolean onPath(String command) {
+    String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin";
+    for (String dir : path.split(File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs a short command, returns its standard output; fails with its output if it fails or hangs. */
+  private static String run(List<String> command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // Outputs are a few hundred bytes: read after exit without risk of a full pipe.
+    if (!process.waitFor(SCRIPT_TIMEOUT_S, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException(command + ": still running after " + SCRIPT_TIMEOUT_S + " s");
+    }
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException(command + ": exit " + process.exitValue() + ": " + out);
+    }
+    return out;
+  }
+}

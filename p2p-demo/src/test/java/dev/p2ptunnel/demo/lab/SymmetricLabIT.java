@@ -1,0 +1,80 @@
+package dev.p2ptunnel.demo.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
+/**
+ * {@code netlab.sh up symmetric}: the client's router gives every new 5-tuple a random port, so the port STUN
+ * reported is useless to the host. STUN alone must fail with a clear message; with TURN the path is relayed.
+ */
+@ResourceLock(NetLab.LOCK)
+@Timeout(120)
+class SymmetricLabIT {
+  /**
+   * The client gives up after WebRtcConfig's connectTimeout (15 s, no demo option to change it) plus token
+   * exchange; docs/NETLAB.md measured ICE FAILED at 15.3 s. Generous on top, still bounded.
+   */
+  private static final Duration FAILURE_BOUND = Duration.ofSeconds(40);
+
+  private static NetLab lab;
+  /** Set once the lab may exist: {@code down} must run even if {@code up} failed halfway. */
+  private static boolean labTouched;
+
+  @BeforeAll
+  static void up() throws Exception {
+    NetLab.assumeAvailable();
+    labTouched = true;
+    lab = NetLab.up("symmetric");
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    if (labTouched) {
+      NetLab.down();
+    }
+  }
+
+  @Test
+  void shouldFailCleanlyWithAClearMessageWhenOnlyStunIsGiven() throws Exception {
+    try (LabTunnel tunnel = LabTunnel.launch(lab, "symmetric-stun", List.of("--stun", lab.get("STUN")))) {
+      long start = System.currentTimeMillis();
+      Integer code = tunnel.client().awaitExit(FAILURE_BOUND);
+      long ms = System.currentTimeMillis() - start;
+      assertEquals(1, code, "client exit code when no path exists (null: still running after " + FAILURE_BOUND
+          + ")");
+      List<String> errors = tunnel.client().stderr();
+      assertEquals(1, errors.size(), "one line: " + errors);
+      String error = errors.get(0);
+      LabResults.record(lab.variant(), "stun-only failed_after_ms=" + ms + " (answer given to exit 1): " + error);
+      // The reason after the prefix is not stable in this build: ClientCommand reads tunnel.closed().getNow("did
+      // not open") right after opened() fails, so it prints either "tunnel setup failed: …: data channel open: no
+      // result within PT15S" (WebRtcConfig's 15 s connectTimeout) or just "did not open". Neither suggests TURN
+      // (Hints.explain does not recognise these reasons). Asserted: one line, this prefix, exit 1, in bounded time.
+      assertTrue(error.startsWith("p2p-tunnel: the tunnel did not open: "), error);
+      assertTrue(tunnel.client().stdout().stream().noneMatch(line -> line.startsWith("Connect your app to")),
+          "the client never offered its port: " + tunnel.client().stdout());
+      assertTrue(tunnel.host().alive(), "the host outlives a client that could not connect");
+    }
+  }
+
+  @Test
+  void shouldRelayThroughTurnAndCarry20Mb() throws Exception {
+    List<String> ice = List.of("--stun", lab.get("STUN"), "--turn", lab.get("TURN"), "--turn-user",
+        lab.get("TURN_USER"), "--turn-pass", lab.get("TURN_PASS"));
+    try (LabTunnel tunnel = LabTunnel.open(lab, "symmetric-turn", ice)) {
+      tunnel.assertPath("relayed");
+      tunnel.download(20_000_000L, 2, Duration.ofSeconds(60));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\ncoturn stderr (udp send errors close allocations, "
+          + "docs/NETLAB.md):\n" + lab.turnStderrTail(), e);
+    }
+  }
+}
