@@ -9,7 +9,8 @@
 # it cannot run here (not root, tools or jars missing, lab does not come up).
 # Build first: mvn -B -ntp -DskipTests install. Results: benchmarks/target/e2e-result.{json,md}, logs in
 # benchmarks/target/e2e/. Needs root (network namespaces); traffic stays inside the p2plab-* namespaces.
-# Always cleans up: kills the harness and everything it started, then `netlab.sh down`.
+# Always cleans up: kills the harness and everything it started, then `netlab.sh down`. Takes turns with the lab
+# tests through their machine-wide lock (/tmp/p2plab.lock, held by the harness from `up` to `down`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,28 +27,20 @@ for tool in ip iptables turnserver iperf3 java; do
 done
 jar=benchmarks/target/benchmarks.jar demo=p2p-demo/target/p2p-tunnel.jar
 for f in "$jar" "$demo"; do [ -f "$f" ] || skip "$f missing: build with mvn -B -ntp -DskipTests install"; done
-if ip netns list | grep -q '^p2plab-'; then
-  # Another lab user (a test run) would have its lab torn down under it.
-  skip "a network lab is already up (ip netns list shows p2plab-*); run scripts/netlab.sh down if it is stale"
-fi
-
-harness_pid=""
+harness_pid="" lab_maybe_left=0
 cleanup() {
   if [ -n "$harness_pid" ] && kill -0 "$harness_pid" 2>/dev/null; then
     kill "$harness_pid" 2>/dev/null || true   # its shutdown hook kills every lab process it started
     for _ in $(seq 50); do kill -0 "$harness_pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$harness_pid" 2>/dev/null || true
+    lab_maybe_left=1
   fi
-  bash scripts/netlab.sh down >/dev/null 2>&1 || true
+  # The harness takes the lab down itself (finally); only a killed or timed-out harness can leave it up. Not
+  # unconditionally: the lab may by now belong to lab tests that took the lock after us.
+  if [ "$lab_maybe_left" = 1 ]; then bash scripts/netlab.sh down >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# The lab must come up; if it cannot, there is nothing to measure.
-if ! out=$(timeout 60 bash scripts/netlab.sh up cone 2>&1); then
-  skip "network lab did not come up: $(echo "$out" | tail -1)"
-fi
-bash scripts/netlab.sh down >/dev/null
 
 limit=$([ "$quick" = 1 ] && echo 240 || echo 1800)   # seconds; every wait inside is bounded too
 timeout --kill-after=10 "$limit" java -cp "$jar" dev.p2ptunnel.benchmarks.e2e.E2eHarness \
@@ -57,5 +50,7 @@ set +e
 wait "$harness_pid"; status=$?
 set -e
 harness_pid=""
-[ "$status" -eq 124 ] && echo "bench-e2e: timed out after $limit s" >&2
+case "$status" in 124|137) echo "bench-e2e: timed out after $limit s" >&2; lab_maybe_left=1 ;; esac
+# 3: the harness measured nothing because the lab could not come up (or stayed busy with lab tests).
+[ "$status" -eq 3 ] && skip "the network lab could not come up or stayed busy (see above)"
 exit "$status"

@@ -38,6 +38,18 @@ final class Report {
     skipped.put(variant, reason);
   }
 
+  boolean nothingMeasured() {
+    return results.isEmpty();
+  }
+
+  String skippedReasons() {
+    return skipped.toString();
+  }
+
+  boolean hasErrors() {
+    return !skipped.isEmpty() || results.stream().anyMatch(r -> !r.errors.isEmpty());
+  }
+
   String machine() {
     return String.format(Locale.ROOT, "%d cores, %s, java %s, load %.2f, %s", Runtime.getRuntime()
         .availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.version"),

@@ -8,7 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The TCP ends of the e2e measurements, one per process in a lab namespace, all on 127.0.0.1:
@@ -18,6 +22,10 @@ import java.util.concurrent.TimeUnit;
  * TcpTool ping PORT [--count N] [--warmup N]       64-byte request/response round trips; prints the percentiles
  * TcpTool first-byte PORT [--timeout-ms MS]        connects (retrying until the port listens), sends one byte and
  *                                                  prints the wall-clock time its echo arrived
+ * TcpTool sink-server PORT                         reads and discards; never reads a connection whose first byte is S
+ * TcpTool fairness PORT [--streams N] [--seconds S] [--stall]
+ *                                                  N connections write for S seconds; with --stall, one more
+ *                                                  connection (first byte S) is filled first and never read
  * </pre>
  *
  * <p>Every wait is bounded by {@code --timeout-ms} (default 60 s); a tool that gives up prints {@code error …} and
@@ -26,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 public final class TcpTool {
   private static final int PING_BYTES = 64;
   private static final long RETRY_MS = 5;
+  private static final int STALL = 'S';
+  private static final int BULK = 'B';
 
   private TcpTool() {}
 
@@ -41,6 +51,9 @@ public final class TcpTool {
         case "ping" -> ping(port, (int) args.getLong("warmup", 2_000), (int) args.getLong("count", 10_000),
             timeoutMs);
         case "first-byte" -> firstByte(port, timeoutMs);
+        case "sink-server" -> sinkServer(port);
+        case "fairness" -> fairness(port, (int) args.getLong("streams", 4), args.getLong("seconds", 5),
+            args.has("stall"), timeoutMs);
         default -> throw new IllegalArgumentException("mode: " + mode + " (expected: echo-server, ping, first-byte)");
       };
     } catch (IOException e) {
@@ -74,6 +87,94 @@ public final class TcpTool {
       }
     } catch (IOException e) {
       // the peer went away
+    }
+  }
+
+  private static int sinkServer(int port) throws IOException {
+    try (ServerSocket server = new ServerSocket()) {
+      server.setReuseAddress(true);
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_024);
+      System.out.println("ready port=" + port);
+      while (true) {
+        Socket socket = server.accept();
+        Thread t = new Thread(() -> sink(socket), "sink-" + socket.getPort());
+        t.setDaemon(true);
+        t.start();
+      }
+    }
+  }
+
+  private static void sink(Socket socket) {
+    try (socket; InputStream in = socket.getInputStream()) {
+      if (in.read() == STALL) {
+        Thread.sleep(Long.MAX_VALUE); // the stalled reader: its data piles up in the tunnel's window for it
+      }
+      byte[] buffer = new byte[64 * 1024];
+      while (in.read(buffer) > 0) {
+        // discard
+      }
+    } catch (IOException | InterruptedException e) {
+      // the peer went away
+    }
+  }
+
+  private static int fairness(int port, int streams, long seconds, boolean stall, long timeoutMs)
+      throws IOException, InterruptedException {
+    List<Socket> sockets = new ArrayList<>();
+    try {
+      AtomicLong stalledBytes = new AtomicLong();
+      if (stall) {
+        Socket stalled = connect(port, timeoutMs);
+        sockets.add(stalled);
+        Thread filler = new Thread(() -> fill(stalled, stalledBytes, Long.MAX_VALUE), "stalled-writer");
+        filler.setDaemon(true);
+        filler.start();
+        // Until its writes block: the tunnel's window for it, the host's socket buffers and ours are full.
+        for (long last = -1; stalledBytes.get() != last; ) {
+          last = stalledBytes.get();
+          Thread.sleep(500);
+        }
+      }
+      long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      AtomicLong bytes = new AtomicLong();
+      List<Thread> writers = new ArrayList<>();
+      for (int i = 0; i < streams; i++) {
+        Socket socket = connect(port, timeoutMs);
+        sockets.add(socket);
+        socket.getOutputStream().write(BULK);
+        Thread t = new Thread(() -> fill(socket, bytes, deadlineNs), "writer-" + i);
+        t.start();
+        writers.add(t);
+      }
+      long startNs = System.nanoTime();
+      for (Thread t : writers) {
+        t.join(TimeUnit.SECONDS.toMillis(seconds) + timeoutMs);
+      }
+      double mbps = bytes.get() / ((System.nanoTime() - startNs) / 1e9) / 1e6;
+      System.out.printf(Locale.ROOT, "result fairness streams=%d stall=%b mbps=%.2f stalled_bytes=%d%n", streams,
+          stall, mbps, stalledBytes.get());
+      return 0;
+    } finally {
+      for (Socket socket : sockets) {
+        socket.close(); // also unblocks the writers
+      }
+    }
+  }
+
+  /** Writes 64 KiB blocks (the stalled one first announces itself) until the deadline or an error. */
+  private static void fill(Socket socket, AtomicLong bytes, long deadlineNs) {
+    byte[] block = new byte[64 * 1024];
+    try {
+      OutputStream out = socket.getOutputStream();
+      if (deadlineNs == Long.MAX_VALUE) {
+        out.write(STALL);
+      }
+      while (deadlineNs == Long.MAX_VALUE || System.nanoTime() < deadlineNs) {
+        out.write(block);
+        bytes.addAndGet(block.length);
+      }
+    } catch (IOException e) {
+      // closed by us at the end
     }
   }
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +25,7 @@ final class VariantRun {
   private static final int SIGNAL_PORT = 8787;
   private static final int IPERF_PORT = 5201;
   private static final int ECHO_PORT = 9000;
+  private static final int SINK_PORT = 9001;
   private static final int CLIENT_PORT = 7000;
   private static final long START_MS = 30_000;
   private static final long CONNECT_MS = 30_000;
@@ -34,6 +37,7 @@ final class VariantRun {
   private final List<String> iceArgs = new ArrayList<>();
   private final String signalUrl;
   private final ObjectMapper json = new ObjectMapper();
+  private final Object labIdentity;
 
   VariantRun(E2eHarness.Settings settings, E2eHarness harness, String variant, Map<String, String> env)
       throws IOException {
@@ -47,6 +51,7 @@ final class VariantRun {
     }
     this.result = new VariantResult(variant, variant.equals("cone") ? "STUN" : "STUN+TURN");
     this.signalUrl = "http://" + env.get("SIGNALING_IP") + ":" + SIGNAL_PORT;
+    this.labIdentity = labIdentity();
   }
 
   VariantResult run() throws Exception {
@@ -55,8 +60,11 @@ final class VariantRun {
         LabProcess iperf = harness.start(NS_HOST, "iperf3-server", dir,
             List.of("iperf3", "-s", "--forceflush", "-p", Integer.toString(IPERF_PORT)));
         LabProcess echo = harness.start(NS_HOST, "echo-server", dir,
-            tool(TcpTool.class, "echo-server", Integer.toString(ECHO_PORT)))) {
+            tool(TcpTool.class, "echo-server", Integer.toString(ECHO_PORT)));
+        LabProcess sink = harness.start(NS_HOST, "sink-server", dir,
+            tool(TcpTool.class, "sink-server", Integer.toString(SINK_PORT)))) {
       signal.await("listening on", START_MS);
+      sink.await("ready port=", START_MS);
       iperf.await("Server listening", START_MS);
       echo.await("ready port=", START_MS);
       for (int i = 0; i < settings.runs(); i++) {
@@ -66,6 +74,12 @@ final class VariantRun {
       }
       step("setup and tunnel latency", this::setupAndTunnelLatency);
       step("raw latency", this::rawLatency);
+      if (settings.fairnessSeconds() > 0) {
+        for (int i = 0; i < settings.runs(); i++) {
+          String name = runName("fairness", i);
+          step("fairness run " + i, () -> fairness(name));
+        }
+      }
     }
     return result;
   }
@@ -78,12 +92,48 @@ final class VariantRun {
     void run() throws Exception;
   }
 
-  private void step(String name, Step step) {
+  /** Thrown when the lab's namespaces were deleted or recreated during the run (netlab.sh run from elsewhere). */
+  static final class LabLostException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    LabLostException(String message) {
+      super(message);
+    }
+  }
+
+  /** The identity (device + inode) of the host namespace's file: another netlab.sh up/down changes it. */
+  static Object labIdentity() throws IOException {
+    Path ns = Path.of("/run/netns", NS_HOST);
+    try {
+      return Files.readAttributes(ns, BasicFileAttributes.class).fileKey();
+    } catch (NoSuchFileException e) {
+      throw new LabLostException("the lab is gone: " + ns + " does not exist (netlab.sh down from elsewhere?)");
+    }
+  }
+
+  private void checkLab() throws IOException {
+    if (!labIdentity().equals(labIdentity)) {
+      throw new LabLostException("the lab was recreated during the run (netlab.sh up from elsewhere?)");
+    }
+  }
+
+  private void step(String name, Step step) throws LabLostException {
     long t0 = System.nanoTime();
     try {
+      checkLab();
       step.run();
+      checkLab();
       System.out.printf(Locale.ROOT, "  [%s] %s done in %.1f s%n", result.variant, name, (System.nanoTime() - t0) / 1e9);
+    } catch (LabLostException e) {
+      throw e;
     } catch (Exception e) {
+      try {
+        checkLab();
+      } catch (LabLostException lost) {
+        throw lost;
+      } catch (IOException ignored) {
+        // fall through: record the step's own error
+      }
       String message = name + ": " + e.getMessage();
       result.errors.add(message);
       System.out.println("  [" + result.variant + "] FAILED " + message);
@@ -132,6 +182,29 @@ final class VariantRun {
       double mbps = root.path("end").path("sum_received").path("bits_per_second").asDouble() / 8 / 1e6;
       System.out.printf(Locale.ROOT, "  [%s] tunnel iperf3 -P %d: %.1f MB/s%n", result.variant, streams, mbps);
       return mbps;
+    }
+  }
+
+  /** Four connections writing through the tunnel, without and then with a fifth whose reader has stalled. */
+  private void fairness(String name) throws Exception {
+    try (Tunnel tunnel = startTunnel(name, SINK_PORT)) {
+      tunnel.awaitConnected();
+      result.fairnessBaselineMBps.add(fairnessOnce(name + "-baseline", false));
+      result.fairnessStalledMBps.add(fairnessOnce(name + "-stalled", true));
+    }
+  }
+
+  private double fairnessOnce(String name, boolean stall) throws Exception {
+    List<String> command = tool(TcpTool.class, "fairness", Integer.toString(CLIENT_PORT), "--streams", "4",
+        "--seconds", Long.toString(settings.fairnessSeconds()));
+    if (stall) {
+      command.add("--stall");
+    }
+    try (LabProcess driver = harness.start(NS_CLIENT, name, dir, command)) {
+      Matcher m = driver.await("^result fairness .* mbps=([\\d.]+) stalled_bytes=(\\d+)", settings.timeoutMs());
+      System.out.printf(Locale.ROOT, "  [%s] 4 streams %s: %s MB/s (stalled connection took %s bytes)%n",
+          result.variant, stall ? "with a stalled 5th" : "alone", m.group(1), m.group(2));
+      return Double.parseDouble(m.group(1));
     }
   }
 
