@@ -10,7 +10,7 @@
 # Build first: mvn -B -ntp -DskipTests install. Results: benchmarks/target/e2e-result.{json,md}, logs in
 # benchmarks/target/e2e/. Needs root (network namespaces); traffic stays inside the p2plab-* namespaces.
 # Always cleans up: kills the harness and everything it started, then `netlab.sh down`. Takes turns with the lab
-# tests through their machine-wide lock (/tmp/p2plab.lock, held by the harness from `up` to `down`).
+# tests through their machine-wide lock (flock /tmp/p2plab.lock, held for the whole run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,22 +22,29 @@ skip() { # reason: a smoke that cannot run here is not a failure; a full run tha
 }
 
 [ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces"
-for tool in ip iptables turnserver iperf3 java; do
+for tool in ip iptables turnserver iperf3 java flock; do
   command -v "$tool" >/dev/null || skip "$tool not installed (scripts/install-test-deps.sh)"
 done
 jar=benchmarks/target/benchmarks.jar demo=p2p-demo/target/p2p-tunnel.jar
 for f in "$jar" "$demo"; do [ -f "$f" ] || skip "$f missing: build with mvn -B -ntp -DskipTests install"; done
-harness_pid="" lab_maybe_left=0
+# One lab per machine (fixed namespace names): take turns with the lab tests and other lab scripts, which hold
+# flock on the same file from `netlab.sh up` to `down`. Held on fd 9 until this script exits, so the cleanup below
+# runs under it too; the kernel drops it if we die.
+exec 9>/tmp/p2plab.lock
+lock_wait=$([ "$quick" = 1 ] && echo 120 || echo 600)
+if ! flock -x -n 9; then
+  echo "bench-e2e: waiting up to $lock_wait s for /tmp/p2plab.lock (lab tests running?)"
+  flock -x -w "$lock_wait" 9 || skip "the network lab stayed busy (/tmp/p2plab.lock held for $lock_wait s)"
+fi
+
+harness_pid=""
 cleanup() {
   if [ -n "$harness_pid" ] && kill -0 "$harness_pid" 2>/dev/null; then
     kill "$harness_pid" 2>/dev/null || true   # its shutdown hook kills every lab process it started
     for _ in $(seq 50); do kill -0 "$harness_pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$harness_pid" 2>/dev/null || true
-    lab_maybe_left=1
   fi
-  # The harness takes the lab down itself (finally); only a killed or timed-out harness can leave it up. Not
-  # unconditionally: the lab may by now belong to lab tests that took the lock after us.
-  if [ "$lab_maybe_left" = 1 ]; then bash scripts/netlab.sh down >/dev/null 2>&1 || true; fi
+  bash scripts/netlab.sh down >/dev/null 2>&1 || true   # still under the lock
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -50,7 +57,7 @@ set +e
 wait "$harness_pid"; status=$?
 set -e
 harness_pid=""
-case "$status" in 124|137) echo "bench-e2e: timed out after $limit s" >&2; lab_maybe_left=1 ;; esac
+case "$status" in 124|137) echo "bench-e2e: timed out after $limit s" >&2 ;; esac
 # 3: the harness measured nothing because the lab could not come up (or stayed busy with lab tests).
 [ "$status" -eq 3 ] && skip "the network lab could not come up or stayed busy (see above)"
 exit "$status"

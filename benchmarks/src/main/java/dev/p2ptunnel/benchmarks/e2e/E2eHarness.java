@@ -1,12 +1,9 @@
 package dev.p2ptunnel.benchmarks.e2e;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -39,8 +36,6 @@ public final class E2eHarness {
       Path out, Path work) {}
 
   private static final int LAB_ATTEMPTS = 3;
-  /** The machine-wide lab lock of the lab tests (p2p-demo's NetLab): held from netlab.sh up to down. */
-  static final Path MACHINE_LOCK = Path.of("/tmp/p2plab.lock");
   /** Exit code for "nothing measured: the lab cannot run here"; bench-e2e.sh --quick turns it into a skip. */
   static final int EXIT_CANNOT_RUN = 3;
 
@@ -78,34 +73,9 @@ public final class E2eHarness {
         freshDirectory(out.resolveSibling("e2e")));
     E2eHarness harness = new E2eHarness(settings.netlab(), settings.work().resolve("netlab.log"));
     Runtime.getRuntime().addShutdownHook(new Thread(harness::killAll, "kill-lab-processes"));
-    // The lab is one per machine (fixed namespace names): take turns with the lab tests, which hold an fcntl lock
-    // on the same file from netlab.sh up to down. The kernel drops the lock if this JVM dies.
-    try (FileChannel lockFile = FileChannel.open(MACHINE_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = awaitLock(lockFile, quick ? 120 : 300)) {
-      if (lock == null) {
-        System.out.println("bench-e2e: lab busy: another process held " + MACHINE_LOCK + " for too long");
-        System.exit(EXIT_CANNOT_RUN);
-      }
-      System.exit(harness.run(settings));
-    }
-  }
-
-  private static @Nullable FileLock awaitLock(FileChannel file, long waitSeconds)
-      throws IOException, InterruptedException {
-    long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
-    boolean told = false;
-    for (FileLock lock; ; Thread.sleep(200)) {
-      if ((lock = file.tryLock()) != null) {
-        return lock;
-      }
-      if (System.nanoTime() > deadlineNs) {
-        return null;
-      }
-      if (!told) {
-        System.out.println("# waiting for the lab lock " + MACHINE_LOCK + " (lab tests running?)");
-        told = true;
-      }
-    }
+    // The lab is one per machine: scripts/bench-e2e.sh holds flock on /tmp/p2plab.lock (as the lab tests do) for
+    // the whole run. Run standalone, this harness would tear down a lab that someone else is using.
+    System.exit(harness.run(settings));
   }
 
   private int run(Settings settings) throws Exception {
@@ -142,7 +112,7 @@ public final class E2eHarness {
   }
 
   /** Deletes and recreates {@code dir}: a stale offer or answer file from an earlier run would be read as new. */
-  private static Path freshDirectory(Path dir) throws IOException {
+  static Path freshDirectory(Path dir) throws IOException {
     if (Files.exists(dir)) {
       try (var paths = Files.walk(dir)) {
         for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {

@@ -43,7 +43,7 @@ final class VariantRun {
       throws IOException {
     this.settings = settings;
     this.harness = harness;
-    this.dir = Files.createDirectories(settings.work().resolve(variant));
+    this.dir = E2eHarness.freshDirectory(settings.work().resolve(variant)); // a retry must not read stale files
     iceArgs.addAll(List.of("--stun", env.get("STUN")));
     if (!variant.equals("cone")) {
       iceArgs.addAll(List.of("--turn", env.get("TURN"), "--turn-user", env.get("TURN_USER"), "--turn-pass",
