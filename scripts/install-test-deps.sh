@@ -8,6 +8,7 @@ packages=(
   iproute2    # ip netns / veth: tests that open a real DataChannel run in a network namespace
   iptables    # NAT and packet loss in the network lab
   coturn      # STUN + TURN server inside the network lab (scripts/netlab.sh runs its own instance in a namespace)
+  iperf3      # TCP load through the tunnel in the end-to-end benchmark (scripts/bench-e2e.sh)
 )
 
 missing=()

@@ -1,0 +1,199 @@
+package dev.p2ptunnel.benchmarks.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * End-to-end benchmark in the network lab (issue 8): on the same path and in the same run, a raw DataChannel (same
+ * webrtc-java stack, {@link RawPeer}) against the tunnel (the demo's {@code host} and {@code client} with iperf3 and
+ * a TCP echo service), for throughput (1 and 8 streams), 64-byte round trips and setup time, on the direct path
+ * ({@code cone}, STUN) and the relayed one ({@code symmetric}, STUN + TURN). Run it through
+ * {@code scripts/bench-e2e.sh}, which builds nothing, checks root and tools, and bounds the whole run.
+ *
+ * <pre>
+ * E2eHarness [--quick] [--variant cone|symmetric]... [--runs N] [--raw-mb N] [--iperf-seconds N]
+ *     [--setup-runs N] [--pings N] [--fairness-seconds N (0: skip)] --netlab scripts/netlab.sh --demo-jar p2p-demo/target/p2p-tunnel.jar
+ *     --out benchmarks/target/e2e-result.json
+ * </pre>
+ *
+ * <p>Brings each variant up with {@code netlab.sh up}, takes it down again in a finally block, and kills every
+ * process it started (also from a shutdown hook). Writes the JSON result and a markdown table next to it.
+ */
+public final class E2eHarness {
+  /** What to run; sizes in bytes, durations in seconds or milliseconds as named. */
+  record Settings(boolean quick, List<String> variants, int runs, long rawBytes, int iperfSeconds,
+      int iperfOmitSeconds, int setupRuns, long fairnessSeconds, int pings, int warmupPings, long timeoutMs, Path netlab, Path demoJar,
+      Path out, Path work) {}
+
+  private static final int LAB_ATTEMPTS = 3;
+  /** Exit code for "nothing measured: the lab cannot run here"; bench-e2e.sh --quick turns it into a skip. */
+  static final int EXIT_CANNOT_RUN = 3;
+
+  private final List<LabProcess> processes = new CopyOnWriteArrayList<>();
+  private final String java = ProcessHandle.current().info().command()
+      .orElse(System.getProperty("java.home") + "/bin/java");
+
+  private final Path netlab;
+  private final Path netlabLog;
+
+  private E2eHarness(Path netlab, Path netlabLog) {
+    this.netlab = netlab;
+    this.netlabLog = netlabLog;
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Args args = new Args(argv);
+    boolean quick = args.has("quick");
+    List<String> variants = args.all("variant").isEmpty()
+        ? (quick ? List.of("cone") : List.of("cone", "symmetric")) : args.all("variant");
+    Path out = Path.of(args.get("out", "benchmarks/target/e2e-result.json"));
+    Settings settings = new Settings(quick, variants,
+        (int) args.getLong("runs", quick ? 1 : 3),
+        args.getLong("raw-mb", quick ? 5 : 300) * 1_000_000,
+        (int) args.getLong("iperf-seconds", quick ? 1 : 8),
+        quick ? 0 : 1,
+        (int) args.getLong("setup-runs", quick ? 1 : 10),
+        args.getLong("fairness-seconds", quick ? 0 : 5),
+        (int) args.getLong("pings", quick ? 200 : 5_000),
+        quick ? 100 : 1_000,
+        quick ? 20_000 : 60_000,
+        Path.of(args.get("netlab", "scripts/netlab.sh")),
+        Path.of(args.get("demo-jar", "p2p-demo/target/p2p-tunnel.jar")),
+        out,
+        freshDirectory(out.resolveSibling("e2e")));
+    E2eHarness harness = new E2eHarness(settings.netlab(), settings.work().resolve("netlab.log"));
+    Runtime.getRuntime().addShutdownHook(new Thread(harness::killAll, "kill-lab-processes"));
+    // The lab is one per machine: scripts/bench-e2e.sh holds flock on /tmp/p2plab.lock (as the lab tests do) for
+    // the whole run. Run standalone, this harness would tear down a lab that someone else is using.
+    System.exit(harness.run(settings));
+  }
+
+  private int run(Settings settings) throws Exception {
+    Report report = new Report(settings);
+    System.out.println("# e2e benchmark: " + report.machine());
+    boolean anyError = false;
+    for (String variant : settings.variants()) {
+      // The lab's namespace names are fixed: another user of netlab.sh on this machine (a lab test) tears ours
+      // down. Such a variant is measured again from the start, up to LAB_ATTEMPTS times.
+      for (int attempt = 1; attempt <= LAB_ATTEMPTS; attempt++) {
+        System.out.println("## variant " + variant + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
+        String lost = runVariant(settings, report, variant);
+        if (lost == null) {
+          break;
+        }
+        System.out.println("  " + lost);
+        if (attempt == LAB_ATTEMPTS) {
+          report.skipped(variant, lost + " (" + LAB_ATTEMPTS + " attempts)");
+          anyError = true;
+        }
+      }
+    }
+    anyError |= report.hasErrors();
+    if (report.nothingMeasured()) {
+      report.write();
+      System.out.println("bench-e2e: the lab could not come up: " + report.skippedReasons());
+      return EXIT_CANNOT_RUN;
+    }
+    report.write();
+    System.out.println(report.markdown());
+    System.out.println("JSON: " + settings.out() + ", markdown: " + report.markdownPath() + ", logs: "
+        + settings.work());
+    return anyError ? 1 : 0;
+  }
+
+  /** Deletes and recreates {@code dir}: a stale offer or answer file from an earlier run would be read as new. */
+  static Path freshDirectory(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (var paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    return Files.createDirectories(dir);
+  }
+
+  /** Runs one variant into {@code report}; the reason if the lab was lost under it (then nothing is reported). */
+  private @Nullable String runVariant(Settings settings, Report report, String variant) throws IOException {
+    Map<String, String> env;
+    try {
+      env = netlab("up", variant);
+    } catch (IOException | InterruptedException e) {
+      System.out.println("  lab did not come up: " + e.getMessage());
+      report.skipped(variant, "lab did not come up: " + e.getMessage());
+      netlabDown();
+      return null;
+    }
+    try {
+      report.add(new VariantRun(settings, this, variant, env).run());
+      return null;
+    } catch (VariantRun.LabLostException e) {
+      return e.getMessage();
+    } catch (Exception e) {
+      System.out.println("  variant " + variant + " failed: " + e.getMessage());
+      report.skipped(variant, String.valueOf(e.getMessage()));
+      return null;
+    } finally {
+      killAll();
+      netlabDown();
+    }
+  }
+
+  String java() {
+    return java;
+  }
+
+  LabProcess start(String ns, String name, Path logDir, List<String> command) throws IOException {
+    LabProcess process = LabProcess.start(ns, name, logDir, command);
+    processes.add(process);
+    return process;
+  }
+
+  private void killAll() {
+    processes.forEach(LabProcess::kill);
+    processes.clear();
+  }
+
+  private Map<String, String> netlab(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("bash", netlab.toString()));
+    command.addAll(List.of(args));
+    // Output to a file, not a pipe: reading a pipe could block past the timeout.
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(netlabLog.toFile()).start();
+    boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+    if (!exited) {
+      p.destroyForcibly();
+      p.waitFor(5, TimeUnit.SECONDS);
+    }
+    String output = Files.readString(netlabLog, StandardCharsets.UTF_8);
+    if (!exited || p.exitValue() != 0) {
+      throw new IOException("netlab.sh " + String.join(" ", args) + (exited ? " exited " + p.exitValue()
+          : " timed out") + ": " + output.strip());
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String line : output.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        env.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    return env;
+  }
+
+  private void netlabDown() {
+    try {
+      netlab("down");
+    } catch (IOException | InterruptedException e) {
+      System.out.println("netlab.sh down failed: " + e.getMessage());
+    }
+  }
+}

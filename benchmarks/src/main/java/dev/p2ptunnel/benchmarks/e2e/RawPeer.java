@@ -1,0 +1,234 @@
+package dev.p2ptunnel.benchmarks.e2e;
+
+import dev.p2ptunnel.bridge.MessageChannel;
+import dev.p2ptunnel.webrtc.OfflineToken;
+import dev.p2ptunnel.webrtc.SessionDescription;
+import dev.p2ptunnel.webrtc.WebRtcConfig;
+import dev.p2ptunnel.webrtc.WebRtcSession;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One peer of a raw DataChannel measurement: the same webrtc-java stack as the tunnel ({@link WebRtcSession} and
+ * its {@link MessageChannel}), without the bridges. Run one per namespace; the two exchange their descriptions as
+ * offline tokens through files in a shared directory.
+ *
+ * <pre>
+ * RawPeer offer|answer DIR throughput|echo [--bytes N] [--count N] [--warmup N] [--stun URL] [--turn URL
+ *     --turn-user U --turn-pass P] [--timeout-ms MS]
+ * </pre>
+ *
+ * <p>throughput: the offerer sends {@code --bytes} in 64 KiB messages, gated on {@link MessageChannel#isWritable()};
+ * the answerer times first to last byte and prints {@code result throughput bytes=… ns=…}, then acknowledges.
+ * echo: the offerer sends a 64-byte message, waits for the answerer's echo, {@code --warmup} then {@code --count}
+ * times, and prints the round-trip percentiles. Both print {@code result path=…}. Every wait is bounded by
+ * {@code --timeout-ms}; the process exits with 1 if one passes.
+ */
+public final class RawPeer {
+  private static final int BULK_MESSAGE_BYTES = 64 * 1024;
+  private static final int PING_BYTES = 64;
+
+  private RawPeer() {}
+
+  public static void main(String[] argv) throws Exception {
+    Args args = new Args(argv);
+    boolean offerer = args.positional(0, "role").equals("offer");
+    Path dir = Path.of(args.positional(1, "dir"));
+    String mode = args.positional(2, "mode");
+    long timeoutMs = args.getLong("timeout-ms", 60_000);
+    WebRtcConfig config = args.webRtcConfig();
+    int status = 1;
+    WebRtcSession session = null;
+    try {
+      long startNs = System.nanoTime();
+      MessageChannel channel;
+      if (offerer) {
+        session = WebRtcSession.offer(config);
+        writeAtomically(dir.resolve("offer"), OfflineToken.encode(session.localDescription()));
+        session.acceptAnswer(OfflineToken.decode(awaitFile(dir.resolve("answer"), timeoutMs)));
+      } else {
+        SessionDescription offer = OfflineToken.decode(awaitFile(dir.resolve("offer"), timeoutMs));
+        session = WebRtcSession.answer(config, offer);
+        writeAtomically(dir.resolve("answer"), OfflineToken.encode(session.localDescription()));
+      }
+      channel = session.dataChannel(Duration.ofMillis(timeoutMs));
+      System.out.printf(Locale.ROOT, "result open_ms=%d path=%s%n",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
+          session.path().get(5, TimeUnit.SECONDS).name().toLowerCase(Locale.ROOT));
+      Inbox inbox = new Inbox(!offerer && mode.equals("throughput") ? args.getLong("bytes", 100_000_000) : -1);
+      channel.start(inbox);
+      boolean ok = switch (mode) {
+        case "throughput" -> offerer
+            ? send(channel, inbox, args.getLong("bytes", 100_000_000), timeoutMs)
+            : receive(channel, inbox, args.getLong("bytes", 100_000_000), timeoutMs);
+        case "echo" -> offerer
+            ? ping(channel, inbox, (int) args.getLong("warmup", 2_000), (int) args.getLong("count", 10_000),
+                timeoutMs)
+            : echo(channel, inbox, timeoutMs);
+        default -> throw new IllegalArgumentException("mode: " + mode + " (expected: throughput or echo)");
+      };
+      status = ok ? 0 : 1;
+    } catch (Exception e) {
+      System.out.println("error " + e);
+    } finally {
+      if (session != null) {
+        session.close();
+      }
+    }
+    System.out.flush();
+    // An undisposed native thread can keep the JVM alive; the session is closed, so exit explicitly.
+    Runtime.getRuntime().halt(status);
+  }
+
+  private static boolean send(MessageChannel channel, Inbox inbox, long bytes, long timeoutMs)
+      throws InterruptedException {
+    ByteBuffer message = ByteBuffer.allocate(BULK_MESSAGE_BYTES);
+    long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    for (long sent = 0; sent < bytes; ) {
+      if (!channel.isWritable()) {
+        inbox.writable.tryAcquire(10, TimeUnit.MILLISECONDS); // onWritable, or re-check after 10 ms
+        if (System.nanoTime() > deadlineNs || !channel.isOpen()) {
+          System.out.println("error send stalled at " + sent + " of " + bytes + " bytes");
+          return false;
+        }
+        continue;
+      }
+      int length = (int) Math.min(BULK_MESSAGE_BYTES, bytes - sent);
+      message.clear().limit(length);
+      if (!channel.send(message)) {
+        System.out.println("error channel closed at " + sent + " of " + bytes + " bytes");
+        return false;
+      }
+      sent += length;
+    }
+    ByteBuffer ack = inbox.messages.poll(timeoutMs, TimeUnit.MILLISECONDS);
+    System.out.println(ack == null ? "error no acknowledgement" : "result sent bytes=" + bytes);
+    return ack != null;
+  }
+
+  private static boolean receive(MessageChannel channel, Inbox inbox, long bytes, long timeoutMs)
+      throws InterruptedException {
+    if (!inbox.allReceived.await(timeoutMs, TimeUnit.MILLISECONDS) || inbox.received != bytes) {
+      System.out.println("error received " + inbox.received + " of " + bytes + " bytes");
+      return false;
+    }
+    System.out.printf(Locale.ROOT, "result throughput bytes=%d ns=%d%n", inbox.received,
+        inbox.lastNs - inbox.firstNs);
+    channel.send(ByteBuffer.wrap(new byte[] {1}));
+    Thread.sleep(200); // let the acknowledgement leave before the session closes
+    return true;
+  }
+
+  private static boolean ping(MessageChannel channel, Inbox inbox, int warmup, int count, long timeoutMs)
+      throws InterruptedException {
+    long[] rttNs = new long[count];
+    ByteBuffer request = ByteBuffer.allocate(PING_BYTES);
+    for (int i = -warmup; i < count; i++) {
+      long t0 = System.nanoTime();
+      channel.send(request.clear());
+      ByteBuffer reply = inbox.messages.poll(timeoutMs, TimeUnit.MILLISECONDS);
+      long t1 = System.nanoTime();
+      if (reply == null || reply.remaining() != PING_BYTES) {
+        System.out.println("error echo " + i + ": " + (reply == null ? "no reply" : reply.remaining() + " bytes"));
+        return false;
+      }
+      if (i >= 0) {
+        rttNs[i] = t1 - t0;
+      }
+    }
+    channel.send(ByteBuffer.wrap(new byte[] {1})); // tells the echo side to stop
+    System.out.println("result " + Percentiles.of(rttNs).line());
+    Thread.sleep(200);
+    return true;
+  }
+
+  private static boolean echo(MessageChannel channel, Inbox inbox, long timeoutMs) throws InterruptedException {
+    // Echoed from this thread, not from the native callback (send() is a blocking hop to the network thread).
+    while (true) {
+      ByteBuffer message = inbox.messages.poll(timeoutMs, TimeUnit.MILLISECONDS);
+      if (message == null) {
+        System.out.println("error echo: no request within " + timeoutMs + " ms");
+        return false;
+      }
+      if (message.remaining() == 1) {
+        System.out.println("result echo done");
+        return true;
+      }
+      channel.send(message);
+    }
+  }
+
+  static void writeAtomically(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static String awaitFile(Path file, long timeoutMs) throws IOException, InterruptedException {
+    long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    while (!Files.exists(file)) {
+      if (System.nanoTime() > deadlineNs) {
+        throw new IOException("no " + file + " within " + timeoutMs + " ms");
+      }
+      Thread.sleep(2);
+    }
+    return Files.readString(file, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * What the channel delivers, on its delivery thread: bulk bytes are only counted (and timed), small messages are
+   * queued for the main thread. Thread-safe through the queue, the latch and volatile fields.
+   */
+  private static final class Inbox implements MessageChannel.Listener {
+    final BlockingQueue<ByteBuffer> messages = new ArrayBlockingQueue<>(1_024);
+    final Semaphore writable = new Semaphore(0);
+    final CountDownLatch allReceived = new CountDownLatch(1);
+    private final long expected;
+    volatile long received;
+    volatile long firstNs;
+    volatile long lastNs;
+
+    Inbox(long expectedBytes) {
+      this.expected = expectedBytes;
+    }
+
+    @Override
+    public void onMessage(ByteBuffer message) {
+      if (message.remaining() > PING_BYTES) {
+        long now = System.nanoTime();
+        if (received == 0) {
+          firstNs = now;
+        }
+        received += message.remaining(); // only this thread writes
+        lastNs = now;
+        if (received == expected) {
+          allReceived.countDown();
+        }
+      } else if (!messages.offer(message)) {
+        System.out.println("error inbox full");
+      }
+    }
+
+    @Override
+    public void onWritable() {
+      writable.release();
+    }
+
+    @Override
+    public void onClosed(String reason) {
+      System.out.println("closed " + reason);
+      allReceived.countDown();
+    }
+  }
+}

@@ -1,0 +1,325 @@
+package dev.p2ptunnel.benchmarks.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+
+/**
+ * The measurements on one lab variant that is up: raw DataChannel vs tunnel throughput, round-trip latency and setup
+ * time, each in fresh processes. Runs on the harness thread; every process it starts is registered with the harness
+ * (killed on exit) and closed here when its step ends.
+ */
+final class VariantRun {
+  static final String NS_HOST = "p2plab-host";
+  static final String NS_CLIENT = "p2plab-client";
+  static final String NS_WAN = "p2plab-wan";
+  private static final int SIGNAL_PORT = 8787;
+  private static final int IPERF_PORT = 5201;
+  private static final int ECHO_PORT = 9000;
+  private static final int SINK_PORT = 9001;
+  private static final int CLIENT_PORT = 7000;
+  private static final long START_MS = 30_000;
+  private static final long CONNECT_MS = 30_000;
+
+  private final E2eHarness.Settings settings;
+  private final E2eHarness harness;
+  private final VariantResult result;
+  private final Path dir;
+  private final List<String> iceArgs = new ArrayList<>();
+  private final String signalUrl;
+  private final ObjectMapper json = new ObjectMapper();
+  private final Object labIdentity;
+
+  VariantRun(E2eHarness.Settings settings, E2eHarness harness, String variant, Map<String, String> env)
+      throws IOException {
+    this.settings = settings;
+    this.harness = harness;
+    this.dir = E2eHarness.freshDirectory(settings.work().resolve(variant)); // a retry must not read stale files
+    iceArgs.addAll(List.of("--stun", env.get("STUN")));
+    if (!variant.equals("cone")) {
+      iceArgs.addAll(List.of("--turn", env.get("TURN"), "--turn-user", env.get("TURN_USER"), "--turn-pass",
+          env.get("TURN_PASS")));
+    }
+    this.result = new VariantResult(variant, variant.equals("cone") ? "STUN" : "STUN+TURN");
+    this.signalUrl = "http://" + env.get("SIGNALING_IP") + ":" + SIGNAL_PORT;
+    this.labIdentity = labIdentity();
+  }
+
+  VariantResult run() throws Exception {
+    try (LabProcess signal = harness.start(NS_WAN, "signal", dir, demo("signal", "--bind",
+            signalUrl.substring(7, signalUrl.lastIndexOf(':')), "--port", Integer.toString(SIGNAL_PORT)));
+        LabProcess iperf = harness.start(NS_HOST, "iperf3-server", dir,
+            List.of("iperf3", "-s", "--forceflush", "-p", Integer.toString(IPERF_PORT)));
+        LabProcess echo = harness.start(NS_HOST, "echo-server", dir,
+            tool(TcpTool.class, "echo-server", Integer.toString(ECHO_PORT)));
+        LabProcess sink = harness.start(NS_HOST, "sink-server", dir,
+            tool(TcpTool.class, "sink-server", Integer.toString(SINK_PORT)))) {
+      signal.await("listening on", START_MS);
+      sink.await("ready port=", START_MS);
+      iperf.await("Server listening", START_MS);
+      echo.await("ready port=", START_MS);
+      for (int i = 0; i < settings.runs(); i++) {
+        int run = i;
+        step("raw throughput run " + run, () -> rawThroughput(runName("raw", run)));
+        step("tunnel throughput run " + run, () -> tunnelThroughput(runName("tunnel", run)));
+      }
+      step("setup and tunnel latency", this::setupAndTunnelLatency);
+      step("raw latency", this::rawLatency);
+      if (settings.fairnessSeconds() > 0) {
+        for (int i = 0; i < settings.runs(); i++) {
+          String name = runName("fairness", i);
+          step("fairness run " + i, () -> fairness(name));
+        }
+      }
+    }
+    return result;
+  }
+
+  private static String runName(String what, int run) {
+    return what + "-" + run;
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /** Thrown when the lab's namespaces were deleted or recreated during the run (netlab.sh run from elsewhere). */
+  static final class LabLostException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    LabLostException(String message) {
+      super(message);
+    }
+  }
+
+  /** The identity (device + inode) of the host namespace's file: another netlab.sh up/down changes it. */
+  static Object labIdentity() throws IOException {
+    Path ns = Path.of("/run/netns", NS_HOST);
+    try {
+      return Files.readAttributes(ns, BasicFileAttributes.class).fileKey();
+    } catch (NoSuchFileException e) {
+      throw new LabLostException("the lab is gone: " + ns + " does not exist (netlab.sh down from elsewhere?)");
+    }
+  }
+
+  private void checkLab() throws IOException {
+    if (!labIdentity().equals(labIdentity)) {
+      throw new LabLostException("the lab was recreated during the run (netlab.sh up from elsewhere?)");
+    }
+  }
+
+  private void step(String name, Step step) throws LabLostException {
+    long t0 = System.nanoTime();
+    try {
+      checkLab();
+      step.run();
+      checkLab();
+      System.out.printf(Locale.ROOT, "  [%s] %s done in %.1f s%n", result.variant, name, (System.nanoTime() - t0) / 1e9);
+    } catch (LabLostException e) {
+      throw e;
+    } catch (Exception e) {
+      try {
+        checkLab();
+      } catch (LabLostException lost) {
+        throw lost;
+      } catch (IOException ignored) {
+        // fall through: record the step's own error
+      }
+      String message = name + ": " + e.getMessage();
+      result.errors.add(message);
+      System.out.println("  [" + result.variant + "] FAILED " + message);
+    }
+  }
+
+  private void rawThroughput(String name) throws Exception {
+    Path exchange = Files.createDirectories(dir.resolve(name));
+    String bytes = Long.toString(settings.rawBytes());
+    try (LabProcess answer = harness.start(NS_HOST, name + "-answer", dir, raw("answer", exchange, "throughput",
+            "--bytes", bytes));
+        LabProcess offer = harness.start(NS_CLIENT, name + "-offer", dir, raw("offer", exchange, "throughput",
+            "--bytes", bytes))) {
+      Matcher m = answer.await("^result throughput bytes=(\\d+) ns=(\\d+)", settings.timeoutMs());
+      double mbps = Long.parseLong(m.group(1)) / (Long.parseLong(m.group(2)) / 1e9) / 1e6;
+      result.rawMBps.add(mbps);
+      result.rawPath = offer.await("^result open_ms=\\d+ path=(\\w+)", CONNECT_MS).group(1);
+      offer.await("^result sent", CONNECT_MS);
+      System.out.printf(Locale.ROOT, "  [%s] raw DataChannel %.1f MB/s (%s)%n", result.variant, mbps,
+          result.rawPath);
+    }
+  }
+
+  private void tunnelThroughput(String name) throws Exception {
+    try (Tunnel tunnel = startTunnel(name, IPERF_PORT)) {
+      tunnel.awaitConnected();
+      result.tunnel1MBps.add(iperf(name + "-P1", 1));
+      result.tunnel8MBps.add(iperf(name + "-P8", 8));
+    }
+  }
+
+  private double iperf(String name, int streams) throws Exception {
+    List<String> command = new ArrayList<>(List.of("iperf3", "-c", "127.0.0.1", "-p",
+        Integer.toString(CLIENT_PORT), "-t", Integer.toString(settings.iperfSeconds()), "-P",
+        Integer.toString(streams), "--json"));
+    if (settings.iperfOmitSeconds() > 0) {
+      command.addAll(List.of("-O", Integer.toString(settings.iperfOmitSeconds())));
+    }
+    try (LabProcess client = harness.start(NS_CLIENT, name, dir, command)) {
+      int exit = client.waitFor(settings.iperfSeconds() * 1_000L + settings.timeoutMs());
+      String output = client.output();
+      JsonNode root = json.readTree(output.substring(Math.max(0, output.indexOf('{'))));
+      if (exit != 0 || root.has("error")) {
+        throw new IOException(name + ": iperf3 exit " + exit + ": " + root.path("error").asText("?"));
+      }
+      double mbps = root.path("end").path("sum_received").path("bits_per_second").asDouble() / 8 / 1e6;
+      System.out.printf(Locale.ROOT, "  [%s] tunnel iperf3 -P %d: %.1f MB/s%n", result.variant, streams, mbps);
+      return mbps;
+    }
+  }
+
+  /** Four connections writing through the tunnel, without and then with a fifth whose reader has stalled. */
+  private void fairness(String name) throws Exception {
+    try (Tunnel tunnel = startTunnel(name, SINK_PORT)) {
+      tunnel.awaitConnected();
+      result.fairnessBaselineMBps.add(fairnessOnce(name + "-baseline", false));
+      result.fairnessStalledMBps.add(fairnessOnce(name + "-stalled", true));
+    }
+  }
+
+  private double fairnessOnce(String name, boolean stall) throws Exception {
+    List<String> command = tool(TcpTool.class, "fairness", Integer.toString(CLIENT_PORT), "--streams", "4",
+        "--seconds", Long.toString(settings.fairnessSeconds()));
+    if (stall) {
+      command.add("--stall");
+    }
+    try (LabProcess driver = harness.start(NS_CLIENT, name, dir, command)) {
+      Matcher m = driver.await("^result fairness .* mbps=([\\d.]+) stalled_bytes=(\\d+)", settings.timeoutMs());
+      System.out.printf(Locale.ROOT, "  [%s] 4 streams %s: %s MB/s (stalled connection took %s bytes)%n",
+          result.variant, stall ? "with a stalled 5th" : "alone", m.group(1), m.group(2));
+      return Double.parseDouble(m.group(1));
+    }
+  }
+
+  private void setupAndTunnelLatency() throws Exception {
+    for (int run = 0; run < settings.setupRuns(); run++) {
+      String name = runName("setup", run);
+      try (LabProcess probe = harness.start(NS_CLIENT, name + "-probe", dir,
+          tool(TcpTool.class, "first-byte", Integer.toString(CLIENT_PORT), "--timeout-ms",
+              Long.toString(settings.timeoutMs())))) {
+        probe.await("^ready", START_MS);
+        Tunnel tunnel = startTunnel(name, ECHO_PORT);
+        try {
+          long firstByteMs = Long.parseLong(probe.await("^result first_byte_epoch_ms=(\\d+)",
+              settings.timeoutMs()).group(1));
+          result.setupMs.add(firstByteMs - tunnel.host.startedEpochMs);
+          result.setupHostReadyMs.add(tunnel.sessionIdEpochMs - tunnel.host.startedEpochMs);
+          result.setupClientMs.add(firstByteMs - tunnel.client.startedEpochMs);
+          System.out.printf(Locale.ROOT, "  [%s] setup %d ms (host ready %d ms, client start to first byte %d ms)%n",
+              result.variant, firstByteMs - tunnel.host.startedEpochMs,
+              tunnel.sessionIdEpochMs - tunnel.host.startedEpochMs, firstByteMs - tunnel.client.startedEpochMs);
+          if (run == settings.setupRuns() - 1) {
+            tunnel.awaitConnected();
+            try (LabProcess ping = harness.start(NS_CLIENT, "tunnel-ping", dir, tool(TcpTool.class, "ping",
+                Integer.toString(CLIENT_PORT), "--count", Integer.toString(settings.pings()), "--warmup",
+                Integer.toString(settings.warmupPings())))) {
+              result.tunnelLatency = latency(ping);
+              System.out.printf(Locale.ROOT, "  [%s] tunnel 64 B round trip %s%n", result.variant,
+                  result.tunnelLatency.line());
+            }
+          }
+        } finally {
+          tunnel.close();
+        }
+      }
+    }
+  }
+
+  private void rawLatency() throws Exception {
+    Path exchange = Files.createDirectories(dir.resolve("raw-echo"));
+    try (LabProcess answer = harness.start(NS_HOST, "raw-echo-answer", dir, raw("answer", exchange, "echo"));
+        LabProcess offer = harness.start(NS_CLIENT, "raw-echo-offer", dir, raw("offer", exchange, "echo",
+            "--count", Integer.toString(settings.pings()), "--warmup", Integer.toString(settings.warmupPings())))) {
+      result.rawLatency = latency(offer);
+      System.out.printf(Locale.ROOT, "  [%s] raw 64 B round trip %s%n", result.variant, result.rawLatency.line());
+      answer.await("^result echo done", CONNECT_MS);
+    }
+  }
+
+  private Percentiles latency(LabProcess process) throws Exception {
+    Matcher m = process.await("^result latency count=(\\d+) p50_us=([\\d.]+) p90_us=([\\d.]+) p99_us=([\\d.]+) "
+        + "max_us=([\\d.]+)", settings.timeoutMs());
+    return new Percentiles(Integer.parseInt(m.group(1)), Double.parseDouble(m.group(2)),
+        Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)));
+  }
+
+  /** The demo host sharing {@code servicePort}, and once it has a session ID, the demo client on CLIENT_PORT. */
+  private Tunnel startTunnel(String name, int servicePort) throws Exception {
+    List<String> hostArgs = new ArrayList<>(List.of("host", "--port", Integer.toString(servicePort), "--signal",
+        signalUrl, "--yes"));
+    hostArgs.addAll(iceArgs);
+    LabProcess host = harness.start(NS_HOST, name + "-host", dir, demo(hostArgs.toArray(String[]::new)));
+    try {
+      String session = host.await("Session ID: (\\S+)", START_MS).group(1);
+      long sessionIdMs = System.currentTimeMillis();
+      List<String> clientArgs = new ArrayList<>(List.of("client", "--port", Integer.toString(CLIENT_PORT),
+          "--signal", signalUrl, "--session", session));
+      clientArgs.addAll(iceArgs);
+      LabProcess client = harness.start(NS_CLIENT, name + "-client", dir, demo(clientArgs.toArray(String[]::new)));
+      return new Tunnel(host, client, sessionIdMs);
+    } catch (Exception e) {
+      host.close();
+      throw e;
+    }
+  }
+
+  private final class Tunnel implements AutoCloseable {
+    final LabProcess host;
+    final LabProcess client;
+    final long sessionIdEpochMs;
+
+    Tunnel(LabProcess host, LabProcess client, long sessionIdEpochMs) {
+      this.host = host;
+      this.client = client;
+      this.sessionIdEpochMs = sessionIdEpochMs;
+    }
+
+    void awaitConnected() throws Exception {
+      result.tunnelPath = client.await("connected, path (\\w+)", CONNECT_MS).group(1);
+    }
+
+    @Override
+    public void close() {
+      client.close();
+      host.close();
+    }
+  }
+
+  private List<String> demo(String... args) {
+    List<String> command = new ArrayList<>(List.of(harness.java(), "-jar", settings.demoJar().toString()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  private List<String> raw(String role, Path exchange, String mode, String... extra) {
+    List<String> command = tool(RawPeer.class, role, exchange.toString(), mode, "--timeout-ms",
+        Long.toString(settings.timeoutMs()));
+    command.addAll(iceArgs);
+    command.addAll(List.of(extra));
+    return command;
+  }
+
+  private List<String> tool(Class<?> main, String... args) {
+    List<String> command = new ArrayList<>(List.of(harness.java(), "-cp", System.getProperty("java.class.path"),
+        main.getName()));
+    command.addAll(List.of(args));
+    return command;
+  }
+}
