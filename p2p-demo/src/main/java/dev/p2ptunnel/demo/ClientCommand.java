@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -97,7 +98,13 @@ final class ClientCommand implements Callable<Integer> {
         CompletableFuture.anyOf(tunnel.opened(), shutdown.onRequest()).get();
       } catch (ExecutionException e) {
         shutdown.parkIfStopping();
-        String reason = tunnel.closed().getNow("did not open");
+        // The reason is set when the tunnel finishes closing, just after opened() fails: wait for it briefly.
+        String reason;
+        try {
+          reason = tunnel.closed().get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException stillClosing) {
+          reason = String.valueOf(e.getCause().getMessage());
+        }
         throw new UserError(Hints.explain("the tunnel did not open", reason));
       }
       shutdown.parkIfStopping();

@@ -54,11 +54,10 @@ class SymmetricLabIT {
       assertEquals(1, errors.size(), "one line: " + errors);
       String error = errors.get(0);
       LabResults.record(lab.variant(), "stun-only failed_after_ms=" + ms + " (answer given to exit 1): " + error);
-      // The reason after the prefix is not stable in this build: ClientCommand reads tunnel.closed().getNow("did
-      // not open") right after opened() fails, so it prints either "tunnel setup failed: …: data channel open: no
-      // result within PT15S" (WebRtcConfig's 15 s connectTimeout) or just "did not open". Neither suggests TURN
-      // (Hints.explain does not recognise these reasons). Asserted: one line, this prefix, exit 1, in bounded time.
+      // The reason is the tunnel's close reason (the DataChannel did not open within the connect timeout), and the
+      // advice points at what fixes a symmetric NAT: a TURN relay.
       assertTrue(error.startsWith("p2p-tunnel: the tunnel did not open: "), error);
+      assertTrue(error.endsWith("or use a TURN relay (--turn URL --turn-user U --turn-pass P)"), error);
       assertTrue(tunnel.client().stdout().stream().noneMatch(line -> line.startsWith("Connect your app to")),
           "the client never offered its port: " + tunnel.client().stdout());
       assertTrue(tunnel.host().alive(), "the host outlives a client that could not connect");

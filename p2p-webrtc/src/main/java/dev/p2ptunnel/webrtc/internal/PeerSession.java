@@ -145,7 +145,7 @@ public final class PeerSession implements WebRtcSession {
     try {
       return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      throw new WebRtcException(what + ": no result within " + timeout, e);
+      throw new WebRtcException(what + ": no result within " + timeout.toMillis() + " ms", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WebRtcException(what + ": interrupted", e);
