@@ -14,14 +14,15 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The three parties of one lab run, each its own JVM: the shared service ({@link LabService}) and
- * {@code p2p-tunnel host} in {@code p2plab-host}, {@code p2p-tunnel client} in {@code p2plab-client}; they exchange
- * offline tokens through the test (this build's demo has no signaling-server client yet). {@link #close()} kills
- * every process it started. Not thread-safe.
+ * The parties of one lab run, each its own JVM: {@code p2p-tunnel signal} on the WAN ({@code p2plab-wan}), the
+ * shared service ({@link LabService}) and {@code p2p-tunnel host --yes} in {@code p2plab-host}, and
+ * {@code p2p-tunnel client} in {@code p2plab-client}, which joins with the Session ID the host printed.
+ * {@link #close()} kills every process it started. Not thread-safe.
  */
 final class LabTunnel implements AutoCloseable {
   static final int SERVICE_PORT = 8080;
   static final int CLIENT_PORT = 9000;
+  static final int SIGNALING_PORT = 8787;
   /** Bounds each step: JVM start, gathering, token exchange, ICE (docs/NETLAB.md: connecting takes < 0.5 s). */
   static final Duration STEP = Duration.ofSeconds(30);
 
@@ -43,9 +44,8 @@ final class LabTunnel implements AutoCloseable {
   }
 
   /**
-   * Starts the service, then host and client with {@code iceArgs} ({@code --stun …}, {@code --turn …}), and
-   * passes the client's offer to the host and the host's answer (--yes) to the client. Does not wait for the
-   * tunnel to open.
+   * Starts the signaling server and the service, then host and client with {@code iceArgs} ({@code --stun …},
+   * {@code --turn …}); the client joins the host's session. Does not wait for the tunnel to open.
    */
   static LabTunnel launch(NetLab lab, String label, List<String> iceArgs) throws IOException, InterruptedException {
     LabTunnel tunnel = new LabTunnel(lab, label);
@@ -63,19 +63,25 @@ final class LabTunnel implements AutoCloseable {
         List.of(Integer.toString(SERVICE_PORT))));
     service.awaitLine(line -> line.equals("listening 127.0.0.1:" + SERVICE_PORT), STEP);
 
-    List<String> hostArgs = new ArrayList<>(List.of("host", "--port", Integer.toString(SERVICE_PORT), "--offline",
-        "--yes", "--stats-json", hostStats.toString()));
+    // The signaling server runs on the "internet", where both home networks reach it through their NATs.
+    String url = "http://" + lab.get("SIGNALING_IP") + ":" + SIGNALING_PORT;
+    LabProcess signal = track(LabProcess.demo(label + "-signal", lab.get("NS_WAN"),
+        List.of("signal", "--bind", lab.get("SIGNALING_IP"), "--port", Integer.toString(SIGNALING_PORT))));
+    signal.awaitLine(line -> line.startsWith("Signaling server listening on "), STEP);
+
+    List<String> hostArgs = new ArrayList<>(List.of("host", "--port", Integer.toString(SERVICE_PORT), "--signal",
+        url, "--yes", "--stats-json", hostStats.toString()));
     hostArgs.addAll(iceArgs);
-    List<String> clientArgs = new ArrayList<>(List.of("client", "--port", Integer.toString(CLIENT_PORT),
-        "--offline", "--stats-json", clientStats.toString()));
-    clientArgs.addAll(iceArgs);
     hostStartMs = System.currentTimeMillis();
     LabProcess host = track(LabProcess.demo(label + "-host", lab.get("NS_HOST"), hostArgs));
     this.host = host;
+    String idLine = host.awaitLine(line -> line.startsWith("Session ID: "), STEP);
+    List<String> clientArgs = new ArrayList<>(List.of("client", "--port", Integer.toString(CLIENT_PORT),
+        "--signal", url, "--session", idLine.substring("Session ID: ".length()), "--name", label,
+        "--stats-json", clientStats.toString()));
+    clientArgs.addAll(iceArgs);
     LabProcess client = track(LabProcess.demo(label + "-client", lab.get("NS_CLIENT"), clientArgs));
     this.client = client;
-    host.type(client.awaitLine(line -> line.startsWith("p2pt1."), STEP));
-    client.type(host.awaitLine(line -> line.startsWith("p2pt1."), STEP));
   }
 
   /**
