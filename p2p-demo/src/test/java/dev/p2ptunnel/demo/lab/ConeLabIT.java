@@ -7,9 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
@@ -25,31 +24,16 @@ class ConeLabIT {
   /** Slack on top of it for JVM scheduling on 2 busy cores; a sanity bound, not a performance claim. */
   private static final Duration DETECTION_BOUND = KEEPALIVE_TIMEOUT.plusSeconds(5);
 
-  private static NetLab lab;
-  /** Set once the lab may exist: {@code down} must run even if {@code up} failed halfway. */
-  private static boolean labTouched;
-
-  @BeforeAll
-  static void up() throws Exception {
-    NetLab.assumeAvailable();
-    labTouched = true;
-    lab = NetLab.up("cone");
-  }
-
-  @AfterAll
-  static void down() throws Exception {
-    if (labTouched) {
-      NetLab.down();
-    }
-  }
+  @RegisterExtension
+  static final LabLifecycle LAB = new LabLifecycle("cone");
 
   private static List<String> stun() {
-    return List.of("--stun", lab.get("STUN"));
+    return List.of("--stun", lab().get("STUN"));
   }
 
   @Test
   void shouldCarryHttpAnd100MbOverADirectPathThroughTwoConeNats() throws Exception {
-    try (LabTunnel tunnel = LabTunnel.open(lab, "cone-direct", stun())) {
+    try (LabTunnel tunnel = LabTunnel.open(lab(), "cone-direct", stun())) {
       tunnel.assertPath("direct");
       tunnel.download(100_000_000L, 1, Duration.ofSeconds(90));
     }
@@ -57,7 +41,7 @@ class ConeLabIT {
 
   @Test
   void shouldCloseClientSocketsAndReportWithinKeepaliveTimeoutWhenTheHostIsKilled() throws Exception {
-    try (LabTunnel tunnel = LabTunnel.open(lab, "cone-kill", stun())) {
+    try (LabTunnel tunnel = LabTunnel.open(lab(), "cone-kill", stun())) {
       LabProcess hold = tunnel.traffic("hold", List.of("hold", Integer.toString(LabTunnel.CLIENT_PORT), "60000"));
       hold.awaitLine(line -> line.equals("holding"), LabTunnel.STEP);
 
@@ -74,7 +58,7 @@ class ConeLabIT {
       assertTrue(errors.get(0).startsWith("p2p-tunnel: the tunnel closed: "), errors.get(0));
       assertTrue(socketMs <= DETECTION_BOUND.toMillis(), "local socket closed " + socketMs + " ms after SIGKILL");
       assertTrue(clientMs <= DETECTION_BOUND.toMillis(), "client exited " + clientMs + " ms after SIGKILL");
-      LabResults.record(lab.variant(), "host-killed local_socket_closed_ms=" + socketMs + " client_exit_ms="
+      LabResults.record(lab().variant(), "host-killed local_socket_closed_ms=" + socketMs + " client_exit_ms="
           + clientMs + " (" + closed.substring("closed ".length()) + "; " + errors.get(0) + ")");
     }
   }
@@ -83,15 +67,19 @@ class ConeLabIT {
   void shouldMeasureSetupTimeFromHostStartToFirstByteThroughTheClient() throws Exception {
     List<Long> setups = new ArrayList<>();
     for (int run = 1; run <= 3; run++) {
-      try (LabTunnel tunnel = LabTunnel.open(lab, "cone-setup-" + run, stun())) {
+      try (LabTunnel tunnel = LabTunnel.open(lab(), "cone-setup-" + run, stun())) {
         setups.add(tunnel.setupMs());
       }
     }
     Collections.sort(setups);
-    LabResults.record(lab.variant(), "setup_ms min=" + setups.get(0) + " median=" + setups.get(1) + " max="
+    LabResults.record(lab().variant(), "setup_ms min=" + setups.get(0) + " median=" + setups.get(1) + " max="
         + setups.get(2) + " (3 runs, host start to first byte through the client, three JVMs starting on the "
         + "machine's cores)");
     // Sanity bounds only: not before the host started, and no hang.
     setups.forEach(ms -> assertTrue(ms > 0 && ms < 30_000, "setup took " + ms + " ms"));
+  }
+
+  private static NetLab lab() {
+    return LAB.lab();
   }
 }

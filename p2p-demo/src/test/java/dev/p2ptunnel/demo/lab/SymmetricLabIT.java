@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
@@ -24,27 +23,12 @@ class SymmetricLabIT {
    */
   private static final Duration FAILURE_BOUND = Duration.ofSeconds(40);
 
-  private static NetLab lab;
-  /** Set once the lab may exist: {@code down} must run even if {@code up} failed halfway. */
-  private static boolean labTouched;
-
-  @BeforeAll
-  static void up() throws Exception {
-    NetLab.assumeAvailable();
-    labTouched = true;
-    lab = NetLab.up("symmetric");
-  }
-
-  @AfterAll
-  static void down() throws Exception {
-    if (labTouched) {
-      NetLab.down();
-    }
-  }
+  @RegisterExtension
+  static final LabLifecycle LAB = new LabLifecycle("symmetric");
 
   @Test
   void shouldFailCleanlyWithAClearMessageWhenOnlyStunIsGiven() throws Exception {
-    try (LabTunnel tunnel = LabTunnel.launch(lab, "symmetric-stun", List.of("--stun", lab.get("STUN")))) {
+    try (LabTunnel tunnel = LabTunnel.launch(lab(), "symmetric-stun", List.of("--stun", lab().get("STUN")))) {
       long start = System.currentTimeMillis();
       Integer code = tunnel.client().awaitExit(FAILURE_BOUND);
       long ms = System.currentTimeMillis() - start;
@@ -53,7 +37,7 @@ class SymmetricLabIT {
       List<String> errors = tunnel.client().stderr();
       assertEquals(1, errors.size(), "one line: " + errors);
       String error = errors.get(0);
-      LabResults.record(lab.variant(), "stun-only failed_after_ms=" + ms + " (answer given to exit 1): " + error);
+      LabResults.record(lab().variant(), "stun-only failed_after_ms=" + ms + " (answer given to exit 1): " + error);
       // The reason is the tunnel's close reason (the DataChannel did not open within the connect timeout), and the
       // advice points at what fixes a symmetric NAT: a TURN relay.
       assertTrue(error.startsWith("p2p-tunnel: the tunnel did not open: "), error);
@@ -66,14 +50,18 @@ class SymmetricLabIT {
 
   @Test
   void shouldRelayThroughTurnAndCarry20Mb() throws Exception {
-    List<String> ice = List.of("--stun", lab.get("STUN"), "--turn", lab.get("TURN"), "--turn-user",
-        lab.get("TURN_USER"), "--turn-pass", lab.get("TURN_PASS"));
-    try (LabTunnel tunnel = LabTunnel.open(lab, "symmetric-turn", ice)) {
+    List<String> ice = List.of("--stun", lab().get("STUN"), "--turn", lab().get("TURN"), "--turn-user",
+        lab().get("TURN_USER"), "--turn-pass", lab().get("TURN_PASS"));
+    try (LabTunnel tunnel = LabTunnel.open(lab(), "symmetric-turn", ice)) {
       tunnel.assertPath("relayed");
       tunnel.download(20_000_000L, 2, Duration.ofSeconds(60));
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\ncoturn stderr (udp send errors close allocations, "
-          + "docs/NETLAB.md):\n" + lab.turnStderrTail(), e);
+          + "docs/NETLAB.md):\n" + lab().turnStderrTail(), e);
     }
+  }
+
+  private static NetLab lab() {
+    return LAB.lab();
   }
 }
