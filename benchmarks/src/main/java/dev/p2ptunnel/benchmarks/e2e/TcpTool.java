@@ -47,11 +47,11 @@ public final class TcpTool {
     int status;
     try {
       status = switch (mode) {
-        case "echo-server" -> echoServer(port);
+        case "echo-server" -> serve(port, "echo", TcpTool::echo);
         case "ping" -> ping(port, (int) args.getLong("warmup", 2_000), (int) args.getLong("count", 10_000),
             timeoutMs);
         case "first-byte" -> firstByte(port, timeoutMs);
-        case "sink-server" -> sinkServer(port);
+        case "sink-server" -> serve(port, "sink", TcpTool::sink);
         case "fairness" -> fairness(port, (int) args.getLong("streams", 4), args.getLong("seconds", 5),
             args.has("stall"), timeoutMs);
         default -> throw new IllegalArgumentException("mode: " + mode + " (expected: echo-server, ping, first-byte)");
@@ -64,14 +64,15 @@ public final class TcpTool {
     System.exit(status);
   }
 
-  private static int echoServer(int port) throws IOException {
+  /** Accepts on 127.0.0.1:{@code port} forever, each connection on a daemon thread running {@code handler}. */
+  private static int serve(int port, String name, java.util.function.Consumer<Socket> handler) throws IOException {
     try (ServerSocket server = new ServerSocket()) {
       server.setReuseAddress(true);
       server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_024);
       System.out.println("ready port=" + port);
       while (true) {
         Socket socket = server.accept();
-        Thread t = new Thread(() -> echo(socket), "echo-" + socket.getPort());
+        Thread t = new Thread(() -> handler.accept(socket), name + "-" + socket.getPort());
         t.setDaemon(true);
         t.start();
       }
@@ -87,20 +88,6 @@ public final class TcpTool {
       }
     } catch (IOException e) {
       // the peer went away
-    }
-  }
-
-  private static int sinkServer(int port) throws IOException {
-    try (ServerSocket server = new ServerSocket()) {
-      server.setReuseAddress(true);
-      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_024);
-      System.out.println("ready port=" + port);
-      while (true) {
-        Socket socket = server.accept();
-        Thread t = new Thread(() -> sink(socket), "sink-" + socket.getPort());
-        t.setDaemon(true);
-        t.start();
-      }
     }
   }
 
