@@ -4,7 +4,7 @@
 #   scripts/bench-e2e.sh [--quick] [--variant cone|symmetric]... [E2eHarness options]
 #
 # Full run (default): cone (direct path, STUN) and symmetric (relayed path, STUN + TURN); 3 alternating runs of raw
-# DataChannel (300 MB) vs tunnel (iperf3 -P 1 and -P 8, 8 s), 10 setup runs, 5 000 round trips of 64 B each way.
+# DataChannel (300 MB) vs tunnel (iperf3 -P 1 and -P 8, 8 s), 10 setup runs, 20 000 round trips of 64 B each way after 10 000 warm-up.
 # --quick: a seconds-long smoke (tiny sizes, one run each, cone only) for CI; it skips with exit 0 and a reason when
 # it cannot run here (not root, tools or jars missing, lab does not come up).
 # Build first: mvn -B -ntp -DskipTests install. Results: benchmarks/target/e2e-result.{json,md}, logs in
