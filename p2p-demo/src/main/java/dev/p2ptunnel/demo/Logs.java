@@ -11,9 +11,13 @@ import java.util.logging.Logger;
 
 /**
  * The libraries log through {@link System.Logger}, which the JDK routes to java.util.logging. By default only their
- * errors reach stderr, one line each; {@code --verbose} shows everything down to debug, with stack traces.
+ * errors reach stderr, one line each; {@code --verbose} shows ours down to debug, with stack traces, and the JDK's
+ * own components (its HTTP client and security providers log hundreds of debug lines per request) from warnings up.
  */
 final class Logs {
+  /** Held so that java.util.logging, which keeps loggers weakly, cannot drop the level set on it. */
+  private static final Logger OURS = Logger.getLogger("dev.p2ptunnel");
+
   private Logs() {}
 
   static void configure(boolean verbose) {
@@ -40,6 +44,7 @@ final class Logs {
       }
     });
     root.addHandler(handler);
-    root.setLevel(level);
+    root.setLevel(verbose ? Level.WARNING : Level.SEVERE);
+    OURS.setLevel(level);
   }
 }
