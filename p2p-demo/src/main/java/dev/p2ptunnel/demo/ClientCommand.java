@@ -76,6 +76,7 @@ final class ClientCommand implements Callable<Integer> {
     signaling.check();
     Console console = output.console(env);
     Logs.configure(output.verbose);
+    Preload.libwebrtcInBackground();
     ConsoleInput input = new ConsoleInput(env.in());
     String user = System.getProperty("user.name", "client");
     String clientName = name != null ? name : user.substring(0, Math.min(user.length(), 64));

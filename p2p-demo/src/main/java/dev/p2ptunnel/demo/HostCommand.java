@@ -74,6 +74,7 @@ final class HostCommand implements Callable<Integer> {
     signaling.check();
     Console console = output.console(env);
     Logs.configure(output.verbose);
+    Preload.libwebrtcInBackground();
     ConsoleInput input = new ConsoleInput(env.in());
     HostSignaling base = signaling.host(input, console, maxClients, port);
     Shutdown shutdown = env.shutdown();

@@ -65,6 +65,7 @@ final class TryCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Console console = output.console(env);
     Logs.configure(output.verbose);
+    Preload.libwebrtcInBackground();
     Shutdown shutdown = env.shutdown();
     long bytes = Math.max(0, megabytes) * 1_000_000L;
     try {

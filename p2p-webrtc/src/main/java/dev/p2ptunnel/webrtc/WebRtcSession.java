@@ -24,6 +24,18 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface WebRtcSession extends AutoCloseable {
 
+  /**
+   * Loads libwebrtc's native library now, on the calling thread, instead of in the first session: the load takes
+   * ~140 ms on the reference machine (docs/PERFORMANCE.md), creating a session after it ~2 ms. An application
+   * that will open a session soon can call this from a thread of its own at startup, so that the load overlaps
+   * its other startup work. Idempotent and thread-safe.
+   *
+   * @throws WebRtcException if the library cannot be loaded (the first session would fail the same way)
+   */
+  static void preload() {
+    PeerSession.preload();
+  }
+
   /** Starts an offering session: creates the connection and begins gathering; does not wait. */
   static WebRtcSession offer(WebRtcConfig config) {
     return PeerSession.offer(config);

@@ -11,6 +11,18 @@ import org.junit.jupiter.api.Test;
 class SessionSetupTest {
 
   @Test
+  void preloadIsIdempotentFromAnyThreadAndSessionsWorkAfterIt() throws Exception {
+    Thread other = new Thread(WebRtcSession::preload);
+    other.start();
+    WebRtcSession.preload();
+    WebRtcSession.preload();
+    other.join(10_000);
+    try (WebRtcSession offerer = WebRtcSession.offer(TestNetns.config())) {
+      assertTrue(offerer.localDescription().sdp().contains("a=candidate"), "gathered after a preload");
+    }
+  }
+
+  @Test
   void shouldRejectGarbageOfferWithLibwebrtcParseError() {
     InvalidDescriptionException e = assertThrows(InvalidDescriptionException.class, () -> WebRtcSession.answer(
         TestNetns.config(), new SessionDescription(SessionDescription.Type.OFFER, "garbage")));

@@ -119,6 +119,15 @@ public final class PeerSession implements WebRtcSession {
     dc.registerObserver(channel);
   }
 
+  /** See {@link WebRtcSession#preload()}. */
+  public static void preload() {
+    try {
+      NativeObjects.sharedAudioModule(); // its class loads the native library; the module is kept for every session
+    } catch (Throwable t) {
+      throw new WebRtcException("could not load libwebrtc: " + t, t);
+    }
+  }
+
   /** See {@link WebRtcSession#offer(WebRtcConfig)}. */
   public static WebRtcSession offer(WebRtcConfig config) {
     PeerSession session = new PeerSession(config, true);

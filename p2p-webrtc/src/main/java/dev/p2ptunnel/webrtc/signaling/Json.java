@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +23,29 @@ final class Json {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
 
+  private static final AtomicBoolean WARMING = new AtomicBoolean();
+
   private Json() {}
+
+  /**
+   * Once per JVM, writes and parses a small tree on a short-lived daemon thread: Jackson's first use costs ~150 ms
+   * of class loading on the reference machine, which a client would otherwise pay between the end of ICE gathering
+   * and its join request. Started when a signaling client is created, it overlaps the gathering instead.
+   */
+  static void warmUpInBackground() {
+    if (!WARMING.compareAndSet(false, true)) {
+      return;
+    }
+    Thread thread = new Thread(() -> {
+      try {
+        parseObject(bytes(object().put("warm", "up")), false);
+      } catch (RuntimeException ignored) {
+        // only a warm-up: the real call reports whatever is wrong
+      }
+    }, "p2p-tunnel-json-warmup");
+    thread.setDaemon(true);
+    thread.start();
+  }
 
   static ObjectNode object() {
     return MAPPER.createObjectNode();

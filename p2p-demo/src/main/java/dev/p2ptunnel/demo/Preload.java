@@ -1,0 +1,24 @@
+package dev.p2ptunnel.demo;
+
+import dev.p2ptunnel.webrtc.WebRtcSession;
+import dev.p2ptunnel.webrtc.WebRtcException;
+
+/**
+ * Loads libwebrtc on a daemon thread while the command starts its signaling client: ~140 ms that otherwise sit
+ * between the first session and its offer (client) or answer (host). See docs/PERFORMANCE.md, "Setup time".
+ */
+final class Preload {
+  private Preload() {}
+
+  static void libwebrtcInBackground() {
+    Thread thread = new Thread(() -> {
+      try {
+        WebRtcSession.preload();
+      } catch (WebRtcException e) {
+        // the session will fail with the same error, reported where the user sees it
+      }
+    }, "p2p-tunnel-preload");
+    thread.setDaemon(true);
+    thread.start();
+  }
+}
