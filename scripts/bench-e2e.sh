@@ -36,6 +36,7 @@ if ! flock -x -n 9; then
   echo "bench-e2e: waiting up to $lock_wait s for /tmp/p2plab.lock (lab tests running?)"
   flock -x -w "$lock_wait" 9 || skip "the network lab stayed busy (/tmp/p2plab.lock held for $lock_wait s)"
 fi
+export P2PLAB_LOCK_HELD=1   # netlab.sh, run by the harness and the cleanup below: this run holds the lock
 
 harness_pid=""
 cleanup() {

@@ -35,6 +35,16 @@ need_root() { [ "$(id -u)" -eq 0 ] || die "must run as root (network namespaces)
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 lab_namespaces() { ip netns list 2>/dev/null | awk '{print $1}' | grep "^${PREFIX}" || true; }
 
+# up and down rebuild or delete the one lab of this machine, killing every process in it. Lab tests and
+# bench-e2e.sh hold flock on $LAB_LOCK for their whole run and tell us so with P2PLAB_LOCK_HELD=1; anyone else
+# (a person at a shell) gets the lock for this command or a clear refusal, never a lab pulled from under a run.
+LAB_LOCK=/tmp/p2plab.lock
+guard_lab() {
+  [ "${P2PLAB_LOCK_HELD:-}" = 1 ] && return 0
+  exec 8>"$LAB_LOCK"
+  flock -x -n 8 || die "the lab is in use: $LAB_LOCK is held (lab tests or bench-e2e.sh running?); wait for them to end or stop them first"
+}
+
 cmd_down() {
   need_root
   # coturn started by us: by pid file, then any process still running inside a lab namespace (crashed runs,
@@ -150,7 +160,7 @@ start_turn() {
   # Not --daemon: daemon() sends stderr to /dev/null, and coturn reports socket send failures ("udp send: ...")
   # with perror(), i.e. on stderr only, not in its log file. Keep that stream in $TURN_ERR.
   : >"$TURN_ERR"
-  setsid ip netns exec "$NS_WAN" turnserver -c "$STATE_DIR/turnserver.conf" </dev/null >>"$TURN_ERR" 2>&1 &
+  setsid ip netns exec "$NS_WAN" turnserver -c "$STATE_DIR/turnserver.conf" </dev/null >>"$TURN_ERR" 2>&1 8>&- &
   disown
   local i
   for i in $(seq 50); do
@@ -275,8 +285,8 @@ cmd_status() {
 }
 
 case "${1:-}" in
-  up) shift; cmd_up "$@" ;;
-  down) cmd_down ;;
+  up) shift; guard_lab; cmd_up "$@" ;;
+  down) guard_lab; cmd_down ;;
   status) need_root; cmd_status ;;
   env) cmd_env ;;
   *) die "usage: netlab.sh up VARIANT | down | status | env" ;;

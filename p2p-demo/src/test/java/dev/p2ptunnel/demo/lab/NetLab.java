@@ -197,7 +197,9 @@ final class NetLab {
 
   /** Runs a short command, returns its standard output; fails with its output if it fails or hangs. */
   private static String run(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("P2PLAB_LOCK_HELD", "1"); // netlab.sh: we hold MACHINE_LOCK (lockMachine)
+    Process process = builder.start();
     // Outputs are a few hundred bytes: read after exit without risk of a full pipe.
     if (!process.waitFor(SCRIPT_TIMEOUT_S, TimeUnit.SECONDS)) {
       process.destroyForcibly();
