@@ -39,11 +39,16 @@ final class ConnectionsReport {
           + "| | | | |%n", path, role, phases, join(samples, s -> String.format(Locale.ROOT,
           "%.0f (%.0f); %,d fds (%s)", JvmSample.mib(s.rssBytes()), JvmSample.mib(s.rssPeakBytes()), s.openFds(),
           s.fdLimit()))));
-      JvmSample held = samples.get(0);
-      md.append(String.format(Locale.ROOT, "| %s | demo %s (%s): Java threads by name (thread dump) | %s | | | | "
-          + "|%n", path, role, held.phase(), names(held.javaThreadNames())));
+      // The names while held, and at the end if they differ (pools that shrank while idle).
+      JvmSample first = samples.get(0);
+      JvmSample last = samples.get(samples.size() - 1);
+      for (JvmSample s : last.javaThreadNames().equals(first.javaThreadNames()) ? List.of(first)
+          : List.of(first, last)) {
+        md.append(String.format(Locale.ROOT, "| %s | demo %s (%s): Java threads by name (thread dump) | %s | | | | "
+            + "|%n", path, role, s.phase(), names(s.javaThreadNames())));
+      }
       md.append(String.format(Locale.ROOT, "| %s | demo %s (%s): JVM-internal threads (GC, VM) | %s | | | | |%n",
-          path, role, held.phase(), names(held.vmThreadNames())));
+          path, role, first.phase(), names(first.vmThreadNames())));
     }
     long demoErrors = c.samples.stream().mapToLong(s -> s.demoErrors().values().stream().mapToLong(Long::longValue)
         .sum()).sum();

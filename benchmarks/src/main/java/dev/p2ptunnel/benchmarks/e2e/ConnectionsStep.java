@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * ({@link HoldDriver}), one process, so every party stays under the 20 000-descriptor limit. Once the driver has
  * proven every connection (a 1-byte echo each) and the demos count them all, both demo JVMs are sampled
  * ({@link JvmSample}: threads, heap after a full GC, RSS, descriptors, errors); again after M connections did a
- * 64-byte round trip at once. Then the driver closes everything, the demos must count zero, and SIGTERM must end
+ * 64-byte round trip at once, and (--idle-seconds, 70 in a full run) once more after that long with all held idle,
+ * when the thread pools that grew during setup have shrunk again. Then the driver closes everything, the demos must count zero, and SIGTERM must end
  * both with exit 0 and no problem in their logs. Runs on the harness thread; not thread-safe.
  */
 final class ConnectionsStep {
@@ -77,6 +78,11 @@ final class ConnectionsStep {
           active(driver.await("^result active=\\d+ answered=(\\d+) closed=(\\d+) reset=(\\d+) wrong_bytes=(\\d+) "
               + "not_sent=(\\d+) timed_out=(\\d+) ms=([\\d.]+) p50_ms=([\\d.]+) p99_ms=([\\d.]+)", phaseMs + START_MS));
           sample("after-active", tunnel);
+          if (settings.idleSeconds() > 0) {
+            // Pools that grew at startup (the signaling HTTP client's workers) shrink after 60 s idle: what stays.
+            Thread.sleep(TimeUnit.SECONDS.toMillis(settings.idleSeconds()));
+            sample("idle-" + settings.idleSeconds() + "s", tunnel);
+          }
           long closeStartNs = System.nanoTime();
           driver.tell("close");
           Matcher closed = driver.await("^result closed held=(\\d+) lost_while_held=(\\d+) unexpected_bytes=(\\d+)",

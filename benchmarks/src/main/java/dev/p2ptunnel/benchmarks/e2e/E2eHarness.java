@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * E2eHarness [--quick] [--variant cone|symmetric]... [--only STEP[,STEP]]... [--runs N] [--raw-mb N]
  *     [--iperf-seconds N] [--setup-runs N] [--pings N] [--fairness-seconds N (0: skip)]
- *     [--connections N (0: skip)] [--active N] --netlab scripts/netlab.sh --demo-jar p2p-demo/target/p2p-tunnel.jar
+ *     [--connections N (0: skip)] [--active N] [--idle-seconds N (0: skip)] --netlab scripts/netlab.sh --demo-jar p2p-demo/target/p2p-tunnel.jar
  *     --out benchmarks/target/e2e-result.json
  * </pre>
  *
@@ -41,7 +41,7 @@ public final class E2eHarness {
   /** What to run; sizes in bytes, durations in seconds or milliseconds as named. */
   record Settings(boolean quick, List<String> variants, Set<String> only, int runs, long rawBytes, int iperfSeconds,
       int iperfOmitSeconds, int setupRuns, long fairnessSeconds, int pings, int warmupPings, int connections,
-      int activeConnections, long timeoutMs, Path netlab, Path demoJar, Path out, Path work) {
+      int activeConnections, long idleSeconds, long timeoutMs, Path netlab, Path demoJar, Path out, Path work) {
 
     /** Whether {@code --only} (empty: everything) names a word of this step's name, e.g. "raw throughput run 0". */
     boolean selected(String stepName) {
@@ -121,6 +121,7 @@ public final class E2eHarness {
         quick ? 100 : 1_000,
         connections,
         active,
+        args.getLong("idle-seconds", quick ? 0 : 70),
         quick ? 20_000 : 60_000,
         Path.of(args.get("netlab", "scripts/netlab.sh")),
         Path.of(args.get("demo-jar", "p2p-demo/target/p2p-tunnel.jar")),

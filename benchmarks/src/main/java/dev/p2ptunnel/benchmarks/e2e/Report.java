@@ -79,6 +79,7 @@ final class Report {
     used.put("warmupPings", settings.warmupPings());
     used.put("connections", settings.connections());
     used.put("activeConnections", settings.activeConnections());
+    used.put("idleSeconds", settings.idleSeconds());
     root.putPOJO("settings", used);
     ObjectNode variants = root.putObject("variants");
     for (VariantResult r : results) {
