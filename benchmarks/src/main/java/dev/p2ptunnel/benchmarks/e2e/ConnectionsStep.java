@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
  * proven every connection (a 1-byte echo each) and the demos count them all, both demo JVMs are sampled
  * ({@link JvmSample}: threads, heap after a full GC, RSS, descriptors, errors); again after M connections did a
  * 64-byte round trip at once, and (--idle-seconds, 70 in a full run) once more after that long with all held idle,
- * when the thread pools that grew during setup have shrunk again. Then the driver closes everything, the demos must count zero, and SIGTERM must end
- * both with exit 0 and no problem in their logs. Runs on the harness thread; not thread-safe.
+ * when the thread pools that grew during setup have shrunk again. Then the driver closes everything, the demos
+ * must count zero, and SIGTERM must end both with exit 0 and no problem in their logs. Runs on the harness thread;
+ * not thread-safe.
  */
 final class ConnectionsStep {
   static final int SERVICE_PORT = 9002;

@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * E2eHarness [--quick] [--variant cone|symmetric]... [--only STEP[,STEP]]... [--runs N] [--raw-mb N]
  *     [--iperf-seconds N] [--setup-runs N] [--pings N] [--fairness-seconds N (0: skip)]
- *     [--connections N (0: skip)] [--active N] [--idle-seconds N (0: skip)] --netlab scripts/netlab.sh --demo-jar p2p-demo/target/p2p-tunnel.jar
- *     --out benchmarks/target/e2e-result.json
+ *     [--connections N (0: skip)] [--active N] [--idle-seconds N (0: skip)]
+ *     --netlab scripts/netlab.sh --demo-jar p2p-demo/target/p2p-tunnel.jar --out benchmarks/target/e2e-result.json
  * </pre>
  *
  * <p>{@code --only} runs only the steps named by one of the words of {@link #STEPS}: {@code throughput} (raw and
