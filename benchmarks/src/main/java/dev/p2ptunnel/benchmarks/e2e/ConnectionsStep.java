@@ -78,7 +78,9 @@ final class ConnectionsStep {
           driver.tell("active");
           active(driver.await("^result active=\\d+ answered=(\\d+) closed=(\\d+) reset=(\\d+) wrong_bytes=(\\d+) "
               + "not_sent=(\\d+) timed_out=(\\d+) ms=([\\d.]+) p50_ms=([\\d.]+) p99_ms=([\\d.]+)", phaseMs + START_MS));
-          sample("after-active", tunnel);
+          if (!settings.quick()) {
+            sample("after-active", tunnel); // the smoke samples once: each sample costs two jcmd runs per demo
+          }
           if (settings.idleSeconds() > 0) {
             // Pools that grew at startup (the signaling HTTP client's workers) shrink after 60 s idle: what stays.
             Thread.sleep(TimeUnit.SECONDS.toMillis(settings.idleSeconds()));
