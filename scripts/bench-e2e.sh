@@ -4,9 +4,16 @@
 #   scripts/bench-e2e.sh [--quick] [--variant cone|symmetric]... [E2eHarness options]
 #
 # Full run (default): cone (direct path, STUN) and symmetric (relayed path, STUN + TURN); 3 alternating runs of raw
-# DataChannel (300 MB) vs tunnel (iperf3 -P 1 and -P 8, 8 s), 10 setup runs, 20 000 round trips of 64 B each way after 10 000 warm-up.
-# --quick: a seconds-long smoke (tiny sizes, one run each, cone only) for CI; it skips with exit 0 and a reason when
-# it cannot run here (not root, tools or jars missing, lab does not come up).
+# DataChannel (300 MB) vs tunnel (iperf3 -P 1 and -P 8, 8 s), 10 setup runs, 20 000 round trips of 64 B
+# each way after 10 000 warm-up.
+# Then 10 000 connections held open through one real tunnel (demo host and client at -Xmx256m, the driver in
+# p2plab-client proves each with a 1-byte echo), then 1 000 of them active at once (64 B round trip, every byte
+# checked); threads, heap after a full GC, RSS, fds and errors of both demo JVMs (jcmd, /proc) while held, after the
+# active round and after 70 s idle. Sizes: --connections N (0 skips), --active N, --idle-seconds N (0 skips).
+# --quick: a seconds-long smoke (tiny sizes, one run each, cone only, 200 connections / 50 active) for CI; it skips
+# with exit 0 and a reason when it cannot run here (not root, tools or jars missing, lab does not come up).
+# --only STEP[,STEP]: only the steps named (throughput, latency, setup, fairness, connections; latency and setup
+# share one step), e.g. scripts/bench-e2e.sh --variant cone --only connections (~1.5 min).
 # Build first: mvn -B -ntp -DskipTests install. Results: benchmarks/target/e2e-result.{json,md}, logs in
 # benchmarks/target/e2e/. Needs root (network namespaces); traffic stays inside the p2plab-* namespaces.
 # Always cleans up: kills the harness and everything it started, then `netlab.sh down`. Takes turns with the lab

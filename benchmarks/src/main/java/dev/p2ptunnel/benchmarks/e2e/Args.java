@@ -43,7 +43,12 @@ final class Args {
   }
 
   long getLong(String key, long fallback) {
-    return Long.parseLong(get(key, Long.toString(fallback)));
+    String value = get(key, Long.toString(fallback));
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + key + " " + value + " (expected: a whole number)", e);
+    }
   }
 
   List<String> all(String key) {

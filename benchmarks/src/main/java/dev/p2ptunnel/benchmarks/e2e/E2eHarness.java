@@ -5,10 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -21,19 +24,33 @@ import org.jspecify.annotations.Nullable;
  * {@code scripts/bench-e2e.sh}, which builds nothing, checks root and tools, and bounds the whole run.
  *
  * <pre>
- * E2eHarness [--quick] [--variant cone|symmetric]... [--runs N] [--raw-mb N] [--iperf-seconds N]
- *     [--setup-runs N] [--pings N] [--fairness-seconds N (0: skip)] --netlab scripts/netlab.sh --demo-jar p2p-demo/target/p2p-tunnel.jar
- *     --out benchmarks/target/e2e-result.json
+ * E2eHarness [--quick] [--variant cone|symmetric]... [--only STEP[,STEP]]... [--runs N] [--raw-mb N]
+ *     [--iperf-seconds N] [--setup-runs N] [--pings N] [--warmup-pings N] [--fairness-seconds N (0: skip)]
+ *     [--connections N (0: skip)] [--active N] [--idle-seconds N (0: skip)]
+ *     --netlab scripts/netlab.sh --demo-jar p2p-demo/target/p2p-tunnel.jar --out benchmarks/target/e2e-result.json
  * </pre>
+ *
+ * <p>{@code --only} runs only the steps named by one of the words of {@link #STEPS}: {@code throughput} (raw and
+ * tunnel), {@code latency} (raw, and tunnel with setup), {@code setup} (setup with tunnel latency: one step),
+ * {@code fairness}, {@code connections}.
  *
  * <p>Brings each variant up with {@code netlab.sh up}, takes it down again in a finally block, and kills every
  * process it started (also from a shutdown hook). Writes the JSON result and a markdown table next to it.
  */
 public final class E2eHarness {
   /** What to run; sizes in bytes, durations in seconds or milliseconds as named. */
-  record Settings(boolean quick, List<String> variants, int runs, long rawBytes, int iperfSeconds,
-      int iperfOmitSeconds, int setupRuns, long fairnessSeconds, int pings, int warmupPings, long timeoutMs, Path netlab, Path demoJar,
-      Path out, Path work) {}
+  record Settings(boolean quick, List<String> variants, Set<String> only, int runs, long rawBytes, int iperfSeconds,
+      int iperfOmitSeconds, int setupRuns, long fairnessSeconds, int pings, int warmupPings, int connections,
+      int activeConnections, long idleSeconds, long timeoutMs, Path netlab, Path demoJar, Path out, Path work) {
+
+    /** Whether {@code --only} (empty: everything) names a word of this step's name, e.g. "raw throughput run 0". */
+    boolean selected(String stepName) {
+      return only.isEmpty() || Arrays.stream(stepName.split(" ")).anyMatch(only::contains);
+    }
+  }
+
+  /** The words {@code --only} accepts: each names the steps whose name contains it. */
+  static final List<String> STEPS = List.of("throughput", "latency", "setup", "fairness", "connections");
 
   private static final int LAB_ATTEMPTS = 3;
   /** Exit code for "nothing measured: the lab cannot run here"; bench-e2e.sh --quick turns it into a skip. */
@@ -52,12 +69,48 @@ public final class E2eHarness {
   }
 
   public static void main(String[] argv) throws Exception {
-    Args args = new Args(argv);
+    Settings settings;
+    try {
+      settings = settings(new Args(argv));
+    } catch (IllegalArgumentException e) {
+      System.err.println("E2eHarness: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    E2eHarness harness = new E2eHarness(settings.netlab(), settings.work().resolve("netlab.log"));
+    Runtime.getRuntime().addShutdownHook(new Thread(harness::killAll, "kill-lab-processes"));
+    // The lab is one per machine: scripts/bench-e2e.sh holds flock on /tmp/p2plab.lock (as the lab tests do) for
+    // the whole run. Run standalone, this harness would tear down a lab that someone else is using.
+    System.exit(harness.run(settings));
+  }
+
+  /** The settings of the command line; IllegalArgumentException says which option is wrong. */
+  private static Settings settings(Args args) throws IOException {
     boolean quick = args.has("quick");
     List<String> variants = args.all("variant").isEmpty()
         ? (quick ? List.of("cone") : List.of("cone", "symmetric")) : args.all("variant");
+    for (String variant : variants) {
+      if (!variant.equals("cone") && !variant.equals("symmetric")) {
+        throw new IllegalArgumentException("--variant " + variant + " (expected: cone or symmetric)");
+      }
+    }
+    Set<String> only = new LinkedHashSet<>();
+    for (String value : args.all("only")) {
+      for (String step : value.split(",")) {
+        if (!STEPS.contains(step)) {
+          throw new IllegalArgumentException("--only " + step + " (expected: one or more of " + STEPS + ")");
+        }
+        only.add(step);
+      }
+    }
+    int connections = (int) args.getLong("connections", quick ? 200 : 10_000);
+    int active = (int) args.getLong("active", Math.min(connections, quick ? 50 : 1_000));
+    if (connections < 0 || active < 0 || active > connections) {
+      throw new IllegalArgumentException("--connections " + connections + " --active " + active
+          + " (expected: 0 <= active <= connections; --connections 0 skips the step)");
+    }
     Path out = Path.of(args.get("out", "benchmarks/target/e2e-result.json"));
-    Settings settings = new Settings(quick, variants,
+    return new Settings(quick, variants, Set.copyOf(only),
         (int) args.getLong("runs", quick ? 1 : 3),
         args.getLong("raw-mb", quick ? 5 : 300) * 1_000_000,
         (int) args.getLong("iperf-seconds", quick ? 1 : 8),
@@ -68,16 +121,14 @@ public final class E2eHarness {
         // Steady state, not JIT warm-up: a fresh tunnel runs four JVMs whose relay paths compile during the first
         // ~2-3 s of traffic (10 000 round trips); raw gets the same warm-up. docs/PERFORMANCE.md has the evidence.
         (int) args.getLong("warmup-pings", quick ? 100 : 10_000),
+        connections,
+        active,
+        args.getLong("idle-seconds", quick ? 0 : 70),
         quick ? 20_000 : 60_000,
         Path.of(args.get("netlab", "scripts/netlab.sh")),
         Path.of(args.get("demo-jar", "p2p-demo/target/p2p-tunnel.jar")),
         out,
         freshDirectory(out.resolveSibling("e2e")));
-    E2eHarness harness = new E2eHarness(settings.netlab(), settings.work().resolve("netlab.log"));
-    Runtime.getRuntime().addShutdownHook(new Thread(harness::killAll, "kill-lab-processes"));
-    // The lab is one per machine: scripts/bench-e2e.sh holds flock on /tmp/p2plab.lock (as the lab tests do) for
-    // the whole run. Run standalone, this harness would tear down a lab that someone else is using.
-    System.exit(harness.run(settings));
   }
 
   private int run(Settings settings) throws Exception {

@@ -45,6 +45,22 @@ final class LabProcess implements AutoCloseable {
     return name;
   }
 
+  /** The command's pid ({@code ip netns exec} execs it), e.g. for jcmd and /proc. */
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Writes {@code line} and a newline to the process's standard input (a command for a driver). */
+  void tell(String line) throws IOException {
+    var in = process.getOutputStream();
+    in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    in.flush();
+  }
+
   Path log() {
     return log;
   }
@@ -94,16 +110,26 @@ final class LabProcess implements AutoCloseable {
   /** SIGTERM (the demo's clean shutdown), up to 5 s, then SIGKILL; waits for the exit either way (bounded). */
   @Override
   public void close() {
+    stop();
+  }
+
+  /**
+   * {@link #close()}, returning the exit code if the process ended by itself or on SIGTERM (the demo exits 0 after a
+   * clean shutdown; 143 means it died of the signal), or -1 if it had to be killed.
+   */
+  int stop() {
     process.destroy();
     try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        kill();
-        process.waitFor(5, TimeUnit.SECONDS);
+      if (process.waitFor(5, TimeUnit.SECONDS)) {
+        return process.exitValue();
       }
+      kill();
+      process.waitFor(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       kill();
       Thread.currentThread().interrupt();
     }
+    return -1;
   }
 
   private static String tail(String text) {

@@ -67,9 +67,20 @@ final class Report {
     ObjectNode root = mapper.createObjectNode();
     root.put("machine", machine());
     root.put("date", date);
-    root.putPOJO("settings", Map.of("quick", settings.quick(), "runs", settings.runs(), "rawBytes",
-        settings.rawBytes(), "iperfSeconds", settings.iperfSeconds(), "iperfOmitSeconds", settings.iperfOmitSeconds(),
-        "setupRuns", settings.setupRuns(), "pings", settings.pings(), "warmupPings", settings.warmupPings()));
+    Map<String, Object> used = new LinkedHashMap<>();
+    used.put("quick", settings.quick());
+    used.put("only", settings.only());
+    used.put("runs", settings.runs());
+    used.put("rawBytes", settings.rawBytes());
+    used.put("iperfSeconds", settings.iperfSeconds());
+    used.put("iperfOmitSeconds", settings.iperfOmitSeconds());
+    used.put("setupRuns", settings.setupRuns());
+    used.put("pings", settings.pings());
+    used.put("warmupPings", settings.warmupPings());
+    used.put("connections", settings.connections());
+    used.put("activeConnections", settings.activeConnections());
+    used.put("idleSeconds", settings.idleSeconds());
+    root.putPOJO("settings", used);
     ObjectNode variants = root.putObject("variants");
     for (VariantResult r : results) {
       ObjectNode v = variants.putObject(r.variant);
@@ -90,6 +101,9 @@ final class Report {
         s.put("fairnessStalledOverBaseline",
             VariantResult.median(r.fairnessStalledMBps) / VariantResult.median(r.fairnessBaselineMBps));
       }
+      if (r.connections != null) {
+        s.put("connectionsTargetMet", r.connections.targetMet());
+      }
     }
     root.putPOJO("skipped", skipped);
     Files.createDirectories(settings.out().toAbsolutePath().getParent());
@@ -101,16 +115,19 @@ final class Report {
     StringBuilder md = new StringBuilder();
     md.append("Machine: ").append(machine()).append('\n');
     md.append(String.format(Locale.ROOT, "Settings: %d run(s) of raw %d MB and iperf3 %d s (first %d s omitted), "
-        + "%d setup runs, %d round trips after %d warm-up%n%n", settings.runs(), settings.rawBytes() / 1_000_000,
-        settings.iperfSeconds(), settings.iperfOmitSeconds(), settings.setupRuns(), settings.pings(),
-        settings.warmupPings()));
+        + "%d setup runs, %d round trips after %d warm-up, %d connections held (%d active)%s%n%n", settings.runs(),
+        settings.rawBytes() / 1_000_000, settings.iperfSeconds(), settings.iperfOmitSeconds(), settings.setupRuns(),
+        settings.pings(), settings.warmupPings(), settings.connections(), settings.activeConnections(),
+        settings.only().isEmpty() ? "" : "; only " + String.join(", ", settings.only())));
     md.append("| path | measurement | tunnel | raw DataChannel | tunnel vs raw | target | met |\n");
     md.append("|---|---|---:|---:|---:|---|---|\n");
     for (VariantResult r : results) {
       String path = r.variant + " (" + r.iceServers + ", " + (r.tunnelPath.isEmpty() ? "?" : r.tunnelPath) + ")";
       double raw = VariantResult.median(r.rawMBps);
-      throughputRow(md, path, "throughput, 1 stream (MB/s)", r.tunnel1MBps, r.rawMBps);
-      throughputRow(md, path, "throughput, 8 streams (MB/s)", r.tunnel8MBps, r.rawMBps);
+      if (!r.tunnel1MBps.isEmpty() || !r.rawMBps.isEmpty()) {
+        throughputRow(md, path, "throughput, 1 stream (MB/s)", r.tunnel1MBps, r.rawMBps);
+        throughputRow(md, path, "throughput, 8 streams (MB/s)", r.tunnel8MBps, r.rawMBps);
+      }
       if (r.tunnelLatency != null && r.rawLatency != null) {
         double d50 = (r.tunnelLatency.p50Us() - r.rawLatency.p50Us()) / 1e3;
         double d99 = (r.tunnelLatency.p99Us() - r.rawLatency.p99Us()) / 1e3;
@@ -135,6 +152,9 @@ final class Report {
       if (!Double.isNaN(raw)) {
         md.append(String.format(Locale.ROOT, "| %s | all runs (MB/s): raw %s; tunnel 1 stream %s; 8 streams %s | | | | | |%n",
             path, list(r.rawMBps), list(r.tunnel1MBps), list(r.tunnel8MBps)));
+      }
+      if (r.connections != null) {
+        ConnectionsReport.rows(md, path, r.connections);
       }
       for (String e : r.errors) {
         md.append("| ").append(path).append(" | error | ").append(e.replace('\n', ' ').replace('|', '/'))

@@ -26,6 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * TcpTool fairness PORT [--streams N] [--seconds S] [--stall]
  *                                                  N connections write for S seconds; with --stall, one more
  *                                                  connection (first byte S) is filled first and never read
+ * TcpTool nio-echo-server PORT                     echo service holding any number of connections on one thread
+ *                                                  ({@link NioEchoServer})
+ * TcpTool hold PORT --connections N [--active M] [--in-flight K] [--hold-ms MS]
+ *                                                  opens and proves N connections, holds them, makes M active on
+ *                                                  command ({@link HoldDriver})
  * </pre>
  *
  * <p>Every wait is bounded by {@code --timeout-ms} (default 60 s); a tool that gives up prints {@code error …} and
@@ -54,7 +59,12 @@ public final class TcpTool {
         case "sink-server" -> serve(port, "sink", TcpTool::sink);
         case "fairness" -> fairness(port, (int) args.getLong("streams", 4), args.getLong("seconds", 5),
             args.has("stall"), timeoutMs);
-        default -> throw new IllegalArgumentException("mode: " + mode + " (expected: echo-server, ping, first-byte)");
+        case "nio-echo-server" -> NioEchoServer.serve(port);
+        case "hold" -> HoldDriver.run(port, (int) args.getLong("connections", 10_000),
+            (int) args.getLong("active", 1_000), (int) args.getLong("in-flight", 512), timeoutMs,
+            args.getLong("hold-ms", 600_000));
+        default -> throw new IllegalArgumentException("mode: " + mode + " (expected: echo-server, ping, first-byte, "
+            + "sink-server, fairness, nio-echo-server, hold)");
       };
     } catch (IOException e) {
       System.out.println("error " + e);

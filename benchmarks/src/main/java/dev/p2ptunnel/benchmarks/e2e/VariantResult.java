@@ -26,6 +26,8 @@ final class VariantResult {
   public @Nullable Percentiles rawLatency;
   public final List<Double> fairnessBaselineMBps = new ArrayList<>();
   public final List<Double> fairnessStalledMBps = new ArrayList<>();
+  /** The many-connections step, null when it did not run. */
+  public @Nullable ConnectionsResult connections;
   public final List<String> errors = new ArrayList<>();
 
   VariantResult(String variant, String iceServers) {

@@ -26,7 +26,7 @@ final class VariantRun {
   private static final int IPERF_PORT = 5201;
   private static final int ECHO_PORT = 9000;
   private static final int SINK_PORT = 9001;
-  private static final int CLIENT_PORT = 7000;
+  static final int CLIENT_PORT = 7000;
   private static final long START_MS = 30_000;
   private static final long CONNECT_MS = 30_000;
 
@@ -80,6 +80,9 @@ final class VariantRun {
           step("fairness run " + i, () -> fairness(name));
         }
       }
+      if (settings.connections() > 0) {
+        step("connections", () -> new ConnectionsStep(this, harness, settings, dir, result).run());
+      }
     }
     return result;
   }
@@ -117,7 +120,11 @@ final class VariantRun {
     }
   }
 
+  /** Runs {@code step} unless {@code --only} leaves it out; records its error, if any, and goes on. */
   private void step(String name, Step step) throws LabLostException {
+    if (!settings.selected(name)) {
+      return;
+    }
     long t0 = System.nanoTime();
     try {
       checkLab();
@@ -262,17 +269,25 @@ final class VariantRun {
 
   /** The demo host sharing {@code servicePort}, and once it has a session ID, the demo client on CLIENT_PORT. */
   private Tunnel startTunnel(String name, int servicePort) throws Exception {
+    return startTunnel(name, servicePort, List.of(), List.of());
+  }
+
+  /** {@link #startTunnel(String, int)}, the demo JVMs with {@code jvmOptions}, the demos with {@code demoOptions}. */
+  Tunnel startTunnel(String name, int servicePort, List<String> jvmOptions, List<String> demoOptions)
+      throws Exception {
     List<String> hostArgs = new ArrayList<>(List.of("host", "--port", Integer.toString(servicePort), "--signal",
         signalUrl, "--yes"));
     hostArgs.addAll(iceArgs);
-    LabProcess host = harness.start(NS_HOST, name + "-host", dir, demo(hostArgs.toArray(String[]::new)));
+    hostArgs.addAll(demoOptions);
+    LabProcess host = harness.start(NS_HOST, name + "-host", dir, demo(jvmOptions, hostArgs));
     try {
       String session = host.await("Session ID: (\\S+)", START_MS).group(1);
       long sessionIdMs = System.currentTimeMillis();
       List<String> clientArgs = new ArrayList<>(List.of("client", "--port", Integer.toString(CLIENT_PORT),
           "--signal", signalUrl, "--session", session));
       clientArgs.addAll(iceArgs);
-      LabProcess client = harness.start(NS_CLIENT, name + "-client", dir, demo(clientArgs.toArray(String[]::new)));
+      clientArgs.addAll(demoOptions);
+      LabProcess client = harness.start(NS_CLIENT, name + "-client", dir, demo(jvmOptions, clientArgs));
       return new Tunnel(host, client, sessionIdMs);
     } catch (Exception e) {
       host.close();
@@ -280,7 +295,7 @@ final class VariantRun {
     }
   }
 
-  private final class Tunnel implements AutoCloseable {
+  final class Tunnel implements AutoCloseable {
     final LabProcess host;
     final LabProcess client;
     final long sessionIdEpochMs;
@@ -303,8 +318,14 @@ final class VariantRun {
   }
 
   private List<String> demo(String... args) {
-    List<String> command = new ArrayList<>(List.of(harness.java(), "-jar", settings.demoJar().toString()));
-    command.addAll(List.of(args));
+    return demo(List.of(), List.of(args));
+  }
+
+  private List<String> demo(List<String> jvmOptions, List<String> args) {
+    List<String> command = new ArrayList<>(List.of(harness.java()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", settings.demoJar().toString()));
+    command.addAll(args);
     return command;
   }
 
@@ -316,7 +337,7 @@ final class VariantRun {
     return command;
   }
 
-  private List<String> tool(Class<?> main, String... args) {
+  List<String> tool(Class<?> main, String... args) {
     List<String> command = new ArrayList<>(List.of(harness.java(), "-cp", System.getProperty("java.class.path"),
         main.getName()));
     command.addAll(List.of(args));
