@@ -2,10 +2,13 @@ package dev.p2ptunnel.webrtc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.p2ptunnel.bridge.MessageChannel;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +35,27 @@ class SessionCloseTest {
     assertEquals(PEER_GONE, pair[1].closed().get(5, TimeUnit.SECONDS));
     assertEquals(PEER_GONE, atB.closed.get(5, TimeUnit.SECONDS));
     assertEquals(SessionState.CLOSED, pair[1].state());
+  }
+
+  @Test
+  void pathRequestsFailWithTheCloseReasonOnceClosed() throws Exception {
+    WebRtcSession[] pair = TestNetns.connectedPair(TestNetns.config());
+    try {
+      assertEquals(PathType.DIRECT, pair[0].path().get(5, TimeUnit.SECONDS));
+      CompletableFuture<PathType> racing = pair[0].path();
+      pair[0].close("done here");
+      // Answered before the close or failed by it: never left pending.
+      try {
+        racing.get(5, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        assertTrue(e.getCause().getMessage().endsWith(": closed: done here"), e.getCause().getMessage());
+      }
+      ExecutionException after = assertThrows(
+          ExecutionException.class, () -> pair[0].path().get(5, TimeUnit.SECONDS));
+      assertTrue(after.getCause().getMessage().endsWith(": closed: done here"), after.getCause().getMessage());
+    } finally {
+      pair[1].close();
+    }
   }
 
   @Test
@@ -106,7 +130,7 @@ class SessionCloseTest {
     WebRtcSession[] pair = TestNetns.connectedPair(TestNetns.config());
     try {
       MessageChannel a = TestNetns.channel(pair[0]);
-      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> a.send(ByteBuffer.allocate(MessageChannel.MAX_MESSAGE_LENGTH + 1)));
       assertEquals("message length: 65537 (expected: <= 65536)", e.getMessage());
       assertTrue(a.isOpen());

@@ -26,7 +26,9 @@ import dev.p2ptunnel.webrtc.WebRtcSession;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -77,6 +79,8 @@ public final class PeerSession implements WebRtcSession {
   private final CompletableFuture<Void> remoteApplied = new CompletableFuture<>();
   private final AtomicBoolean remoteGiven = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
+  /** {@link #path()} requests not answered yet. */
+  private final Set<CompletableFuture<PathType>> statsRequests = ConcurrentHashMap.newKeySet();
   private volatile String closeReason = "";
   private volatile @Nullable Thread signalingThread;
   private final SessionObservers observers;
@@ -380,8 +384,22 @@ public final class PeerSession implements WebRtcSession {
     if (!queued) {
       result.completeExceptionally(new WebRtcException(name + ": closed: " + closeReason));
     }
-    // libwebrtc may drop a stats request when the connection closes meanwhile: bound the wait.
-    return result.orTimeout(STATS_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+    // libwebrtc may drop a stats request when the connection closes meanwhile: bound the wait, on the session's
+    // own thread (orTimeout would start the JDK's delay-scheduler thread, one more per JVM, for this alone).
+    // The teardown fails those still pending, as it drops the timers.
+    statsRequests.add(result);
+    Future<?> timer = schedule(() -> result.completeExceptionally(new WebRtcException(
+        name + ": no stats from libwebrtc within " + STATS_TIMEOUT.toMillis() + " ms")), STATS_TIMEOUT.toNanos());
+    if (timer == null) {
+      result.completeExceptionally(new WebRtcException(name + ": closed: " + closeReason));
+    }
+    result.whenComplete((path, error) -> {
+      statsRequests.remove(result);
+      if (timer != null) {
+        timer.cancel(false);
+      }
+    });
+    return result;
   }
 
   @Override
@@ -443,6 +461,7 @@ public final class PeerSession implements WebRtcSession {
     remoteApplied.completeExceptionally(failure);
     observers.closed(reason);
     NativeObjects.release(name, dc, pc, factory);
+    statsRequests.forEach(request -> request.completeExceptionally(failure));
     executor.shutdownNow();
     LOG.log(Level.DEBUG, () -> name + ": closed: " + reason);
     closed.complete(reason);
