@@ -92,6 +92,14 @@ record JvmSample(String phase, String role, long pid, int jvmThreads, int osThre
         openFileLimit(pid), stats.path("openSockets").asInt(-1), errors);
   }
 
+  /**
+   * The JVM threads the demo runs by itself: {@link #jvmThreads} without the "Attach Listener", which exists only
+   * because jcmd attached to take this sample. What issue 8's thread target is checked against.
+   */
+  int demoThreads() {
+    return jvmThreads - javaThreadNames.getOrDefault("Attach Listener", 0);
+  }
+
   /** The demo's open connections by its last {@code --stats-json -} line in {@code log}, -1 if none yet. */
   static int demoOpenSockets(String log) {
     return lastStats(log).path("openSockets").asInt(-1);
