@@ -2,6 +2,7 @@ package dev.p2ptunnel.bridge;
 
 import dev.p2ptunnel.bridge.internal.Engine;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +21,20 @@ public abstract sealed class Bridge implements AutoCloseable permits ClientBridg
     this.engine = engine;
   }
 
-  /** A snapshot of the counters; cheap, taken on the loop thread (or the last one, once closed). */
+  /**
+   * A snapshot of the counters, taken on the loop thread (or the last one, once closed). Cheap whatever the number
+   * of sockets: made for sampling every second.
+   */
   public final BridgeStats stats() {
     return engine.stats();
+  }
+
+  /**
+   * One entry per open socket, taken on the loop thread (empty once closed). Costs the loop time in proportion to
+   * the open sockets (10 000 of them: 10 000 records): for a look at the sockets, not for sampling every second.
+   */
+  public final List<BridgeStats.SocketStats> socketStats() {
+    return engine.socketStats();
   }
 
   /** Whether the bridge still runs. */

@@ -1,12 +1,12 @@
 package dev.p2ptunnel.bridge;
 
-import java.util.List;
 import java.util.Map;
 
 /**
  * A consistent snapshot of a bridge's counters, taken on its loop thread. Bytes count application data (DATA
  * payloads); messages count every channel message, control included. Rates are for the reader to derive from two
- * snapshots and their {@link #takenAtNanos()}.
+ * snapshots and their {@link #takenAtNanos()}. Its size does not depend on the number of sockets: the per-socket view
+ * is {@link Bridge#socketStats()}.
  *
  * @param takenAtNanos {@link System#nanoTime()} when the snapshot was taken
  * @param bytesToPeer application bytes read from local sockets and sent to the peer
@@ -19,7 +19,6 @@ import java.util.Map;
  *     peer's first message
  * @param errors counts of problems by kind (e.g. {@code DUPLICATE_CHUNK}, {@code SERVICE_REFUSED},
  *     {@code OVERFLOW})
- * @param sockets one entry per open socket
  */
 public record BridgeStats(
     long takenAtNanos,
@@ -30,13 +29,11 @@ public record BridgeStats(
     int openSockets,
     long totalSockets,
     int features,
-    Map<String, Long> errors,
-    List<SocketStats> sockets) {
+    Map<String, Long> errors) {
 
-  /** Makes the collections immutable. */
+  /** Makes the map immutable. */
   public BridgeStats {
     errors = Map.copyOf(errors);
-    sockets = List.copyOf(sockets);
   }
 
   /** Application bytes per second sent to the peer between {@code earlier} and this snapshot. */
@@ -55,7 +52,7 @@ public record BridgeStats(
   }
 
   /**
-   * One logical socket.
+   * One logical socket, as listed by {@link Bridge#socketStats()}.
    *
    * @param socketId its id
    * @param bytesToPeer bytes read from the local socket and sent

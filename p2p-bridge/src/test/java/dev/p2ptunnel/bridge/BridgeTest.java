@@ -119,12 +119,16 @@ class BridgeTest {
       BridgeStats stats = tunnel.client.stats();
       assertEquals(1, stats.totalSockets());
       assertEquals(1, stats.openSockets());
-      assertEquals(1, stats.sockets().size());
-      assertEquals(stats.bytesToPeer(), stats.sockets().get(0).bytesToPeer());
+      List<BridgeStats.SocketStats> sockets = tunnel.client.socketStats();
+      assertEquals(1, sockets.size());
+      assertEquals(stats.bytesToPeer(), sockets.get(0).bytesToPeer());
       assertEquals(stats.bytesFromPeer(), tunnel.host.stats().bytesToPeer(), "what the host sent arrived");
       assertTrue(stats.messagesFromPeer() >= 20);
       assertTrue(stats.bytesFromPeerPerSecond(new BridgeStats(stats.takenAtNanos() - 1_000_000_000L, 0, 0, 0, 0, 0, 0,
-          0, java.util.Map.of(), List.of())) > 0);
+          0, java.util.Map.of())) > 0);
+      tunnel.client.close();
+      assertEquals(List.of(), tunnel.client.socketStats(), "closed: no sockets");
+      assertEquals(1, tunnel.client.stats().totalSockets(), "closed: the last counters");
     } finally {
       server.stop(0);
     }
@@ -355,10 +359,10 @@ class BridgeTest {
         }
       }
       // Memory held for the stalled socket is bounded by its window on each side.
-      for (BridgeStats.SocketStats socket : tunnel.host.stats().sockets()) {
+      for (BridgeStats.SocketStats socket : tunnel.host.socketStats()) {
         assertTrue(socket.pendingBytes() <= BridgeConfig.defaults().receiveWindowBytes(), socket.toString());
       }
-      for (BridgeStats.SocketStats socket : tunnel.client.stats().sockets()) {
+      for (BridgeStats.SocketStats socket : tunnel.client.socketStats()) {
         assertTrue(socket.pendingBytes() <= BridgeConfig.defaults().receiveWindowBytes(), socket.toString());
       }
       assertTrue(tunnel.client.isOpen());

@@ -126,7 +126,7 @@ class HostBridgeProtocolTest {
         peer.send(Frame.EVENT_DATA, 3, 1, "request".getBytes(StandardCharsets.US_ASCII));
         peer.send(Frame.EVENT_CLOSE, 3, 2, NONE);
         assertTrue(waitFor(() -> eofs.contains("request")), "the service got the data, then EOF: " + eofs);
-        assertTrue(waitFor(() -> other.stats().openSockets() == 0 && other.stats().sockets().isEmpty()));
+        assertTrue(waitFor(() -> other.stats().openSockets() == 0 && other.socketStats().isEmpty()));
         // The id is free again: a new socket 3 is a new connection, not a duplicate.
         peer.send(Frame.EVENT_CONNECT, 3, 0, NONE);
         peer.send(Frame.EVENT_DATA, 3, 1, "second".getBytes(StandardCharsets.US_ASCII));

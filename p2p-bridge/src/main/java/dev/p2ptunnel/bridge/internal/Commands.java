@@ -1,6 +1,7 @@
 package dev.p2ptunnel.bridge.internal;
 
 import dev.p2ptunnel.bridge.BridgeStats;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** What other threads hand to the loop, besides received messages (plain ByteBuffers). */
@@ -23,4 +24,7 @@ final class Commands {
 
   /** Someone wants a statistics snapshot. */
   record Stats(CompletableFuture<BridgeStats> result) {}
+
+  /** Someone wants the per-socket view. */
+  record SocketStats(CompletableFuture<List<BridgeStats.SocketStats>> result) {}
 }

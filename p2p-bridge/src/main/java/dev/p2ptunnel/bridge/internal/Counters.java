@@ -21,7 +21,12 @@ final class Counters {
     errors.merge(kind, 1L, Long::sum);
   }
 
-  BridgeStats snapshot(Stream[] streams, int features) {
+  BridgeStats snapshot(int features) {
+    return new BridgeStats(System.nanoTime(), bytesToPeer, bytesFromPeer, messagesToPeer, messagesFromPeer,
+        openSockets, totalSockets, features, errors);
+  }
+
+  static List<BridgeStats.SocketStats> sockets(Stream[] streams) {
     long now = System.nanoTime();
     List<BridgeStats.SocketStats> sockets = new ArrayList<>();
     for (Stream s : streams) {
@@ -30,7 +35,6 @@ final class Counters {
             s.sendCredit, TimeUnit.NANOSECONDS.toMillis(now - s.openedNanos)));
       }
     }
-    return new BridgeStats(now, bytesToPeer, bytesFromPeer, messagesToPeer, messagesFromPeer, openSockets,
-        totalSockets, features, errors, sockets);
+    return List.copyOf(sockets);
   }
 }

@@ -23,12 +23,15 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -175,19 +178,36 @@ public final class Engine {
     if (Thread.currentThread() == thread) {
       return snapshot();
     }
-    CompletableFuture<BridgeStats> result = new CompletableFuture<>();
-    enqueue(new Commands.Stats(result));
+    return askLoop(Commands.Stats::new, "stats", () -> finalStats);
+  }
+
+  /** The open sockets, listed on the loop thread; empty once closed. */
+  public List<BridgeStats.SocketStats> socketStats() {
+    if (finalStats != null) {
+      return List.of();
+    }
+    if (Thread.currentThread() == thread) {
+      return Counters.sockets(streams);
+    }
+    return askLoop(Commands.SocketStats::new, "socket stats", () -> finalStats != null ? List.of() : null);
+  }
+
+  /** Hands the loop {@code command} and waits up to 5 s for its answer; once closed, {@code afterClose}'s. */
+  private <T> T askLoop(Function<CompletableFuture<T>, Object> command, String what,
+      Supplier<@Nullable T> afterClose) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    enqueue(command.apply(result));
     try {
       return result.get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for stats", e);
+      throw new IllegalStateException("interrupted while waiting for " + what, e);
     } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
-      BridgeStats now = finalStats;
+      T now = afterClose.get();
       if (now != null) {
         return now;
       }
-      throw new IllegalStateException("bridge loop did not answer for stats within 5 s", e);
+      throw new IllegalStateException("bridge loop did not answer for " + what + " within 5 s", e);
     }
   }
 
@@ -250,6 +270,8 @@ public final class Engine {
         channelWritable();
       } else if (command instanceof Commands.Stats stats) {
         stats.result().complete(snapshot());
+      } else if (command instanceof Commands.SocketStats sockets) {
+        sockets.result().complete(Counters.sockets(streams));
       } else if (command instanceof Commands.Close close) {
         running = false;
         return close.reason();
@@ -852,6 +874,8 @@ public final class Engine {
     while ((command = commands.poll()) != null) {
       if (command instanceof Commands.Stats stats) {
         stats.result().complete(Objects.requireNonNull(finalStats));
+      } else if (command instanceof Commands.SocketStats sockets) {
+        sockets.result().complete(List.of());
       }
     }
     emit(() -> listener.onClosed(reason));
@@ -865,7 +889,7 @@ public final class Engine {
   }
 
   private BridgeStats snapshot() {
-    return counters.snapshot(streams, features);
+    return counters.snapshot(features);
   }
 
   // =================================================================================================== helpers

@@ -212,7 +212,6 @@ public final class HostRuntime implements TunnelLifecycle {
     long total = 0;
     int features = all.get(0).features();
     Map<String, Long> errors = new HashMap<>();
-    List<BridgeStats.SocketStats> sockets = new ArrayList<>();
     for (BridgeStats one : all) {
       toPeer += one.bytesToPeer();
       fromPeer += one.bytesFromPeer();
@@ -222,10 +221,9 @@ public final class HostRuntime implements TunnelLifecycle {
       total += one.totalSockets();
       features &= one.features();
       one.errors().forEach((kind, count) -> errors.merge(kind, count, Long::sum));
-      sockets.addAll(one.sockets());
     }
     return new BridgeStats(System.nanoTime(), toPeer, fromPeer, messagesTo, messagesFrom, open, total, features,
-        errors, sockets);
+        errors);
   }
 
   @Override
