@@ -36,10 +36,10 @@ final class ConnectionsReport {
       md.append(String.format(Locale.ROOT, "| %s | demo %s (%s): heap after full GC, MiB (max heap) | %s | – | – "
           + "| ≤ 256 MiB | %s |%n", path, role, phases, join(samples, s -> String.format(Locale.ROOT, "%.1f (%.0f)",
           JvmSample.mib(s.heapUsedAfterGcBytes()), JvmSample.mib(s.maxHeapBytes()))), met(heapMet)));
-      md.append(String.format(Locale.ROOT, "| %s | demo %s (%s): RSS, MiB (peak); open fds (limit soft/hard) | %s "
-          + "| | | | |%n", path, role, phases, join(samples, s -> String.format(Locale.ROOT,
-          "%.0f (%.0f); %,d fds (%s)", JvmSample.mib(s.rssBytes()), JvmSample.mib(s.rssPeakBytes()), s.openFds(),
-          s.fdLimit()))));
+      md.append(String.format(Locale.ROOT, "| %s | demo %s (%s): RSS before → after the sample's full GC, MiB (peak); "
+          + "open fds (limit soft/hard) | %s | | | | |%n", path, role, phases, join(samples, s -> String.format(
+          Locale.ROOT, "%.0f → %.0f (%.0f); %,d fds (%s)", JvmSample.mib(s.rssBeforeBytes()),
+          JvmSample.mib(s.rssBytes()), JvmSample.mib(s.rssPeakBytes()), s.openFds(), s.fdLimit()))));
       // The names while held, and at the end if they differ (pools that shrank while idle).
       JvmSample first = samples.get(0);
       JvmSample last = samples.get(samples.size() - 1);

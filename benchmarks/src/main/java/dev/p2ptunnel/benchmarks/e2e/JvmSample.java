@@ -30,6 +30,8 @@ import java.util.stream.Stream;
  * @param vmThreadNames the thread dump's JVM-internal threads (GC, VM operations) by name, numbers replaced by N
  * @param heapUsedAfterGcBytes heap in use just after {@code GC.run} (a full collection)
  * @param maxHeapBytes the JVM's MaxHeapSize, which proves the -Xmx the step set
+ * @param rssBeforeBytes resident set before the sample's full GC ({@code VmRSS}): the collection itself moves live
+ *     objects into regions it may not have touched before, so it can grow the resident set it measures
  * @param rssBytes resident set after the collection ({@code VmRSS}); {@code rssPeakBytes} is {@code VmHWM}
  * @param fdLimit "soft/hard" of the process's open-files limit (the JVM raises soft to hard at start)
  * @param demoOpenSockets the demo's own count of open tunnelled connections (its last {@code --stats-json} line), -1
@@ -38,7 +40,7 @@ import java.util.stream.Stream;
  */
 record JvmSample(String phase, String role, long pid, int jvmThreads, int osThreads,
     Map<String, Integer> javaThreadNames, Map<String, Integer> vmThreadNames, long heapUsedAfterGcBytes,
-    long maxHeapBytes, long rssBytes, long rssPeakBytes, long openFds, String fdLimit, int demoOpenSockets,
+    long maxHeapBytes, long rssBeforeBytes, long rssBytes, long rssPeakBytes, long openFds, String fdLimit, int demoOpenSockets,
     Map<String, Long> demoErrors) {
 
   /**
@@ -61,6 +63,7 @@ record JvmSample(String phase, String role, long pid, int jvmThreads, int osThre
     String name = "connections-" + phase + "-" + role;
     Path commands = dir.resolve("jcmd-commands.txt");
     Files.write(commands, JCMD_COMMANDS, StandardCharsets.UTF_8);
+    long rssBeforeKib = procStatus(pid).get("VmRSS");
     String jcmd = jcmd(pid, dir.resolve(name + ".jcmd.txt"), "-f", commands.toString());
     String counters = jcmd(pid, dir.resolve(name + ".perf.txt"), "PerfCounter.print");
     Map<String, Long> status = procStatus(pid);
@@ -88,7 +91,7 @@ record JvmSample(String phase, String role, long pid, int jvmThreads, int osThre
     }
     return new JvmSample(phase, role, pid, Integer.parseInt(find(LIVE_THREADS, counters, pid)),
         Math.toIntExact(status.get("Threads")), javaThreads, vmThreads, heapUsedKib << 10,
-        Long.parseLong(find(MAX_HEAP, jcmd, pid)), status.get("VmRSS") << 10, status.get("VmHWM") << 10, fds,
+        Long.parseLong(find(MAX_HEAP, jcmd, pid)), rssBeforeKib << 10, status.get("VmRSS") << 10, status.get("VmHWM") << 10, fds,
         openFileLimit(pid), stats.path("openSockets").asInt(-1), errors);
   }
 
@@ -178,9 +181,9 @@ record JvmSample(String phase, String role, long pid, int jvmThreads, int osThre
 
   /** e.g. {@code "14 JVM / 40 OS threads, heap 12.3 MiB after GC (max 256 MiB), RSS 180 MiB"}. */
   String line() {
-    return String.format(Locale.ROOT, "%d JVM / %d OS threads, heap %.1f MiB after GC (max %.0f MiB), RSS %.0f MiB "
-        + "(peak %.0f MiB), %d fds (limit %s), demo counts %d open, errors %s", jvmThreads, osThreads,
-        mib(heapUsedAfterGcBytes), mib(maxHeapBytes), mib(rssBytes), mib(rssPeakBytes), openFds, fdLimit,
+    return String.format(Locale.ROOT, "%d JVM / %d OS threads, heap %.1f MiB after GC (max %.0f MiB), RSS %.0f → %.0f "
+        + "MiB across the GC (peak %.0f MiB), %d fds (limit %s), demo counts %d open, errors %s", jvmThreads, osThreads,
+        mib(heapUsedAfterGcBytes), mib(maxHeapBytes), mib(rssBeforeBytes), mib(rssBytes), mib(rssPeakBytes), openFds, fdLimit,
         demoOpenSockets, demoErrors.isEmpty() ? "none" : demoErrors);
   }
 
