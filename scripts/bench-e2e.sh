@@ -14,6 +14,8 @@
 # with exit 0 and a reason when it cannot run here (not root, tools or jars missing, lab does not come up).
 # --only STEP[,STEP]: only the steps named (throughput, latency, setup, fairness, connections; latency and setup
 # share one step), e.g. scripts/bench-e2e.sh --variant cone --only connections (~1.5 min).
+# A complete run (both variants, every step, default sizes) also rewrites the table in docs/PERFORMANCE.md between
+# its markers, headed by date, command and exit status; any other run leaves that file alone.
 # Build first: mvn -B -ntp -DskipTests install. Results: benchmarks/target/e2e-result.{json,md}, logs in
 # benchmarks/target/e2e/. Needs root (network namespaces); traffic stays inside the p2plab-* namespaces.
 # Always cleans up: kills the harness and everything it started, then `netlab.sh down`. Takes turns with the lab
@@ -58,8 +60,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 limit=$([ "$quick" = 1 ] && echo 240 || echo 1800)   # seconds; every wait inside is bounded too
+# A complete run (both paths, every step, default sizes) rewrites the table in docs/PERFORMANCE.md between its
+# markers; any other run leaves the file alone and says so.
+doc=()
+[ "$quick" = 1 ] || doc=(--update-doc docs/PERFORMANCE.md --command "scripts/bench-e2e.sh${*:+ $*}")
 timeout --kill-after=10 "$limit" java -cp "$jar" dev.p2ptunnel.benchmarks.e2e.E2eHarness \
-  --netlab scripts/netlab.sh --demo-jar "$demo" --out benchmarks/target/e2e-result.json "$@" &
+  --netlab scripts/netlab.sh --demo-jar "$demo" --out benchmarks/target/e2e-result.json "${doc[@]}" "$@" &
 harness_pid=$!
 set +e
 wait "$harness_pid"; status=$?

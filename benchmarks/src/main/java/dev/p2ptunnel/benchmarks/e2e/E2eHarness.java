@@ -28,7 +28,12 @@ import org.jspecify.annotations.Nullable;
  *     [--iperf-seconds N] [--setup-runs N] [--pings N] [--warmup-pings N] [--fairness-seconds N (0: skip)]
  *     [--connections N (0: skip)] [--active N] [--idle-seconds N (0: skip)]
  *     --netlab scripts/netlab.sh --demo-jar p2p-demo/target/p2p-tunnel.jar --out benchmarks/target/e2e-result.json
+ *     [--update-doc docs/PERFORMANCE.md --command "scripts/bench-e2e.sh …"]
  * </pre>
+ *
+ * <p>{@code --update-doc}: after a complete run (both variants, every step, default sizes, no variant skipped), the
+ * table between the markers of {@link Report#DOC_BEGIN} and {@link Report#DOC_END} in that file is replaced by this
+ * run's, headed by {@code --command}; after any other run the file is left alone.
  *
  * <p>{@code --only} runs only the steps named by one of the words of {@link #STEPS}: {@code throughput} (raw and
  * tunnel), {@code latency} (raw, and tunnel with setup), {@code setup} (setup with tunnel latency: one step),
@@ -41,7 +46,13 @@ public final class E2eHarness {
   /** What to run; sizes in bytes, durations in seconds or milliseconds as named. */
   record Settings(boolean quick, List<String> variants, Set<String> only, int runs, long rawBytes, int iperfSeconds,
       int iperfOmitSeconds, int setupRuns, long fairnessSeconds, int pings, int warmupPings, int connections,
-      int activeConnections, long idleSeconds, long timeoutMs, Path netlab, Path demoJar, Path out, Path work) {
+      int activeConnections, long idleSeconds, long timeoutMs, Path netlab, Path demoJar, Path out, Path work,
+      boolean defaultSizes, @Nullable Path updateDoc, String command) {
+
+    /** Everything measured, with the default sizes, on both paths: the run whose table docs/PERFORMANCE.md shows. */
+    boolean complete() {
+      return !quick && only.isEmpty() && variants.containsAll(FULL_VARIANTS) && defaultSizes;
+    }
 
     /** Whether {@code --only} (empty: everything) names a word of this step's name, e.g. "raw throughput run 0". */
     boolean selected(String stepName) {
@@ -53,6 +64,9 @@ public final class E2eHarness {
   static final List<String> STEPS = List.of("throughput", "latency", "setup", "fairness", "connections");
 
   private static final int LAB_ATTEMPTS = 3;
+  private static final List<String> FULL_VARIANTS = List.of("cone", "symmetric");
+  private static final List<String> SIZE_OPTIONS = List.of("runs", "raw-mb", "iperf-seconds", "setup-runs",
+      "fairness-seconds", "pings", "warmup-pings", "connections", "active", "idle-seconds");
   /** Exit code for "nothing measured: the lab cannot run here"; bench-e2e.sh --quick turns it into a skip. */
   static final int EXIT_CANNOT_RUN = 3;
 
@@ -88,7 +102,7 @@ public final class E2eHarness {
   private static Settings settings(Args args) throws IOException {
     boolean quick = args.has("quick");
     List<String> variants = args.all("variant").isEmpty()
-        ? (quick ? List.of("cone") : List.of("cone", "symmetric")) : args.all("variant");
+        ? (quick ? List.of("cone") : FULL_VARIANTS) : args.all("variant");
     for (String variant : variants) {
       if (!variant.equals("cone") && !variant.equals("symmetric")) {
         throw new IllegalArgumentException("--variant " + variant + " (expected: cone or symmetric)");
@@ -128,7 +142,10 @@ public final class E2eHarness {
         Path.of(args.get("netlab", "scripts/netlab.sh")),
         Path.of(args.get("demo-jar", "p2p-demo/target/p2p-tunnel.jar")),
         out,
-        freshDirectory(out.resolveSibling("e2e")));
+        freshDirectory(out.resolveSibling("e2e")),
+        SIZE_OPTIONS.stream().noneMatch(args::has),
+        args.has("update-doc") ? Path.of(args.get("update-doc", "")) : null,
+        args.get("command", "E2eHarness"));
   }
 
   private int run(Settings settings) throws Exception {
@@ -159,9 +176,20 @@ public final class E2eHarness {
     }
     report.write();
     System.out.println(report.markdown());
+    int exit = anyError ? 1 : 0;
+    Path doc = settings.updateDoc();
+    if (doc != null) {
+      if (settings.complete() && !report.anySkipped()) {
+        report.updateDoc(doc, exit);
+        System.out.println(doc + ": table updated (between " + Report.DOC_BEGIN + " and " + Report.DOC_END + ")");
+      } else {
+        System.out.println(doc + ": not updated: it shows complete runs only (both paths, every step, default "
+            + "sizes; no variant skipped)");
+      }
+    }
     System.out.println("JSON: " + settings.out() + ", markdown: " + report.markdownPath() + ", logs: "
         + settings.work());
-    return anyError ? 1 : 0;
+    return exit;
   }
 
   /** Deletes and recreates {@code dir}: a stale offer or answer file from an earlier run would be read as new. */

@@ -46,6 +46,10 @@ final class Report {
     return skipped.toString();
   }
 
+  boolean anySkipped() {
+    return !skipped.isEmpty();
+  }
+
   boolean hasErrors() {
     return !skipped.isEmpty() || results.stream().anyMatch(r -> !r.errors.isEmpty());
   }
@@ -109,6 +113,29 @@ final class Report {
     Files.createDirectories(settings.out().toAbsolutePath().getParent());
     mapper.writeValue(settings.out().toFile(), root);
     Files.writeString(markdownPath(), markdown(), StandardCharsets.UTF_8);
+  }
+
+  static final String DOC_BEGIN = "<!-- bench-e2e table: begin (written by scripts/bench-e2e.sh) -->";
+  static final String DOC_END = "<!-- bench-e2e table: end -->";
+
+  /**
+   * Replaces what stands between {@link #DOC_BEGIN} and {@link #DOC_END} in {@code doc} with this run: when, the
+   * command, its exit status, machine, settings and the table. Everything around the markers stays.
+   *
+   * @throws IOException if the file cannot be read or written, or lacks the markers (in order, once each)
+   */
+  void updateDoc(Path doc, int exit) throws IOException {
+    String text = Files.readString(doc, StandardCharsets.UTF_8);
+    int begin = text.indexOf(DOC_BEGIN);
+    int end = text.indexOf(DOC_END);
+    if (begin < 0 || end < begin || text.indexOf(DOC_BEGIN, begin + 1) >= 0 || text.indexOf(DOC_END, end + 1) >= 0) {
+      throw new IOException(doc + ": expected the markers " + DOC_BEGIN + " and " + DOC_END
+          + " once each, in that order");
+    }
+    String run = String.format(Locale.ROOT, "%nRun of %s, `sudo %s`, exit %d%s.%n%n%s", date, settings.command(),
+        exit, exit == 0 ? ", no errors" : " (the errors are in the table)", markdown());
+    Files.writeString(doc, text.substring(0, begin + DOC_BEGIN.length()) + run + text.substring(end),
+        StandardCharsets.UTF_8);
   }
 
   String markdown() {
