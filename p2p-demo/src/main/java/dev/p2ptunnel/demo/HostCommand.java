@@ -74,9 +74,11 @@ final class HostCommand implements Callable<Integer> {
     signaling.check();
     Console console = output.console(env);
     Logs.configure(output.verbose);
-    Preload.libwebrtcInBackground();
     ConsoleInput input = new ConsoleInput(env.in());
     HostSignaling base = signaling.host(input, console, maxClients, port);
+    // After the Session ID is out: loaded in parallel, it slowed the way to the ID on 2 cores (docs/PERFORMANCE.md);
+    // now it overlaps the client's start, and the first join finds it loaded.
+    Preload.libwebrtcInBackground();
     Shutdown shutdown = env.shutdown();
     try {
       JoinApprover approver = yes ? (name, code) -> {

@@ -4,8 +4,9 @@ import dev.p2ptunnel.webrtc.WebRtcSession;
 import dev.p2ptunnel.webrtc.WebRtcException;
 
 /**
- * Loads libwebrtc on a daemon thread while the command starts its signaling client: ~140 ms that otherwise sit
- * between the first session and its offer (client) or answer (host). See docs/PERFORMANCE.md, "Setup time".
+ * Loads libwebrtc on a daemon thread: ~140 ms that otherwise sit between the first session and its offer (client,
+ * which starts this before its signaling client) or answer (host, which starts this once its Session ID is out).
+ * See docs/PERFORMANCE.md, "Setup time".
  */
 final class Preload {
   private Preload() {}

@@ -67,6 +67,7 @@ public final class HttpHostSignaling implements HostSignaling {
     if (maxClients < 1) {
       throw new IllegalArgumentException("maxClients: " + maxClients + " (expected: >= 1)");
     }
+    Json.warmUpInBackground(); // overlaps the HTTP client's creation, the other ~150 ms before the first call
     ServerCalls calls = new ServerCalls(server);
     JsonNode created;
     try {

@@ -35,6 +35,9 @@ public final class HttpSignaling implements Signaling {
    */
   public HttpSignaling(URI server, String sessionId, String clientName) {
     this.calls = new ServerCalls(Objects.requireNonNull(server, "server"));
+    // First used after ICE gathering: warm it meanwhile, not earlier, when the HTTP client and libwebrtc load
+    // already share the CPU (docs/PERFORMANCE.md, setup).
+    Json.warmUpInBackground();
     this.sessionId = ServerCalls.sessionId(sessionId);
     this.clientName = Objects.requireNonNull(clientName, "clientName");
     if (clientName.isEmpty() || clientName.length() > HttpFront.MAX_CLIENT_NAME_CHARS) {

@@ -30,7 +30,9 @@ final class Json {
   /**
    * Once per JVM, writes and parses a small tree on a short-lived daemon thread: Jackson's first use costs ~150 ms
    * of class loading on the reference machine, which a client would otherwise pay between the end of ICE gathering
-   * and its join request. Started when a signaling client is created, it overlaps the gathering instead.
+   * and its join request, a host before it can create its session. The host starts it before building its HTTP
+   * client, the client once that is built: it then overlaps the HTTP client's creation (host) or ICE gathering
+   * (client) instead.
    */
   static void warmUpInBackground() {
     if (!WARMING.compareAndSet(false, true)) {

@@ -57,7 +57,6 @@ final class ServerCalls {
       builder.sslContext(noTls()); // never used: calls go to this one server and redirects are not followed
     }
     this.http = builder.build();
-    Json.warmUpInBackground();
   }
 
   /**
