@@ -3,8 +3,8 @@
 #
 #   scripts/bench-e2e.sh [--quick] [--variant cone|symmetric]... [E2eHarness options]
 #
-# Full run (default): cone (direct path, STUN) and symmetric (relayed path, STUN + TURN); 3 alternating runs of raw
-# DataChannel (300 MB) vs tunnel (iperf3 -P 1 and -P 8, 8 s), 10 setup runs, 20 000 round trips of 64 B
+# Full run (default): cone (direct path, STUN) and symmetric (relayed path, STUN + TURN); 5 alternating runs of raw
+# DataChannel (600 MB) vs tunnel (iperf3 -P 1 and -P 8, 8 s), 10 setup runs, 20 000 round trips of 64 B
 # each way after 10 000 warm-up.
 # Then 10 000 connections held open through one real tunnel (demo host and client at -Xmx256m, the driver in
 # p2plab-client proves each with a 1-byte echo), then 1 000 of them active at once (64 B round trip, every byte
