@@ -40,6 +40,7 @@ lab_namespaces() { ip netns list 2>/dev/null | awk '{print $1}' | grep "^${PREFI
 # (a person at a shell) gets the lock for this command or a clear refusal, never a lab pulled from under a run.
 LAB_LOCK=/tmp/p2plab.lock
 guard_lab() {
+  need_root
   [ "${P2PLAB_LOCK_HELD:-}" = 1 ] && return 0
   exec 8>"$LAB_LOCK"
   flock -x -n 8 || die "the lab is in use: $LAB_LOCK is held (lab tests or bench-e2e.sh running?); wait for them to end or stop them first"

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Setup errors; these need the native library but no network (no namespace). */
@@ -12,11 +14,11 @@ class SessionSetupTest {
 
   @Test
   void preloadIsIdempotentFromAnyThreadAndSessionsWorkAfterIt() throws Exception {
-    Thread other = new Thread(WebRtcSession::preload);
-    other.start();
+    CompletableFuture<Void> other = CompletableFuture.runAsync(
+        WebRtcSession::preload, runnable -> new Thread(runnable, "preload-test").start());
     WebRtcSession.preload();
     WebRtcSession.preload();
-    other.join(10_000);
+    other.get(10, TimeUnit.SECONDS); // rethrows what failed on the other thread
     try (WebRtcSession offerer = WebRtcSession.offer(TestNetns.config())) {
       assertTrue(offerer.localDescription().sdp().contains("a=candidate"), "gathered after a preload");
     }

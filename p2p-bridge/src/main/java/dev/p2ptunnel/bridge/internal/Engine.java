@@ -197,6 +197,13 @@ public final class Engine {
       Supplier<@Nullable T> afterClose) {
     CompletableFuture<T> result = new CompletableFuture<>();
     enqueue(command.apply(result));
+    if (finalStats != null && !result.isDone()) {
+      // The loop ended meanwhile: set before the last drain of commands, finalStats says ours may have missed it.
+      T now = afterClose.get();
+      if (now != null) {
+        return now;
+      }
+    }
     try {
       return result.get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

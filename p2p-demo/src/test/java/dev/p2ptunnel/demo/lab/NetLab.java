@@ -84,8 +84,16 @@ final class NetLab {
     return new NetLab(variant, env);
   }
 
-  /** {@code netlab.sh down}: kills every process in a lab namespace, deletes the namespaces. Idempotent. */
+  /**
+   * {@code netlab.sh down}: kills every process in a lab namespace, deletes the namespaces, releases the machine lock.
+   * Idempotent; does nothing unless this JVM holds the lock (took it in {@link #up}).
+   */
   static void down() throws IOException, InterruptedException {
+    if (machineLock == null) {
+      // up() never ran (the lock was not ours): the lab, if any, belongs to whoever holds the lock.
+      System.out.println("[netlab] down skipped: this JVM does not hold " + MACHINE_LOCK);
+      return;
+    }
     try {
       run(List.of(script().toString(), "down"));
       String left = run(List.of("ip", "netns", "list"));
@@ -198,7 +206,9 @@ final class NetLab {
   /** Runs a short command, returns its standard output; fails with its output if it fails or hangs. */
   private static String run(List<String> command) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("P2PLAB_LOCK_HELD", "1"); // netlab.sh: we hold MACHINE_LOCK (lockMachine)
+    if (machineLock != null) {
+      builder.environment().put("P2PLAB_LOCK_HELD", "1"); // netlab.sh: we hold MACHINE_LOCK (lockMachine)
+    }
     Process process = builder.start();
     // Outputs are a few hundred bytes: read after exit without risk of a full pipe.
     if (!process.waitFor(SCRIPT_TIMEOUT_S, TimeUnit.SECONDS)) {

@@ -461,8 +461,11 @@ public final class PeerSession implements WebRtcSession {
     remoteApplied.completeExceptionally(failure);
     observers.closed(reason);
     NativeObjects.release(name, dc, pc, factory);
-    statsRequests.forEach(request -> request.completeExceptionally(failure));
+    // Stop the executor first: a path() that gets its timer in before this is in statsRequests by now, and any later
+    // one finds the executor gone and fails itself; the other order could drop a late request's timer unfailed.
     executor.shutdownNow();
+    Thread.interrupted(); // shutdownNow interrupts this very thread; the futures' dependents run on it below
+    statsRequests.forEach(request -> request.completeExceptionally(failure));
     LOG.log(Level.DEBUG, () -> name + ": closed: " + reason);
     closed.complete(reason);
   }
