@@ -251,16 +251,7 @@ class BridgeTest {
       new Random(3).nextBytes(data);
       for (int i = 0; i < 3; i++) {
         try (Socket app = Services.connect(tunnel.address())) {
-          Thread writer = new Thread(() -> {
-            try {
-              app.getOutputStream().write(data);
-            } catch (IOException e) {
-              throw new java.io.UncheckedIOException(e);
-            }
-          });
-          writer.start();
-          byte[] back = new DataInputStream(app.getInputStream()).readNBytes(data.length);
-          writer.join();
+          byte[] back = Services.echoThrough(app, data);
           assertEquals(Services.sha256(data), Services.sha256(back));
         }
       }
@@ -345,16 +336,7 @@ class BridgeTest {
         try (Socket app = Services.connect(tunnel.address())) {
           byte[] data = new byte[4 << 20];
           new Random(i).nextBytes(data);
-          Thread writer = new Thread(() -> {
-            try {
-              app.getOutputStream().write(data);
-            } catch (IOException e) {
-              throw new java.io.UncheckedIOException(e);
-            }
-          });
-          writer.start();
-          byte[] back = new DataInputStream(app.getInputStream()).readNBytes(data.length);
-          writer.join();
+          byte[] back = Services.echoThrough(app, data);
           assertEquals(Services.sha256(data), Services.sha256(back), "flow " + i);
         }
       }

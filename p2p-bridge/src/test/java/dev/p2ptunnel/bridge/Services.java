@@ -3,6 +3,7 @@ package dev.p2ptunnel.bridge;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -100,7 +101,22 @@ final class Services {
     }
   }
 
-  static Socket connect(InetSocketAddress address) throws IOException {
+  /** Writes {@code data} to {@code app} from a thread of its own while reading as many bytes back; returns them. */
+  static byte[] echoThrough(Socket app, byte[] data) throws IOException, InterruptedException {
+    Thread writer = new Thread(() -> {
+      try {
+        app.getOutputStream().write(data);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    writer.start();
+    byte[] back = app.getInputStream().readNBytes(data.length);
+    writer.join();
+    return back;
+  }
+
+    static Socket connect(InetSocketAddress address) throws IOException {
     Socket socket = new Socket();
     socket.connect(address, 5_000);
     socket.setSoTimeout(30_000);
