@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * <p>A fresh tunnel exactly as the other steps start it (demo {@code host} in p2plab-host, demo {@code client} in
  * p2plab-client, signaling on the WAN, STUN, TURN on {@code symmetric}), with {@code -Xmx256m} so that the heap
  * bound is proven, and {@code --stats-json -} so that each demo reports its own open connections and error
- * counters; behind the host an echo service on one thread ({@link NioEchoServer}); in p2plab-client the driver
- * ({@link HoldDriver}), one process, so every party stays under the 20 000-descriptor limit. Once the driver has
+ * counters; behind the host an echo service on one thread ({@code TcpTool nio-echo-server}, a
+ * {@link dev.p2ptunnel.benchmarks.NioService}); in p2plab-client the driver ({@link HoldDriver}), one process, so every party stays under the 20 000-descriptor limit. Once the driver has
  * proven every connection (a 1-byte echo each) and the demos count them all, both demo JVMs are sampled
  * ({@link JvmSample}: threads, heap after a full GC, RSS, descriptors, errors); again after M connections did a
  * 64-byte round trip at once, and (--idle-seconds, 70 in a full run) once more after that long with all held idle,

@@ -1,5 +1,6 @@
 package dev.p2ptunnel.benchmarks.e2e;
 
+import dev.p2ptunnel.benchmarks.NioService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *                                                  N connections write for S seconds; with --stall, one more
  *                                                  connection (first byte S) is filled first and never read
  * TcpTool nio-echo-server PORT                     echo service holding any number of connections on one thread
- *                                                  ({@link NioEchoServer})
+ *                                                  ({@link NioService}); prints {@code connections open=N
+ *                                                  accepted=M} once a second while those change
  * TcpTool hold PORT --connections N [--active M] [--in-flight K] [--hold-ms MS]
  *                                                  opens and proves N connections, holds them, makes M active on
  *                                                  command ({@link HoldDriver})
@@ -59,7 +61,7 @@ public final class TcpTool {
         case "sink-server" -> serve(port, "sink", TcpTool::sink);
         case "fairness" -> fairness(port, (int) args.getLong("streams", 4), args.getLong("seconds", 5),
             args.has("stall"), timeoutMs);
-        case "nio-echo-server" -> NioEchoServer.serve(port);
+        case "nio-echo-server" -> nioEchoServer(port);
         case "hold" -> HoldDriver.run(port, (int) args.getLong("connections", 10_000),
             (int) args.getLong("active", 1_000), (int) args.getLong("in-flight", 512), timeoutMs,
             args.getLong("hold-ms", 600_000));
@@ -112,6 +114,31 @@ public final class TcpTool {
       }
     } catch (IOException | InterruptedException e) {
       // the peer went away
+    }
+  }
+
+  /** The one-thread echo service for the many-connections step; runs until killed. */
+  private static int nioEchoServer(int port) throws IOException, InterruptedException {
+    try (NioService echo = new NioService(true, port)) {
+      System.out.println("ready port=" + port);
+      long reportedOpen = -1;
+      long reportedAccepted = -1;
+      long reportedFailures = 0;
+      while (true) {
+        Thread.sleep(1_000);
+        long open = echo.open();
+        long accepted = echo.accepted();
+        long failures = echo.acceptFailures();
+        if (open != reportedOpen || accepted != reportedAccepted) {
+          System.out.println("connections open=" + open + " accepted=" + accepted);
+          reportedOpen = open;
+          reportedAccepted = accepted;
+        }
+        if (failures != reportedFailures) {
+          System.out.println("error accept failed " + (failures - reportedFailures) + " times (out of descriptors?)");
+          reportedFailures = failures;
+        }
+      }
     }
   }
 
