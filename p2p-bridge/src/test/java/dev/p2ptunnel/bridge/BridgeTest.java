@@ -275,7 +275,7 @@ class BridgeTest {
       }
       assertTrue(tunnel.client.isOpen());
       assertTrue(tunnel.host.isOpen());
-      assertEquals(3L, tunnel.host.stats().errors().get("SERVICE_REFUSED"));
+      assertEquals(3L, tunnel.host.stats().errors().get(ErrorKind.SERVICE_REFUSED));
     }
   }
 
@@ -387,7 +387,7 @@ class BridgeTest {
       assertEquals(List.of("local application did not read: 2097152 bytes pending > max 2097152"
           + " (peer has no flow control)"), closes.stream().map(r -> r.replaceAll("\\d+ bytes", "2097152 bytes"))
           .toList());
-      assertEquals(1L, tunnel.client.stats().errors().get("OVERFLOW"));
+      assertEquals(1L, tunnel.client.stats().errors().get(ErrorKind.OVERFLOW));
       try (Socket other = Services.connect(tunnel.address())) {
         other.getOutputStream().write('x');
         assertEquals(42, other.getInputStream().read());

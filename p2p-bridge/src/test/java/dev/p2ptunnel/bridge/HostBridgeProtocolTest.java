@@ -87,7 +87,7 @@ class HostBridgeProtocolTest {
     client.send(Frame.EVENT_CONNECT, 4, 1, NONE);
     client.send(Frame.EVENT_DATA, 4, 2, "still".getBytes(StandardCharsets.US_ASCII));
     assertTrue(waitFor(() -> String.join("", received).equals("still")), received.toString());
-    assertEquals(1L, host.stats().errors().get("DUPLICATE_CONNECT"));
+    assertEquals(1L, host.stats().errors().get(ErrorKind.DUPLICATE_CONNECT));
     assertEquals(1, host.stats().openSockets());
   }
 
@@ -100,7 +100,7 @@ class HostBridgeProtocolTest {
     client.send(hex("00 0002 0001 0000 0001 0009 616263"));
     DecodedFrame close = client.await(f -> f.event() == Frame.EVENT_CLOSE, WAIT);
     assertEquals(2, close.socketId());
-    assertEquals(1L, host.stats().errors().get("PAYLOAD_SIZE_MISMATCH"));
+    assertEquals(1L, host.stats().errors().get(ErrorKind.PAYLOAD_SIZE_MISMATCH));
     client.send(Frame.EVENT_DATA, 1, 1, "alive".getBytes(StandardCharsets.US_ASCII));
     assertTrue(waitFor(() -> String.join("", received).equals("alive")), received.toString());
     assertTrue(host.isOpen());
@@ -146,7 +146,7 @@ class HostBridgeProtocolTest {
       peer.send(Frame.EVENT_CONNECT, 0, 0, NONE);
       assertTrue(waitFor(() -> extended.stats().openSockets() == 1));
       peer.send(hex("13 0000 0000 0000 0001 0001 00")); // PING with a 1-byte nonce
-      assertTrue(waitFor(() -> extended.stats().errors().containsKey("BAD_PAYLOAD")));
+      assertTrue(waitFor(() -> extended.stats().errors().containsKey(ErrorKind.BAD_PAYLOAD)));
       assertEquals(1, extended.stats().openSockets(), "data socket 0 is unaffected");
     }
   }
@@ -157,7 +157,7 @@ class HostBridgeProtocolTest {
     client.send(hex("00"));
     client.send(Frame.EVENT_DATA, 1, 1, "ok".getBytes(StandardCharsets.US_ASCII));
     assertTrue(waitFor(() -> String.join("", received).equals("ok")), received.toString());
-    assertEquals(1L, host.stats().errors().get("TRUNCATED"));
+    assertEquals(1L, host.stats().errors().get(ErrorKind.TRUNCATED));
     assertEquals(1, host.stats().openSockets());
   }
 
