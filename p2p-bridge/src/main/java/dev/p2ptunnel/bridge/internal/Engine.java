@@ -207,6 +207,12 @@ public final class Engine {
     return loop.parkedSockets();
   }
 
+  /** The state of live socket {@code socketId}, or null (tests of the state machine through the engine). */
+  @Nullable StreamState socketState(int socketId) {
+    checkEmbedded();
+    return loop.socketState(socketId);
+  }
+
   private void checkEmbedded() {
     if (manualTicker == null) {
       throw new IllegalStateException("engine: threaded (expected: embedded mode)");

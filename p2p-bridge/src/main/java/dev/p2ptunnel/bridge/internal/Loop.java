@@ -279,6 +279,12 @@ final class Loop implements Command.Handler {
     return streams.socketStats();
   }
 
+  /** The state of a live socket, or null (tests). */
+  @Nullable StreamState socketState(int socketId) {
+    Stream stream = streams.get(socketId);
+    return stream == null ? null : stream.state();
+  }
+
   /** Scheduler's parked sockets (tests). */
   int parkedSockets() {
     return scheduler.parkedCount();
