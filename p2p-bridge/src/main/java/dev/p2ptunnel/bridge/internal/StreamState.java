@@ -8,16 +8,13 @@ import org.jspecify.annotations.Nullable;
  * dialing, then connected) is tracked beside it, in {@link Stream#connected}.
  *
  * <pre>
- *                  local EOF, peer unknown
- *        OPEN ──────────────────────────────▶ EOF_DEFERRED ──(peer known)──▶ FIN_SENT or CLOSE_SENT
- *          │ local EOF, half-close: FIN_SENT              peer FIN: FIN_RECEIVED
- *          ▼                                                     ▼
- *      FIN_SENT ──────── peer FIN ──────▶ FIN_BOTH ◀──── local EOF: FIN_SENT ── FIN_RECEIVED
- *
- *      OPEN ── local EOF, original protocol ──▶ CLOSE_SENT         any live state ── peer CLOSE ──▶ CLOSE_RECEIVED
- *
- *      FIN_BOTH, CLOSE_SENT, CLOSE_RECEIVED: drain (write out what the peer sent), then Closed(reason)
- *      any live state ── abort, failure, bridge shutdown ──▶ Closed(reason, reset)
+ *   OPEN           ── local EOF, peer not known yet ──▶ EOF_DEFERRED ── peer known ──▶ FIN_SENT or CLOSE_SENT
+ *   OPEN           ── local EOF, half-close ─────────▶ FIN_SENT     ── peer FIN ──▶ FIN_BOTH
+ *   OPEN           ── peer FIN ──────────────────────▶ FIN_RECEIVED ── local EOF ─▶ FIN_BOTH
+ *   OPEN           ── local EOF, original protocol ──▶ CLOSE_SENT
+ *   any live state ── peer CLOSE ────────────────────▶ CLOSE_RECEIVED (CLOSE_SENT stays)
+ *   FIN_BOTH, CLOSE_SENT, CLOSE_RECEIVED: drain (write out what the peer sent), then Closed(reason)
+ *   any live state ── abort, failure, bridge shutdown ──▶ Closed(reason, reset)
  * </pre>
  *
  * Immutable and thread-safe; a {@link Stream} holds its current state on the loop thread.
