@@ -16,7 +16,7 @@ public final class BridgeConfig {
   /**
    * What a bridge does when its inbound queue (messages the channel delivered and the loop has not handled yet) would
    * pass {@link #maxInboundQueueBytes()}. Each bridge has its own queue, so on a host serving several clients the
-   * policy applies to each client on its own.
+   * policy applies to each client on its own. Immutable and thread-safe.
    */
   public enum InboundOverflow {
     /**
