@@ -22,10 +22,17 @@ final class NativeObjects {
    * One headless audio module for the JVM, never disposed. Measured (SessionLeakTest): an audio module per session
    * left its "AudioDeviceBuffer" native thread behind after every teardown, because the native peer connection,
    * which webrtc-java 0.14.0 never releases, keeps it referenced. Shared, it costs one thread in total.
+   *
+   * <p>Its class is the first of webrtc-java's to load libwebrtc: a failure gets a message that says what this
+   * platform needs ({@link NativeLibrary}).
    */
   static synchronized HeadlessAudioDeviceModule sharedAudioModule() {
     if (sharedAudio == null) {
-      sharedAudio = new HeadlessAudioDeviceModule();
+      try {
+        sharedAudio = new HeadlessAudioDeviceModule();
+      } catch (RuntimeException | LinkageError e) {
+        throw NativeLibrary.loadFailure(e);
+      }
     }
     return sharedAudio;
   }
