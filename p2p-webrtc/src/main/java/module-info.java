@@ -3,9 +3,14 @@
  * {@link dev.p2ptunnel.bridge.MessageChannel}, plus offline signaling tokens and a self-hostable HTTP signaling
  * server with its clients.
  */
+@SuppressWarnings("requires-automatic") // dev.p2ptunnel.natives.resolver is automatic on purpose
 module dev.p2ptunnel.webrtc {
   requires transitive dev.p2ptunnel.bridge;
   requires webrtc.java;
+  // An empty automatic module: resolving it makes the JVM resolve every automatic module on the module path, among
+  // them webrtc-java's native jars (webrtc.linux.x86_64, …), which nothing requires. Without them in the module graph
+  // webrtc-java cannot find libwebrtc and fails with a NullPointerException.
+  requires dev.p2ptunnel.natives.resolver;
   requires static org.jspecify;
   // The HTTP signaling server and its clients: the JDK's own server and client, Jackson's tree model for bodies.
   requires jdk.httpserver;
