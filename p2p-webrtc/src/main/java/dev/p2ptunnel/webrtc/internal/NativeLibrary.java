@@ -85,9 +85,10 @@ public final class NativeLibrary {
       String file = System.mapLibraryName("webrtc-java-" + classifier);
       boolean present = loader == null ? ClassLoader.getSystemResource(file) != null : loader.getResource(file) != null;
       if (!present) {
-        message = "libwebrtc for this platform (" + platform + ") is not on the class or module path: add the "
-            + "dependency dev.onvoid.webrtc:webrtc-java:" + VERSION + " with <classifier>" + classifier
-            + "</classifier> (its jar holds " + file + "; docs/PLATFORMS.md lists every platform)";
+        message = "libwebrtc for this platform (" + platform + ") is missing: add the dependency "
+            + "dev.onvoid.webrtc:webrtc-java:" + VERSION + " with <classifier>" + classifier + "</classifier> (its "
+            + "jar holds " + file + "; on the module path it must be resolved too: keep p2p-natives-resolver there, "
+            + "or add --add-modules webrtc." + classifier.replace('-', '.') + "; docs/PLATFORMS.md)";
       } else {
         message = "libwebrtc (" + file + ") did not load: " + cause
             + (classifier.startsWith("linux") ? "; on Linux it needs libpulse0 and the X11, udev and D-Bus client"

@@ -37,6 +37,16 @@ final class NativeObjects {
     return sharedAudio;
   }
 
+  /**
+   * A factory on the shared audio module. The module comes first: {@code new PeerConnectionFactory(…)} initializes
+   * its class, which loads libwebrtc, before it evaluates its argument, and a failure there would bypass the message
+   * of {@link #sharedAudioModule()}.
+   */
+  static PeerConnectionFactory newFactory() {
+    HeadlessAudioDeviceModule audio = sharedAudioModule();
+    return new PeerConnectionFactory(audio);
+  }
+
   static RTCConfiguration toRtc(WebRtcConfig config) {
     RTCConfiguration rtc = new RTCConfiguration();
     for (WebRtcConfig.IceServer server : config.iceServers()) {

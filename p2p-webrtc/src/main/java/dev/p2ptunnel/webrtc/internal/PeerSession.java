@@ -105,7 +105,7 @@ public final class PeerSession implements WebRtcSession {
     PeerConnectionFactory pcf = null;
     RTCPeerConnection connection = null;
     try {
-      pcf = new PeerConnectionFactory(NativeObjects.sharedAudioModule());
+      pcf = NativeObjects.newFactory();
       connection = pcf.createPeerConnection(NativeObjects.toRtc(config), new ConnectionObserver());
       RTCDataChannelInit init = new RTCDataChannelInit();
       init.negotiated = true;

@@ -36,10 +36,11 @@ class NativeLibraryTest {
     IllegalStateException cause = new IllegalStateException("Load library 'webrtc-java' failed");
     WebRtcException e = NativeLibrary.loadFailure(cause, "Mac OS X", "aarch64", holding(Set.of(
         System.mapLibraryName("webrtc-java-linux-x86_64"))));
-    assertEquals("libwebrtc for this platform (os.name=Mac OS X, os.arch=aarch64) is not on the class or module "
-        + "path: add the dependency dev.onvoid.webrtc:webrtc-java:0.14.0 with <classifier>macos-aarch64"
-        + "</classifier> (its jar holds " + System.mapLibraryName("webrtc-java-macos-aarch64")
-        + "; docs/PLATFORMS.md lists every platform)", e.getMessage());
+    assertEquals("libwebrtc for this platform (os.name=Mac OS X, os.arch=aarch64) is missing: add the dependency "
+        + "dev.onvoid.webrtc:webrtc-java:0.14.0 with <classifier>macos-aarch64</classifier> (its jar holds "
+        + System.mapLibraryName("webrtc-java-macos-aarch64") + "; on the module path it must be resolved too: keep "
+        + "p2p-natives-resolver there, or add --add-modules webrtc.macos.aarch64; docs/PLATFORMS.md)",
+        e.getMessage());
     assertSame(cause, e.getCause());
   }
 
