@@ -4,156 +4,408 @@ import dev.p2ptunnel.bridge.BridgeStats;
 import dev.p2ptunnel.bridge.HostBridge;
 import dev.p2ptunnel.webrtc.ClientConnection;
 import dev.p2ptunnel.webrtc.HostOptions;
+import dev.p2ptunnel.webrtc.JoinChallenge;
+import dev.p2ptunnel.webrtc.JoinDecision;
 import dev.p2ptunnel.webrtc.JoinRequest;
+import dev.p2ptunnel.webrtc.JoinReveal;
 import dev.p2ptunnel.webrtc.PathType;
-import dev.p2ptunnel.webrtc.SessionDescription;
 import dev.p2ptunnel.webrtc.ShortAuthString;
+import dev.p2ptunnel.webrtc.TrustStore;
 import dev.p2ptunnel.webrtc.TunnelHandle;
 import dev.p2ptunnel.webrtc.WebRtcException;
-import dev.p2ptunnel.webrtc.WebRtcSession;
+import dev.p2ptunnel.webrtc.Identity;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The host side: one accept thread takes join requests from signaling one at a time, answers each with a session of
- * its own, asks the approver (showing the short authentication string), and starts a {@link TunnelCore} per approved
- * client. Thread-safe.
+ * The host side. One loop thread ({@code p2p-tunnel-host}) owns every join in progress: it takes join requests from
+ * signaling, challenges paired ones, checks the reveal, asks the approver (never blocking: the approver answers
+ * through a stage), enforces the limits (clients, waiting joins, one waiting join per address, a pause after a
+ * person refused an address), and times decisions out. No WebRTC object exists for a join before it is approved,
+ * except offline, where the pasted offer is answered at once and the decision waits on the open channel. Each
+ * approved client then gets its own {@link TunnelCore} (setup thread, session, bridge), so joins proceed
+ * concurrently. Thread-safe.
  */
 public final class HostRuntime implements TunnelLifecycle {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.host");
+  /** How long a challenged client has to reveal its nonce (a program answers at once). */
+  static final Duration REVEAL_TIMEOUT = Duration.ofSeconds(30);
+  /** Joins being handled at once (challenged, waiting, connecting unapproved); more are refused. */
+  static final int MAX_IN_PROGRESS = 64;
+  /** After a person refused a join, joins from the same address are refused without asking for this long. */
+  static final Duration REFUSAL_PAUSE = Duration.ofSeconds(60);
+  /** What a client is told when the host has all the clients it takes. */
+  public static final String BUSY = "the host is busy with another client";
 
   private final HostOptions options;
-  private final List<Client> clients = new CopyOnWriteArrayList<>();
+  private final List<HostClient> clients = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> opened = new CompletableFuture<>();
   private final CompletableFuture<String> closed = new CompletableFuture<>();
-  private final Thread acceptThread;
+  private final ScheduledThreadPoolExecutor loop;
+  private final AtomicReference<@Nullable Thread> loopThread = new AtomicReference<>();
   private volatile boolean closing;
   private volatile boolean everOpened;
-  private volatile @Nullable CompletableFuture<JoinRequest> pendingJoin;
+  private volatile @Nullable CompletableFuture<JoinRequest> pendingNext;
+  // Loop thread only:
+  private final Set<HostJoin> inProgress = new LinkedHashSet<>();
+  private final ArrayDeque<HostJoin> waiting = new ArrayDeque<>();
+  private final Map<String, Long> pausedUntilNs = new HashMap<>();
 
   public HostRuntime(HostOptions options) {
     this.options = options;
-    this.acceptThread = new Thread(this::acceptLoop, "p2p-tunnel-host");
-    acceptThread.setDaemon(true);
+    this.loop = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "p2p-tunnel-host");
+      thread.setDaemon(true);
+      loopThread.set(thread);
+      return thread;
+    });
+    loop.setRemoveOnCancelPolicy(true);
   }
 
   public void start() {
-    acceptThread.start();
+    onLoop(this::takeNext);
   }
 
-  private void acceptLoop() {
-    String reason = "signaling ended";
+  private boolean inLoop() {
+    return Thread.currentThread() == loopThread.get();
+  }
+
+  private void onLoop(Runnable task) {
     try {
-      while (!closing) {
-        CompletableFuture<JoinRequest> next = options.signaling().nextJoin();
-        pendingJoin = next;
-        if (closing) {
-          next.cancel(true);
-          return;
-        }
-        JoinRequest request;
+      loop.execute(() -> {
         try {
-          request = next.get();
-        } catch (CancellationException e) {
-          return;
-        } catch (ExecutionException e) {
-          reason = "signaling ended: " + message(e.getCause());
-          return;
-        } finally {
-          pendingJoin = null;
+          task.run();
+        } catch (RuntimeException | Error e) {
+          LOG.log(Level.ERROR, "host loop task failed", e);
         }
-        handle(request);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      reason = "host failed: " + message(e);
-      LOG.log(Level.ERROR, reason, e);
-    } finally {
-      if (!closing) {
-        close(reason);
-      }
-    }
-  }
-
-  private void handle(JoinRequest request) throws InterruptedException {
-    String name = request.clientName();
-    long open = clients.stream().filter(c -> c.core.state() != TunnelHandle.State.CLOSED).count();
-    if (open >= options.maxClients()) {
-      refuse(request, "the host takes no more clients (at most " + options.maxClients() + ")");
-      return;
-    }
-    WebRtcSession session;
-    try {
-      session = WebRtcSession.answer(options.webRtc(), request.offer());
-    } catch (RuntimeException e) {
-      refuse(request, "the host could not use the offer: " + message(e));
-      return;
-    }
-    boolean handedOver = false;
-    try {
-      SessionDescription answer = session.localDescription();
-      String sas = ShortAuthString.of(request.offer(), answer);
-      if (!options.approver().approve(name, sas)) {
-        refuse(request, "rejected by the host");
-        return;
-      }
-      if (closing) {
-        refuse(request, "the host is closing");
-        return;
-      }
-      request.accept(answer).get(options.webRtc().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      TunnelCore core = new TunnelCore("p2p-tunnel-host-client", c -> session,
-          channel -> HostBridge.start(channel, options.target(), options.bridge()), options.plugins(),
-          options.webRtc().connectTimeout());
-      core.shortAuthString(sas);
-      Client client = new Client(name, sas, core);
-      clients.add(client);
-      handedOver = true;
-      notify(() -> options.listener().onClientJoined(client));
-      core.opened().thenRun(() -> {
-        everOpened = true;
-        opened.complete(null);
-        notify(() -> options.listener().onClientOpened(client));
       });
-      core.closed().thenAccept(why -> left(client, why));
-      core.start();
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      LOG.log(Level.DEBUG, "join of " + name + " failed", cause);
-      refuse(request, "the host could not complete the join: " + message(cause));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed: nothing is taken any more
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------- joins (loop)
+
+  private void takeNext() {
+    assert inLoop();
+    if (closing) {
+      return;
+    }
+    CompletableFuture<JoinRequest> next = options.signaling().nextJoin();
+    pendingNext = next;
+    next.whenComplete((request, error) -> onLoop(() -> onNext(request, error)));
+  }
+
+  private void onNext(@Nullable JoinRequest request, @Nullable Throwable error) {
+    pendingNext = null;
+    if (closing) {
+      if (request != null) {
+        quietly(request.reject("the host is closing"));
+      }
+      return;
+    }
+    if (error != null) {
+      if (!(error instanceof CancellationException)) {
+        String reason = "signaling ended: " + message(unwrap(error));
+        new Thread(() -> close(reason), "p2p-tunnel-host-close").start();
+      }
+      return;
+    }
+    try {
+      handle(request);
     } finally {
-      if (!handedOver) {
-        session.close("join of " + name + " not completed");
+      takeNext();
+    }
+  }
+
+  private void handle(JoinRequest request) {
+    String name = request.offer().clientName();
+    String clientFp;
+    try {
+      clientFp = ShortAuthString.fingerprint(request.offer().offer());
+    } catch (IllegalArgumentException e) {
+      refuse(request, name, "the offer carries no DTLS fingerprint");
+      return;
+    }
+    if (activeClients() >= options.maxClients()) {
+      refuse(request, name, BUSY);
+      return;
+    }
+    if (inProgress.size() >= MAX_IN_PROGRESS) {
+      refuse(request, name, "the host is handling " + MAX_IN_PROGRESS + " join requests; try again in a minute");
+      return;
+    }
+    String address = request.clientAddress();
+    Long paused = address == null ? null : pausedUntilNs.get(address);
+    if (paused != null) {
+      if (System.nanoTime() - paused < 0) {
+        refuse(request, name, "the host refused a join request from " + address + " a moment ago; try again in "
+            + seconds(REFUSAL_PAUSE));
+        return;
+      }
+      pausedUntilNs.remove(address);
+    }
+    HostJoin join = new HostJoin(request, clientFp);
+    inProgress.add(join);
+    request.withdrawn().thenAccept(reason -> onLoop(() -> end(join, "withdrawn by the client: " + reason, false)));
+    if (join.offer.paired()) {
+      join.hostNonce = ShortAuthString.newNonce();
+    }
+    if (join.inChannel) {
+      connect(join); // offline: the answer goes out now, the code and the decision come over the channel
+    } else if (join.offer.paired()) {
+      byte[] hostNonce = join.hostNonce;
+      join.timer = loop.schedule(() -> refuse(join, "the client did not reveal its nonce within "
+          + seconds(REVEAL_TIMEOUT)), REVEAL_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+      request.challenge(new JoinChallenge(options.identity().fingerprint(), hostNonce == null ? new byte[0]
+          : hostNonce)).whenComplete((reveal, error) -> onLoop(() -> onReveal(join, reveal, error)));
+    } else {
+      askDecision(join);
+    }
+  }
+
+  private void onReveal(HostJoin join, @Nullable JoinReveal reveal, @Nullable Throwable error) {
+    if (join.finished) {
+      return;
+    }
+    join.cancelTimer();
+    if (error != null || reveal == null) {
+      refuse(join, "the client did not reveal its nonce: " + message(unwrap(error)));
+      return;
+    }
+    byte[] commitment = join.offer.commitment();
+    byte[] nonce = reveal.clientNonce();
+    byte[] hostNonce = join.hostNonce;
+    if (commitment == null || hostNonce == null || !ShortAuthString.opens(commitment, nonce)) {
+      refuse(join, "the revealed nonce does not open the join's commitment");
+      return;
+    }
+    String hostFp = options.identity().fingerprint();
+    join.clientNonce = nonce;
+    join.code = ShortAuthString.of(join.clientFingerprint, hostFp, nonce, hostNonce);
+    byte[] certificate = reveal.certificate();
+    byte[] proof = reveal.proof();
+    boolean proven = certificate != null && proof != null
+        && Identity.fingerprintOf(certificate).equals(join.clientFingerprint)
+        && Identity.verify(certificate, ShortAuthString.proofTranscript(join.clientFingerprint, hostFp, nonce,
+            hostNonce), proof);
+    TrustStore trust = options.trustStore();
+    if (proven && trust != null && trust.trustsClient(join.clientFingerprint)) {
+      join.trusted = true;
+      decided(join, JoinDecision.approve());
+      return;
+    }
+    askDecision(join);
+  }
+
+  /** An in-channel join's code is known (setup thread): decide it like any other. */
+  private CompletableFuture<JoinDecision> decideInChannel(HostJoin join) {
+    onLoop(() -> {
+      if (join.finished) {
+        return;
+      }
+      TrustStore trust = options.trustStore();
+      if (trust != null && trust.trustsClient(join.clientFingerprint)) {
+        join.trusted = true; // DTLS proved the key before the fingerprints matched over the channel
+        decided(join, JoinDecision.approve());
+      } else {
+        askDecision(join);
+      }
+    });
+    return join.decision;
+  }
+
+  private void askDecision(HostJoin join) {
+    String address = join.address;
+    if (address != null) {
+      for (HostJoin other : waiting) {
+        if (address.equals(other.address)) {
+          refuse(join, "another join request from " + address + " is waiting for the host's decision");
+          return;
+        }
       }
     }
-  }
-
-  private void refuse(JoinRequest request, String reason) {
-    try {
-      request.reject(reason);
-    } catch (RuntimeException e) {
-      LOG.log(Level.DEBUG, "rejecting {0} failed: {1}", request.clientName(), e.toString());
+    if (waiting.size() >= options.maxPendingJoins()) {
+      refuse(join, "the host has " + waiting.size() + " join requests waiting for a decision; try again later");
+      return;
     }
-    notify(() -> options.listener().onClientRejected(request.clientName(), reason));
+    waiting.add(join);
+    join.waitingForDecision = true;
+    join.timer = loop.schedule(() -> refuse(join, "the host did not decide within "
+        + seconds(options.approveTimeout())), options.approveTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    CompletionStage<JoinDecision> stage;
+    try {
+      stage = options.approver().decide(join);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "the approver threw; the join is refused", e);
+      refuse(join, JoinDecision.REFUSED);
+      return;
+    }
+    stage.whenComplete((decision, error) -> onLoop(() -> {
+      if (error != null || decision == null) {
+        refuse(join, JoinDecision.REFUSED);
+      } else {
+        decided(join, decision);
+      }
+    }));
   }
 
-  private void left(Client client, String reason) {
+  private void decided(HostJoin join, JoinDecision decision) {
+    if (join.finished) {
+      return;
+    }
+    if (!decision.approved()) {
+      if (join.address != null && join.waitingForDecision) {
+        pausedUntilNs.put(join.address, System.nanoTime() + REFUSAL_PAUSE.toNanos());
+      }
+      refuse(join, decision.reason().isEmpty() ? JoinDecision.REFUSED : decision.reason());
+      return;
+    }
+    if (!join.inChannel && activeClients() >= options.maxClients()) {
+      refuse(join, BUSY);
+      return;
+    }
+    TrustStore trust = options.trustStore();
+    if (decision.trust() && trust != null) {
+      try {
+        trust.trustClient(join.clientFingerprint, join.clientName());
+        join.trusted = true;
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "could not remember the trusted client: " + e.getMessage());
+      }
+    }
+    end(join, "approved", true);
+    if (join.inChannel) {
+      HostClient client = join.client;
+      if (client != null) {
+        approvedClient(client);
+      }
+      join.decision.complete(decision);
+    } else {
+      connect(join);
+    }
+  }
+
+  /** Starts the client's tunnel; for in-channel joins before the decision. */
+  private void connect(HostJoin join) {
+    TunnelCore core = new TunnelCore("p2p-tunnel-host-client",
+        c -> HostConnect.connect(c, options, join, this::decideInChannel),
+        channel -> HostBridge.start(channel, options.target(), options.bridge()), options.plugins());
+    HostClient client = new HostClient(join, core);
+    join.client = client;
+    clients.add(client);
+    if (!join.inChannel) {
+      approvedClient(client);
+    }
+    core.opened().thenRun(() -> {
+      everOpened = true;
+      opened.complete(null);
+      notify(() -> options.listener().onClientOpened(client));
+    });
+    core.closed().thenAccept(why -> onLoop(() -> left(client, why)));
+    core.start();
+  }
+
+  private void approvedClient(HostClient client) {
+    client.approved = true;
+    notify(() -> options.listener().onClientJoined(client));
+  }
+
+  private void left(HostClient client, String reason) {
     clients.remove(client);
-    notify(() -> options.listener().onClientLeft(client, reason));
-    if (!options.stayOpen() && clients.isEmpty() && !closing) {
-      close("client " + client.name + " left: " + reason);
+    HostJoin join = client.join;
+    if (!join.finished) {
+      end(join, reason, false);
+    }
+    if (client.approved) {
+      quietly(() -> join.request.left(reason));
+      notify(() -> options.listener().onClientLeft(client, reason));
+      if (!options.stayOpen() && clients.isEmpty() && !closing) {
+        new Thread(() -> close("client " + client.clientName() + " left: " + reason), "p2p-tunnel-host-close")
+            .start();
+      }
+    } else {
+      notify(() -> options.listener().onClientRejected(join.clientName(), reason));
+    }
+  }
+
+  private void refuse(HostJoin join, String reason) {
+    if (join.finished) {
+      return;
+    }
+    end(join, reason, false);
+    if (!join.inChannel) { // in-channel: its setup thread tells the client over the channel, or end() closed it
+      refuse(join.request, join.clientName(), reason);
+    }
+  }
+
+  private void refuse(JoinRequest request, String name, String reason) {
+    quietly(request.reject(reason));
+    notify(() -> options.listener().onClientRejected(name, reason));
+  }
+
+  /** Takes the join out of the waiting structures; {@code decided} says whether it goes on to connect. */
+  private void end(HostJoin join, String reason, boolean decided) {
+    if (join.finished) {
+      return;
+    }
+    join.finished = true;
+    join.cancelTimer();
+    inProgress.remove(join);
+    waiting.remove(join);
+    join.waitingForDecision = false;
+    if (!decided) {
+      join.cancelled.complete(reason);
+      if (join.inChannel) {
+        join.decision.complete(JoinDecision.refuse(reason)); // the setup thread tells the client and closes
+        HostClient client = join.client;
+        if (client != null && !join.channelOpen) {
+          client.core.closeAsync(reason); // the token was not used: nobody to tell
+        }
+      }
+    } else {
+      join.cancelled.complete("decided");
+    }
+  }
+
+  private int activeClients() {
+    int active = 0;
+    for (HostClient client : clients) {
+      if (client.core.state() != TunnelHandle.State.CLOSED) {
+        active++;
+      }
+    }
+    return active;
+  }
+
+  private static void quietly(CompletableFuture<Void> step) {
+    step.whenComplete((ok, error) -> {
+      if (error != null) {
+        LOG.log(Level.DEBUG, "telling signaling failed: {0}", error.toString());
+      }
+    });
+  }
+
+  private static void quietly(Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, "telling signaling failed: {0}", e.toString());
     }
   }
 
@@ -163,6 +415,19 @@ public final class HostRuntime implements TunnelLifecycle {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "host listener threw; ignored", e);
     }
+  }
+
+  static String seconds(Duration d) {
+    long s = d.toSeconds();
+    return s % 60 == 0 && s >= 60 ? s / 60 + " min" : s + " s";
+  }
+
+  private static @Nullable Throwable unwrap(@Nullable Throwable error) {
+    Throwable t = error;
+    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   private static String message(@Nullable Throwable e) {
@@ -188,14 +453,20 @@ public final class HostRuntime implements TunnelLifecycle {
   }
 
   public List<ClientConnection> clients() {
-    return List.copyOf(clients);
+    List<ClientConnection> approved = new ArrayList<>();
+    for (HostClient client : clients) {
+      if (client.approved) {
+        approved.add(client);
+      }
+    }
+    return approved;
   }
 
   /** The sum over connected clients, sockets of all of them listed; null before any client opened. */
   @Override
   public @Nullable BridgeStats stats() {
     List<BridgeStats> all = new ArrayList<>();
-    for (Client client : clients) {
+    for (HostClient client : clients) {
       BridgeStats one = client.stats();
       if (one != null) {
         all.add(one);
@@ -228,7 +499,7 @@ public final class HostRuntime implements TunnelLifecycle {
 
   @Override
   public CompletableFuture<PathType> path() {
-    for (Client client : clients) {
+    for (HostClient client : clients) {
       if (client.state() == TunnelHandle.State.OPEN) {
         return client.path();
       }
@@ -241,7 +512,7 @@ public final class HostRuntime implements TunnelLifecycle {
     return closed;
   }
 
-  /** Stops taking joins, disconnects every client, closes signaling; returns once released (bounded wait). */
+  /** Stops taking joins, refuses those in progress, disconnects every client, closes signaling (bounded wait). */
   @Override
   public void close(String reason) {
     synchronized (this) {
@@ -250,80 +521,34 @@ public final class HostRuntime implements TunnelLifecycle {
       }
       closing = true;
     }
-    CompletableFuture<JoinRequest> pending = pendingJoin;
+    CompletableFuture<JoinRequest> pending = pendingNext;
     if (pending != null) {
       pending.cancel(true);
+    }
+    CompletableFuture<Void> refused = new CompletableFuture<>();
+    onLoop(() -> {
+      for (HostJoin join : new ArrayList<>(inProgress)) {
+        refuse(join, "the host is closing");
+      }
+      refused.complete(null);
+    });
+    try {
+      refused.get(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.log(Level.DEBUG, "refusing the joins in progress did not finish: {0}", e.toString());
     }
     try {
       options.signaling().close();
     } catch (RuntimeException e) {
       LOG.log(Level.DEBUG, "closing signaling failed: {0}", e.toString());
     }
-    for (Client client : clients) {
+    for (HostClient client : clients) {
       client.core.close(reason);
     }
-    if (Thread.currentThread() != acceptThread) {
-      acceptThread.interrupt(); // an approver waiting on a person
-      try {
-        acceptThread.join(TimeUnit.SECONDS.toMillis(2));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    loop.shutdownNow();
     opened.completeExceptionally(new WebRtcException("host closed before a client connected: " + reason));
     closed.complete(reason);
-  }
-
-  /** One approved client. */
-  private static final class Client implements ClientConnection {
-    final String name;
-    final String sas;
-    final TunnelCore core;
-
-    Client(String name, String sas, TunnelCore core) {
-      this.name = name;
-      this.sas = sas;
-      this.core = core;
-    }
-
-    @Override
-    public String clientName() {
-      return name;
-    }
-
-    @Override
-    public String shortAuthString() {
-      return sas;
-    }
-
-    @Override
-    public TunnelHandle.State state() {
-      return core.state();
-    }
-
-    @Override
-    public @Nullable BridgeStats stats() {
-      return core.stats();
-    }
-
-    @Override
-    public CompletableFuture<PathType> path() {
-      return core.path();
-    }
-
-    @Override
-    public CompletableFuture<String> closed() {
-      return core.closed().copy();
-    }
-
-    @Override
-    public void close() {
-      core.close("disconnected by the host");
-    }
-
-    @Override
-    public String toString() {
-      return name + " (" + sas + ")";
-    }
   }
 }

@@ -15,6 +15,7 @@ import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.p2ptunnel.bridge.MessageChannel;
+import dev.p2ptunnel.webrtc.Identity;
 import dev.p2ptunnel.webrtc.InvalidDescriptionException;
 import dev.p2ptunnel.webrtc.PathType;
 import dev.p2ptunnel.webrtc.SessionDescription;
@@ -86,7 +87,7 @@ public final class PeerSession implements WebRtcSession {
   private final SessionObservers observers;
   private @Nullable Future<?> disconnectTimer; // session thread
 
-  private PeerSession(WebRtcConfig config, boolean offerer) {
+  private PeerSession(WebRtcConfig config, boolean offerer, @Nullable Identity identity) {
     this.config = Objects.requireNonNull(config, "config");
     this.offerer = offerer;
     this.name = "p2pt-webrtc-" + IDS.incrementAndGet();
@@ -106,7 +107,7 @@ public final class PeerSession implements WebRtcSession {
     RTCPeerConnection connection = null;
     try {
       pcf = new PeerConnectionFactory(NativeObjects.sharedAudioModule());
-      connection = pcf.createPeerConnection(NativeObjects.toRtc(config), new ConnectionObserver());
+      connection = pcf.createPeerConnection(NativeObjects.toRtc(config, identity), new ConnectionObserver());
       RTCDataChannelInit init = new RTCDataChannelInit();
       init.negotiated = true;
       init.id = 0;
@@ -134,19 +135,30 @@ public final class PeerSession implements WebRtcSession {
 
   /** See {@link WebRtcSession#offer(WebRtcConfig)}. */
   public static WebRtcSession offer(WebRtcConfig config) {
-    PeerSession session = new PeerSession(config, true);
+    return offer(config, null);
+  }
+
+  /** An offering session whose DTLS certificate is {@code identity}'s (libwebrtc makes one when null). */
+  public static WebRtcSession offer(WebRtcConfig config, @Nullable Identity identity) {
+    PeerSession session = new PeerSession(config, true, identity);
     session.onSession(() -> session.pc.createOffer(new RTCOfferOptions(), session.new Created()));
     return session;
   }
 
   /** See {@link WebRtcSession#answer(WebRtcConfig, SessionDescription)}. */
   public static WebRtcSession answer(WebRtcConfig config, SessionDescription remoteOffer) {
+    return answer(config, remoteOffer, null);
+  }
+
+  /** An answering session whose DTLS certificate is {@code identity}'s (libwebrtc makes one when null). */
+  public static WebRtcSession answer(WebRtcConfig config, SessionDescription remoteOffer,
+      @Nullable Identity identity) {
     Objects.requireNonNull(remoteOffer, "remoteOffer");
     if (remoteOffer.type() != SessionDescription.Type.OFFER) {
       throw new InvalidDescriptionException(
           "remote description: " + remoteOffer.type() + " (expected: OFFER, the answerer needs the peer's offer)");
     }
-    PeerSession session = new PeerSession(config, false);
+    PeerSession session = new PeerSession(config, false, identity);
     session.applyRemote(remoteOffer, RTCSdpType.OFFER);
     session.remoteApplied.thenRun(
         () -> session.onSession(() -> session.pc.createAnswer(new RTCAnswerOptions(), session.new Created())));
