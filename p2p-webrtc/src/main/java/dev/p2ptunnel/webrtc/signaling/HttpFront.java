@@ -111,7 +111,7 @@ final class HttpFront implements HttpHandler {
         }
         allow(method, "POST");
         ObjectNode body = Json.parseObject(body(exchange), false);
-        String clientName = Json.string(body, "clientName", 4 * ClientName.MAX_CHARS, false);
+        String clientName = Json.string(body, "clientName", ClientName.MAX_CHARS, false);
         String problem = ClientName.problem(clientName);
         if (problem != null) {
           throw ApiError.badField("clientName", problem + " (expected: " + ClientName.RULE + ")");

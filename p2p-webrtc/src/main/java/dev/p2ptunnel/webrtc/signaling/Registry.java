@@ -1,5 +1,6 @@
 package dev.p2ptunnel.webrtc.signaling;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -44,7 +45,10 @@ final class Registry {
     this.joinLimiter = new RateLimiter("join requests", config.joinsPerMinute(), config.maxSessions());
     this.sessionJoins = new RateLimiter("join requests", "to session", config.joinsPerSessionPerMinute(),
         config.maxSessions());
-    this.hostSilenceNs = config.maxPollWait().multipliedBy(2).plusSeconds(10).toNanos();
+    // Two poll waits and a margin (10 s, or one more wait if shorter) without a host request: the host is gone.
+    Duration wait = config.maxPollWait();
+    this.hostSilenceNs = wait.multipliedBy(2).plus(wait.compareTo(Duration.ofSeconds(10)) < 0 ? wait
+        : Duration.ofSeconds(10)).toNanos();
     this.sessionTtlNs = config.sessionTtl().toNanos();
     this.joinTtlNs = config.joinTtl().toNanos();
   }

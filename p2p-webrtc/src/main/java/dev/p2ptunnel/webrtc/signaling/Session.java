@@ -85,11 +85,17 @@ final class Session {
     return count;
   }
 
-  /** Events numbered above {@code after} whose join still matters to the host, oldest first. */
+  /**
+   * Events numbered above {@code after} that still matter to the host, oldest first: joins and reveals while the
+   * join is undecided, withdrawals while the join is remembered.
+   */
   List<Event> eventsAfter(long after) {
     List<Event> news = new ArrayList<>();
     for (Event event : events) {
-      if (event.seq() > after && joins.get(event.join().id) == event.join()) {
+      Join join = event.join();
+      boolean live = joins.get(join.id) == join
+          && (event.type() == EventType.WITHDRAWN || join.state.undecided());
+      if (event.seq() > after && live) {
         news.add(event);
       }
     }
