@@ -35,7 +35,17 @@ final class HostConnect {
     SessionDescription answer = session.localDescription();
     core.await(join.request.accept(new JoinAnswer(answer, join.inChannel ? join.hostNonce : null)),
         "delivering the answer");
-    MessageChannel raw = session.dataChannel(config.connectTimeout());
+    MessageChannel raw;
+    try {
+      raw = session.dataChannel(config.connectTimeout());
+    } catch (WebRtcException e) {
+      if (join.request.answerTransit().isZero()) {
+        throw e;
+      }
+      throw new WebRtcException("the answer token for " + join.clientName() + " was not used in time: the client "
+          + "did not connect within " + HostRuntime.seconds(join.request.answerTransit()) + " (" + e.getMessage()
+          + ")", e);
+    }
     join.channelOpen = true;
     if (!join.offer.paired()) {
       return new TunnelCore.Connected(session, raw);
