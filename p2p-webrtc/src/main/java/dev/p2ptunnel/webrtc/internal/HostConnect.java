@@ -30,7 +30,8 @@ final class HostConnect {
       Function<HostJoin, CompletableFuture<JoinDecision>> decideInChannel) throws Exception {
     Duration connect = options.webRtc().connectTimeout();
     WebRtcConfig config = options.webRtc().withConnectTimeout(connect.plus(join.request.answerTransit()));
-    WebRtcSession session = PeerSession.answer(config, join.offer.offer(), options.identity());
+    WebRtcSession session = PeerSession.answer(config, join.offer.offer(), options.identity(),
+        !join.request.answerTransit().isZero());
     core.attach(session);
     SessionDescription answer = session.localDescription();
     core.await(join.request.accept(new JoinAnswer(answer, join.inChannel ? join.hostNonce : null)),

@@ -86,6 +86,7 @@ public final class PeerSession implements WebRtcSession {
   private volatile @Nullable Thread signalingThread;
   private final SessionObservers observers;
   private @Nullable Future<?> disconnectTimer; // session thread
+  private volatile @Nullable PatientIce patience;
 
   private PeerSession(WebRtcConfig config, boolean offerer, @Nullable Identity identity) {
     this.config = Objects.requireNonNull(config, "config");
@@ -153,13 +154,30 @@ public final class PeerSession implements WebRtcSession {
   /** An answering session whose DTLS certificate is {@code identity}'s (libwebrtc makes one when null). */
   public static WebRtcSession answer(WebRtcConfig config, SessionDescription remoteOffer,
       @Nullable Identity identity) {
+    return answer(config, remoteOffer, identity, false);
+  }
+
+  /**
+   * An answering session; {@code patient} when the answer travels by hand and the peer may apply it minutes later
+   * (see {@link PatientIce}): checks are renewed until the channel opens or the connect timeout passes.
+   */
+  public static WebRtcSession answer(WebRtcConfig config, SessionDescription remoteOffer,
+      @Nullable Identity identity, boolean patient) {
     Objects.requireNonNull(remoteOffer, "remoteOffer");
     if (remoteOffer.type() != SessionDescription.Type.OFFER) {
       throw new InvalidDescriptionException(
           "remote description: " + remoteOffer.type() + " (expected: OFFER, the answerer needs the peer's offer)");
     }
     PeerSession session = new PeerSession(config, false, identity);
-    session.applyRemote(remoteOffer, RTCSdpType.OFFER);
+    if (patient) {
+      PatientIce patience = PatientIce.of(remoteOffer.sdp());
+      session.patience = patience;
+      session.remoteApplied.thenRun(() -> session.onSession(() -> patience.start(session, session.pc)));
+      session.applyRemote(new SessionDescription(SessionDescription.Type.OFFER, patience.strippedSdp()),
+          RTCSdpType.OFFER);
+    } else {
+      session.applyRemote(remoteOffer, RTCSdpType.OFFER);
+    }
     session.remoteApplied.thenRun(
         () -> session.onSession(() -> session.pc.createAnswer(new RTCAnswerOptions(), session.new Created())));
     return session;
@@ -546,6 +564,11 @@ public final class PeerSession implements WebRtcSession {
     return name;
   }
 
+  /** A patient answerer whose channel has not opened yet (a FAILED state then only means: not yet). */
+  boolean waitingForPeer() {
+    return patience != null && !open.isDone() && !closing.get();
+  }
+
   @Override
   public String toString() {
     return name + "[" + (offerer ? "offerer" : "answerer") + ", " + state.get() + "]";
@@ -576,7 +599,11 @@ public final class PeerSession implements WebRtcSession {
         noteCallbackThread();
         switch (connection) {
           case FAILED:
-            closeAsync("connection failed (ICE or DTLS)");
+            if (waitingForPeer()) {
+              LOG.log(Level.DEBUG, () -> name + ": ICE failed while the peer has not applied our answer yet");
+            } else {
+              closeAsync("connection failed (ICE or DTLS)");
+            }
             break;
           case CLOSED:
             closeAsync("peer connection closed");
