@@ -94,10 +94,17 @@ final class ClientCommand implements Callable<Integer> {
     Console console = output.console(env);
     Logs.configure(output.verbose);
     Preload.libwebrtcInBackground();
-    Identity identity = identityOptions.identity();
+    // The first use of the JDK's crypto providers costs hundreds of ms: load the identity while libwebrtc loads.
+    CompletableFuture<Identity> loading = CompletableFuture.supplyAsync(identityOptions::identity);
     TrustStore knownHosts = TrustStore.open(identityOptions.directory().resolve("known-hosts"));
     ConsoleInput input = new ConsoleInput(env.in());
     Signaling base = signaling.client(session, input, console);
+    Identity identity;
+    try {
+      identity = loading.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof UserError error ? error : e;
+    }
     Shutdown shutdown = env.shutdown();
     try {
       ClientTunnel tunnel;
@@ -141,7 +148,12 @@ final class ClientCommand implements Callable<Integer> {
         } catch (TimeoutException stillClosing) {
           reason = String.valueOf(e.getCause().getMessage());
         }
-        throw new UserError(Hints.explain("the tunnel did not open", reason));
+        String explained = Hints.explain("the tunnel did not open", reason);
+        if (signaling.offline && (reason.contains("no result within") || reason.contains("did not open within"))) {
+          explained += " (offline: an answer token pasted more than about half a minute after the host printed it "
+              + "connects only through a TURN relay, so give --turn to both sides or exchange the tokens quickly)";
+        }
+        throw new UserError(explained);
       }
       shutdown.parkIfStopping();
       PathType path = tunnel.path().get(5, TimeUnit.SECONDS);

@@ -86,7 +86,7 @@ public final class PeerSession implements WebRtcSession {
   private volatile @Nullable Thread signalingThread;
   private final SessionObservers observers;
   private @Nullable Future<?> disconnectTimer; // session thread
-  private volatile @Nullable PatientIce patience;
+  private volatile boolean patient;
 
   private PeerSession(WebRtcConfig config, boolean offerer, @Nullable Identity identity) {
     this.config = Objects.requireNonNull(config, "config");
@@ -158,8 +158,10 @@ public final class PeerSession implements WebRtcSession {
   }
 
   /**
-   * An answering session; {@code patient} when the answer travels by hand and the peer may apply it minutes later
-   * (see {@link PatientIce}): checks are renewed until the channel opens or the connect timeout passes.
+   * An answering session; {@code patient} when the answer travels by hand and the peer may apply it minutes later:
+   * libwebrtc's own checks toward the peer give up after ~20 s (ICE FAILED), but a peer that applies the answer
+   * later can still connect (through a TURN relay, whose allocation and permissions libwebrtc keeps alive), so a
+   * FAILED state does not close the session before its channel opened or the connect timeout passed.
    */
   public static WebRtcSession answer(WebRtcConfig config, SessionDescription remoteOffer,
       @Nullable Identity identity, boolean patient) {
@@ -169,15 +171,8 @@ public final class PeerSession implements WebRtcSession {
           "remote description: " + remoteOffer.type() + " (expected: OFFER, the answerer needs the peer's offer)");
     }
     PeerSession session = new PeerSession(config, false, identity);
-    if (patient) {
-      PatientIce patience = PatientIce.of(remoteOffer.sdp());
-      session.patience = patience;
-      session.remoteApplied.thenRun(() -> session.onSession(() -> patience.start(session, session.pc)));
-      session.applyRemote(new SessionDescription(SessionDescription.Type.OFFER, patience.strippedSdp()),
-          RTCSdpType.OFFER);
-    } else {
-      session.applyRemote(remoteOffer, RTCSdpType.OFFER);
-    }
+    session.patient = patient;
+    session.applyRemote(remoteOffer, RTCSdpType.OFFER);
     session.remoteApplied.thenRun(
         () -> session.onSession(() -> session.pc.createAnswer(new RTCAnswerOptions(), session.new Created())));
     return session;
@@ -566,7 +561,7 @@ public final class PeerSession implements WebRtcSession {
 
   /** A patient answerer whose channel has not opened yet (a FAILED state then only means: not yet). */
   boolean waitingForPeer() {
-    return patience != null && !open.isDone() && !closing.get();
+    return patient && !open.isDone() && !closing.get();
   }
 
   @Override
