@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A self-hostable signaling server: HTTP + JSON on the JDK's {@link HttpServer}, long-polling so that it works
  * through any HTTP proxy. A host creates a session and gets a Session ID (read aloud to the client) and a host
- * secret; a client posts a join request with its offer to that Session ID; the host approves with its answer or
- * rejects with a reason. The protocol, its limits and its errors are in {@code docs/SIGNALING.md}.
+ * secret; a client posts a join request with its offer and a commitment to that Session ID; the host challenges it
+ * (fingerprint and nonce), the client reveals its nonce, and the host approves with its answer or rejects with a
+ * reason; the host says when an approved client left, so its slot is free at once. The protocol, its limits and its
+ * errors are in {@code docs/SIGNALING.md}.
  *
  * <p>Threads: {@link Config#threads()} HTTP workers read requests and write responses; one state thread owns every
  * session and answers parked long-polls, whose timeouts it schedules itself. A waiting poll holds no thread, only
