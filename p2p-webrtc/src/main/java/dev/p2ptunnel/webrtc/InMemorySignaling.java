@@ -18,12 +18,19 @@ public final class InMemorySignaling implements Signaling, HostSignaling {
 
   /** Clients appear to the host without an address. */
   public InMemorySignaling() {
-    this(null);
+    this.clientAddress = null;
   }
 
-  /** Clients appear to the host as coming from {@code clientAddress} (for tests of per-address rules). */
-  public InMemorySignaling(@Nullable String clientAddress) {
+  private InMemorySignaling(String clientAddress) {
     this.clientAddress = clientAddress;
+  }
+
+  /**
+   * Signaling whose clients appear to the host as coming from {@code clientAddress} (for tests of per-address
+   * rules). The client's name travels in its {@link JoinOffer} ({@link ClientOptions#name()}).
+   */
+  public static InMemorySignaling withClientAddress(String clientAddress) {
+    return new InMemorySignaling(clientAddress);
   }
 
   @Override

@@ -130,7 +130,7 @@ class HostTunnelTest {
   @Test
   void shouldShowTheSameCodeOnBothSidesBeforeTheHostApproves() throws Exception {
     ManualApprover approver = new ManualApprover();
-    InMemorySignaling signaling = new InMemorySignaling("198.51.100.7");
+    InMemorySignaling signaling = InMemorySignaling.withClientAddress("198.51.100.7");
     Shown shown = new Shown();
     try (HostTunnel host = Tunnel.host(hostOptions(signaling).approver(approver).build());
         ClientTunnel client = Tunnel.client(clientOptions(signaling, "alice").listener(shown).build())) {
@@ -275,7 +275,7 @@ class HostTunnelTest {
   @Test
   void shouldKeepOneWaitingJoinPerAddressAndTellAWithdrawal() throws Exception {
     ManualApprover approver = new ManualApprover();
-    InMemorySignaling signaling = new InMemorySignaling("203.0.113.9");
+    InMemorySignaling signaling = InMemorySignaling.withClientAddress("203.0.113.9");
     List<String> refused = new CopyOnWriteArrayList<>();
     HostListener listener = new HostListener() {
       @Override
