@@ -49,8 +49,13 @@ public interface JoinRequest {
    */
   CompletableFuture<Void> reject(String reason);
 
-  /** An accepted client's session ended: frees its place at once (a server frees the session's slot). */
-  default void left(String reason) {}
+  /**
+   * An accepted client's session ended: frees its place at once (a server frees the session's slot); completes
+   * once the transport has taken note.
+   */
+  default CompletableFuture<Void> left(String reason) {
+    return CompletableFuture.completedFuture(null);
+  }
 
   /** Completes with the client's reason if it withdraws the join before it is answered; may never complete. */
   default CompletableFuture<String> withdrawn() {

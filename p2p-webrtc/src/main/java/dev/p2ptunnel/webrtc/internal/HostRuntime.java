@@ -147,7 +147,7 @@ public final class HostRuntime implements TunnelLifecycle {
       decisions.end(join, reason, false);
     }
     if (client.approved) {
-      quietly(() -> join.request.left(reason));
+      quietly(join.request.left(reason));
       notify(() -> options.listener().onClientLeft(client, reason));
       if (!options.stayOpen() && clients.isEmpty() && !closing) {
         new Thread(() -> close("client " + client.clientName() + " left: " + reason), "p2p-tunnel-host-close")
@@ -174,14 +174,6 @@ public final class HostRuntime implements TunnelLifecycle {
         LOG.log(Level.DEBUG, "telling signaling failed: {0}", error.toString());
       }
     });
-  }
-
-  static void quietly(Runnable step) {
-    try {
-      step.run();
-    } catch (RuntimeException e) {
-      LOG.log(Level.DEBUG, "telling signaling failed: {0}", e.toString());
-    }
   }
 
   static void notify(Runnable event) {

@@ -127,11 +127,11 @@ final class HttpJoinRequest implements JoinRequest {
   }
 
   @Override
-  public void left(String reason) {
+  public CompletableFuture<Void> left(String reason) {
     forget.run();
     String text = reason.length() > HttpFront.MAX_REASON_CHARS ? reason.substring(0, HttpFront.MAX_REASON_CHARS)
         : reason;
-    post("leave", Json.object().put("reason", text.isEmpty() ? "the client left" : text.replaceAll("\\p{Cntrl}",
+    return post("leave", Json.object().put("reason", text.isEmpty() ? "the client left" : text.replaceAll("\\p{Cntrl}",
         " ")));
   }
 

@@ -115,7 +115,7 @@ class HttpSignalingTest {
       Throwable busy = failure(new HttpSignaling(uri, host.sessionId()).join(plain("bob")).firstReply());
       assertInstanceOf(JoinRejectedException.class, busy);
       assertEquals("the host is busy with another client", busy.getMessage());
-      request.left("peer did not answer keepalive within 15000 ms");
+      request.left("peer did not answer keepalive within 15000 ms").get(10, TimeUnit.SECONDS);
       CompletableFuture<JoinRequest> again = host.nextJoin();
       new HttpSignaling(uri, host.sessionId()).join(plain("carol"));
       assertEquals("carol", again.get(10, TimeUnit.SECONDS).offer().clientName(), "the slot was free at once");
