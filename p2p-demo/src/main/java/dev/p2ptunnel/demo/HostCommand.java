@@ -101,12 +101,15 @@ final class HostCommand implements Callable<Integer> {
     }
     Console console = output.console(env);
     Logs.configure(output.verbose);
-    Identity identity = identityOptions.identity();
     Path trustFile = trust != null ? trust : identityOptions.directory().resolve("trusted-clients");
     TrustStore trusted = TrustStore.open(trustFile);
     ConsoleInput input = new ConsoleInput(env.in());
+    // A claimed Session ID needs the identity first; otherwise the Session ID goes out first and loading the identity
+    // (the JDK's crypto providers cost hundreds of ms cold) overlaps the client's start, like libwebrtc below.
+    Identity claimed = sessionName == null ? null : identityOptions.identity();
     HostSignaling base = signaling.host(input, console, maxClients, port,
-        sessionName == null ? null : identity.sessionClaim(sessionName));
+        claimed == null ? null : claimed.sessionClaim(sessionName));
+    Identity identity = claimed != null ? claimed : identityOptions.identity();
     console.info("Host identity " + identity.fingerprint() + " (in " + identityOptions.directory()
         + "); trusted clients in " + trustFile + ".");
     // After the Session ID is out: loaded in parallel, it slowed the way to the ID on 2 cores (docs/PERFORMANCE.md);
