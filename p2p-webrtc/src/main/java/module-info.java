@@ -16,6 +16,9 @@ module dev.p2ptunnel.webrtc {
   requires jdk.httpserver;
   requires java.net.http;
   requires com.fasterxml.jackson.databind;
+  // The DTLS identity's self-signed certificate (Identity): Bouncy Castle's certificate builder.
+  requires org.bouncycastle.pkix;
+  requires org.bouncycastle.provider;
 
   exports dev.p2ptunnel.webrtc;
   exports dev.p2ptunnel.webrtc.signaling;

@@ -2,12 +2,14 @@ package dev.p2ptunnel.webrtc.internal;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PortAllocatorConfig;
+import dev.onvoid.webrtc.RTCCertificatePEM;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCIceServer;
 import dev.onvoid.webrtc.RTCIceTransportPolicy;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import dev.p2ptunnel.webrtc.Identity;
 import dev.p2ptunnel.webrtc.WebRtcConfig;
 import java.lang.System.Logger.Level;
 import org.jspecify.annotations.Nullable;
@@ -47,8 +49,12 @@ final class NativeObjects {
     return new PeerConnectionFactory(audio);
   }
 
-  static RTCConfiguration toRtc(WebRtcConfig config) {
+  static RTCConfiguration toRtc(WebRtcConfig config, @Nullable Identity identity) {
     RTCConfiguration rtc = new RTCConfiguration();
+    if (identity != null) {
+      rtc.certificates.add(new RTCCertificatePEM(identity.privateKeyPem(), identity.certificatePem(),
+          identity.expiresEpochMs()));
+    }
     for (WebRtcConfig.IceServer server : config.iceServers()) {
       RTCIceServer ice = new RTCIceServer();
       ice.urls.addAll(server.urls());
