@@ -140,11 +140,13 @@ class JoinFlowServerTest {
 
   @Test
   void shouldSayTheHostIsNotAnsweringWhenItStoppedPolling() throws Exception {
-    start(SignalingServer.Config.builder().maxPollWait(Duration.ofMillis(100)).build());
+    // Silence limit = 3 poll waits = 6 s: the first join must come within 6 s of the create even on a loaded
+    // machine (with 100 ms waits it failed there: 300 ms passed between two requests).
+    start(SignalingServer.Config.builder().maxPollWait(Duration.ofSeconds(2)).build());
     String[] s = api.create(1);
     Response fresh = api.join(s[0], "alice", OFFER);
     assertEquals(202, fresh.status(), "a host that just created its session counts as present");
-    Thread.sleep(450); // the silence under test: longer than 3 poll waits (the session itself lives an hour)
+    Thread.sleep(6_500); // the silence under test: longer than 3 poll waits (the session itself lives an hour)
     Response silent = api.join(s[0], "bob", OFFER);
     assertEquals(409, silent.status(), silent.toString());
     assertEquals("host_not_answering", silent.error());
