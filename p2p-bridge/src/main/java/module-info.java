@@ -3,7 +3,8 @@
  */
 module dev.p2ptunnel.bridge {
   requires transitive dev.p2ptunnel.protocol;
-  requires static transitive org.jspecify;
+  // Nullness annotations for our compiler only: not transitive, so users' modules compile without jspecify.
+  requires static org.jspecify;
 
   exports dev.p2ptunnel.bridge;
 }

@@ -4,7 +4,8 @@
  * <p>Pure computation over {@link java.nio.ByteBuffer}s: no threads, no I/O.
  */
 module dev.p2ptunnel.protocol {
-  requires static transitive org.jspecify;
+  // Nullness annotations for our compiler only: not transitive, so users' modules compile without jspecify.
+  requires static org.jspecify;
 
   exports dev.p2ptunnel.protocol;
 }

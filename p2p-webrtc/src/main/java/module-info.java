@@ -3,14 +3,22 @@
  * {@link dev.p2ptunnel.bridge.MessageChannel}, plus offline signaling tokens and a self-hostable HTTP signaling
  * server with its clients.
  */
+@SuppressWarnings("requires-automatic") // dev.p2ptunnel.natives.resolver is automatic on purpose
 module dev.p2ptunnel.webrtc {
   requires transitive dev.p2ptunnel.bridge;
   requires webrtc.java;
+  // An empty automatic module: resolving it makes the JVM resolve every automatic module on the module path, among
+  // them webrtc-java's native jars (webrtc.linux.x86_64, …), which nothing requires. Without them in the module graph
+  // webrtc-java cannot find libwebrtc and fails with a NullPointerException.
+  requires dev.p2ptunnel.natives.resolver;
   requires static org.jspecify;
   // The HTTP signaling server and its clients: the JDK's own server and client, Jackson's tree model for bodies.
   requires jdk.httpserver;
   requires java.net.http;
   requires com.fasterxml.jackson.databind;
+  // The DTLS identity's self-signed certificate (Identity): Bouncy Castle's certificate builder.
+  requires org.bouncycastle.pkix;
+  requires org.bouncycastle.provider;
 
   exports dev.p2ptunnel.webrtc;
   exports dev.p2ptunnel.webrtc.signaling;

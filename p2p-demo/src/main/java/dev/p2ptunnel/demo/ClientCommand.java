@@ -1,9 +1,13 @@
 package dev.p2ptunnel.demo;
 
+import dev.p2ptunnel.webrtc.ClientListener;
+import dev.p2ptunnel.webrtc.ClientName;
 import dev.p2ptunnel.webrtc.ClientOptions;
 import dev.p2ptunnel.webrtc.ClientTunnel;
+import dev.p2ptunnel.webrtc.Identity;
 import dev.p2ptunnel.webrtc.PathType;
 import dev.p2ptunnel.webrtc.Signaling;
+import dev.p2ptunnel.webrtc.TrustStore;
 import dev.p2ptunnel.webrtc.Tunnel;
 import dev.p2ptunnel.webrtc.WebRtcConfig;
 import java.io.IOException;
@@ -26,8 +30,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "client", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
       "Join a host: open a local port and carry every connection to it to the host's service.",
-      "Prints the short authentication code (compare it with the host) and the address to connect your app to. "
-          + "Ends when the host goes away; stop it with Ctrl-C."},
+      "Prints the short authentication code at once (the host person compares it with theirs before approving), "
+          + "then, once approved, the address to connect your app to. Remembers each host's identity and refuses a "
+          + "host whose identity changed. Ends when the host goes away; stop it with Ctrl-C."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:stopped with Ctrl-C/SIGTERM after a clean shutdown",
@@ -43,7 +48,7 @@ final class ClientCommand implements Callable<Integer> {
   @Nullable String session;
 
   @Option(names = "--name", paramLabel = "NAME", description = "Your name as the host sees it when it approves "
-      + "(with --signal; default: your user name).")
+      + "(default: your user name).")
   @Nullable String name;
 
   @Option(names = "--port", required = true, paramLabel = "PORT",
@@ -63,6 +68,9 @@ final class ClientCommand implements Callable<Integer> {
   @Mixin
   OutputOptions output = new OutputOptions();
 
+  @Mixin
+  IdentityOptions identityOptions = new IdentityOptions();
+
   ClientCommand(Env env) {
     this.env = env;
   }
@@ -74,19 +82,53 @@ final class ClientCommand implements Callable<Integer> {
     }
     WebRtcConfig config = webRtc.config();
     signaling.check();
+    String user = System.getProperty("user.name", "client");
+    String clientName = name != null ? name : user.substring(0, Math.min(user.length(), ClientName.MAX_CHARS));
+    String nameProblem = ClientName.problem(clientName);
+    if (nameProblem != null) {
+      if (name != null) {
+        throw usage("--name: " + nameProblem + " (expected: " + ClientName.RULE + ")");
+      }
+      clientName = "client";
+    }
     Console console = output.console(env);
     Logs.configure(output.verbose);
     Preload.libwebrtcInBackground();
+    // The first use of the JDK's crypto providers costs hundreds of ms: load the identity while libwebrtc loads.
+    CompletableFuture<Identity> loading = CompletableFuture.supplyAsync(identityOptions::identity);
+    TrustStore knownHosts = TrustStore.open(identityOptions.directory().resolve("known-hosts"));
     ConsoleInput input = new ConsoleInput(env.in());
-    String user = System.getProperty("user.name", "client");
-    String clientName = name != null ? name : user.substring(0, Math.min(user.length(), 64));
-    Signaling base = signaling.client(session, clientName, input, console);
+    Signaling base = signaling.client(session, input, console);
+    Identity identity;
+    try {
+      identity = loading.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof UserError error ? error : e;
+    }
     Shutdown shutdown = env.shutdown();
     try {
       ClientTunnel tunnel;
       try {
         tunnel = shutdown.register(Tunnel.client(ClientOptions.builder(new InetSocketAddress(bind, port))
-            .signaling(base).webRtc(config).build()));
+            .signaling(base).webRtc(config).name(clientName).identity(identity).knownHosts(knownHosts)
+            .listener(new ClientListener() {
+              @Override
+              public void onShortAuthString(String code) {
+                console.result("Short authentication code: " + code + " \u2014 waiting for the host to approve");
+                console.info("Read it out to the host person: they approve only if they see the same code.");
+              }
+
+              @Override
+              public void onNoShortAuthString() {
+                console.result("The host runs without pairing (like the original app): there is no short "
+                    + "authentication code to compare.");
+              }
+
+              @Override
+              public void onApproved() {
+                console.event("the host approved");
+              }
+            }).build()));
       } catch (IOException e) {
         String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
             : String.valueOf(e.getMessage());
@@ -106,13 +148,16 @@ final class ClientCommand implements Callable<Integer> {
         } catch (TimeoutException stillClosing) {
           reason = String.valueOf(e.getCause().getMessage());
         }
-        throw new UserError(Hints.explain("the tunnel did not open", reason));
+        String explained = Hints.explain("the tunnel did not open", reason);
+        if (signaling.offline && (reason.contains("no result within") || reason.contains("did not open within"))) {
+          explained += " (offline: an answer token pasted more than about half a minute after the host printed it "
+              + "connects only through a TURN relay, so give --turn to both sides or exchange the tokens quickly)";
+        }
+        throw new UserError(explained);
       }
       shutdown.parkIfStopping();
       PathType path = tunnel.path().get(5, TimeUnit.SECONDS);
       console.event("connected, path " + path.name().toLowerCase(Locale.ROOT));
-      console.result("Short authentication code: " + tunnel.shortAuthString()
-          + " (the host saw the same code; if not, someone is in between: stop with Ctrl-C)");
       console.result("Connect your app to " + local);
       StatusReporter reporter = shutdown.register(new StatusReporter(() -> {
         var stats = tunnel.stats();

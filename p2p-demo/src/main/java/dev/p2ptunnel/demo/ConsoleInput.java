@@ -12,13 +12,15 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Lines typed or pasted on standard input, handed out one by one to whoever asks first. One daemon thread reads (a
- * blocked read must never hold up shutdown); a request that is cancelled before a line arrives does not consume
- * one. After end of input every request fails with an {@link EOFException}. Thread-safe.
+ * Lines typed or pasted on standard input, handed out one by one: to a prompt's answer request first (a person
+ * answering "Allow?" while the offline host also waits for the next token), else to whoever asked first. One daemon
+ * thread reads (a blocked read must never hold up shutdown); a request that is cancelled before a line arrives does
+ * not consume one. After end of input every request fails with an {@link EOFException}. Thread-safe.
  */
 final class ConsoleInput {
   private final Deque<String> buffered = new ArrayDeque<>();
   private final Deque<CompletableFuture<String>> waiting = new ArrayDeque<>();
+  private final Deque<CompletableFuture<String>> answers = new ArrayDeque<>();
   private final InputStream in;
   private @Nullable IOException ended;
   private boolean started;
@@ -29,6 +31,26 @@ final class ConsoleInput {
 
   /** The next line, without its line break; fails with EOFException once input has ended. */
   synchronized CompletableFuture<String> nextLine() {
+    return request(waiting);
+  }
+
+  /** The next line for a prompt's answer: served before {@link #nextLine()} requests. */
+  synchronized CompletableFuture<String> nextAnswer() {
+    return request(answers);
+  }
+
+  /** Hands {@code line} to the next {@link #nextLine()} request (a token typed where an answer was expected). */
+  synchronized void giveBack(String line) {
+    CompletableFuture<String> request;
+    while ((request = waiting.poll()) != null) {
+      if (request.complete(line)) {
+        return;
+      }
+    }
+    buffered.addFirst(line);
+  }
+
+  private CompletableFuture<String> request(Deque<CompletableFuture<String>> queue) {
     startReader();
     String line = buffered.poll();
     if (line != null) {
@@ -38,7 +60,7 @@ final class ConsoleInput {
       return CompletableFuture.failedFuture(ended);
     }
     CompletableFuture<String> request = new CompletableFuture<>();
-    waiting.add(request);
+    queue.add(request);
     return request;
   }
 
@@ -68,6 +90,11 @@ final class ConsoleInput {
 
   private synchronized void deliver(String line) {
     CompletableFuture<String> request;
+    while ((request = answers.poll()) != null) {
+      if (request.complete(line)) {
+        return;
+      }
+    }
     while ((request = waiting.poll()) != null) {
       if (request.complete(line)) {
         return;
@@ -79,6 +106,9 @@ final class ConsoleInput {
   private synchronized void finish(IOException end) {
     ended = end;
     CompletableFuture<String> request;
+    while ((request = answers.poll()) != null) {
+      request.completeExceptionally(end);
+    }
     while ((request = waiting.poll()) != null) {
       request.completeExceptionally(end);
     }

@@ -10,6 +10,16 @@ final class Hints {
   static String explain(String what, String reason) {
     String lower = reason.toLowerCase(Locale.ROOT);
     String advice;
+    if (reason.contains("IDENTITY HAS CHANGED") || lower.contains("fingerprint mismatch")
+        || lower.contains("offer expired")) {
+      return what + ": " + reason; // says all there is to say
+    } else if (lower.contains("the host is busy")) {
+      return what + ": " + reason + "; another client is connected: try again once it has left";
+    } else if (lower.contains("did not decide within")) {
+      return what + ": " + reason + "; ask the host person to answer the prompt, then join again";
+    } else if (lower.contains("the host is not answering")) {
+      return what + ": " + reason + "; the host is not running or lost its network: ask the host person";
+    }
     if (lower.contains("libpulse")) {
       advice = "install the PulseAudio client library that libwebrtc links (Debian/Ubuntu: apt-get install libpulse0)";
     } else if (lower.contains("load library") || lower.contains("unsatisfiedlinkerror")) {

@@ -40,7 +40,8 @@ final class HostEvents implements HostListener {
       number = ++joined;
     }
     numbers.put(client, number);
-    console.event("approved " + describe(client) + ", connecting");
+    console.event("approved " + describe(client) + (client.trusted() ? " (trusted identity, not asked)" : "")
+        + ", connecting");
   }
 
   @Override
@@ -77,8 +78,9 @@ final class HostEvents implements HostListener {
 
   private String describe(ClientConnection client) {
     Integer number = numbers.get(client);
-    return "client " + (number == null ? "" : "#" + number + " ") + "'" + client.clientName() + "' (code "
-        + client.shortAuthString() + ")";
+    String code = client.shortAuthString();
+    return "client " + (number == null ? "" : "#" + number + " ") + "'" + client.clientName() + "' ("
+        + (code == null ? "no code" : "code " + code) + ")";
   }
 
   /** The counters for the status line, from the tunnel's current clients and those that left. */

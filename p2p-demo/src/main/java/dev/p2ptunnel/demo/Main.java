@@ -91,12 +91,24 @@ public final class Main implements Callable<Integer> {
     throw new ParameterException(spec.commandLine(), "missing command: choose host, client, signal or try");
   }
 
-  /** The version printed by {@code --version}. */
+  /**
+   * The version printed by {@code --version}: the jar manifest's Implementation-Version (p2p-tunnel.jar and every
+   * jar of the build carry one), else the version javac wrote into module-info (the packages of a named module have
+   * no manifest attributes); "(development build)" only for classes on the class path outside a jar, e.g. an IDE's
+   * output folder.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"p2p-tunnel " + (version == null ? "(development build)" : version)};
+      return new String[] {"p2p-tunnel " + of(Main.class)};
+    }
+
+    static String of(Class<?> type) {
+      String version = type.getPackage().getImplementationVersion();
+      if (version == null && type.getModule().getDescriptor() != null) {
+        version = type.getModule().getDescriptor().rawVersion().orElse(null);
+      }
+      return version == null ? "(development build)" : version;
     }
   }
 }

@@ -28,6 +28,7 @@ final class SignalingOptions {
   @Option(names = "--offline", description = "No server: exchange tokens by copy and paste (chat, e-mail).")
   boolean offline;
 
+
   /** Usage errors in the choice of signaling, before anything starts. */
   void check() {
     if (signal != null && offline) {
@@ -45,7 +46,7 @@ final class SignalingOptions {
    * The host's signaling. On a server this creates the session (blocking until the server answers) and prints
    * the Session ID for the host to pass on.
    */
-  HostSignaling host(ConsoleInput input, Console console, int maxClients, int port) {
+  HostSignaling host(ConsoleInput input, Console console, int maxClients, int port, byte @Nullable [] claim) {
     check();
     if (offline) {
       return new ConsoleHostSignaling(input, console);
@@ -53,7 +54,7 @@ final class SignalingOptions {
     URI server = server();
     HttpHostSignaling session;
     try {
-      session = HttpHostSignaling.create(server, maxClients);
+      session = HttpHostSignaling.create(server, maxClients, claim);
     } catch (WebRtcException e) {
       throw new UserError("cannot open a session on the signaling server " + server + ": " + e.getMessage()
           + "; check the URL and that 'p2p-tunnel signal' runs there", e);
@@ -64,8 +65,8 @@ final class SignalingOptions {
     return session;
   }
 
-  /** The client's signaling, joining {@code session} on a server as {@code name} (both unused offline). */
-  Signaling client(@Nullable String session, String name, ConsoleInput input, Console console) {
+  /** The client's signaling, joining {@code session} on a server (unused offline). */
+  Signaling client(@Nullable String session, ConsoleInput input, Console console) {
     check();
     if (offline) {
       if (session != null) {
@@ -77,11 +78,10 @@ final class SignalingOptions {
       throw usage("--signal needs --session ID (the host prints it)");
     }
     try {
-      return new HttpSignaling(server(), session, name);
+      return new HttpSignaling(server(), session);
     } catch (IllegalArgumentException e) {
-      throw usage(e.getMessage().startsWith("sessionId:")
-          ? "--session " + session + ": not a Session ID" + e.getMessage().substring(e.getMessage().indexOf(" ("))
-          : "--name: " + e.getMessage());
+      throw usage("--session " + session + ": not a Session ID" + e.getMessage().substring(e.getMessage()
+          .indexOf(" (")));
     }
   }
 

@@ -7,6 +7,7 @@ import dev.p2ptunnel.webrtc.ClientOptions;
 import dev.p2ptunnel.webrtc.ClientTunnel;
 import dev.p2ptunnel.webrtc.HostOptions;
 import dev.p2ptunnel.webrtc.HostTunnel;
+import dev.p2ptunnel.webrtc.JoinDecision;
 import dev.p2ptunnel.webrtc.Tunnel;
 import dev.p2ptunnel.webrtc.WebRtcConfig;
 import dev.p2ptunnel.webrtc.signaling.HttpHostSignaling;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.zip.CRC32;
@@ -86,14 +88,15 @@ final class TryCommand implements Callable<Integer> {
       // Both ends in this process: no STUN needed, and nothing leaves the machine but the peers' own packets.
       WebRtcConfig config = WebRtcConfig.builder().iceServers(List.of()).build();
       HostTunnel host = shutdown.register(Tunnel.host(HostOptions.builder(service.getHostString(),
-          service.getPort()).signaling(session).webRtc(config).approver((name, code) -> {
-            console.info("4. host: join request from '" + name + "', short authentication code " + code
-                + ", approved");
-            return true;
+          service.getPort()).signaling(session).webRtc(config).approver(join -> {
+            console.info("4. host: join request from '" + join.clientName() + "', short authentication code "
+                + join.shortAuthString() + " (the client shows the same), approved");
+            return CompletableFuture.completedFuture(JoinDecision.approve());
           }).build()));
       console.info("3. host sharing the web server; a client joins session " + session.sessionId());
       ClientTunnel client = shutdown.register(Tunnel.client(ClientOptions.builder(0)
-          .signaling(new HttpSignaling(signal.uri(), session.sessionId(), "try client")).webRtc(config).build()));
+          .signaling(new HttpSignaling(signal.uri(), session.sessionId())).name("try client").webRtc(config)
+          .build()));
       try {
         client.awaitOpen(OPEN_TIMEOUT);
         host.awaitOpen(OPEN_TIMEOUT);

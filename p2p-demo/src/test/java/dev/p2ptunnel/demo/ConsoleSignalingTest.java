@@ -1,12 +1,18 @@
 package dev.p2ptunnel.demo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.p2ptunnel.webrtc.HostReply;
+import dev.p2ptunnel.webrtc.JoinAnswer;
+import dev.p2ptunnel.webrtc.JoinDecision;
+import dev.p2ptunnel.webrtc.JoinOffer;
 import dev.p2ptunnel.webrtc.JoinRequest;
+import dev.p2ptunnel.webrtc.PendingJoin;
 import dev.p2ptunnel.webrtc.OfflineToken;
 import dev.p2ptunnel.webrtc.SessionDescription;
 import java.io.EOFException;
@@ -51,13 +57,21 @@ class ConsoleSignalingTest {
     type("");
     type("  " + OfflineToken.encode(OFFER) + "  ");
     JoinRequest request = join.get(5, TimeUnit.SECONDS);
-    assertEquals(OFFER, request.offer());
-    assertEquals("offline client #1", request.clientName());
-    request.accept(ANSWER).get();
+    assertEquals(OFFER, request.offer().offer());
+    assertEquals("offline client #1", request.offer().clientName(), "a token without a name");
+    assertFalse(request.offer().paired(), "a token without a commitment: an original client");
+    assertFalse(request.twoStage());
+    assertEquals(OfflineToken.LIFETIME, request.answerTransit(), "the host waits as long as the token is good");
+    byte[] nonce = new byte[32];
+    nonce[5] = 9;
+    request.accept(new JoinAnswer(ANSWER, nonce)).get();
     String[] lines = streams.out().split("\n");
     assertEquals("Paste the client's offer token (one line starting with p2pt1.) and press Enter:", lines[0]);
-    assertEquals("Send this answer token to the client; they paste it into their p2p-tunnel:", lines[1]);
-    assertEquals(ANSWER, OfflineToken.decode(lines[2]));
+    assertEquals("Send this answer token to offline client #1; they paste it into their p2p-tunnel:", lines[1]);
+    OfflineToken.Contents answer = OfflineToken.read(lines[2]);
+    assertEquals(ANSWER, answer.description(), "the SDP comes back without our attribute");
+    assertArrayEquals(nonce, answer.nonce());
+    assertTrue(lines[3].startsWith("Waiting for offline client #1 to paste it (the token is good until "), lines[3]);
     assertEquals("", streams.err());
   }
 
@@ -68,7 +82,7 @@ class ConsoleSignalingTest {
     type("hello");
     type(OfflineToken.encode(ANSWER));
     type(OfflineToken.encode(OFFER));
-    assertEquals(OFFER, join.get(5, TimeUnit.SECONDS).offer());
+    assertEquals(OFFER, join.get(5, TimeUnit.SECONDS).offer().offer());
     assertEquals("p2p-tunnel: not an offer token: not a p2p-tunnel token: it does not start with p2pt1.; paste it "
         + "again\n"
         + "p2p-tunnel: not an offer token: this is an answer token; paste the offer token the client printed; "
@@ -91,39 +105,113 @@ class ConsoleSignalingTest {
     signaling.nextJoin().cancel(true);
     CompletableFuture<JoinRequest> second = signaling.nextJoin();
     type(OfflineToken.encode(OFFER));
-    assertEquals(OFFER, second.get(5, TimeUnit.SECONDS).offer());
+    assertEquals(OFFER, second.get(5, TimeUnit.SECONDS).offer().offer());
   }
 
   @Test
-  void shouldPrintTheOfferTokenAndCompleteWithThePastedAnswer() throws Exception {
+  void shouldCarryNameAndCommitmentInTheOfferTokenAndCompleteWithThePastedAnswer() throws Exception {
     ConsoleClientSignaling signaling = new ConsoleClientSignaling(input, console);
-    CompletableFuture<SessionDescription> answer = signaling.exchange(OFFER);
+    byte[] commitment = new byte[32];
+    commitment[0] = 1;
+    CompletableFuture<HostReply> answer = signaling.join(new JoinOffer("alice", OFFER, commitment)).firstReply();
     assertFalse(answer.isDone());
     type(OfflineToken.encode(OFFER));
     type(OfflineToken.encode(ANSWER));
-    assertEquals(ANSWER, answer.get(5, TimeUnit.SECONDS));
+    JoinAnswer received = (JoinAnswer) answer.get(5, TimeUnit.SECONDS);
+    assertEquals(ANSWER, received.answer());
     String[] lines = streams.out().split("\n");
     assertEquals("Send this offer token to the host; they paste it into their p2p-tunnel:", lines[0]);
-    assertEquals(OFFER, OfflineToken.decode(lines[1]));
-    assertEquals("Then paste the host's answer token (one line starting with p2pt1.) and press Enter:", lines[2]);
+    OfflineToken.Contents offer = OfflineToken.read(lines[1]);
+    assertEquals(OFFER, offer.description());
+    assertEquals("alice", offer.name());
+    assertArrayEquals(commitment, offer.commitment());
+    assertTrue(lines[2].startsWith("Then paste the host's answer token (one line starting with p2pt1.) and press "
+        + "Enter; the offer is good until "), lines[2]);
     assertEquals("p2p-tunnel: not an answer token: this is an offer token; paste the answer token the host "
         + "printed; paste it again\n", streams.err());
   }
 
   @Test
-  void shouldApproveOnlyOnYes() throws Exception {
+  void shouldRefuseAnAnswerPastedAfterTheOfferExpired() throws Exception {
+    long[] now = {0};
+    ConsoleClientSignaling signaling = new ConsoleClientSignaling(input, console, () -> now[0]);
+    CompletableFuture<HostReply> answer = signaling.join(new JoinOffer("bob", OFFER, null)).firstReply();
+    now[0] = OfflineToken.LIFETIME.plusSeconds(1).toNanos();
+    type(OfflineToken.encode(ANSWER));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> answer.get(5, TimeUnit.SECONDS));
+    assertEquals("the answer token came after the offer expired (offer tokens are good for 10 min): start again, "
+        + "run the client again and send the new offer token", e.getCause().getMessage());
+  }
+
+  /** A pending join the test controls. */
+  private static final class Pending implements PendingJoin {
+    final String name;
+    final CompletableFuture<String> cancelled = new CompletableFuture<>();
+
+    Pending(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String clientName() {
+      return name;
+    }
+
+    @Override
+    public String clientAddress() {
+      return "203.0.113.20";
+    }
+
+    @Override
+    public String shortAuthString() {
+      return "123 456";
+    }
+
+    @Override
+    public String clientFingerprint() {
+      return "sha-256 AA";
+    }
+
+    @Override
+    public CompletableFuture<String> cancelled() {
+      return cancelled;
+    }
+  }
+
+  @Test
+  void shouldAskOneJoinAtATimeInOrderAndUnderstandYesAlwaysAndNo() throws Exception {
     ConsolePrompt prompt = new ConsolePrompt(input, console);
-    type("yes");
-    assertTrue(prompt.approve("alice", "123 456"));
-    Thread.currentThread().interrupt();
-    assertThrows(InterruptedException.class, () -> prompt.approve("eve", "000 000"), "closing the host");
-    type("n");
-    assertFalse(prompt.approve("bob", "654 321"), "the interrupted prompt left its line to the next one");
+    Pending alice = new Pending("alice");
+    Pending bob = new Pending("bob");
+    Pending carol = new Pending("carol");
+    CompletableFuture<JoinDecision> a = prompt.decide(alice);
+    CompletableFuture<JoinDecision> b = prompt.decide(bob);
+    CompletableFuture<JoinDecision> c = prompt.decide(carol);
+    assertEquals(1, count(streams.out(), "Allow? [y/N/a=always] "), "one prompt at a time");
+    type("y");
+    assertEquals(JoinDecision.approve(), a.get(5, TimeUnit.SECONDS));
+    bob.cancelled.complete("the host did not decide within 5 min");
+    type("a");
+    assertEquals(JoinDecision.approveAndTrust(), c.get(5, TimeUnit.SECONDS));
+    assertFalse(b.get(5, TimeUnit.SECONDS).approved());
+    String out = streams.out();
+    assertTrue(out.contains("Join request from 'alice' at 203.0.113.20, short authentication code 123 456\n"),
+        out);
+    assertTrue(out.contains("(join request from 'bob' ended: the host did not decide within 5 min)"), out);
+    assertEquals(3, count(out, "Allow? [y/N/a=always] "), out);
+    CompletableFuture<JoinDecision> d = prompt.decide(new Pending("dave"));
     type("");
-    assertFalse(prompt.approve("carol", "111 111"), "Enter alone is no");
+    assertEquals(JoinDecision.refuse(JoinDecision.REFUSED), d.get(5, TimeUnit.SECONDS), "Enter alone is no");
+    CompletableFuture<JoinDecision> e = prompt.decide(new Pending("eve"));
     typing.close();
-    assertFalse(prompt.approve("dave", "222 222"), "end of input is no");
-    assertTrue(streams.out().contains("Join request from 'alice', short authentication code 123 456\n"
-        + "Allow only if the client shows the same code. Allow? [y/N] "), streams.out());
+    assertFalse(e.get(5, TimeUnit.SECONDS).approved(), "end of input is no");
+  }
+
+  private static int count(String text, String part) {
+    int n = 0;
+    for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+      n++;
+    }
+    return n;
   }
 }

@@ -53,7 +53,16 @@ final class DemoProcess implements AutoCloseable {
     // foreground process has it, so that the tests' Ctrl-C reaches the app.
     List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", java, "-jar", jar));
     command.addAll(List.of(args));
-    return new DemoProcess(name, new ProcessBuilder(command).start());
+    ProcessBuilder builder = new ProcessBuilder(command);
+    // Each process its own installation (identity, trust lists), never the real user's config directory.
+    builder.environment().put("XDG_CONFIG_HOME", configHome(name).toString());
+    return new DemoProcess(name, builder.start());
+  }
+
+  /** The config home a process named {@code name} gets: a fresh directory under target/it-config. */
+  static java.nio.file.Path configHome(String name) throws IOException {
+    java.nio.file.Path root = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "it-config"));
+    return java.nio.file.Files.createTempDirectory(root, name + "-").toAbsolutePath();
   }
 
   private void pump(InputStream stream, List<String> lines, String thread) {

@@ -63,22 +63,24 @@ class OfflineTunnelIT {
     try (DemoProcess host = DemoProcess.start("host", "host", "--port", Integer.toString(service.getAddress()
             .getPort()), "--offline", "--no-stun", "--stats-json", stats.toString());
         DemoProcess client = DemoProcess.start("client", "client", "--port", Integer.toString(clientPort),
-            "--offline", "--no-stun")) {
+            "--offline", "--no-stun", "--name", "carol")) {
       String offer = client.awaitLine(line -> line.startsWith("p2pt1."), STEP);
       host.awaitLine(line -> line.startsWith("Paste the client's offer token"), STEP);
       host.type(offer);
 
-      String request = host.awaitLine(line -> line.startsWith("Join request from 'offline client #1', short "
-          + "authentication code "), STEP);
-      String hostCode = request.substring(request.length() - 7);
-      host.type("y");
+      // The host hands its answer token to one person at once; the code is compared over the open channel.
       String answer = host.awaitLine(line -> line.startsWith("p2pt1."), STEP);
       client.type(answer);
-
+      String clientCode = client.awaitLine(line -> line.startsWith("Short authentication code: ")
+          && line.endsWith(" \u2014 waiting for the host to approve"), STEP);
+      String code = clientCode.substring("Short authentication code: ".length(),
+          "Short authentication code: ".length() + 7);
+      host.awaitLine(line -> line.equals("Join request from 'carol', short authentication code " + code), STEP);
+      assertTrue(client.stdout().stream().noneMatch(line -> line.startsWith("Connect your app to")),
+          "nothing is shared before the approval");
+      host.type("y");
       client.awaitLine(line -> line.equals("Connect your app to 127.0.0.1:" + clientPort), STEP);
-      String clientCode = client.awaitLine(line -> line.startsWith("Short authentication code: "), STEP);
-      assertEquals(hostCode, clientCode.substring("Short authentication code: ".length(),
-          "Short authentication code: ".length() + 7), "both people see the same code");
+      String hostCode = code;
 
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       for (int i = 0; i < 3; i++) {
@@ -88,14 +90,13 @@ class OfflineTunnelIT {
         assertEquals(200, response.statusCode());
         assertEquals("served /page" + i, response.body());
       }
-      host.awaitLine(line -> line.contains("client #1 'offline client #1' (code " + hostCode
-          + ") connected, path direct"), STEP);
+      host.awaitLine(line -> line.contains("client #1 'carol' (code " + hostCode + ") connected, path direct"), STEP);
       awaitStats(stats, "\"role\":\"host\",\"state\":\"OPEN\",\"path\":\"direct\",\"clients\":1,");
 
       // The client leaves with Ctrl-C: it exits 0 in time; the host reports it and waits for the next offer.
       client.signal("INT");
       assertEquals(0, client.awaitExit(EXIT), "client exit code after SIGINT; stderr " + client.stderr());
-      host.awaitLine(line -> line.contains("client #1 'offline client #1' (code " + hostCode + ") left: "), STEP);
+      host.awaitLine(line -> line.contains("client #1 'carol' (code " + hostCode + ") left: "), STEP);
       assertTrue(host.alive(), "the host keeps serving after a client left");
       host.awaitCount(line -> line.startsWith("Paste the client's offer token"), 2, STEP);
 
@@ -110,15 +111,25 @@ class OfflineTunnelIT {
   void shouldStopAWaitingClientOnSigtermAndReportAHostThatRefuses() throws Exception {
     try (DemoProcess host = DemoProcess.start("host", "host", "--port", Integer.toString(service.getAddress()
             .getPort()), "--offline", "--no-stun", "--quiet");
-        DemoProcess client = DemoProcess.start("client", "client", "--port", "0", "--offline", "--no-stun")) {
+        DemoProcess client = DemoProcess.start("client", "client", "--port", "0", "--offline", "--no-stun",
+            "--name", "mallory");
+        DemoProcess waiting = DemoProcess.start("waiting", "client", "--port", "0", "--offline", "--no-stun")) {
       String offer = client.awaitLine(line -> line.startsWith("p2pt1."), STEP);
       host.type("not a token");
       host.type(offer);
-      host.awaitLine(line -> line.startsWith("Join request from 'offline client #1'"), STEP);
+      client.type(host.awaitLine(line -> line.startsWith("p2pt1."), STEP));
+      host.awaitLine(line -> line.startsWith("Join request from 'mallory'"), STEP);
       host.type("n");
-      // Offline there is nobody to tell the client: it keeps waiting for an answer token until stopped.
-      client.signal("TERM");
-      assertEquals(0, client.awaitExit(EXIT), "client exit code after SIGTERM; stderr " + client.stderr());
+      // The refusal travels over the channel: the client says so and exits 1, having shared nothing.
+      assertEquals(1, client.awaitExit(STEP), "client exit code after the refusal");
+      List<String> refused = client.stderr();
+      assertEquals(List.of("p2p-tunnel: the tunnel did not open: tunnel setup failed: the host refused; the host "
+          + "said no; ask them to approve your join request"), refused);
+      // A client still waiting for an answer token stops cleanly on SIGTERM.
+      waiting.awaitLine(line -> line.startsWith("p2pt1."), STEP);
+      waiting.signal("TERM");
+      assertEquals(0, waiting.awaitExit(EXIT), "waiting client exit code after SIGTERM; stderr "
+          + waiting.stderr());
       host.signal("TERM");
       assertEquals(0, host.awaitExit(EXIT), "host exit code after SIGTERM");
       assertEquals(List.of("p2p-tunnel: not an offer token: not a p2p-tunnel token: it does not start with p2pt1.; "
@@ -132,7 +143,7 @@ class OfflineTunnelIT {
     try (DemoProcess host = DemoProcess.start("host", "host", "--port", Integer.toString(service.getAddress()
             .getPort()), "--offline", "--no-stun", "--yes");
         DemoProcess client = DemoProcess.start("client", "client", "--port", "0", "--offline", "--no-stun")) {
-      host.type(client.awaitLine(line -> line.startsWith("p2pt1."), STEP));
+      host.type(client.awaitLine(line -> line.startsWith("p2pt1."), STEP)); // --yes: approved once the code is in
       client.type(host.awaitLine(line -> line.startsWith("p2pt1."), STEP));
       client.awaitLine(line -> line.startsWith("Connect your app to 127.0.0.1:"), STEP);
       host.signal("TERM");

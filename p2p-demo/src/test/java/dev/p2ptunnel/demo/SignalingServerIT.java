@@ -1,6 +1,7 @@
 package dev.p2ptunnel.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -61,12 +62,15 @@ class SignalingServerIT {
         String sessionId = idLine.substring("Session ID: ".length());
         try (DemoProcess client = DemoProcess.start("client", "client", "--signal", url, "--session", sessionId,
             "--port", "0", "--name", "alice", "--no-stun")) {
-          String request = host.awaitLine(line -> line.startsWith("Join request from 'alice', short authentication "
-              + "code "), STEP);
+          String request = host.awaitLine(line -> line.startsWith("Join request from 'alice' at 127.0.0.1, short "
+              + "authentication code "), STEP);
           String code = request.substring(request.length() - 7);
+          client.awaitLine(line -> line.equals("Short authentication code: " + code
+              + " \u2014 waiting for the host to approve"), STEP);
+          assertTrue(client.stdout().stream().noneMatch(line -> line.startsWith("Connect your app to")),
+              "nothing connects before the approval");
           host.type("y");
           String connect = client.awaitLine(line -> line.startsWith("Connect your app to 127.0.0.1:"), STEP);
-          client.awaitLine(line -> line.startsWith("Short authentication code: " + code + " "), STEP);
 
           HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
           HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://"

@@ -12,8 +12,17 @@ public interface ClientConnection {
   /** The name the client gave when joining (not authenticated). */
   String clientName();
 
-  /** The short authentication string both sides show for this connection. */
-  String shortAuthString();
+  /** The short authentication code both sides showed, or null when the client has no pairing extension. */
+  @Nullable String shortAuthString();
+
+  /** The client's address as signaling saw it, or null when unknown. */
+  @Nullable String clientAddress();
+
+  /** The client's DTLS identity ({@code sha-256 AB:…}). */
+  String clientFingerprint();
+
+  /** Whether it joined without asking, as a trusted identity. */
+  boolean trusted();
 
   /** CONNECTING until its DataChannel opens, then OPEN, then CLOSED. */
   TunnelHandle.State state();

@@ -6,19 +6,28 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link Tunnel#client} needs. Immutable and thread-safe.
  *
  * @param bind the local address the user's app connects to (default 127.0.0.1; port 0 picks a free port)
- * @param signaling carries our offer out and the host's answer in
+ * @param signaling carries the join exchange
  * @param webRtc ICE servers, ports, timeouts
  * @param bridge engine settings
  * @param plugins attached to the session once it exists
+ * @param name the name the host's person sees (follows {@link ClientName}'s rule)
+ * @param identity this installation's DTLS identity (default: a new one per tunnel)
+ * @param knownHosts where the identities of hosts joined before are remembered under {@link Signaling#hostKey()};
+ *     a host whose identity changed is refused. Null: remember nothing
+ * @param pairing whether to speak the pairing extension (commitment, code, in-channel check); false joins like the
+ *     original app, without a code
+ * @param listener the code and the approval, for user interfaces
  */
 public record ClientOptions(
     InetSocketAddress bind, Signaling signaling, WebRtcConfig webRtc, BridgeConfig bridge,
-    List<SessionPlugin> plugins) {
+    List<SessionPlugin> plugins, String name, Identity identity, @Nullable TrustStore knownHosts, boolean pairing,
+    ClientListener listener) {
 
   /** Validates and copies. */
   public ClientOptions {
@@ -26,6 +35,9 @@ public record ClientOptions(
     Objects.requireNonNull(signaling, "signaling");
     Objects.requireNonNull(webRtc, "webRtc");
     Objects.requireNonNull(bridge, "bridge");
+    ClientName.check(name);
+    Objects.requireNonNull(identity, "identity");
+    Objects.requireNonNull(listener, "listener");
     plugins = List.copyOf(plugins);
   }
 
@@ -42,16 +54,21 @@ public record ClientOptions(
   /** Builds {@link ClientOptions}; defaults: {@link WebRtcConfig#builder()}, {@link BridgeConfig#defaults()}. */
   public static final class Builder {
     private final InetSocketAddress bind;
-    private Signaling signaling;
+    private @Nullable Signaling signaling;
     private WebRtcConfig webRtc = WebRtcConfig.builder().build();
     private BridgeConfig bridge = BridgeConfig.defaults();
     private final List<SessionPlugin> plugins = new ArrayList<>();
+    private String name = "client";
+    private @Nullable Identity identity;
+    private @Nullable TrustStore knownHosts;
+    private boolean pairing = true;
+    private ClientListener listener = new ClientListener() {};
 
     private Builder(InetSocketAddress bind) {
       this.bind = Objects.requireNonNull(bind, "bind");
     }
 
-    /** Required: how offer and answer travel. */
+    /** Required: how the join travels. */
     public Builder signaling(Signaling value) {
       signaling = value;
       return this;
@@ -75,12 +92,43 @@ public record ClientOptions(
       return this;
     }
 
+    /** The name the host sees; default {@code "client"}. */
+    public Builder name(String value) {
+      name = value;
+      return this;
+    }
+
+    /** This installation's identity, e.g. {@link Identity#loadOrCreate}; default: a new one. */
+    public Builder identity(Identity value) {
+      identity = value;
+      return this;
+    }
+
+    /** Remember hosts' identities here and refuse a host whose identity changed; default: none. */
+    public Builder knownHosts(TrustStore value) {
+      knownHosts = value;
+      return this;
+    }
+
+    /** Whether to speak the pairing extension; default true. */
+    public Builder pairing(boolean value) {
+      pairing = value;
+      return this;
+    }
+
+    /** The code and approval events. */
+    public Builder listener(ClientListener value) {
+      listener = value;
+      return this;
+    }
+
     /** The options. */
     public ClientOptions build() {
       if (signaling == null) {
         throw new IllegalStateException("signaling: null (expected: set with signaling(...))");
       }
-      return new ClientOptions(bind, signaling, webRtc, bridge, plugins);
+      return new ClientOptions(bind, signaling, webRtc, bridge, plugins, name,
+          identity != null ? identity : Identity.generate(), knownHosts, pairing, listener);
     }
   }
 }

@@ -2,9 +2,11 @@ package dev.p2ptunnel.webrtc;
 
 import dev.p2ptunnel.bridge.BridgeConfig;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link Tunnel#host} needs. Immutable and thread-safe.
@@ -15,16 +17,23 @@ import java.util.Objects;
  * @param webRtc ICE servers, ports, timeouts
  * @param bridge engine settings (flow control window, keepalive, …)
  * @param plugins attached to each client's session once it exists (monitors, loggers)
- * @param approver decides on each join request, seeing the client's name and the short authentication string
- * @param maxClients how many clients may be connected at once; further join requests are refused
+ * @param approver decides on each join request, seeing the client's name, address and short authentication code
+ * @param maxClients how many clients may be connected at once; further join requests are refused ("the host is
+ *     busy with another client")
  * @param stayOpen whether to keep taking join requests after the last client left; when false (the original app's
  *     "one session, one client"), the host tunnel closes once a client has come and gone
  * @param listener join, approval and leave events
+ * @param identity this installation's DTLS identity, the fingerprint clients remember (default: a new one per host)
+ * @param trustStore clients trusted to join without asking (and where "approve and trust" writes), or null
+ * @param approveTimeout a join the approver has not decided within this is refused, saying so
+ * @param maxPendingJoins joins waiting for the approver at once; more are refused, as is a second waiting join
+ *     from the same address
  */
 public record HostOptions(
     InetSocketAddress target, HostSignaling signaling, WebRtcConfig webRtc, BridgeConfig bridge,
     List<SessionPlugin> plugins, JoinApprover approver, int maxClients, boolean stayOpen,
-    HostListener listener) {
+    HostListener listener, Identity identity, @Nullable TrustStore trustStore, Duration approveTimeout,
+    int maxPendingJoins) {
 
   /** Validates and copies. */
   public HostOptions {
@@ -37,6 +46,13 @@ public record HostOptions(
     Objects.requireNonNull(signaling, "signaling");
     Objects.requireNonNull(webRtc, "webRtc");
     Objects.requireNonNull(bridge, "bridge");
+    Objects.requireNonNull(identity, "identity");
+    if (approveTimeout.isNegative() || approveTimeout.isZero()) {
+      throw new IllegalArgumentException("approveTimeout: " + approveTimeout + " (expected: > 0)");
+    }
+    if (maxPendingJoins < 1) {
+      throw new IllegalArgumentException("maxPendingJoins: " + maxPendingJoins + " (expected: >= 1)");
+    }
     plugins = List.copyOf(plugins);
   }
 
@@ -48,7 +64,7 @@ public record HostOptions(
   /** Builds {@link HostOptions}; defaults: {@link WebRtcConfig#builder()}, {@link BridgeConfig#defaults()}. */
   public static final class Builder {
     private final InetSocketAddress target;
-    private HostSignaling signaling;
+    private @Nullable HostSignaling signaling;
     private WebRtcConfig webRtc = WebRtcConfig.builder().build();
     private BridgeConfig bridge = BridgeConfig.defaults();
     private final List<SessionPlugin> plugins = new ArrayList<>();
@@ -56,6 +72,10 @@ public record HostOptions(
     private int maxClients = 1;
     private boolean stayOpen;
     private HostListener listener = new HostListener() {};
+    private @Nullable Identity identity;
+    private @Nullable TrustStore trustStore;
+    private Duration approveTimeout = Duration.ofMinutes(5);
+    private int maxPendingJoins = 4;
 
     private Builder(InetSocketAddress target) {
       this.target = target;
@@ -109,13 +129,38 @@ public record HostOptions(
       return this;
     }
 
+    /** This installation's identity, e.g. {@link Identity#loadOrCreate}; default: a new one. */
+    public Builder identity(Identity value) {
+      identity = value;
+      return this;
+    }
+
+    /** Clients trusted to join without asking; "approve and trust" decisions are written here. */
+    public Builder trustStore(TrustStore value) {
+      trustStore = value;
+      return this;
+    }
+
+    /** How long a join may wait for the approver; default 5 minutes. */
+    public Builder approveTimeout(Duration value) {
+      approveTimeout = value;
+      return this;
+    }
+
+    /** How many joins may wait for the approver at once; default 4. */
+    public Builder maxPendingJoins(int value) {
+      maxPendingJoins = value;
+      return this;
+    }
+
     /** The options. */
     public HostOptions build() {
       if (signaling == null) {
         throw new IllegalStateException("signaling: null (expected: set with signaling(...))");
       }
       return new HostOptions(target, signaling, webRtc, bridge, plugins, approver, maxClients, stayOpen,
-          listener);
+          listener, identity != null ? identity : Identity.generate(), trustStore, approveTimeout,
+          maxPendingJoins);
     }
   }
 }

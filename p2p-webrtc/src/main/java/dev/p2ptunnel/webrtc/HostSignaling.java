@@ -3,8 +3,8 @@ package dev.p2ptunnel.webrtc;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The host's side of signaling: clients' join requests arrive one by one, each carrying an offer, and each is
- * answered or refused. Implementations are thread-safe.
+ * The host's side of signaling: clients' join requests arrive one by one, each carrying a {@link JoinOffer}, and
+ * each is challenged, answered or refused (see {@link JoinRequest}). Implementations are thread-safe.
  */
 public interface HostSignaling extends AutoCloseable {
   /**

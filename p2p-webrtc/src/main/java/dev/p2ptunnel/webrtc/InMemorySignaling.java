@@ -3,67 +3,53 @@ package dev.p2ptunnel.webrtc;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Signaling for tunnel ends in one process: each client's {@link #exchange} becomes a {@link JoinRequest} that the
- * host takes with {@link #nextJoin}, and the host's answer or refusal goes straight back. For tests, demos and
- * programs that embed both ends. Any number of clients; thread-safe.
+ * Signaling for tunnel ends in one process: each client's {@link #join} becomes a {@link JoinRequest} that the host
+ * takes with {@link #nextJoin}, and every message of the exchange goes straight across (two stages, like a
+ * signaling server). For tests, demos and programs that embed both ends. Any number of clients; thread-safe.
  */
 public final class InMemorySignaling implements Signaling, HostSignaling {
   private final LinkedBlockingQueue<JoinRequest> joins = new LinkedBlockingQueue<>();
   private final LinkedBlockingQueue<CompletableFuture<JoinRequest>> waiting = new LinkedBlockingQueue<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final String clientName;
+  private final @Nullable String clientAddress;
 
-  /** Clients appear to the host as {@code "in-process client"}. */
+  /** Clients appear to the host without an address. */
   public InMemorySignaling() {
-    this("in-process client");
+    this.clientAddress = null;
   }
 
-  /** Clients appear to the host under {@code clientName}. */
-  public InMemorySignaling(String clientName) {
-    this.clientName = clientName;
+  private InMemorySignaling(String clientAddress) {
+    this.clientAddress = clientAddress;
+  }
+
+  /**
+   * Signaling whose clients appear to the host as coming from {@code clientAddress} (for tests of per-address
+   * rules). The client's name travels in its {@link JoinOffer} ({@link ClientOptions#name()}).
+   */
+  public static InMemorySignaling withClientAddress(String clientAddress) {
+    return new InMemorySignaling(clientAddress);
   }
 
   @Override
-  public CompletableFuture<SessionDescription> exchange(SessionDescription offer) {
-    CompletableFuture<SessionDescription> answer = new CompletableFuture<>();
+  public ClientJoin join(JoinOffer offer) {
+    Exchange exchange = new Exchange(offer, clientAddress);
     if (closed.get()) {
-      return CompletableFuture.failedFuture(new WebRtcException("signaling closed: the host has gone"));
+      exchange.reject("signaling closed: the host has gone");
+      return exchange;
     }
-    JoinRequest request = new JoinRequest() {
-      @Override
-      public String clientName() {
-        return clientName;
-      }
-
-      @Override
-      public SessionDescription offer() {
-        return offer;
-      }
-
-      @Override
-      public CompletableFuture<Void> accept(SessionDescription hostAnswer) {
-        answer.complete(hostAnswer);
-        return CompletableFuture.completedFuture(null);
-      }
-
-      @Override
-      public CompletableFuture<Void> reject(String reason) {
-        answer.completeExceptionally(new JoinRejectedException(reason));
-        return CompletableFuture.completedFuture(null);
-      }
-    };
     synchronized (this) {
       CompletableFuture<JoinRequest> taker;
       while ((taker = waiting.poll()) != null) {
-        if (taker.complete(request)) {
-          return answer.copy();
+        if (taker.complete(exchange)) {
+          return exchange;
         }
       }
-      joins.add(request);
+      joins.add(exchange);
     }
-    return answer.copy();
+    return exchange;
   }
 
   @Override
@@ -92,6 +78,84 @@ public final class InMemorySignaling implements Signaling, HostSignaling {
       while ((request = joins.poll()) != null) {
         request.reject("the host has stopped");
       }
+    }
+  }
+
+  /** One join: the client's and the host's views of the same exchange. */
+  static final class Exchange implements ClientJoin, JoinRequest {
+    private final JoinOffer offer;
+    private final @Nullable String address;
+    private final CompletableFuture<HostReply> first = new CompletableFuture<>();
+    private final CompletableFuture<JoinReveal> revealed = new CompletableFuture<>();
+    private final CompletableFuture<JoinAnswer> answer = new CompletableFuture<>();
+    private final CompletableFuture<String> withdrawn = new CompletableFuture<>();
+
+    Exchange(JoinOffer offer, @Nullable String address) {
+      this.offer = offer;
+      this.address = address;
+    }
+
+    @Override
+    public CompletableFuture<HostReply> firstReply() {
+      return first.copy();
+    }
+
+    @Override
+    public CompletableFuture<JoinAnswer> reveal(JoinReveal reveal) {
+      revealed.complete(reveal);
+      return answer.copy();
+    }
+
+    @Override
+    public void withdraw(String reason) {
+      if (withdrawn.complete(reason)) {
+        WebRtcException gone = new WebRtcException("join withdrawn: " + reason);
+        first.completeExceptionally(gone);
+        answer.completeExceptionally(gone);
+        revealed.completeExceptionally(gone);
+      }
+    }
+
+    @Override
+    public JoinOffer offer() {
+      return offer;
+    }
+
+    @Override
+    public @Nullable String clientAddress() {
+      return address;
+    }
+
+    @Override
+    public boolean twoStage() {
+      return true;
+    }
+
+    @Override
+    public CompletableFuture<JoinReveal> challenge(JoinChallenge challenge) {
+      first.complete(challenge);
+      return revealed.copy();
+    }
+
+    @Override
+    public CompletableFuture<Void> accept(JoinAnswer hostAnswer) {
+      if (!first.complete(hostAnswer)) {
+        answer.complete(hostAnswer);
+      }
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> reject(String reason) {
+      JoinRejectedException refused = new JoinRejectedException(reason);
+      first.completeExceptionally(refused);
+      answer.completeExceptionally(refused);
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<String> withdrawn() {
+      return withdrawn.copy();
     }
   }
 }

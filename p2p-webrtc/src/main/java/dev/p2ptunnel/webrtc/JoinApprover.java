@@ -1,21 +1,21 @@
 package dev.p2ptunnel.webrtc;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
- * Decides whether a client may join a host, after seeing its name and the short authentication string both sides
- * will show. Called on the host tunnel's own accept thread, one request at a time, never on a native thread: it may
- * block, e.g. to ask a person.
+ * Decides whether a client may join a host, after seeing its name, its address and the short authentication code
+ * both sides show (see {@link PendingJoin}). Called on the host tunnel's own thread, once per join, possibly for
+ * several joins before the first is decided (in arrival order); it must not block: it returns a stage that completes
+ * when a person (or a rule) has decided, from any thread, minutes later if need be. A join not decided within
+ * {@link HostOptions#approveTimeout()} is refused, and {@link PendingJoin#cancelled()} tells the approver to stop
+ * asking. Joins from trusted identities ({@link TrustStore}) are approved without asking.
  */
 @FunctionalInterface
 public interface JoinApprover {
   /** Approves every client: for hosts whose Session ID is the only secret, and for tests. */
-  JoinApprover APPROVE_ALL = (clientName, shortAuthString) -> true;
+  JoinApprover APPROVE_ALL = join -> CompletableFuture.completedFuture(JoinDecision.approve());
 
-  /**
-   * @param clientName the name the client gave (not authenticated)
-   * @param shortAuthString the code both sides show (see {@link ShortAuthString}); equal codes mean nobody sits
-   *     between the two peers
-   * @return whether the client may join
-   * @throws InterruptedException when the host is closing while the decision is pending
-   */
-  boolean approve(String clientName, String shortAuthString) throws InterruptedException;
+  /** The decision on {@code join}; a stage that fails counts as a refusal. */
+  CompletionStage<JoinDecision> decide(PendingJoin join);
 }

@@ -2,7 +2,11 @@ package dev.p2ptunnel.webrtc;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -11,7 +15,11 @@ import java.util.zip.Inflater;
  * A complete {@link SessionDescription} as one copy-pasteable line, for signaling by hand (chat, e-mail):
  * {@code p2pt1.} followed by the base64url (no padding) of the zlib-deflated payload, whose first byte is the type
  * ({@code O} offer, {@code A} answer) and the rest the SDP in UTF-8. The zlib checksum catches damaged pastes.
- * Specified in {@code docs/SIGNALING.md}. Stateless and thread-safe.
+ * Specified in {@code docs/SIGNALING.md}.
+ *
+ * <p>Our pairing extension rides in the SDP text as extra attribute lines at its end ({@code a=x-p2pt-commitment:},
+ * {@code a=x-p2pt-nonce:}, {@code a=x-p2pt-name:}, values base64url), which {@link #read} takes out again; a reader
+ * that does not know them (libwebrtc included) ignores unknown attributes. Stateless and thread-safe.
  */
 public final class OfflineToken {
   /** What every token of this version starts with. */
@@ -20,7 +28,96 @@ public final class OfflineToken {
   /** The longest SDP a token may carry once inflated; real ones are 1–3 KB. */
   public static final int MAX_SDP_BYTES = 65_536;
 
+  /**
+   * How long a token is good for: the client's offer waits this long for the answer token, the host's answer this
+   * long for the client to connect (ICE credentials and TURN allocations stay alive that long). Later, the side
+   * waiting says the token expired and to start again.
+   */
+  public static final Duration LIFETIME = Duration.ofMinutes(10);
+
+  private static final String COMMITMENT = "a=x-p2pt-commitment:";
+  private static final String NONCE = "a=x-p2pt-nonce:";
+  private static final String NAME = "a=x-p2pt-name:";
+  private static final Pattern EXTENSION = Pattern.compile("(?m)^a=x-p2pt-(commitment|nonce|name):([A-Za-z0-9_-]*)"
+      + "\\r?\\n?");
+
+  /**
+   * A decoded token with the pairing fields taken out of its SDP.
+   *
+   * @param description the description as libwebrtc needs it
+   * @param commitment the client's commitment (offer tokens of ours), or null
+   * @param nonce the host's nonce (answer tokens of ours), or null
+   * @param name the client's name (offer tokens of ours), or null
+   */
+  public record Contents(SessionDescription description, byte @Nullable [] commitment, byte @Nullable [] nonce,
+      @Nullable String name) {}
+
   private OfflineToken() {}
+
+  /** A client's offer token: the offer, its commitment and its name. */
+  public static String encode(JoinOffer offer) {
+    StringBuilder sdp = new StringBuilder(withNewline(offer.offer().sdp()));
+    byte[] commitment = offer.commitment();
+    if (commitment != null) {
+      sdp.append(COMMITMENT).append(b64(commitment)).append("\r\n");
+    }
+    sdp.append(NAME).append(b64(offer.clientName().getBytes(StandardCharsets.UTF_8))).append("\r\n");
+    return encode(new SessionDescription(SessionDescription.Type.OFFER, sdp.toString()));
+  }
+
+  /** A host's answer token: the answer and its nonce. */
+  public static String encode(JoinAnswer answer) {
+    byte[] nonce = answer.hostNonce();
+    if (nonce == null) {
+      return encode(answer.answer());
+    }
+    return encode(new SessionDescription(SessionDescription.Type.ANSWER, withNewline(answer.answer().sdp()) + NONCE
+        + b64(nonce) + "\r\n"));
+  }
+
+  /**
+   * Decodes a token and takes our pairing fields out of its SDP.
+   *
+   * @throws InvalidTokenException as {@link #decode}, or naming a pairing field that is malformed
+   */
+  public static Contents read(String token) {
+    SessionDescription raw = decode(token);
+    byte[] commitment = null;
+    byte[] nonce = null;
+    String name = null;
+    Matcher m = EXTENSION.matcher(raw.sdp());
+    while (m.find()) {
+      byte[] value;
+      try {
+        value = Base64.getUrlDecoder().decode(m.group(2));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidTokenException("token is damaged: x-p2pt-" + m.group(1) + " is not base64url", e);
+      }
+      switch (m.group(1)) {
+        case "commitment" -> commitment = sized("commitment", value);
+        case "nonce" -> nonce = sized("nonce", value);
+        default -> name = new String(value, StandardCharsets.UTF_8);
+      }
+    }
+    String sdp = EXTENSION.matcher(raw.sdp()).replaceAll("");
+    return new Contents(new SessionDescription(raw.type(), sdp), commitment, nonce, name);
+  }
+
+  private static byte[] sized(String field, byte[] value) {
+    if (value.length != ShortAuthString.NONCE_BYTES) {
+      throw new InvalidTokenException("token is damaged: x-p2pt-" + field + " has " + value.length
+          + " bytes (expected: 32)");
+    }
+    return value;
+  }
+
+  private static String withNewline(String sdp) {
+    return sdp.endsWith("\n") ? sdp : sdp + "\r\n";
+  }
+
+  private static String b64(byte[] bytes) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
 
   /** Encodes {@code description} as a token. */
   public static String encode(SessionDescription description) {

@@ -1,17 +1,23 @@
 package dev.p2ptunnel.webrtc;
 
-import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The client's side of signaling: delivers its complete offer to the host and brings back the host's answer. A
- * signaling server, a pasted {@link OfflineToken}, or {@link InMemorySignaling}. The host's side is
- * {@link HostSignaling}. Implementations say whether they are thread-safe.
+ * The client's side of signaling: carries one join exchange to a host. A signaling server, pasted
+ * {@link OfflineToken}s, or {@link InMemorySignaling}; every transport carries the same messages ({@link JoinOffer},
+ * {@link JoinChallenge}, {@link JoinReveal}, {@link JoinAnswer}, a refusal, a withdrawal), and docs/SIGNALING.md
+ * says in which order. The host's side is {@link HostSignaling}. Implementations say whether they are thread-safe.
  */
 @FunctionalInterface
 public interface Signaling {
+  /** Sends {@code offer} to the host and returns this join's exchange; does not block. */
+  ClientJoin join(JoinOffer offer);
+
   /**
-   * Delivers the offer and completes with the host's answer; completes exceptionally with
-   * {@link JoinRejectedException} when the host refuses this client, or another exception when the exchange fails.
+   * A name for the host this signaling reaches, under which the client remembers the host's identity (like SSH's
+   * {@code known_hosts}), or null when there is none (offline tokens).
    */
-  CompletableFuture<SessionDescription> exchange(SessionDescription offer);
+  default @Nullable String hostKey() {
+    return null;
+  }
 }

@@ -1,6 +1,7 @@
 package dev.p2ptunnel.webrtc;
 
 import dev.p2ptunnel.bridge.ClientBridge;
+import dev.p2ptunnel.webrtc.internal.ClientFlow;
 import dev.p2ptunnel.webrtc.internal.HostRuntime;
 import dev.p2ptunnel.webrtc.internal.TunnelCore;
 import java.io.IOException;
@@ -40,9 +41,10 @@ public final class Tunnel {
   }
 
   /**
-   * Listens on {@code options.bind()} at once (so that a port in use fails here), then offers through signaling and
-   * bridges every local connection to the host once the channel is open. Connections made before that wait in
-   * the listen backlog.
+   * Listens on {@code options.bind()} at once (so that a port in use fails here), then joins the host through
+   * signaling (offer and commitment, the host's challenge, the code, the reveal, the answer once the host approved;
+   * docs/SIGNALING.md) and bridges every local connection to the host once the channel is open and checked.
+   * Connections made before that wait in the listen backlog.
    *
    * @throws IOException if the local address cannot be bound, naming it
    */
@@ -54,20 +56,8 @@ public final class Tunnel {
       server.close();
       throw new IOException("cannot listen on " + options.bind() + ": " + e.getMessage(), e);
     }
-    TunnelCore core = new TunnelCore("p2p-tunnel-client", c -> {
-      WebRtcSession session = WebRtcSession.offer(options.webRtc());
-      try {
-        SessionDescription offer = session.localDescription();
-        SessionDescription answer = c.await(options.signaling().exchange(offer), "answer from signaling");
-        c.shortAuthString(ShortAuthString.of(offer, answer));
-        session.acceptAnswer(answer);
-        return session;
-      } catch (Exception | Error e) {
-        session.close("signaling failed: " + e.getMessage());
-        throw e;
-      }
-    }, channel -> ClientBridge.start(channel, server, options.bridge()), options.plugins(),
-        options.webRtc().connectTimeout());
+    TunnelCore core = new TunnelCore("p2p-tunnel-client", c -> ClientFlow.connect(c, options),
+        channel -> ClientBridge.start(channel, server, options.bridge()), options.plugins());
     // The bridge owns the server socket once it runs; if it never does, release the port here.
     core.closed().thenRun(() -> {
       try {

@@ -108,6 +108,12 @@ public record WebRtcConfig(
     }
   }
 
+  /** This configuration with another {@link #connectTimeout()}. */
+  public WebRtcConfig withConnectTimeout(Duration timeout) {
+    return new WebRtcConfig(iceServers, relayOnly, minPort, maxPort, gatheringTimeout, timeout, disconnectTimeout,
+        highWatermarkBytes, lowWatermarkBytes, sendLimitBytes);
+  }
+
   private static void requirePositive(String name, Duration value) {
     Objects.requireNonNull(value, name);
     if (value.isNegative() || value.isZero()) {

@@ -51,16 +51,30 @@ public interface WebRtcSession extends AutoCloseable {
     return PeerSession.answer(config, remoteOffer);
   }
 
+  /** An offering session whose DTLS certificate is {@code identity}'s (a stable fingerprint). */
+  static WebRtcSession offer(WebRtcConfig config, Identity identity) {
+    return PeerSession.offer(config, identity);
+  }
+
+  /** An answering session whose DTLS certificate is {@code identity}'s; see {@link #answer(WebRtcConfig, SessionDescription)}. */
+  static WebRtcSession answer(WebRtcConfig config, SessionDescription remoteOffer, Identity identity) {
+    return PeerSession.answer(config, remoteOffer, identity);
+  }
+
   /**
-   * Offers through {@code signaling}, applies the answer it returns and waits until the channel is open; the
-   * returned session is {@linkplain SessionState#OPEN open}. Closes the session if any step fails.
+   * Joins through {@code signaling} as a plain client named {@code "client"} (no pairing extension, so no code),
+   * applies the answer and waits until the channel is open; the returned session is {@linkplain SessionState#OPEN
+   * open}. Closes the session if any step fails. {@link Tunnel#client} does the full join with the code.
    */
   static WebRtcSession offer(WebRtcConfig config, Signaling signaling) {
     WebRtcSession session = offer(config);
     try {
-      SessionDescription answer = PeerSession.await(
-          signaling.exchange(session.localDescription()), config.connectTimeout(), "answer from signaling");
-      session.acceptAnswer(answer);
+      HostReply reply = PeerSession.await(signaling.join(new JoinOffer("client", session.localDescription(), null))
+          .firstReply(), config.connectTimeout(), "answer from signaling");
+      if (!(reply instanceof JoinAnswer answer)) {
+        throw new WebRtcException("the host challenged a plain join (expected: an answer)");
+      }
+      session.acceptAnswer(answer.answer());
       session.dataChannel(config.connectTimeout());
       return session;
     } catch (RuntimeException e) {
@@ -70,13 +84,14 @@ public interface WebRtcSession extends AutoCloseable {
   }
 
   /**
-   * Answers a client's join request: creates the answering session for its offer, approves the request with the
-   * complete answer, and waits until the channel is open. Closes the session if any step fails.
+   * Answers a client's join request at once, without a challenge or a code: creates the answering session for its
+   * offer, accepts the request with the complete answer, and waits until the channel is open. Closes the session if
+   * any step fails. {@link Tunnel#host} does the full join with approval and code.
    */
   static WebRtcSession answer(WebRtcConfig config, JoinRequest request) {
-    WebRtcSession session = answer(config, request.offer());
+    WebRtcSession session = answer(config, request.offer().offer());
     try {
-      PeerSession.await(request.accept(session.localDescription()), config.connectTimeout(),
+      PeerSession.await(request.accept(JoinAnswer.of(session.localDescription())), config.connectTimeout(),
           "answer delivery through signaling");
       session.dataChannel(config.connectTimeout());
       return session;

@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +58,7 @@ class HttpSignalingTunnelTest {
         HostTunnel host = Tunnel.host(HostOptions.builder("127.0.0.1", service.getAddress().getPort())
             .signaling(hostSignaling).webRtc(TestNetns.config()).build());
         ClientTunnel client = Tunnel.client(ClientOptions.builder(0)
-            .signaling(new HttpSignaling(signal.uri(), hostSignaling.sessionId(), "e2e client"))
+            .signaling(new HttpSignaling(signal.uri(), hostSignaling.sessionId())).name("e2e client")
             .webRtc(TestNetns.config()).build())) {
       client.awaitOpen(OPEN);
       host.awaitOpen(OPEN);
@@ -75,11 +76,11 @@ class HttpSignalingTunnelTest {
   void shouldCloseTheClientWithTheHostsReasonWhenRejected() throws Exception {
     try (HttpHostSignaling hostSignaling = HttpHostSignaling.create(signal.uri());
         ClientTunnel client = Tunnel.client(ClientOptions.builder(0)
-            .signaling(new HttpSignaling(signal.uri(), hostSignaling.sessionId(), "stranger"))
+            .signaling(new HttpSignaling(signal.uri(), hostSignaling.sessionId())).name("stranger")
             .webRtc(TestNetns.config()).build())) {
       JoinRequest request = hostSignaling.nextJoin().get(20, TimeUnit.SECONDS);
-      assertEquals("stranger", request.clientName());
-      assertTrue(request.offer().sdp().startsWith("v=0"), "a real offer came through");
+      assertEquals("stranger", request.offer().clientName());
+      assertTrue(request.offer().offer().sdp().startsWith("v=0"), "a real offer came through");
       request.reject("not on the guest list").get(10, TimeUnit.SECONDS);
       String reason = client.awaitClosed(Duration.ofSeconds(10));
       assertNotNull(reason, "the client closed after the refusal");
@@ -95,20 +96,21 @@ class HttpSignalingTunnelTest {
         HttpHostSignaling hostSignaling = HttpHostSignaling.create(signal.uri(), 2);
         HostTunnel host = Tunnel.host(HostOptions.builder("127.0.0.1", service.getLocalPort())
             .signaling(hostSignaling).webRtc(TestNetns.config()).maxClients(2).stayOpen(true)
-            .approver((name, sas) -> {
-              asked.add(name + " " + sas);
-              return name.equals("alice");
+            .approver(join -> {
+              asked.add(join.clientName() + " " + join.shortAuthString());
+              return CompletableFuture.completedFuture(join.clientName().equals("alice") ? JoinDecision.approve()
+                  : JoinDecision.refuse(JoinDecision.REFUSED));
             }).build())) {
       try (ClientTunnel alice = Tunnel.client(ClientOptions.builder(0)
-          .signaling(new HttpSignaling(signal.uri(), hostSignaling.sessionId(), "alice"))
+          .signaling(new HttpSignaling(signal.uri(), hostSignaling.sessionId())).name("alice")
           .webRtc(TestNetns.config()).build())) {
         alice.awaitOpen(OPEN);
         assertEquals(java.util.List.of("alice " + alice.shortAuthString()), asked,
             "the host was shown the code the client shows");
         try (ClientTunnel eve = Tunnel.client(ClientOptions.builder(0)
-            .signaling(new HttpSignaling(signal.uri(), hostSignaling.sessionId(), "eve"))
+            .signaling(new HttpSignaling(signal.uri(), hostSignaling.sessionId())).name("eve")
             .webRtc(TestNetns.config()).build())) {
-          assertEquals("tunnel setup failed: rejected by the host", eve.awaitClosed(Duration.ofSeconds(20)));
+          assertEquals("tunnel setup failed: the host refused", eve.awaitClosed(Duration.ofSeconds(20)));
         }
         assertEquals(2, asked.size());
         assertEquals(TunnelHandle.State.OPEN, alice.state(), "a refusal leaves the approved client alone");

@@ -108,6 +108,37 @@ class OfflineTokenTest {
     assertRejected(token(deflate(new byte[10_000_000])), "token is too large: payload inflates past 65537 bytes");
   }
 
+  @Test
+  void shouldCarryThePairingFieldsOutsideTheSdpThatLibwebrtcSees() {
+    String sdp = "v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\ns=-\r\na=fingerprint:sha-256 AA\r\n";
+    byte[] commitment = new byte[32];
+    commitment[31] = 5;
+    OfflineToken.Contents offer = OfflineToken.read(OfflineToken.encode(new JoinOffer("Zoë",
+        new SessionDescription(SessionDescription.Type.OFFER, sdp), commitment)));
+    assertEquals(sdp, offer.description().sdp(), "the SDP comes back exactly, without our lines");
+    assertEquals("Zoë", offer.name());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(commitment, offer.commitment());
+    assertEquals(null, offer.nonce());
+
+    byte[] nonce = new byte[32];
+    nonce[0] = 9;
+    String answerToken = OfflineToken.encode(new JoinAnswer(new SessionDescription(SessionDescription.Type.ANSWER,
+        sdp), nonce));
+    assertTrue(OfflineToken.decode(answerToken).sdp().contains("a=x-p2pt-nonce:"),
+        "a reader that does not know the extension gets it as one more attribute line");
+    org.junit.jupiter.api.Assertions.assertArrayEquals(nonce, OfflineToken.read(answerToken).nonce());
+
+    OfflineToken.Contents plain = OfflineToken.read(OfflineToken.encode(new SessionDescription(
+        SessionDescription.Type.OFFER, sdp)));
+    assertEquals(null, plain.commitment(), "a token without the extension: an original peer");
+    assertEquals(null, plain.name());
+
+    String damaged = OfflineToken.encode(new SessionDescription(SessionDescription.Type.ANSWER, sdp
+        + "a=x-p2pt-nonce:AAAA\r\n"));
+    assertEquals("token is damaged: x-p2pt-nonce has 3 bytes (expected: 32)",
+        assertThrows(InvalidTokenException.class, () -> OfflineToken.read(damaged)).getMessage());
+  }
+
   private static void assertRejected(String token, String message) {
     InvalidTokenException e = assertThrows(InvalidTokenException.class, () -> OfflineToken.decode(token));
     assertEquals(message, e.getMessage());

@@ -23,6 +23,7 @@ import java.util.function.Predicate;
  */
 final class LabProcess implements AutoCloseable {
   private static final Path LOGS = Path.of("target", "lab-logs");
+  private static final Path CONFIGS = Path.of("target", "lab-config");
 
   private final String name;
   private final Process process;
@@ -42,9 +43,24 @@ final class LabProcess implements AutoCloseable {
 
   /** {@code java -jar p2p-tunnel.jar ARGS} in {@code namespace}. */
   static LabProcess demo(String name, String namespace, List<String> args) throws IOException {
+    Files.createDirectories(CONFIGS);
+    return demo(name, namespace, args, Files.createTempDirectory(CONFIGS, name + "-").toAbsolutePath());
+  }
+
+  /**
+   * {@code java -jar p2p-tunnel.jar ARGS} in {@code namespace} with {@code XDG_CONFIG_HOME=configHome}: the same
+   * home twice is the same installation (identity, trusted clients, known hosts) restarted.
+   */
+  static LabProcess demo(String name, String namespace, List<String> args, Path configHome) throws IOException {
     List<String> command = new ArrayList<>(List.of("-jar", System.getProperty("p2p.demo.jar")));
     command.addAll(args);
-    return java(name, namespace, command);
+    return java(name, namespace, command, configHome);
+  }
+
+  /** A fresh config home for {@link #demo(String, String, List, Path)}. */
+  static Path newConfigHome(String name) throws IOException {
+    Files.createDirectories(CONFIGS);
+    return Files.createTempDirectory(CONFIGS, name + "-").toAbsolutePath();
   }
 
   /** A helper main of the lab tests ({@link LabService}, {@link LabTraffic}), on the test classes only. */
@@ -55,13 +71,15 @@ final class LabProcess implements AutoCloseable {
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException("test classes location of " + main, e);
     }
-    List<String> command = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseSerialGC", "-cp", classes,
-        main.getName()));
+    // The shaded jar too, for helpers that use the library (LabFlood).
+    List<String> command = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseSerialGC", "-cp", classes
+        + java.io.File.pathSeparator + System.getProperty("p2p.demo.jar"), main.getName()));
     command.addAll(args);
-    return java(name, namespace, command);
+    return java(name, namespace, command, newConfigHome(name));
   }
 
-  private static LabProcess java(String name, String namespace, List<String> javaArgs) throws IOException {
+  private static LabProcess java(String name, String namespace, List<String> javaArgs, Path configHome)
+      throws IOException {
     // The real JVM, not scripts/netns-java (which would add a namespace of its own inside the lab machine).
     String java = System.getProperty("p2p.demo.java", System.getProperty("java.home") + "/bin/java");
     List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace, java));
@@ -70,7 +88,9 @@ final class LabProcess implements AutoCloseable {
     PrintStream log = new PrintStream(Files.newOutputStream(LOGS.resolve(name + ".log")), true,
         StandardCharsets.UTF_8);
     log.println("$ " + String.join(" ", command));
-    return new LabProcess(name, new ProcessBuilder(command).start(), log);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("XDG_CONFIG_HOME", configHome.toString()); // never the real user's directory
+    return new LabProcess(name, builder.start(), log);
   }
 
   private Thread pump(InputStream stream, List<String> lines, String which) {
@@ -142,6 +162,14 @@ final class LabProcess implements AutoCloseable {
     outReader.join(2_000);
     errReader.join(2_000);
     return process.exitValue();
+  }
+
+  /** Sends a signal by name (INT, TERM) to the JVM. */
+  void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new AssertionError("kill -" + signal + " " + process.pid() + " failed");
+    }
   }
 
   /** SIGKILL: the JVM gets no chance to say goodbye to its peer. */

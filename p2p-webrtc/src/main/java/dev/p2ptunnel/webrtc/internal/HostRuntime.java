@@ -7,11 +7,8 @@ import dev.p2ptunnel.webrtc.ClientConnection;
 import dev.p2ptunnel.webrtc.HostOptions;
 import dev.p2ptunnel.webrtc.JoinRequest;
 import dev.p2ptunnel.webrtc.PathType;
-import dev.p2ptunnel.webrtc.SessionDescription;
-import dev.p2ptunnel.webrtc.ShortAuthString;
 import dev.p2ptunnel.webrtc.TunnelHandle;
 import dev.p2ptunnel.webrtc.WebRtcException;
-import dev.p2ptunnel.webrtc.WebRtcSession;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,144 +18,166 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The host side: one accept thread takes join requests from signaling one at a time, answers each with a session of
- * its own, asks the approver (showing the short authentication string), and starts a {@link TunnelCore} per approved
- * client. Thread-safe.
+ * The host side. One loop thread ({@code p2p-tunnel-host}) owns every join in progress: it takes join requests from
+ * signaling, challenges paired ones, checks the reveal, asks the approver (never blocking: the approver answers
+ * through a stage), enforces the limits (clients, waiting joins, one waiting join per address, a pause after a
+ * person refused an address), and times decisions out. No WebRTC object exists for a join before it is approved,
+ * except offline, where the pasted offer is answered at once and the decision waits on the open channel. Each
+ * approved client then gets its own {@link TunnelCore} (setup thread, session, bridge), so joins proceed
+ * concurrently. Thread-safe.
  */
 public final class HostRuntime implements TunnelLifecycle {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.host");
+  /** What a client is told when the host has all the clients it takes. */
+  public static final String BUSY = "the host is busy with another client";
 
   private final HostOptions options;
-  private final List<Client> clients = new CopyOnWriteArrayList<>();
+  private final List<HostClient> clients = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> opened = new CompletableFuture<>();
   private final CompletableFuture<String> closed = new CompletableFuture<>();
-  private final Thread acceptThread;
+  private final ScheduledThreadPoolExecutor loop;
+  private final AtomicReference<@Nullable Thread> loopThread = new AtomicReference<>();
   private volatile boolean closing;
   private volatile boolean everOpened;
-  private volatile @Nullable CompletableFuture<JoinRequest> pendingJoin;
+  private volatile @Nullable CompletableFuture<JoinRequest> pendingNext;
+  private final HostDecisions decisions; // loop thread only
 
   public HostRuntime(HostOptions options) {
     this.options = options;
-    this.acceptThread = new Thread(this::acceptLoop, "p2p-tunnel-host");
-    acceptThread.setDaemon(true);
+    this.loop = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "p2p-tunnel-host");
+      thread.setDaemon(true);
+      loopThread.set(thread);
+      return thread;
+    });
+    loop.setRemoveOnCancelPolicy(true);
+    this.decisions = new HostDecisions(options, this, loop);
   }
 
   public void start() {
-    acceptThread.start();
+    onLoop(this::takeNext);
   }
 
-  private void acceptLoop() {
-    String reason = "signaling ended";
+  private boolean inLoop() {
+    return Thread.currentThread() == loopThread.get();
+  }
+
+  void onLoop(Runnable task) {
     try {
-      while (!closing) {
-        CompletableFuture<JoinRequest> next = options.signaling().nextJoin();
-        pendingJoin = next;
-        if (closing) {
-          next.cancel(true);
-          return;
-        }
-        JoinRequest request;
+      loop.execute(() -> {
         try {
-          request = next.get();
-        } catch (CancellationException e) {
-          return;
-        } catch (ExecutionException e) {
-          reason = "signaling ended: " + message(e.getCause());
-          return;
-        } finally {
-          pendingJoin = null;
+          task.run();
+        } catch (RuntimeException | Error e) {
+          LOG.log(Level.ERROR, "host loop task failed", e);
         }
-        handle(request);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      reason = "host failed: " + message(e);
-      LOG.log(Level.ERROR, reason, e);
-    } finally {
-      if (!closing) {
-        close(reason);
-      }
-    }
-  }
-
-  private void handle(JoinRequest request) throws InterruptedException {
-    String name = request.clientName();
-    long open = clients.stream().filter(c -> c.core.state() != TunnelHandle.State.CLOSED).count();
-    if (open >= options.maxClients()) {
-      refuse(request, "the host takes no more clients (at most " + options.maxClients() + ")");
-      return;
-    }
-    WebRtcSession session;
-    try {
-      session = WebRtcSession.answer(options.webRtc(), request.offer());
-    } catch (RuntimeException e) {
-      refuse(request, "the host could not use the offer: " + message(e));
-      return;
-    }
-    boolean handedOver = false;
-    try {
-      SessionDescription answer = session.localDescription();
-      String sas = ShortAuthString.of(request.offer(), answer);
-      if (!options.approver().approve(name, sas)) {
-        refuse(request, "rejected by the host");
-        return;
-      }
-      if (closing) {
-        refuse(request, "the host is closing");
-        return;
-      }
-      request.accept(answer).get(options.webRtc().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      TunnelCore core = new TunnelCore("p2p-tunnel-host-client", c -> session,
-          channel -> HostBridge.start(channel, options.target(), options.bridge()), options.plugins(),
-          options.webRtc().connectTimeout());
-      core.shortAuthString(sas);
-      Client client = new Client(name, sas, core);
-      clients.add(client);
-      handedOver = true;
-      notify(() -> options.listener().onClientJoined(client));
-      core.opened().thenRun(() -> {
-        everOpened = true;
-        opened.complete(null);
-        notify(() -> options.listener().onClientOpened(client));
       });
-      core.closed().thenAccept(why -> left(client, why));
-      core.start();
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      LOG.log(Level.DEBUG, "join of " + name + " failed", cause);
-      refuse(request, "the host could not complete the join: " + message(cause));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed: nothing is taken any more
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------- joins (loop)
+
+  private void takeNext() {
+    assert inLoop();
+    if (closing) {
+      return;
+    }
+    CompletableFuture<JoinRequest> next = options.signaling().nextJoin();
+    pendingNext = next;
+    next.whenComplete((request, error) -> onLoop(() -> onNext(request, error)));
+  }
+
+  private void onNext(@Nullable JoinRequest request, @Nullable Throwable error) {
+    pendingNext = null;
+    if (closing) {
+      if (request != null) {
+        quietly(request.reject("the host is closing"));
+      }
+      return;
+    }
+    if (error != null) {
+      if (!(error instanceof CancellationException)) {
+        String reason = "signaling ended: " + message(unwrap(error));
+        new Thread(() -> close(reason), "p2p-tunnel-host-close").start();
+      }
+      return;
+    }
+    try {
+      decisions.handle(request);
     } finally {
-      if (!handedOver) {
-        session.close("join of " + name + " not completed");
+      takeNext();
+    }
+  }
+
+  /** Starts the client's tunnel; for in-channel joins before the decision. */
+  void connect(HostJoin join) {
+    TunnelCore core = new TunnelCore("p2p-tunnel-host-client",
+        c -> HostConnect.connect(c, options, join, decisions::decideInChannel),
+        channel -> HostBridge.start(channel, options.target(), options.bridge()), options.plugins());
+    HostClient client = new HostClient(join, core);
+    join.client = client;
+    clients.add(client);
+    if (!join.inChannel) {
+      approvedClient(client);
+    }
+    core.opened().thenRun(() -> {
+      everOpened = true;
+      opened.complete(null);
+      notify(() -> options.listener().onClientOpened(client));
+    });
+    core.closed().thenAccept(why -> onLoop(() -> left(client, why)));
+    core.start();
+  }
+
+  void approvedClient(HostClient client) {
+    client.approved = true;
+    notify(() -> options.listener().onClientJoined(client));
+  }
+
+  private void left(HostClient client, String reason) {
+    clients.remove(client);
+    HostJoin join = client.join;
+    if (!join.finished) {
+      decisions.end(join, reason, false);
+    }
+    if (client.approved) {
+      quietly(join.request.left(reason));
+      notify(() -> options.listener().onClientLeft(client, reason));
+      if (!options.stayOpen() && clients.isEmpty() && !closing) {
+        new Thread(() -> close("client " + client.clientName() + " left: " + reason), "p2p-tunnel-host-close")
+            .start();
+      }
+    } else {
+      notify(() -> options.listener().onClientRejected(join.clientName(), reason));
+    }
+  }
+
+  int activeClients() {
+    int active = 0;
+    for (HostClient client : clients) {
+      if (client.core.state() != TunnelHandle.State.CLOSED) {
+        active++;
       }
     }
+    return active;
   }
 
-  private void refuse(JoinRequest request, String reason) {
-    try {
-      request.reject(reason);
-    } catch (RuntimeException e) {
-      LOG.log(Level.DEBUG, "rejecting {0} failed: {1}", request.clientName(), e.toString());
-    }
-    notify(() -> options.listener().onClientRejected(request.clientName(), reason));
+  static void quietly(CompletableFuture<Void> step) {
+    step.whenComplete((ok, error) -> {
+      if (error != null) {
+        LOG.log(Level.DEBUG, "telling signaling failed: {0}", error.toString());
+      }
+    });
   }
 
-  private void left(Client client, String reason) {
-    clients.remove(client);
-    notify(() -> options.listener().onClientLeft(client, reason));
-    if (!options.stayOpen() && clients.isEmpty() && !closing) {
-      close("client " + client.name + " left: " + reason);
-    }
-  }
-
-  private static void notify(Runnable event) {
+  static void notify(Runnable event) {
     try {
       event.run();
     } catch (RuntimeException e) {
@@ -166,7 +185,20 @@ public final class HostRuntime implements TunnelLifecycle {
     }
   }
 
-  private static String message(@Nullable Throwable e) {
+  static String seconds(Duration d) {
+    long s = d.toSeconds();
+    return s % 60 == 0 && s >= 60 ? s / 60 + " min" : s + " s";
+  }
+
+  static @Nullable Throwable unwrap(@Nullable Throwable error) {
+    Throwable t = error;
+    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  static String message(@Nullable Throwable e) {
     if (e == null) {
       return "unknown error";
     }
@@ -189,14 +221,20 @@ public final class HostRuntime implements TunnelLifecycle {
   }
 
   public List<ClientConnection> clients() {
-    return List.copyOf(clients);
+    List<ClientConnection> approved = new ArrayList<>();
+    for (HostClient client : clients) {
+      if (client.approved) {
+        approved.add(client);
+      }
+    }
+    return approved;
   }
 
   /** The sum over connected clients, sockets of all of them listed; null before any client opened. */
   @Override
   public @Nullable BridgeStats stats() {
     List<BridgeStats> all = new ArrayList<>();
-    for (Client client : clients) {
+    for (HostClient client : clients) {
       BridgeStats one = client.stats();
       if (one != null) {
         all.add(one);
@@ -229,7 +267,7 @@ public final class HostRuntime implements TunnelLifecycle {
 
   @Override
   public CompletableFuture<PathType> path() {
-    for (Client client : clients) {
+    for (HostClient client : clients) {
       if (client.state() == TunnelHandle.State.OPEN) {
         return client.path();
       }
@@ -242,7 +280,7 @@ public final class HostRuntime implements TunnelLifecycle {
     return closed;
   }
 
-  /** Stops taking joins, disconnects every client, closes signaling; returns once released (bounded wait). */
+  /** Stops taking joins, refuses those in progress, disconnects every client, closes signaling (bounded wait). */
   @Override
   public void close(String reason) {
     synchronized (this) {
@@ -251,80 +289,32 @@ public final class HostRuntime implements TunnelLifecycle {
       }
       closing = true;
     }
-    CompletableFuture<JoinRequest> pending = pendingJoin;
+    CompletableFuture<JoinRequest> pending = pendingNext;
     if (pending != null) {
       pending.cancel(true);
+    }
+    CompletableFuture<Void> refused = new CompletableFuture<>();
+    onLoop(() -> {
+      decisions.refuseAll("the host is closing");
+      refused.complete(null);
+    });
+    try {
+      refused.get(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.log(Level.DEBUG, "refusing the joins in progress did not finish: {0}", e.toString());
     }
     try {
       options.signaling().close();
     } catch (RuntimeException e) {
       LOG.log(Level.DEBUG, "closing signaling failed: {0}", e.toString());
     }
-    for (Client client : clients) {
+    for (HostClient client : clients) {
       client.core.close(reason);
     }
-    if (Thread.currentThread() != acceptThread) {
-      acceptThread.interrupt(); // an approver waiting on a person
-      try {
-        acceptThread.join(TimeUnit.SECONDS.toMillis(2));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    loop.shutdownNow();
     opened.completeExceptionally(new WebRtcException("host closed before a client connected: " + reason));
     closed.complete(reason);
-  }
-
-  /** One approved client. */
-  private static final class Client implements ClientConnection {
-    final String name;
-    final String sas;
-    final TunnelCore core;
-
-    Client(String name, String sas, TunnelCore core) {
-      this.name = name;
-      this.sas = sas;
-      this.core = core;
-    }
-
-    @Override
-    public String clientName() {
-      return name;
-    }
-
-    @Override
-    public String shortAuthString() {
-      return sas;
-    }
-
-    @Override
-    public TunnelHandle.State state() {
-      return core.state();
-    }
-
-    @Override
-    public @Nullable BridgeStats stats() {
-      return core.stats();
-    }
-
-    @Override
-    public CompletableFuture<PathType> path() {
-      return core.path();
-    }
-
-    @Override
-    public CompletableFuture<String> closed() {
-      return core.closed().copy();
-    }
-
-    @Override
-    public void close() {
-      core.close("disconnected by the host");
-    }
-
-    @Override
-    public String toString() {
-      return name + " (" + sas + ")";
-    }
   }
 }

@@ -2,12 +2,14 @@ package dev.p2ptunnel.webrtc.internal;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PortAllocatorConfig;
+import dev.onvoid.webrtc.RTCCertificatePEM;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCIceServer;
 import dev.onvoid.webrtc.RTCIceTransportPolicy;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import dev.p2ptunnel.webrtc.Identity;
 import dev.p2ptunnel.webrtc.WebRtcConfig;
 import java.lang.System.Logger.Level;
 import org.jspecify.annotations.Nullable;
@@ -22,16 +24,37 @@ final class NativeObjects {
    * One headless audio module for the JVM, never disposed. Measured (SessionLeakTest): an audio module per session
    * left its "AudioDeviceBuffer" native thread behind after every teardown, because the native peer connection,
    * which webrtc-java 0.14.0 never releases, keeps it referenced. Shared, it costs one thread in total.
+   *
+   * <p>Its class is the first of webrtc-java's to load libwebrtc: a failure gets a message that says what this
+   * platform needs ({@link NativeLibrary}).
    */
   static synchronized HeadlessAudioDeviceModule sharedAudioModule() {
     if (sharedAudio == null) {
-      sharedAudio = new HeadlessAudioDeviceModule();
+      try {
+        sharedAudio = new HeadlessAudioDeviceModule();
+      } catch (RuntimeException | LinkageError e) {
+        throw NativeLibrary.loadFailure(e);
+      }
     }
     return sharedAudio;
   }
 
-  static RTCConfiguration toRtc(WebRtcConfig config) {
+  /**
+   * A factory on the shared audio module. The module comes first: {@code new PeerConnectionFactory(…)} initializes
+   * its class, which loads libwebrtc, before it evaluates its argument, and a failure there would bypass the message
+   * of {@link #sharedAudioModule()}.
+   */
+  static PeerConnectionFactory newFactory() {
+    HeadlessAudioDeviceModule audio = sharedAudioModule();
+    return new PeerConnectionFactory(audio);
+  }
+
+  static RTCConfiguration toRtc(WebRtcConfig config, @Nullable Identity identity) {
     RTCConfiguration rtc = new RTCConfiguration();
+    if (identity != null) {
+      rtc.certificates.add(new RTCCertificatePEM(identity.privateKeyPem(), identity.certificatePem(),
+          identity.expiresEpochMs()));
+    }
     for (WebRtcConfig.IceServer server : config.iceServers()) {
       RTCIceServer ice = new RTCIceServer();
       ice.urls.addAll(server.urls());

@@ -15,6 +15,7 @@ import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.p2ptunnel.bridge.MessageChannel;
+import dev.p2ptunnel.webrtc.Identity;
 import dev.p2ptunnel.webrtc.InvalidDescriptionException;
 import dev.p2ptunnel.webrtc.PathType;
 import dev.p2ptunnel.webrtc.SessionDescription;
@@ -85,8 +86,9 @@ public final class PeerSession implements WebRtcSession {
   private volatile @Nullable Thread signalingThread;
   private final SessionObservers observers;
   private @Nullable Future<?> disconnectTimer; // session thread
+  private volatile boolean patient;
 
-  private PeerSession(WebRtcConfig config, boolean offerer) {
+  private PeerSession(WebRtcConfig config, boolean offerer, @Nullable Identity identity) {
     this.config = Objects.requireNonNull(config, "config");
     this.offerer = offerer;
     this.name = "p2pt-webrtc-" + IDS.incrementAndGet();
@@ -105,8 +107,8 @@ public final class PeerSession implements WebRtcSession {
     PeerConnectionFactory pcf = null;
     RTCPeerConnection connection = null;
     try {
-      pcf = new PeerConnectionFactory(NativeObjects.sharedAudioModule());
-      connection = pcf.createPeerConnection(NativeObjects.toRtc(config), new ConnectionObserver());
+      pcf = NativeObjects.newFactory();
+      connection = pcf.createPeerConnection(NativeObjects.toRtc(config, identity), new ConnectionObserver());
       RTCDataChannelInit init = new RTCDataChannelInit();
       init.negotiated = true;
       init.id = 0;
@@ -134,19 +136,42 @@ public final class PeerSession implements WebRtcSession {
 
   /** See {@link WebRtcSession#offer(WebRtcConfig)}. */
   public static WebRtcSession offer(WebRtcConfig config) {
-    PeerSession session = new PeerSession(config, true);
+    return offer(config, null);
+  }
+
+  /** An offering session whose DTLS certificate is {@code identity}'s (libwebrtc makes one when null). */
+  public static WebRtcSession offer(WebRtcConfig config, @Nullable Identity identity) {
+    PeerSession session = new PeerSession(config, true, identity);
     session.onSession(() -> session.pc.createOffer(new RTCOfferOptions(), session.new Created()));
     return session;
   }
 
   /** See {@link WebRtcSession#answer(WebRtcConfig, SessionDescription)}. */
   public static WebRtcSession answer(WebRtcConfig config, SessionDescription remoteOffer) {
+    return answer(config, remoteOffer, null);
+  }
+
+  /** An answering session whose DTLS certificate is {@code identity}'s (libwebrtc makes one when null). */
+  public static WebRtcSession answer(WebRtcConfig config, SessionDescription remoteOffer,
+      @Nullable Identity identity) {
+    return answer(config, remoteOffer, identity, false);
+  }
+
+  /**
+   * An answering session; {@code patient} when the answer travels by hand and the peer may apply it minutes later:
+   * libwebrtc's own checks toward the peer give up after ~20 s (ICE FAILED), but a peer that applies the answer
+   * later can still connect (through a TURN relay, whose allocation and permissions libwebrtc keeps alive), so a
+   * FAILED state does not close the session before its channel opened or the connect timeout passed.
+   */
+  public static WebRtcSession answer(WebRtcConfig config, SessionDescription remoteOffer,
+      @Nullable Identity identity, boolean patient) {
     Objects.requireNonNull(remoteOffer, "remoteOffer");
     if (remoteOffer.type() != SessionDescription.Type.OFFER) {
       throw new InvalidDescriptionException(
           "remote description: " + remoteOffer.type() + " (expected: OFFER, the answerer needs the peer's offer)");
     }
-    PeerSession session = new PeerSession(config, false);
+    PeerSession session = new PeerSession(config, false, identity);
+    session.patient = patient;
     session.applyRemote(remoteOffer, RTCSdpType.OFFER);
     session.remoteApplied.thenRun(
         () -> session.onSession(() -> session.pc.createAnswer(new RTCAnswerOptions(), session.new Created())));
@@ -534,6 +559,11 @@ public final class PeerSession implements WebRtcSession {
     return name;
   }
 
+  /** A patient answerer whose channel has not opened yet (a FAILED state then only means: not yet). */
+  boolean waitingForPeer() {
+    return patient && !open.isDone() && !closing.get();
+  }
+
   @Override
   public String toString() {
     return name + "[" + (offerer ? "offerer" : "answerer") + ", " + state.get() + "]";
@@ -564,7 +594,11 @@ public final class PeerSession implements WebRtcSession {
         noteCallbackThread();
         switch (connection) {
           case FAILED:
-            closeAsync("connection failed (ICE or DTLS)");
+            if (waitingForPeer()) {
+              LOG.log(Level.DEBUG, () -> name + ": ICE failed while the peer has not applied our answer yet");
+            } else {
+              closeAsync("connection failed (ICE or DTLS)");
+            }
             break;
           case CLOSED:
             closeAsync("peer connection closed");

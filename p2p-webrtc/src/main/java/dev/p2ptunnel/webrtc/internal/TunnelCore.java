@@ -10,7 +10,6 @@ import dev.p2ptunnel.webrtc.WebRtcException;
 import dev.p2ptunnel.webrtc.WebRtcSession;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -27,11 +26,17 @@ import org.jspecify.annotations.Nullable;
 public final class TunnelCore implements TunnelLifecycle {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.tunnel");
 
-  /** Connects a session; may block (signaling, ICE). Should give up when the returned session is not wanted. */
+  /**
+   * Connects a session and opens its channel; may block (signaling, a person's decision, ICE). Calls
+   * {@link #attach} as soon as the session exists, so that closing the tunnel closes it.
+   */
   @FunctionalInterface
   public interface Connector {
-    WebRtcSession connect(TunnelCore core) throws Exception;
+    Connected connect(TunnelCore core) throws Exception;
   }
+
+  /** A session whose channel is open and may carry the bridge. */
+  public record Connected(WebRtcSession session, MessageChannel channel) {}
 
   /** Starts the bridge over the open channel. */
   @FunctionalInterface
@@ -41,7 +46,7 @@ public final class TunnelCore implements TunnelLifecycle {
 
   private final CompletableFuture<Void> opened = new CompletableFuture<>();
   private final CompletableFuture<String> closed = new CompletableFuture<>();
-  private final Duration openTimeout;
+  private final List<SessionPlugin> plugins;
   private final Thread setup;
   private volatile TunnelHandle.State state = TunnelHandle.State.CONNECTING;
   private volatile @Nullable WebRtcSession session;
@@ -51,10 +56,9 @@ public final class TunnelCore implements TunnelLifecycle {
   /** A signaling future the setup thread waits on; cancelled by close(). */
   private volatile @Nullable CompletableFuture<?> waitingOn;
 
-  public TunnelCore(String name, Connector connector, BridgeStarter starter, List<SessionPlugin> plugins,
-      Duration openTimeout) {
-    this.openTimeout = openTimeout;
-    this.setup = new Thread(() -> run(connector, starter, plugins), name);
+  public TunnelCore(String name, Connector connector, BridgeStarter starter, List<SessionPlugin> plugins) {
+    this.plugins = List.copyOf(plugins);
+    this.setup = new Thread(() -> run(connector, starter), name);
     setup.setDaemon(true);
   }
 
@@ -80,19 +84,35 @@ public final class TunnelCore implements TunnelLifecycle {
     }
   }
 
-  private void run(Connector connector, BridgeStarter starter, List<SessionPlugin> plugins) {
+  /**
+   * The connector's session, as soon as it exists: plugins are installed, and a close from now on closes it. Closes
+   * it at once if the tunnel is closing already.
+   */
+  public synchronized void attach(WebRtcSession created) {
+    if (session == created) {
+      return;
+    }
+    session = created;
+    for (SessionPlugin plugin : plugins) {
+      created.install(plugin);
+    }
+    String reason = closeReason;
+    if (reason != null) {
+      created.close(reason);
+    }
+  }
+
+  private void run(Connector connector, BridgeStarter starter) {
     try {
-      WebRtcSession connected = connector.connect(this);
-      session = connected;
+      Connected result = connector.connect(this);
+      WebRtcSession connected = result.session();
+      attach(connected);
       if (closeReason != null) {
         connected.close(closeReason);
         finish(closeReason);
         return;
       }
-      for (SessionPlugin plugin : plugins) {
-        connected.install(plugin);
-      }
-      MessageChannel channel = connected.dataChannel(openTimeout);
+      MessageChannel channel = result.channel();
       Bridge started = starter.start(channel);
       bridge = started;
       // Either side ending ends the other: the bridge closes the channel (which closes the session); a session
@@ -124,9 +144,14 @@ public final class TunnelCore implements TunnelLifecycle {
     closed.complete(reason);
   }
 
-  /** Set by the connector once both descriptions are known. */
-  public void shortAuthString(String value) {
+  /** Set by the connector once the code is known. */
+  public void shortAuthString(@Nullable String value) {
     shortAuthString = value;
+  }
+
+  /** Whether close() was called. */
+  public boolean closing() {
+    return closeReason != null;
   }
 
   public @Nullable String shortAuthString() {
@@ -161,6 +186,13 @@ public final class TunnelCore implements TunnelLifecycle {
   @Override
   public CompletableFuture<String> closed() {
     return closed;
+  }
+
+  /** Starts {@link #close} on a thread of its own; returns at once (for threads that must not block). */
+  public void closeAsync(String reason) {
+    Thread closer = new Thread(() -> close(reason), setup.getName() + "-close");
+    closer.setDaemon(true);
+    closer.start();
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.p2ptunnel.webrtc.ClientName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -26,7 +27,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class HttpFront implements HttpHandler {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.signaling");
-  static final int MAX_CLIENT_NAME_CHARS = 64;
   static final int MAX_REASON_CHARS = 500;
   /** Bodies up to this many times the limit are read and dropped before the 413 (see {@link #body}). */
   static final int DRAIN_FACTOR = 16;
@@ -66,13 +66,17 @@ final class HttpFront implements HttpHandler {
     }
   }
 
+  private static final java.util.Set<String> VERBS = java.util.Set.of("challenge", "reveal", "approve", "reject",
+      "withdraw", "leave");
+
   private void route(HttpExchange exchange, Responder responder) throws IOException {
     String method = exchange.getRequestMethod();
     String path = exchange.getRequestURI().getRawPath();
     String[] parts = path.startsWith("/") ? path.substring(1).split("/", -1) : new String[0];
-    if (parts.length < 2 || !parts[0].equals("v1") || !parts[1].equals("sessions") || parts.length > 6
-        || parts.length == 6 && !parts[5].equals("approve") && !parts[5].equals("reject")
-        || parts.length >= 4 && !parts[3].equals("joins")) {
+    boolean known = parts.length >= 2 && parts[0].equals("v1") && parts[1].equals("sessions") && parts.length <= 6
+        && (parts.length < 4 || parts[3].equals("joins") || parts.length == 4 && parts[3].equals("events"))
+        && (parts.length < 6 || VERBS.contains(parts[5]));
+    if (!known) {
       throw new ApiError(404, "not_found", "no such endpoint: " + method + " " + Ids.quote(path)
           + " (endpoints are under /v1/sessions, see docs/SIGNALING.md)");
     }
@@ -82,7 +86,11 @@ final class HttpFront implements HttpHandler {
         allow(method, "POST");
         ObjectNode body = Json.parseObject(body(exchange), true);
         int maxClients = Json.integer(body, "maxClients", 1, config.maxClientsPerSession(), 1);
-        onLoop(responder, now -> responder.send(registry.create(address, maxClients, now)));
+        String claim = Json.optionalString(body, "claim", 64, false);
+        if (claim != null) {
+          bytes("claim", claim, 32, 32);
+        }
+        onLoop(responder, now -> responder.send(registry.create(address, maxClients, claim, now)));
       }
       case 3 -> {
         allow(method, "DELETE");
@@ -91,39 +99,121 @@ final class HttpFront implements HttpHandler {
         onLoop(responder, now -> responder.send(registry.delete(id, secret, now)));
       }
       case 4 -> {
-        allow(method, "GET, POST");
         String id = sessionId(parts[2]);
-        if (method.equals("GET")) {
+        if (parts[3].equals("events")) {
+          allow(method, "GET");
           String secret = secret(exchange);
           Map<String, String> query = query(exchange);
           long after = number(query, "after", 0, Long.MAX_VALUE, 0);
           long waitNs = waitNs(query);
           onLoop(responder, now -> registry.hostPoll(id, secret, after, waitNs, responder, now));
-        } else {
-          ObjectNode body = Json.parseObject(body(exchange), false);
-          String clientName = Json.string(body, "clientName", MAX_CLIENT_NAME_CHARS, false);
-          String offer = sdp(body, "offer");
-          onLoop(responder, now -> responder.send(registry.join(address, id, clientName, offer, now)));
+          return;
         }
+        allow(method, "POST");
+        ObjectNode body = Json.parseObject(body(exchange), false);
+        String clientName = Json.string(body, "clientName", ClientName.MAX_CHARS, false);
+        String problem = ClientName.problem(clientName);
+        if (problem != null) {
+          throw ApiError.badField("clientName", problem + " (expected: " + ClientName.RULE + ")");
+        }
+        String offer = sdp(body, "offer");
+        String commitment = optionalBytes(body, "commitment", 32, 32);
+        onLoop(responder, now -> responder.send(registry.join(address, id, clientName, offer, commitment, now)));
       }
       case 5 -> {
         allow(method, "GET");
         String id = sessionId(parts[2]);
         String joinId = decode(parts[4]);
-        long waitNs = waitNs(query(exchange));
-        onLoop(responder, now -> registry.clientPoll(id, joinId, waitNs, responder, now));
+        Map<String, String> query = query(exchange);
+        long waitNs = waitNs(query);
+        Join.State since = since(query);
+        onLoop(responder, now -> registry.clientPoll(id, joinId, since, waitNs, responder, now));
       }
       default -> {
         allow(method, "POST");
         String id = sessionId(parts[2]);
         String joinId = decode(parts[4]);
         String secret = secret(exchange);
-        ObjectNode body = Json.parseObject(body(exchange), false);
-        boolean approve = parts[5].equals("approve");
-        String result = approve ? sdp(body, "answer") : Json.string(body, "reason", MAX_REASON_CHARS, false);
-        onLoop(responder, now -> responder.send(registry.decide(id, secret, joinId, approve, result, now)));
+        ObjectNode body = Json.parseObject(body(exchange), true);
+        switch (parts[5]) {
+          case "challenge" -> {
+            String fingerprint = Json.string(body, "fingerprint", 160, false);
+            String nonce = Json.string(body, "nonce", 64, false);
+            bytes("nonce", nonce, 32, 32);
+            onLoop(responder, now -> responder.send(registry.challenge(id, secret, joinId, fingerprint, nonce, now)));
+          }
+          case "reveal" -> {
+            String nonce = Json.string(body, "nonce", 64, false);
+            bytes("nonce", nonce, 32, 32);
+            String certificate = optionalBytes(body, "certificate", 1, 4096);
+            String proof = optionalBytes(body, "proof", 1, 512);
+            if ((certificate == null) != (proof == null)) {
+              throw ApiError.badField(certificate == null ? "certificate" : "proof",
+                  "missing (expected: certificate and proof together, or neither)");
+            }
+            onLoop(responder, now -> responder.send(registry.reveal(id, joinId, nonce, certificate, proof, now)));
+          }
+          case "approve" -> {
+            String answer = sdp(body, "answer");
+            String hostNonce = optionalBytes(body, "hostNonce", 32, 32);
+            onLoop(responder, now -> responder.send(registry.decide(id, secret, joinId, true, answer, hostNonce,
+                now)));
+          }
+          case "reject" -> {
+            String reason = Json.string(body, "reason", MAX_REASON_CHARS, false);
+            onLoop(responder, now -> responder.send(registry.decide(id, secret, joinId, false, reason, null, now)));
+          }
+          case "withdraw" -> {
+            String reason = reason(body, "withdrawn by the client");
+            onLoop(responder, now -> responder.send(registry.withdraw(id, joinId, reason, now)));
+          }
+          default -> {
+            String reason = reason(body, "the client left");
+            onLoop(responder, now -> responder.send(registry.leave(id, secret, joinId, reason, now)));
+          }
+        }
       }
     }
+  }
+
+  private static String reason(ObjectNode body, String fallback) {
+    String reason = Json.optionalString(body, "reason", MAX_REASON_CHARS, false);
+    return reason == null ? fallback : reason;
+  }
+
+  private static Join.State since(Map<String, String> query) {
+    String text = query.getOrDefault("since", "pending");
+    for (Join.State state : Join.State.values()) {
+      if (Ids.lower(state.name()).equals(text)) {
+        return state;
+      }
+    }
+    throw new ApiError(400, "invalid_query", "since: " + Ids.quote(text) + " (expected: pending, challenged, "
+        + "revealed or approved)");
+  }
+
+  /** An optional base64url field of {@code min..max} bytes. */
+  private static @Nullable String optionalBytes(ObjectNode body, String field, int min, int max) {
+    String text = Json.optionalString(body, field, (max * 4 + 2) / 3, false);
+    if (text != null) {
+      bytes(field, text, min, max);
+    }
+    return text;
+  }
+
+  private static byte[] bytes(String field, String text, int min, int max) {
+    byte[] value;
+    try {
+      value = java.util.Base64.getUrlDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badField(field, Ids.quote(text) + " is not base64url (expected: " + (min == max ? min
+          : min + ".." + max) + " bytes, base64url without padding)");
+    }
+    if (value.length < min || value.length > max || text.endsWith("=")) {
+      throw ApiError.badField(field, value.length + " bytes (expected: " + (min == max ? min : min + ".." + max)
+          + " bytes, base64url without padding)");
+    }
+    return value;
   }
 
   private void onLoop(Responder responder, LoopCall call) {

@@ -17,10 +17,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The host's side of HTTP signaling: {@link #create} makes a session on a {@link SignalingServer} and holds its
- * Session ID (to read out to the client) and host secret; {@link #nextJoin} long-polls the server while someone
- * waits for a join request, re-polling after each idle wait; each {@link JoinRequest}'s accept and reject post the
- * decision. {@link #close()} stops polling and deletes the session. Thread-safe: one thread of its own owns the
- * queue of requests and waiters.
+ * Session ID (to read out to the client) and host secret; it long-polls the server's event feed (joins, reveals,
+ * withdrawals), re-polling after each idle wait, and hands each join out through {@link #nextJoin}; each
+ * {@link JoinRequest}'s challenge, accept, reject and left post to the server. {@link #close()} stops polling and
+ * deletes the session. Thread-safe: one thread of its own owns the queue of requests, the requests in progress and
+ * the waiters.
  */
 public final class HttpHostSignaling implements HostSignaling {
   static final Duration POLL_WAIT = Duration.ofSeconds(25);
@@ -33,6 +34,7 @@ public final class HttpHostSignaling implements HostSignaling {
   private final AtomicBoolean closed = new AtomicBoolean();
   // Owned by the loop thread:
   private final ArrayDeque<JoinRequest> ready = new ArrayDeque<>();
+  private final java.util.Map<String, HttpJoinRequest> active = new java.util.HashMap<>();
   private final ArrayDeque<CompletableFuture<JoinRequest>> takers = new ArrayDeque<>();
   private long after;
   private boolean polling;
@@ -58,12 +60,19 @@ public final class HttpHostSignaling implements HostSignaling {
     return create(server, 1);
   }
 
+  /** A session taking up to {@code maxClients} clients on {@code server}, with a random Session ID. */
+  public static HttpHostSignaling create(URI server, int maxClients) {
+    return create(server, maxClients, null);
+  }
+
   /**
-   * A session taking up to {@code maxClients} clients on {@code server}. Blocks until the server answers.
+   * A session taking up to {@code maxClients} clients on {@code server}. Blocks until the server answers. With a
+   * {@code claim} ({@link dev.p2ptunnel.webrtc.Identity#sessionClaim}) the Session ID is the one derived from it,
+   * the same after every restart (a session of that ID still open on the server is replaced).
    *
    * @throws WebRtcException if the server is unreachable or refuses, with its message
    */
-  public static HttpHostSignaling create(URI server, int maxClients) {
+  public static HttpHostSignaling create(URI server, int maxClients, byte @Nullable [] claim) {
     if (maxClients < 1) {
       throw new IllegalArgumentException("maxClients: " + maxClients + " (expected: >= 1)");
     }
@@ -72,7 +81,9 @@ public final class HttpHostSignaling implements HostSignaling {
     JsonNode created;
     try {
       created = calls.call("creating a session", "POST", "v1/sessions", null,
-          Json.object().put("maxClients", maxClients), ServerCalls.POLL_SLACK).get();
+          claim == null ? Json.object().put("maxClients", maxClients) : Json.object().put("maxClients", maxClients)
+              .put("claim", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(claim)),
+          ServerCalls.POLL_SLACK).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WebRtcException("creating a session: interrupted", e);
@@ -80,7 +91,10 @@ public final class HttpHostSignaling implements HostSignaling {
       Throwable cause = ServerCalls.cause(e.getCause());
       throw cause instanceof WebRtcException w ? w : new WebRtcException("creating a session: " + cause, cause);
     }
-    return new HttpHostSignaling(calls, created.path("sessionId").asText(), created.path("hostSecret").asText());
+    HttpHostSignaling signaling = new HttpHostSignaling(calls, created.path("sessionId").asText(),
+        created.path("hostSecret").asText());
+    signaling.loop.execute(signaling::poll); // the feed runs from now on: reveals and withdrawals must not wait
+    return signaling;
   }
 
   /** The Session ID to give the client, {@code XXXX-XXXX-…}. */
@@ -121,16 +135,16 @@ public final class HttpHostSignaling implements HostSignaling {
     }
   }
 
-  /** Starts a poll unless one runs or no one waits. */
+  /** Starts a poll unless one runs. */
   private void poll() {
     assert inLoop();
     takers.removeIf(CompletableFuture::isDone);
-    if (polling || takers.isEmpty() || ended != null) {
+    if (polling || ended != null || closed.get()) {
       return;
     }
     polling = true;
     calls.call("waiting for join requests in session " + sessionId, "GET", "v1/sessions/" + sessionId
-        + "/joins?after=" + after + "&wait=" + POLL_WAIT.toSeconds(), hostSecret, null,
+        + "/events?after=" + after + "&wait=" + POLL_WAIT.toSeconds(), hostSecret, null,
         POLL_WAIT.plus(ServerCalls.POLL_SLACK))
         .whenCompleteAsync(this::onPoll, loop);
   }
@@ -150,21 +164,51 @@ public final class HttpHostSignaling implements HostSignaling {
       return;
     }
     failures = 0;
-    for (JsonNode join : body.path("joins")) {
-      long seq = join.path("seq").asLong();
+    for (JsonNode event : body.path("events")) {
+      long seq = event.path("seq").asLong();
       if (seq > after) {
         after = seq;
-        ready.add(new HttpJoinRequest(calls, sessionId, hostSecret, join.path("joinId").asText(),
-            join.path("clientName").asText(), join.path("offer").asText()));
+        onEvent(event);
       }
     }
     deliver();
     poll();
   }
 
+  private void onEvent(JsonNode event) {
+    String joinId = event.path("joinId").asText();
+    switch (event.path("type").asText()) {
+      case "join" -> {
+        HttpJoinRequest request = HttpJoinRequest.of(calls, sessionId, hostSecret, event,
+            () -> loop.execute(() -> active.remove(joinId)));
+        if (request != null) {
+          active.put(joinId, request);
+          ready.add(request);
+        }
+      }
+      case "reveal" -> {
+        HttpJoinRequest request = active.get(joinId);
+        if (request != null) {
+          request.revealed(event);
+        }
+      }
+      case "withdrawn" -> {
+        HttpJoinRequest request = active.remove(joinId);
+        if (request != null) {
+          request.withdrawnBy(event.path("reason").asText());
+        }
+      }
+      default -> {
+        // a newer server's event: nothing to do
+      }
+    }
+  }
+
   private void end(Throwable why) {
     assert inLoop();
     ended = why;
+    active.values().forEach(request -> request.withdrawnBy("signaling ended"));
+    active.clear();
     CompletableFuture<JoinRequest> taker;
     while ((taker = takers.poll()) != null) {
       taker.completeExceptionally(why);

@@ -1,63 +1,157 @@
 package dev.p2ptunnel.webrtc.signaling;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.p2ptunnel.webrtc.JoinAnswer;
+import dev.p2ptunnel.webrtc.JoinChallenge;
+import dev.p2ptunnel.webrtc.JoinOffer;
 import dev.p2ptunnel.webrtc.JoinRequest;
+import dev.p2ptunnel.webrtc.JoinReveal;
 import dev.p2ptunnel.webrtc.SessionDescription;
+import dev.p2ptunnel.webrtc.WebRtcException;
+import java.lang.System.Logger.Level;
+import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
-/** A join request as {@link HttpHostSignaling} received it; accept and reject post to the server. Immutable. */
+/**
+ * A join request as {@link HttpHostSignaling} received it from the event feed; challenge, accept, reject and left
+ * post to the server, the feed completes its reveal and withdrawal. Thread-safe.
+ */
 final class HttpJoinRequest implements JoinRequest {
+  private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.signaling");
+
   private final ServerCalls calls;
   private final String sessionId;
   private final String hostSecret;
   private final String joinId;
-  private final String clientName;
-  private final SessionDescription offer;
+  private final JoinOffer offer;
+  private final @Nullable String address;
+  private final Runnable forget;
+  private final CompletableFuture<JoinReveal> reveal = new CompletableFuture<>();
+  private final CompletableFuture<String> withdrawn = new CompletableFuture<>();
 
-  HttpJoinRequest(ServerCalls calls, String sessionId, String hostSecret, String joinId, String clientName,
-      String offerSdp) {
+  private HttpJoinRequest(ServerCalls calls, String sessionId, String hostSecret, String joinId, JoinOffer offer,
+      @Nullable String address, Runnable forget) {
     this.calls = calls;
     this.sessionId = sessionId;
     this.hostSecret = hostSecret;
     this.joinId = joinId;
-    this.clientName = clientName;
-    this.offer = new SessionDescription(SessionDescription.Type.OFFER, offerSdp);
+    this.offer = offer;
+    this.address = address;
+    this.forget = forget;
+  }
+
+  /** The request of a {@code join} event, or null (after refusing it at the server) if the event is malformed. */
+  static @Nullable HttpJoinRequest of(ServerCalls calls, String sessionId, String hostSecret, JsonNode event,
+      Runnable forget) {
+    String joinId = event.path("joinId").asText();
+    try {
+      String commitment = event.path("commitment").asText(null);
+      JoinOffer offer = new JoinOffer(event.path("clientName").asText(), new SessionDescription(
+          SessionDescription.Type.OFFER, event.path("offer").asText()),
+          commitment == null ? null : Base64.getUrlDecoder().decode(commitment));
+      return new HttpJoinRequest(calls, sessionId, hostSecret, joinId, offer,
+          event.path("clientAddress").asText(null), forget);
+    } catch (IllegalArgumentException e) {
+      LOG.log(Level.WARNING, "join request " + joinId + " is malformed: " + e.getMessage());
+      calls.call("rejecting a malformed join request", "POST", "v1/sessions/" + sessionId + "/joins/" + joinId
+          + "/reject", hostSecret, Json.object().put("reason", "malformed join request"), ServerCalls.POLL_SLACK);
+      return null;
+    }
+  }
+
+  /** The feed brought the client's reveal. */
+  void revealed(JsonNode event) {
+    try {
+      String certificate = event.path("certificate").asText(null);
+      String proof = event.path("proof").asText(null);
+      reveal.complete(new JoinReveal(Base64.getUrlDecoder().decode(event.path("nonce").asText()),
+          certificate == null ? null : Base64.getUrlDecoder().decode(certificate),
+          proof == null ? null : Base64.getUrlDecoder().decode(proof)));
+    } catch (IllegalArgumentException e) {
+      reveal.completeExceptionally(new WebRtcException("the client's reveal is malformed: " + e.getMessage()));
+    }
+  }
+
+  /** The feed says the client withdrew. */
+  void withdrawnBy(String reason) {
+    withdrawn.complete(reason);
+    reveal.completeExceptionally(new WebRtcException("withdrawn by the client: " + reason));
   }
 
   @Override
-  public String clientName() {
-    return clientName;
-  }
-
-  @Override
-  public SessionDescription offer() {
+  public JoinOffer offer() {
     return offer;
   }
 
   @Override
-  public CompletableFuture<Void> accept(SessionDescription answer) {
-    if (answer.type() != SessionDescription.Type.ANSWER) {
-      throw new IllegalArgumentException("answer: " + answer + " (expected: an ANSWER)");
+  public @Nullable String clientAddress() {
+    return address;
+  }
+
+  @Override
+  public boolean twoStage() {
+    return true;
+  }
+
+  @Override
+  public CompletableFuture<JoinReveal> challenge(JoinChallenge challenge) {
+    post("challenge", Json.object().put("fingerprint", challenge.hostFingerprint()).put("nonce",
+        b64(challenge.hostNonce()))).whenComplete((ok, error) -> {
+          if (error != null) {
+            reveal.completeExceptionally(error);
+          }
+        });
+    return reveal.copy();
+  }
+
+  @Override
+  public CompletableFuture<Void> accept(JoinAnswer answer) {
+    ObjectNode body = Json.object().put("answer", answer.answer().sdp());
+    byte[] hostNonce = answer.hostNonce();
+    if (hostNonce != null) {
+      body.put("hostNonce", b64(hostNonce));
     }
-    return decide("approve", Json.object().put("answer", answer.sdp()));
+    return post("approve", body);
   }
 
   @Override
   public CompletableFuture<Void> reject(String reason) {
-    String text = reason.isEmpty() ? "rejected by the host" : reason;
+    forget.run();
+    String text = reason.isEmpty() ? "the host refused" : reason;
     if (text.length() > HttpFront.MAX_REASON_CHARS) {
       text = text.substring(0, HttpFront.MAX_REASON_CHARS);
     }
-    return decide("reject", Json.object().put("reason", text.replaceAll("\\p{Cntrl}", " ")));
+    return post("reject", Json.object().put("reason", text.replaceAll("\\p{Cntrl}", " ")));
   }
 
-  private CompletableFuture<Void> decide(String verb, com.fasterxml.jackson.databind.node.ObjectNode body) {
-    return calls.call(verb + " join request " + joinId + " from " + Ids.quote(clientName), "POST",
+  @Override
+  public CompletableFuture<Void> left(String reason) {
+    forget.run();
+    String text = reason.length() > HttpFront.MAX_REASON_CHARS ? reason.substring(0, HttpFront.MAX_REASON_CHARS)
+        : reason;
+    return post("leave", Json.object().put("reason", text.isEmpty() ? "the client left" : text.replaceAll("\\p{Cntrl}",
+        " ")));
+  }
+
+  @Override
+  public CompletableFuture<String> withdrawn() {
+    return withdrawn.copy();
+  }
+
+  private CompletableFuture<Void> post(String verb, ObjectNode body) {
+    return calls.call(verb + " join request " + joinId + " from " + Ids.quote(offer.clientName()), "POST",
         "v1/sessions/" + sessionId + "/joins/" + joinId + "/" + verb, hostSecret, body, ServerCalls.POLL_SLACK)
         .thenApply(reply -> null);
   }
 
+  private static String b64(byte[] bytes) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
   @Override
   public String toString() {
-    return "JoinRequest[" + joinId + " from " + Ids.quote(clientName) + "]";
+    return "JoinRequest[" + joinId + " from " + Ids.quote(offer.clientName()) + "]";
   }
 }

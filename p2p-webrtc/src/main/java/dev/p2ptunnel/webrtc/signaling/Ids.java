@@ -47,6 +47,27 @@ final class Ids {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
   }
 
+  /**
+   * The Session ID a claim stands for: the first 140 bits of {@code SHA-256("p2p-tunnel session id v1\n" + claim)}
+   * in the Session ID alphabet. One-way, so knowing a Session ID does not let anyone claim it.
+   */
+  static String sessionIdFromClaim(String claim) {
+    byte[] digest;
+    try {
+      digest = java.security.MessageDigest.getInstance("SHA-256").digest(("p2p-tunnel session id v1\n" + claim)
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+    StringBuilder id = new StringBuilder(SESSION_ID_CHARS);
+    for (int i = 0; i < SESSION_ID_CHARS; i++) {
+      int bit = i * 5;
+      int value = ((digest[bit / 8] & 0xFF) << 8 | (digest[bit / 8 + 1] & 0xFF)) >>> (11 - bit % 8) & 0x1F;
+      id.append(ALPHABET.charAt(value));
+    }
+    return id.toString();
+  }
+
   /** The canonical form in groups of four: {@code 7KQ2-M9XA-…}. */
   static String display(String canonical) {
     StringBuilder out = new StringBuilder(canonical.length() + canonical.length() / GROUP);

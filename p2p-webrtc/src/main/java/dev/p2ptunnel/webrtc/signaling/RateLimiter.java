@@ -12,6 +12,7 @@ final class RateLimiter {
   private static final long MINUTE_NS = 60_000_000_000L;
 
   private final String what;
+  private final String preposition;
   private final int perMinute;
   private final int maxAddresses;
   private final Map<String, Bucket> buckets = new HashMap<>();
@@ -22,7 +23,13 @@ final class RateLimiter {
   }
 
   RateLimiter(String what, int perMinute, int maxAddresses) {
+    this(what, "from", perMinute, maxAddresses);
+  }
+
+  /** @param preposition between {@code what} and the key in messages: "from" an address, "to" a session */
+  RateLimiter(String what, String preposition, int perMinute, int maxAddresses) {
     this.what = what;
+    this.preposition = preposition;
     this.perMinute = perMinute;
     this.maxAddresses = maxAddresses;
   }
@@ -51,7 +58,7 @@ final class RateLimiter {
     if (bucket.tokens < 1) {
       long waitNs = (long) ((1 - bucket.tokens) * MINUTE_NS / perMinute);
       long seconds = (waitNs + 999_999_999L) / 1_000_000_000L;
-      throw ApiError.tooMany("rate_limited", "too many " + what + " from " + address + ": at most " + perMinute
+      throw ApiError.tooMany("rate_limited", "too many " + what + " " + preposition + " " + address + ": at most " + perMinute
           + " a minute; retry after " + Math.max(1, seconds) + " s", seconds);
     }
     bucket.tokens -= 1;

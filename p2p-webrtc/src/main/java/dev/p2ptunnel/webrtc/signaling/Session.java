@@ -2,20 +2,34 @@ package dev.p2ptunnel.webrtc.signaling;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** One host's session: its secret, its join requests in arrival order, its parked polls. Owned by the state thread. */
+/**
+ * One host's session: its secret, its join requests in arrival order, the events its host has not necessarily read
+ * yet, its parked polls. Owned by the state thread.
+ */
 final class Session {
-  /** Decided or expired joins kept for their clients to read, beyond the slots in use. */
+  /** Finished joins kept for their clients to read, beyond the live ones. */
   static final int FINISHED_JOINS_KEPT = 32;
+  /** Undecided join requests a session holds at once; one more gets 429. */
+  static final int MAX_UNDECIDED = 16;
+  /** Undecided join requests from one address in one session. */
+  static final int MAX_UNDECIDED_PER_ADDRESS = 2;
   /** Parked host polls per session (a host normally has one). */
   static final int MAX_HOST_POLLS = 4;
   /** Parked result polls per join request (a client normally has one). */
   static final int MAX_CLIENT_POLLS = 2;
+
+  /** What the host learns through its event feed. */
+  enum EventType { JOIN, REVEAL, WITHDRAWN }
+
+  /** One entry of the host's feed. */
+  record Event(long seq, EventType type, Join join) {}
 
   final String id;
   final String displayId;
@@ -24,6 +38,7 @@ final class Session {
   long lastHostNs;
   private long lastSeq;
   final Map<String, Join> joins = new LinkedHashMap<>();
+  final ArrayDeque<Event> events = new ArrayDeque<>();
   final List<Waiter> hostWaiters = new ArrayList<>(1);
 
   Session(String id, String secret, int maxClients, long nowNs) {
@@ -39,8 +54,15 @@ final class Session {
     return MessageDigest.isEqual(secret, offered.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Appends an event for the host; returns it. */
+  Event event(EventType type, Join join) {
+    Event event = new Event(++lastSeq, type, join);
+    events.add(event);
+    return event;
+  }
+
   long nextSeq() {
-    return ++lastSeq;
+    return lastSeq + 1;
   }
 
   int slotsInUse() {
@@ -53,21 +75,42 @@ final class Session {
     return used;
   }
 
-  /** Pending join requests numbered above {@code after}, oldest first. */
-  List<Join> pendingAfter(long after) {
-    List<Join> pending = new ArrayList<>();
+  int undecided(@Nullable String address) {
+    int count = 0;
     for (Join join : joins.values()) {
-      if (join.state == Join.State.PENDING && join.seq > after) {
-        pending.add(join);
+      if (join.state.undecided() && (address == null || address.equals(join.clientAddress))) {
+        count++;
       }
     }
-    return pending;
+    return count;
   }
 
-  /** The oldest finished join, to make room; null if every join still holds a slot. */
+  /**
+   * Events numbered above {@code after} that still matter to the host, oldest first: joins and reveals while the
+   * join is undecided, withdrawals while the join is remembered.
+   */
+  List<Event> eventsAfter(long after) {
+    List<Event> news = new ArrayList<>();
+    for (Event event : events) {
+      Join join = event.join();
+      boolean live = joins.get(join.id) == join
+          && (event.type() == EventType.WITHDRAWN || join.state.undecided());
+      if (event.seq() > after && live) {
+        news.add(event);
+      }
+    }
+    return news;
+  }
+
+  /** Forgets events of joins that are gone. */
+  void pruneEvents() {
+    events.removeIf(event -> joins.get(event.join().id) != event.join());
+  }
+
+  /** The oldest finished join, to make room; null if none. */
   @Nullable Join oldestFinished() {
     for (Join join : joins.values()) {
-      if (!join.holdsSlot()) {
+      if (join.finished()) {
         return join;
       }
     }

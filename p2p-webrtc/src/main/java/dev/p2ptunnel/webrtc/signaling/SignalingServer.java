@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A self-hostable signaling server: HTTP + JSON on the JDK's {@link HttpServer}, long-polling so that it works
  * through any HTTP proxy. A host creates a session and gets a Session ID (read aloud to the client) and a host
- * secret; a client posts a join request with its offer to that Session ID; the host approves with its answer or
- * rejects with a reason. The protocol, its limits and its errors are in {@code docs/SIGNALING.md}.
+ * secret; a client posts a join request with its offer and a commitment to that Session ID; the host challenges it
+ * (fingerprint and nonce), the client reveals its nonce, and the host approves with its answer or rejects with a
+ * reason; the host says when an approved client left, so its slot is free at once. The protocol, its limits and its
+ * errors are in {@code docs/SIGNALING.md}.
  *
  * <p>Threads: {@link Config#threads()} HTTP workers read requests and write responses; one state thread owns every
  * session and answers parked long-polls, whose timeouts it schedules itself. A waiting poll holds no thread, only
@@ -167,20 +169,21 @@ public final class SignalingServer implements AutoCloseable {
    * Limits and timings of a server. Immutable.
    *
    * @param sessionTtl a session ends when its host has made no request (and has no poll waiting) for this long
-   * @param joinTtl a join request waits this long for the host's decision; a decision stays readable this long
+   * @param joinTtl an undecided join request expires after this; a finished one stays readable this long
    * @param maxPollWait the longest a long-poll waits before answering "nothing yet" (keep it under proxies' timeouts)
    * @param maxBodyBytes larger request bodies get 413 without being read
    * @param maxSessions live sessions at most; creating one more gets 429
    * @param maxClientsPerSession the highest {@code maxClients} a host may ask for
    * @param createsPerMinute session creations per client IP address a minute (also the burst)
    * @param joinsPerMinute join requests per client IP address a minute (also the burst)
+   * @param joinsPerSessionPerMinute join requests to one session a minute, from all addresses (also the burst)
    * @param maxParkedPolls long-polls waiting at once, server-wide; one more gets 429
    * @param maxStoredChars characters of SDP and names held at once, server-wide; a join past it gets 429
    * @param threads HTTP worker threads (they never wait for events: only for reading bodies and writing replies)
    */
   public record Config(Duration sessionTtl, Duration joinTtl, Duration maxPollWait, int maxBodyBytes, int maxSessions,
-      int maxClientsPerSession, int createsPerMinute, int joinsPerMinute, int maxParkedPolls, long maxStoredChars,
-      int threads) {
+      int maxClientsPerSession, int createsPerMinute, int joinsPerMinute, int joinsPerSessionPerMinute,
+      int maxParkedPolls, long maxStoredChars, int threads) {
 
     /** Validates. */
     public Config {
@@ -192,15 +195,17 @@ public final class SignalingServer implements AutoCloseable {
       positive("maxClientsPerSession", maxClientsPerSession);
       positive("createsPerMinute", createsPerMinute);
       positive("joinsPerMinute", joinsPerMinute);
+      positive("joinsPerSessionPerMinute", joinsPerSessionPerMinute);
       positive("maxParkedPolls", maxParkedPolls);
       positive("maxStoredChars", maxStoredChars);
       positive("threads", threads);
     }
 
     /**
-     * Sessions live 1 hour after their host's last request, join requests 2 minutes; polls wait up to 25 s; bodies up
-     * to 64 KiB; 10 000 sessions; up to 16 clients per session; 10 creations and 30 joins per IP a minute; 10 000
-     * waiting polls; 64 Mi characters of SDP; 4 HTTP threads.
+     * Sessions live 1 hour after their host's last request, undecided join requests 10 minutes (longer than a host's
+     * default approve timeout of 5); polls wait up to 25 s; bodies up to 64 KiB; 10 000 sessions; up to 16 clients
+     * per session; 10 creations and 10 joins per IP a minute, 30 joins per session a minute; 10 000 waiting polls;
+     * 64 Mi characters of SDP; 4 HTTP threads.
      */
     public static Config defaults() {
       return builder().build();
@@ -225,13 +230,14 @@ public final class SignalingServer implements AutoCloseable {
     /** Builds a {@link Config}, starting from the defaults. Not thread-safe. */
     public static final class Builder {
       private Duration sessionTtl = Duration.ofHours(1);
-      private Duration joinTtl = Duration.ofMinutes(2);
+      private Duration joinTtl = Duration.ofMinutes(10);
       private Duration maxPollWait = Duration.ofSeconds(25);
       private int maxBodyBytes = 64 * 1024;
       private int maxSessions = 10_000;
       private int maxClientsPerSession = 16;
       private int createsPerMinute = 10;
-      private int joinsPerMinute = 30;
+      private int joinsPerMinute = 10;
+      private int joinsPerSessionPerMinute = 30;
       private int maxParkedPolls = 10_000;
       private long maxStoredChars = 64L << 20;
       private int threads = 4;
@@ -278,6 +284,11 @@ public final class SignalingServer implements AutoCloseable {
         return this;
       }
 
+      public Builder joinsPerSessionPerMinute(int value) {
+        joinsPerSessionPerMinute = value;
+        return this;
+      }
+
       public Builder maxParkedPolls(int value) {
         maxParkedPolls = value;
         return this;
@@ -295,7 +306,7 @@ public final class SignalingServer implements AutoCloseable {
 
       public Config build() {
         return new Config(sessionTtl, joinTtl, maxPollWait, maxBodyBytes, maxSessions, maxClientsPerSession,
-            createsPerMinute, joinsPerMinute, maxParkedPolls, maxStoredChars, threads);
+            createsPerMinute, joinsPerMinute, joinsPerSessionPerMinute, maxParkedPolls, maxStoredChars, threads);
       }
     }
   }

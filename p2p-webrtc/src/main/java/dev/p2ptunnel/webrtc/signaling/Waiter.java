@@ -9,13 +9,16 @@ import org.jspecify.annotations.Nullable;
  */
 final class Waiter {
   final Responder responder;
-  /** For host polls: join requests with a sequence number above this are news. */
+  /** For host polls: events with a sequence number above this are news. */
   final long after;
+  /** For client polls: the status the client has seen; any other is news. */
+  final Join.@Nullable State since;
   @Nullable ScheduledFuture<?> timeout;
 
-  Waiter(Responder responder, long after) {
+  Waiter(Responder responder, long after, Join.@Nullable State since) {
     this.responder = responder;
     this.after = after;
+    this.since = since;
   }
 
   /** Sends {@code reply} and stops the timeout. */

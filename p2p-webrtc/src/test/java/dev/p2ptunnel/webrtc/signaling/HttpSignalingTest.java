@@ -1,12 +1,19 @@
 package dev.p2ptunnel.webrtc.signaling;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.p2ptunnel.webrtc.ClientJoin;
+import dev.p2ptunnel.webrtc.JoinAnswer;
+import dev.p2ptunnel.webrtc.JoinChallenge;
+import dev.p2ptunnel.webrtc.JoinOffer;
 import dev.p2ptunnel.webrtc.JoinRejectedException;
+import dev.p2ptunnel.webrtc.JoinReveal;
+import dev.p2ptunnel.webrtc.ShortAuthString;
 import dev.p2ptunnel.webrtc.JoinRequest;
 import dev.p2ptunnel.webrtc.SessionDescription;
 import dev.p2ptunnel.webrtc.WebRtcException;
@@ -49,46 +56,94 @@ class HttpSignalingTest {
     return e.getCause();
   }
 
+  static JoinOffer plain(String name) {
+    return new JoinOffer(name, OFFER, null);
+  }
+
+  static JoinOffer paired(String name) {
+    return new JoinOffer(name, OFFER, ShortAuthString.commitment(NONCE));
+  }
+
+  static final byte[] NONCE = new byte[32];
+  static final String FP = "sha-256 " + "AB:".repeat(31) + "AB";
+
   @Test
-  void shouldDeliverTheOfferToTheHostAndItsAnswerToTheClient() throws Exception {
+  void shouldCarryTheTwoStageJoinBetweenHostAndClient() throws Exception {
     URI uri = start(SignalingServer.Config.defaults());
     try (HttpHostSignaling host = HttpHostSignaling.create(uri)) {
       assertTrue(host.sessionId().matches(SignalingServerTest.ID_SHAPE), host.sessionId());
       CompletableFuture<JoinRequest> next = host.nextJoin();
       String typed = host.sessionId().toLowerCase().replace("-", " ");
-      CompletableFuture<SessionDescription> answer = new HttpSignaling(uri, typed, "alice").exchange(OFFER);
+      HttpSignaling signaling = new HttpSignaling(uri, typed);
+      assertEquals(uri + "#" + host.sessionId(), signaling.hostKey());
+      ClientJoin client = signaling.join(paired("alice"));
       JoinRequest request = next.get(10, TimeUnit.SECONDS);
-      assertEquals("alice", request.clientName());
-      assertEquals(OFFER, request.offer());
-      assertFalse(answer.isDone(), "no answer before the host decides");
-      request.accept(ANSWER).get(10, TimeUnit.SECONDS);
-      assertEquals(ANSWER, answer.get(10, TimeUnit.SECONDS));
+      assertEquals("alice", request.offer().clientName());
+      assertEquals(OFFER.sdp(), request.offer().offer().sdp());
+      assertArrayEquals(ShortAuthString.commitment(NONCE), request.offer().commitment());
+      assertEquals("127.0.0.1", request.clientAddress());
+      assertTrue(request.twoStage());
+
+      byte[] hostNonce = new byte[32];
+      hostNonce[0] = 7;
+      CompletableFuture<JoinReveal> reveal = request.challenge(new JoinChallenge(FP, hostNonce));
+      JoinChallenge challenge = (JoinChallenge) client.firstReply().get(10, TimeUnit.SECONDS);
+      assertEquals(FP, challenge.hostFingerprint());
+      assertArrayEquals(hostNonce, challenge.hostNonce());
+      CompletableFuture<JoinAnswer> answer = client.reveal(new JoinReveal(NONCE, new byte[] {1}, new byte[] {2}));
+      JoinReveal revealed = reveal.get(10, TimeUnit.SECONDS);
+      assertArrayEquals(NONCE, revealed.clientNonce());
+      assertArrayEquals(new byte[] {1}, revealed.certificate());
+      assertFalse(answer.isDone(), "no answer before the host approves");
+      request.accept(JoinAnswer.of(ANSWER)).get(10, TimeUnit.SECONDS);
+      assertEquals(ANSWER.sdp(), answer.get(10, TimeUnit.SECONDS).answer().sdp());
     }
   }
 
   @Test
-  void shouldFailTheExchangeWithTheHostsReasonWhenRejected() throws Exception {
+  void shouldAnswerAPlainJoinAtOnceAndFreeTheSlotWhenTheClientLeft() throws Exception {
     URI uri = start(SignalingServer.Config.defaults());
     try (HttpHostSignaling host = HttpHostSignaling.create(uri)) {
-      CompletableFuture<SessionDescription> answer = new HttpSignaling(uri, host.sessionId(), "mallory")
-          .exchange(OFFER);
-      host.nextJoin().get(10, TimeUnit.SECONDS).reject("I don't know you").get(10, TimeUnit.SECONDS);
-      Throwable e = failure(answer);
-      assertInstanceOf(JoinRejectedException.class, e);
-      assertEquals("I don't know you", e.getMessage());
+      CompletableFuture<JoinRequest> next = host.nextJoin();
+      ClientJoin client = new HttpSignaling(uri, host.sessionId()).join(plain("alice"));
+      JoinRequest request = next.get(10, TimeUnit.SECONDS);
+      assertFalse(request.offer().paired());
+      request.accept(new JoinAnswer(ANSWER, null)).get(10, TimeUnit.SECONDS);
+      JoinAnswer answer = (JoinAnswer) client.firstReply().get(10, TimeUnit.SECONDS);
+      assertEquals(ANSWER.sdp(), answer.answer().sdp());
+
+      Throwable busy = failure(new HttpSignaling(uri, host.sessionId()).join(plain("bob")).firstReply());
+      assertInstanceOf(JoinRejectedException.class, busy);
+      assertEquals("the host is busy with another client", busy.getMessage());
+      request.left("peer did not answer keepalive within 15000 ms").get(10, TimeUnit.SECONDS);
+      CompletableFuture<JoinRequest> again = host.nextJoin();
+      new HttpSignaling(uri, host.sessionId()).join(plain("carol"));
+      assertEquals("carol", again.get(10, TimeUnit.SECONDS).offer().clientName(), "the slot was free at once");
     }
   }
 
   @Test
-  void shouldRefuseASecondClientOfAOneClientSession() throws Exception {
+  void shouldFailTheJoinWithTheHostsReasonWhenRejected() throws Exception {
     URI uri = start(SignalingServer.Config.defaults());
     try (HttpHostSignaling host = HttpHostSignaling.create(uri)) {
-      new HttpSignaling(uri, host.sessionId(), "alice").exchange(OFFER);
-      host.nextJoin().get(10, TimeUnit.SECONDS);
-      Throwable e = failure(new HttpSignaling(uri, host.sessionId(), "bob").exchange(OFFER));
+      CompletableFuture<JoinRequest> next = host.nextJoin();
+      ClientJoin client = new HttpSignaling(uri, host.sessionId()).join(plain("mallory"));
+      next.get(10, TimeUnit.SECONDS).reject("not on the guest list").get(10, TimeUnit.SECONDS);
+      Throwable e = failure(client.firstReply());
       assertInstanceOf(JoinRejectedException.class, e);
-      assertEquals("session " + host.sessionId() + " already has a client; ask the host for a new session",
-          e.getMessage());
+      assertEquals("not on the guest list", e.getMessage());
+    }
+  }
+
+  @Test
+  void shouldTellTheHostWhenTheClientWithdraws() throws Exception {
+    URI uri = start(SignalingServer.Config.defaults());
+    try (HttpHostSignaling host = HttpHostSignaling.create(uri)) {
+      CompletableFuture<JoinRequest> next = host.nextJoin();
+      ClientJoin client = new HttpSignaling(uri, host.sessionId()).join(paired("alice"));
+      JoinRequest request = next.get(10, TimeUnit.SECONDS);
+      client.withdraw("the client stopped");
+      assertEquals("the client stopped", request.withdrawn().get(10, TimeUnit.SECONDS));
     }
   }
 
@@ -96,12 +151,12 @@ class HttpSignalingTest {
   void shouldReportAnUnknownSessionClearly() throws Exception {
     URI uri = start(SignalingServer.Config.defaults());
     String unknown = "0000-0000-0000-0000-0000-0000-0000";
-    Throwable e = failure(new HttpSignaling(uri, unknown, "alice").exchange(OFFER));
+    Throwable e = failure(new HttpSignaling(uri, unknown).join(plain("alice")).firstReply());
     assertInstanceOf(WebRtcException.class, e);
     assertEquals("join request to session " + unknown + ": no session " + unknown + " on this server (check the "
         + "Session ID) (HTTP 404 session_not_found)", e.getMessage());
     IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
-        () -> new HttpSignaling(uri, "7KQ2-M9XA", "alice"));
+        () -> new HttpSignaling(uri, "7KQ2-M9XA"));
     assertEquals("sessionId: \"7KQ2-M9XA\" (expected: 28 characters of 0-9 and A-Z without I, L, O, U; dashes "
         + "optional)", typo.getMessage());
   }
@@ -109,12 +164,11 @@ class HttpSignalingTest {
   @Test
   void shouldReportAnExpiredSessionClearly() throws Exception {
     URI uri = start(SignalingServer.Config.builder().sessionTtl(Duration.ofMillis(200)).build());
-    HttpHostSignaling host = HttpHostSignaling.create(uri);
+    String id = new Api(uri).create(1)[0]; // a host that never polls
     Thread.sleep(400);
-    Throwable e = failure(new HttpSignaling(uri, host.sessionId(), "alice").exchange(OFFER));
-    assertEquals("join request to session " + host.sessionId() + ": session " + host.sessionId()
+    Throwable e = failure(new HttpSignaling(uri, id).join(plain("alice")).firstReply());
+    assertEquals("join request to session " + id + ": session " + id
         + " expired: its host was silent for more than 200 ms (HTTP 410 session_expired)", e.getMessage());
-    host.close();
   }
 
   @Test
@@ -124,8 +178,8 @@ class HttpSignalingTest {
       CompletableFuture<JoinRequest> next = host.nextJoin();
       Thread.sleep(2_500);
       assertFalse(next.isDone(), "idle polls end in 1 s and are renewed, not reported");
-      new HttpSignaling(uri, host.sessionId(), "late").exchange(OFFER);
-      assertEquals("late", next.get(10, TimeUnit.SECONDS).clientName());
+      new HttpSignaling(uri, host.sessionId()).join(plain("late"));
+      assertEquals("late", next.get(10, TimeUnit.SECONDS).offer().clientName());
     }
   }
 
@@ -138,7 +192,7 @@ class HttpSignalingTest {
     host.close();
     assertEquals("signaling closed", failure(next).getMessage());
     assertEquals("signaling closed", failure(host.nextJoin()).getMessage());
-    Throwable e = failure(new HttpSignaling(uri, host.sessionId(), "alice").exchange(OFFER));
+    Throwable e = failure(new HttpSignaling(uri, host.sessionId()).join(plain("alice")).firstReply());
     assertEquals("join request to session " + host.sessionId() + ": session " + host.sessionId()
         + " was closed by its host (HTTP 410 session_closed)", e.getMessage());
     assertEquals(0, server.load()[0], "no session left");

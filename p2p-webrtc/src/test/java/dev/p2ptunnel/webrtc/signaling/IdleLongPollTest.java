@@ -40,7 +40,7 @@ class IdleLongPollTest {
       long parkStart = System.nanoTime();
       List<CompletableFuture<Response>> polls = new ArrayList<>();
       for (String[] session : sessions) {
-        polls.add(api.getAsync("/v1/sessions/" + session[0] + "/joins?wait=10", session[1]));
+        polls.add(api.getAsync("/v1/sessions/" + session[0] + "/events?wait=10", session[1]));
       }
       while (server.load()[1] < POLLS) {
         assertTrue(System.nanoTime() - parkStart < TimeUnit.SECONDS.toNanos(20), "polls parked: "
@@ -59,9 +59,9 @@ class IdleLongPollTest {
       long start = System.nanoTime();
       String[] session = other.create(1);
       assertEquals(202, other.join(session[0], "probe", SignalingServerTest.OFFER).status());
-      Response read = other.get("/v1/sessions/" + session[0] + "/joins?wait=0", session[1]);
+      Response read = other.get("/v1/sessions/" + session[0] + "/events?wait=0", session[1]);
       double probeMs = (System.nanoTime() - start) / 1e6;
-      assertEquals("probe", read.body().at("/joins/0/clientName").asText());
+      assertEquals("probe", read.body().at("/events/0/clientName").asText());
       assertTrue(polls.stream().noneMatch(CompletableFuture::isDone), "all 1 000 still waiting");
 
       System.out.printf("%d idle long-polls parked in %.0f ms; server threads %d (%d HTTP workers + state + "
@@ -74,7 +74,7 @@ class IdleLongPollTest {
       for (CompletableFuture<Response> poll : polls) {
         Response response = poll.get(30, TimeUnit.SECONDS);
         assertEquals(200, response.status(), response.toString());
-        assertEquals(0, response.body().get("joins").size());
+        assertEquals(0, response.body().get("events").size());
       }
       assertEquals(0, server.load()[1]);
     } finally {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 class SignalingServerTest {
   static final String OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n";
   static final String ANSWER = "v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\ns=-\r\n";
+  static final String NAME_RULE = "1..64 characters of printable text without control, format or bidi characters";
   static final String ID_SHAPE = "[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){6}";
 
   private SignalingServer server;
@@ -68,15 +69,18 @@ class SignalingServerTest {
     String joinId = joined.body().get("joinId").asText();
     assertEquals(22, joinId.length());
 
-    Response joins = api.get("/v1/sessions/" + session[0] + "/joins?wait=0", session[1]);
+    Response joins = api.get("/v1/sessions/" + session[0] + "/events?wait=0", session[1]);
     assertEquals(200, joins.status(), joins.toString());
-    assertEquals(1, joins.body().get("joins").size());
-    assertEquals("alice", joins.body().at("/joins/0/clientName").asText());
-    assertEquals(OFFER, joins.body().at("/joins/0/offer").asText());
-    assertEquals(joinId, joins.body().at("/joins/0/joinId").asText());
-    assertEquals(1, joins.body().at("/joins/0/seq").asLong());
-    assertEquals(0, api.get("/v1/sessions/" + session[0] + "/joins?wait=0&after=1", session[1]).body()
-        .get("joins").size(), "after= skips what the host has seen");
+    assertEquals(1, joins.body().get("events").size());
+    assertEquals("join", joins.body().at("/events/0/type").asText());
+    assertEquals("alice", joins.body().at("/events/0/clientName").asText());
+    assertEquals("127.0.0.1", joins.body().at("/events/0/clientAddress").asText(), "the address the server saw");
+    assertEquals(OFFER, joins.body().at("/events/0/offer").asText());
+    assertEquals(joinId, joins.body().at("/events/0/joinId").asText());
+    assertEquals(1, joins.body().at("/events/0/seq").asLong());
+    assertTrue(joins.body().at("/events/0/commitment").isMissingNode(), "a plain join has no commitment");
+    assertEquals(0, api.get("/v1/sessions/" + session[0] + "/events?wait=0&after=1", session[1]).body()
+        .get("events").size(), "after= skips what the host has seen");
 
     assertEquals("pending", api.get("/v1/sessions/" + session[0] + "/joins/" + joinId + "?wait=0", null).body()
         .get("status").asText());
@@ -92,14 +96,14 @@ class SignalingServerTest {
   void shouldWakeAParkedHostPollWhenAClientJoins() throws Exception {
     start();
     String[] session = api.create(1);
-    CompletableFuture<Response> poll = api.getAsync("/v1/sessions/" + session[0] + "/joins?wait=20", session[1]);
+    CompletableFuture<Response> poll = api.getAsync("/v1/sessions/" + session[0] + "/events?wait=20", session[1]);
     awaitParked(1);
     assertFalse(poll.isDone());
     long start = System.nanoTime();
     api.join(session[0], "bob", OFFER);
     Response joins = poll.get(5, TimeUnit.SECONDS);
     System.out.printf("parked host poll woke %.1f ms after the join%n", (System.nanoTime() - start) / 1e6);
-    assertEquals("bob", joins.body().at("/joins/0/clientName").asText());
+    assertEquals("bob", joins.body().at("/events/0/clientName").asText());
   }
 
   @Test
@@ -120,33 +124,41 @@ class SignalingServerTest {
   void shouldAnswerAnIdlePollWithNothingAfterItsWait() throws Exception {
     start(SignalingServer.Config.builder().maxPollWait(Duration.ofSeconds(1)).build());
     String[] session = api.create(1);
-    Response empty = api.get("/v1/sessions/" + session[0] + "/joins", session[1]);
+    Response empty = api.get("/v1/sessions/" + session[0] + "/events", session[1]);
     assertEquals(200, empty.status());
-    assertEquals(0, empty.body().get("joins").size());
+    assertEquals(0, empty.body().get("events").size());
     long start = System.nanoTime();
-    Response shortened = api.get("/v1/sessions/" + session[0] + "/joins?wait=60", session[1]);
+    Response shortened = api.get("/v1/sessions/" + session[0] + "/events?wait=60", session[1]);
     assertEquals(200, shortened.status(), "a longer wait than the server's is shortened, not refused");
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
-    Response negative = api.get("/v1/sessions/" + session[0] + "/joins?wait=-1", session[1]);
+    Response negative = api.get("/v1/sessions/" + session[0] + "/events?wait=-1", session[1]);
     assertEquals(400, negative.status());
     assertEquals("wait: \"-1\" (expected: an integer 0..3600)", negative.message());
     assertEquals("after: \"x\" (expected: an integer 0..9223372036854775807)",
-        api.get("/v1/sessions/" + session[0] + "/joins?after=x", session[1]).message());
+        api.get("/v1/sessions/" + session[0] + "/events?after=x", session[1]).message());
   }
 
   @Test
-  void shouldRefuseASecondJoinerWhileTheFirstIsPendingOrApproved() throws Exception {
+  void shouldLetJoinsQueueButRefuseJoinersOnceTheOnlySlotIsApprovedUntilTheHostSaysTheClientLeft()
+      throws Exception {
     start();
     String[] session = api.create(1);
     String first = api.join(session[0], "alice", OFFER).body().get("joinId").asText();
-    Response second = api.join(session[0], "mallory", OFFER);
-    assertEquals(409, second.status());
-    assertEquals("session_full", second.error());
-    assertEquals("session " + session[0] + " already has a client; ask the host for a new session",
-        second.message());
+    assertEquals(202, api.join(session[0], "bob", OFFER).status(), "a pending join holds no slot");
     api.post("/v1/sessions/" + session[0] + "/joins/" + first + "/approve", session[1],
         Api.json().put("answer", ANSWER));
-    assertEquals(409, api.join(session[0], "mallory", OFFER).status(), "approved still holds the slot");
+    Response busy = api.join(session[0], "mallory", OFFER);
+    assertEquals(409, busy.status());
+    assertEquals("session_full", busy.error());
+    assertEquals("the host is busy with another client", busy.message());
+    Response left = api.post("/v1/sessions/" + session[0] + "/joins/" + first + "/leave", session[1],
+        Api.json().put("reason", "peer did not answer keepalive"));
+    assertEquals(200, left.status(), left.toString());
+    assertEquals("left", left.body().get("status").asText());
+    assertEquals(202, api.join(session[0], "carol", OFFER).status(), "the slot is free at once");
+    Response again = api.post("/v1/sessions/" + session[0] + "/joins/" + first + "/leave", session[1], "{}");
+    assertEquals(409, again.status());
+    assertEquals("join request " + first + " is left; it can be left only when approved", again.message());
   }
 
   @Test
@@ -164,12 +176,15 @@ class SignalingServerTest {
     start();
     String[] session = api.create(3);
     for (int i = 0; i < 3; i++) {
-      assertEquals(202, api.join(session[0], "client " + i, OFFER).status());
+      String joinId = api.join(session[0], "client " + i, OFFER).body().get("joinId").asText();
+      api.post("/v1/sessions/" + session[0] + "/joins/" + joinId + "/approve", session[1],
+          Api.json().put("answer", ANSWER));
     }
     Response fourth = api.join(session[0], "client 3", OFFER);
     assertEquals(409, fourth.status());
-    assertEquals("session " + session[0] + " is full: it takes 3 clients", fourth.message());
-    assertEquals(3, api.get("/v1/sessions/" + session[0] + "/joins?wait=0", session[1]).body().get("joins").size());
+    assertEquals("the host is busy: it takes 3 clients and has them all", fourth.message());
+    assertEquals(0, api.get("/v1/sessions/" + session[0] + "/events?wait=0", session[1]).body().get("events").size(),
+        "decided joins are no news for the host");
   }
 
   @Test
@@ -197,7 +212,7 @@ class SignalingServerTest {
     String[] session = api.create(1);
     String[] other = api.create(1);
     String joinId = api.join(session[0], "alice", OFFER).body().get("joinId").asText();
-    String joins = "/v1/sessions/" + session[0] + "/joins?wait=0";
+    String joins = "/v1/sessions/" + session[0] + "/events?wait=0";
 
     Response none = api.get(joins, null);
     assertEquals(403, none.status());
@@ -251,7 +266,7 @@ class SignalingServerTest {
     String[] session = api.create(1);
     Response delete = api.delete("/v1/sessions/" + session[0] + "/joins", session[1]);
     assertEquals(405, delete.status());
-    assertEquals("GET, POST", delete.raw().headers().firstValue("Allow").orElse(""));
+    assertEquals("POST", delete.raw().headers().firstValue("Allow").orElse(""));
   }
 
   @Test
@@ -275,6 +290,14 @@ class SignalingServerTest {
             + "(expected: printable text)"},
         {"{\"clientName\": \"" + "n".repeat(65) + "\", \"offer\": \"v=0\"}", "clientName: 65 characters (expected: "
             + "at most 64)"},
+        {"{\"clientName\": \"alice\\u202Egnp.exe\", \"offer\": \"v=0\"}", "clientName: U+202E RIGHT-TO-LEFT "
+            + "OVERRIDE at index 5 (expected: " + NAME_RULE + ")"},
+        {"{\"clientName\": \"a\\u200Bb\", \"offer\": \"v=0\"}", "clientName: U+200B ZERO WIDTH SPACE at index 1 "
+            + "(expected: " + NAME_RULE + ")"},
+        {"{\"clientName\": \"   \", \"offer\": \"v=0\"}", "clientName: only white space (expected: " + NAME_RULE
+            + ")"},
+        {"{\"clientName\": \"a\", \"offer\": \"v=0\", \"commitment\": \"AAAA\"}", "commitment: 3 bytes "
+            + "(expected: 32 bytes, base64url without padding)"},
         {"{\"clientName\": \"a\", \"clientName\": \"b\", \"offer\": \"v=0\"}", "bad_json"},
         {"{\"clientName\": \"a\", \"offer\": \"v=0\"} {}", "bad_json"},
     };
@@ -325,14 +348,14 @@ class SignalingServerTest {
     start(SignalingServer.Config.builder().joinTtl(Duration.ofMillis(300)).build());
     String[] session = api.create(1);
     String joinId = api.join(session[0], "alice", OFFER).body().get("joinId").asText();
-    Thread.sleep(450);
+    Thread.sleep(450); // the TTL under test is the event
     Response expired = api.get("/v1/sessions/" + session[0] + "/joins/" + joinId + "?wait=0", null);
     assertEquals(410, expired.status(), expired.toString());
     assertEquals("join request " + joinId + " expired: the host did not answer within 300 ms", expired.message());
     assertEquals(410, api.post("/v1/sessions/" + session[0] + "/joins/" + joinId + "/approve", session[1],
         Api.json().put("answer", ANSWER)).status());
-    assertEquals(202, api.join(session[0], "bob", OFFER).status(), "an expired join frees its slot");
-    assertEquals(1, api.get("/v1/sessions/" + session[0] + "/joins?wait=0", session[1]).body().get("joins").size(),
+    assertEquals(202, api.join(session[0], "bob", OFFER).status());
+    assertEquals(1, api.get("/v1/sessions/" + session[0] + "/events?wait=0", session[1]).body().get("events").size(),
         "the host sees only the live request");
   }
 
@@ -366,8 +389,9 @@ class SignalingServerTest {
   @Test
   void shouldRateLimitCreatesAndJoinsPerAddress() throws Exception {
     start(SignalingServer.Config.builder().createsPerMinute(3).joinsPerMinute(2).maxClientsPerSession(5).build());
+    // (joins from one address: at most 2 undecided per session anyway; the rate limit counts across sessions)
     String[] session = api.create(5);
-    api.create(1);
+    String[] other = api.create(1);
     api.create(1);
     Response limited = api.post("/v1/sessions", null, "{}");
     assertEquals(429, limited.status());
@@ -376,9 +400,10 @@ class SignalingServerTest {
         limited.message());
     assertEquals("20", limited.raw().headers().firstValue("Retry-After").orElse(""));
     api.join(session[0], "a", OFFER);
-    api.join(session[0], "b", OFFER);
+    api.join(other[0], "b", OFFER);
     Response joins = api.join(session[0], "c", OFFER);
     assertEquals(429, joins.status());
+    assertEquals("too many join requests from 127.0.0.1: at most 2 a minute; retry after 30 s", joins.message());
     assertEquals("30", joins.raw().headers().firstValue("Retry-After").orElse(""));
   }
 
@@ -398,7 +423,7 @@ class SignalingServerTest {
   void shouldAnswerWaitingPollsWhenClosing() throws Exception {
     start();
     String[] session = api.create(1);
-    CompletableFuture<Response> poll = api.getAsync("/v1/sessions/" + session[0] + "/joins?wait=20", session[1]);
+    CompletableFuture<Response> poll = api.getAsync("/v1/sessions/" + session[0] + "/events?wait=20", session[1]);
     awaitParked(1);
     server.close();
     Response closing = poll.get(5, TimeUnit.SECONDS);

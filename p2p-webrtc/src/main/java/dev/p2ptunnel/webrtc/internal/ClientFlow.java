@@ -1,0 +1,148 @@
+package dev.p2ptunnel.webrtc.internal;
+
+import dev.p2ptunnel.bridge.MessageChannel;
+import dev.p2ptunnel.webrtc.ClientJoin;
+import dev.p2ptunnel.webrtc.ClientOptions;
+import dev.p2ptunnel.webrtc.HostIdentityChangedException;
+import dev.p2ptunnel.webrtc.HostReply;
+import dev.p2ptunnel.webrtc.JoinAnswer;
+import dev.p2ptunnel.webrtc.JoinChallenge;
+import dev.p2ptunnel.webrtc.JoinOffer;
+import dev.p2ptunnel.webrtc.JoinRejectedException;
+import dev.p2ptunnel.webrtc.JoinReveal;
+import dev.p2ptunnel.webrtc.SessionDescription;
+import dev.p2ptunnel.webrtc.ShortAuthString;
+import dev.p2ptunnel.webrtc.TrustStore;
+import dev.p2ptunnel.webrtc.WebRtcException;
+import dev.p2ptunnel.webrtc.WebRtcSession;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The client's join, on its tunnel's setup thread: offer, commitment, the host's challenge, the code, the reveal,
+ * the answer after approval, the channel, the in-channel check, and (offline) the host's decision over the channel.
+ * docs/SIGNALING.md describes the steps. Stateless; one call per tunnel.
+ */
+public final class ClientFlow {
+  private ClientFlow() {}
+
+  /** Connects as {@code options} say; see {@link TunnelCore.Connector}. */
+  public static TunnelCore.Connected connect(TunnelCore core, ClientOptions options) throws Exception {
+    WebRtcSession session = PeerSession.offer(options.webRtc(), options.identity());
+    core.attach(session);
+    SessionDescription offer = session.localDescription();
+    String clientFp = options.identity().fingerprint();
+    byte[] nonce = options.pairing() ? ShortAuthString.newNonce() : null;
+    ClientJoin join = options.signaling().join(new JoinOffer(options.name(), offer,
+        nonce == null ? null : ShortAuthString.commitment(nonce)));
+    boolean answered = false;
+    try {
+      HostReply first = core.await(join.firstReply(), "the host's reply");
+      JoinAnswer answer;
+      String hostFp;
+      boolean inChannelDecision;
+      if (first instanceof JoinChallenge challenge) {
+        if (nonce == null) {
+          throw new WebRtcException("the host sent a challenge to a join without a commitment");
+        }
+        hostFp = challenge.hostFingerprint();
+        checkKnownHost(options, hostFp);
+        byte[] hostNonce = challenge.hostNonce();
+        String code = ShortAuthString.of(clientFp, hostFp, nonce, hostNonce);
+        core.shortAuthString(code);
+        options.listener().onShortAuthString(code);
+        byte[] proof = options.identity().sign(ShortAuthString.proofTranscript(clientFp, hostFp, nonce, hostNonce));
+        answer = core.await(join.reveal(new JoinReveal(nonce, options.identity().certificateDer(), proof)),
+            "the host's decision");
+        String answerFp = ShortAuthString.fingerprint(answer.answer());
+        if (!answerFp.equals(hostFp)) {
+          throw new WebRtcException("the host's answer carries the certificate " + answerFp + ", not " + hostFp
+              + " from which the code was computed: someone between you substituted it; nothing was connected");
+        }
+        inChannelDecision = false;
+        options.listener().onApproved();
+      } else {
+        answer = (JoinAnswer) first;
+        hostFp = ShortAuthString.fingerprint(answer.answer());
+        byte[] hostNonce = answer.hostNonce();
+        if (nonce != null && hostNonce != null) {
+          checkKnownHost(options, hostFp);
+          String code = ShortAuthString.of(clientFp, hostFp, nonce, hostNonce);
+          core.shortAuthString(code);
+          options.listener().onShortAuthString(code);
+          inChannelDecision = true;
+        } else {
+          nonce = null; // the host has no pairing: nothing to check over the channel
+          options.listener().onNoShortAuthString();
+          inChannelDecision = false;
+        }
+      }
+      answered = true;
+      session.acceptAnswer(answer.answer());
+      MessageChannel channel = session.dataChannel(options.webRtc().connectTimeout());
+      if (nonce != null) {
+        channel = pairOverChannel(channel, nonce, clientFp, hostFp, options, inChannelDecision);
+        remember(options, hostFp);
+      }
+      return new TunnelCore.Connected(session, channel);
+    } finally {
+      if (!answered) {
+        join.withdraw(core.closing() ? "the client stopped" : "the client gave up");
+      }
+    }
+  }
+
+  private static MessageChannel pairOverChannel(MessageChannel raw, byte[] nonce, String clientFp, String hostFp,
+      ClientOptions options, boolean decisionPending) throws InterruptedException {
+    PairingChannel channel = new PairingChannel(raw);
+    channel.sendPair(PairFrames.client(nonce, clientFp, hostFp));
+    PairFrames.Message host = expect(channel.awaitPair(options.webRtc().connectTimeout(), "fingerprints"),
+        PairFrames.HOST, "HOST");
+    if (!clientFp.equals(host.clientFingerprint()) || !hostFp.equals(host.hostFingerprint())) {
+      String reason = Mismatch.describe("host", clientFp, hostFp, host.clientFingerprint(), host.hostFingerprint());
+      channel.close(reason);
+      throw new WebRtcException(reason);
+    }
+    PairFrames.Message decision = expect(channel.awaitPair(null, "decision"), PairFrames.DECISION, "DECISION");
+    if (!decision.approved()) {
+      channel.close("refused: " + decision.reason());
+      throw new JoinRejectedException(decision.reason());
+    }
+    if (decisionPending) {
+      options.listener().onApproved();
+    }
+    channel.paired();
+    return channel;
+  }
+
+  static PairFrames.Message expect(PairFrames.Message message, int kind, String name) {
+    if (message.kind() != kind) {
+      throw new WebRtcException("pairing out of order: the peer sent kind " + message.kind() + " (expected: "
+          + name + ")");
+    }
+    return message;
+  }
+
+  private static void checkKnownHost(ClientOptions options, String hostFp) {
+    TrustStore known = options.knownHosts();
+    String key = options.signaling().hostKey();
+    if (known == null || key == null) {
+      return;
+    }
+    Optional<String> remembered = known.fingerprint(key);
+    if (remembered.isPresent() && !remembered.get().equals(hostFp)) {
+      throw new HostIdentityChangedException("THE HOST'S IDENTITY HAS CHANGED for " + key + ": remembered "
+          + remembered.get() + ", now " + hostFp + ". Someone may be in between (for example the signaling server),"
+          + " or the host reset its identity. Ask the host person; only if they reset it, delete the line starting "
+          + key + " from " + (known.file() == null ? "the known hosts" : known.file()) + " and join again");
+    }
+  }
+
+  private static void remember(ClientOptions options, @Nullable String hostFp) {
+    TrustStore known = options.knownHosts();
+    String key = options.signaling().hostKey();
+    if (known != null && key != null && hostFp != null) {
+      known.rememberHost(key, hostFp);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.p2ptunnel.webrtc.internal;
+
+import dev.p2ptunnel.bridge.BridgeStats;
+import dev.p2ptunnel.webrtc.ClientConnection;
+import dev.p2ptunnel.webrtc.PathType;
+import dev.p2ptunnel.webrtc.TunnelHandle;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/** One client of a host: its join and its tunnel (session and bridge). Thread-safe. */
+final class HostClient implements ClientConnection {
+  final HostJoin join;
+  final TunnelCore core;
+  /** Whether the host approved it (offline, a client connects before the decision); set on the loop thread. */
+  volatile boolean approved;
+
+  HostClient(HostJoin join, TunnelCore core) {
+    this.join = join;
+    this.core = core;
+  }
+
+  @Override
+  public String clientName() {
+    return join.clientName();
+  }
+
+  @Override
+  public @Nullable String shortAuthString() {
+    return join.code;
+  }
+
+  @Override
+  public @Nullable String clientAddress() {
+    return join.address;
+  }
+
+  @Override
+  public String clientFingerprint() {
+    return join.clientFingerprint;
+  }
+
+  @Override
+  public boolean trusted() {
+    return join.trusted;
+  }
+
+  @Override
+  public TunnelHandle.State state() {
+    return core.state();
+  }
+
+  @Override
+  public @Nullable BridgeStats stats() {
+    return core.stats();
+  }
+
+  @Override
+  public CompletableFuture<PathType> path() {
+    return core.path();
+  }
+
+  @Override
+  public CompletableFuture<String> closed() {
+    return core.closed().copy();
+  }
+
+  @Override
+  public void close() {
+    core.close("disconnected by the host");
+  }
+
+  @Override
+  public String toString() {
+    return join.clientName() + (join.code == null ? "" : " (" + join.code + ")");
+  }
+}
