@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(90)
 class OfflineTunnelIT {
-  private static final Duration STEP = Duration.ofSeconds(20);
+  private static final Duration STEP = Duration.ofSeconds(60); // generous: two JVMs and ICE on a busy machine
   /** Shutdown.CLOSE_BUDGET_MS plus JVM exit; the issue requires exit within 2 s of the signal. */
   private static final Duration EXIT = Duration.ofSeconds(2);
 
