@@ -27,7 +27,15 @@ public final class Extensions {
   public static final int FEATURE_HALF_CLOSE = 1 << 1;
   /** Feature bit: keepalive with {@code PING}/{@code PONG}. */
   public static final int FEATURE_KEEPALIVE = 1 << 2;
-  /** Every feature this implementation knows. */
+  /**
+   * Feature bit: streams survive a channel replaced under them ({@code SESSION}, {@code RESUME}, {@code RESUME_END},
+   * {@code BYE}; {@link Resumption}). In use only together with the three base features.
+   */
+  public static final int FEATURE_RESUME = 1 << 4;
+  /**
+   * The base features of version 1 (flow control, half-close, keepalive), which every bridge of ours announces; later
+   * ones ({@link #FEATURE_RESUME}) are added where they apply.
+   */
   public static final int ALL_FEATURES = FEATURE_FLOW_CONTROL | FEATURE_HALF_CLOSE | FEATURE_KEEPALIVE;
 
   /**

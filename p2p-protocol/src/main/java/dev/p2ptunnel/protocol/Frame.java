@@ -70,6 +70,14 @@ public final class Frame {
   public static final int EVENT_PING = 19;
   /** {@code event} of our extension: keepalive answer ({@link Extensions}). */
   public static final int EVENT_PONG = 20;
+  /** {@code event} of the resume extension: who the sender's bridge is and whom it expects ({@link Resumption}). */
+  public static final int EVENT_SESSION = 24;
+  /** {@code event} of the resume extension: what the sender received of one socket ({@link Resumption}). */
+  public static final int EVENT_RESUME = 25;
+  /** {@code event} of the resume extension: the end of the sender's socket list ({@link Resumption}). */
+  public static final int EVENT_RESUME_END = 26;
+  /** {@code event} of the resume extension: the sender closes the tunnel on purpose ({@link Resumption}). */
+  public static final int EVENT_BYE = 27;
 
   private Frame() {}
 
@@ -97,6 +105,14 @@ public final class Frame {
         return "PING";
       case EVENT_PONG:
         return "PONG";
+      case EVENT_SESSION:
+        return "SESSION";
+      case EVENT_RESUME:
+        return "RESUME";
+      case EVENT_RESUME_END:
+        return "RESUME_END";
+      case EVENT_BYE:
+        return "BYE";
       default:
         return "event " + event;
     }
