@@ -25,8 +25,9 @@ import java.nio.charset.StandardCharsets;
  *       sender's number for this channel (0, 1, 2, … per bridge); {@code window}: the sender's receive window per
  *       socket, {@link Extensions#INITIAL_WINDOW} … {@link #MAX_WINDOW}.
  *   <li>{@code received}: DATA payload bytes the sender received on socket s since it opened; {@code granted}: the
- *       DATA bytes it allows in all on s since it opened (received plus its remaining window); {@code flags}: 0, other
- *       values are reserved and ignored.
+ *       DATA bytes it allows in all on s since it opened (received plus its remaining window); {@code flags}: bit 0
+ *       {@link #FLAG_ENDED} (the sender's socket has ended, only its last messages may not have arrived yet), other
+ *       bits are reserved, sent as 0 and ignored.
  *   <li>{@code channel} of RESUME_END: the recipient's number of the last channel whose messages the sender handled
  *       before this one; {@code processed}: how many messages of that channel it handled; {@code count}: the RESUME
  *       frames before it.
@@ -64,6 +65,9 @@ public final class Resumption {
   /** Length of a RESUME_END payload. */
   public static final int END_LENGTH = END_COUNT_OFFSET + 4;
 
+  /** RESUME flag: the sender's socket has ended; it is listed because its last messages may not have arrived. */
+  public static final int FLAG_ENDED = 1;
+
   /** Longest BYE reason, in UTF-8 bytes. */
   public static final int MAX_BYE_REASON_BYTES = 1024;
   /** Largest {@code window} a SESSION may announce: what a sender keeps per socket for resending is bounded by it. */
@@ -74,8 +78,8 @@ public final class Resumption {
   /** A decoded SESSION. */
   public record Session(long bridgeId, long peerBridgeId, long channel, long window) {}
 
-  /** A decoded RESUME of socket {@code socketId}. */
-  public record Resume(int socketId, long received, long granted) {}
+  /** A decoded RESUME of socket {@code socketId}; {@code ended}: {@link #FLAG_ENDED} was set. */
+  public record Resume(int socketId, long received, long granted, boolean ended) {}
 
   /** A decoded RESUME_END. */
   public record End(long channel, long processed, long count) {}
@@ -125,13 +129,14 @@ public final class Resumption {
    *
    * @throws IllegalArgumentException if {@code received} is negative or above {@code granted}
    */
-  public static ByteBuffer resume(int socketId, long received, long granted) {
+  public static ByteBuffer resume(int socketId, long received, long granted, boolean ended) {
     if (received < 0 || received > granted) {
       throw Frame.badArgument("received", received, "0.." + granted + " (granted)");
     }
     ByteBuffer payload = ByteBuffer.allocate(RESUME_LENGTH);
     putU64(payload, RESUME_RECEIVED_OFFSET, received);
     putU64(payload, RESUME_GRANTED_OFFSET, granted);
+    payload.put(RESUME_FLAGS_OFFSET, (byte) (ended ? FLAG_ENDED : 0));
     return Frame.encode(Frame.EVENT_RESUME, socketId, 0, 0, 1, payload);
   }
 
@@ -144,7 +149,8 @@ public final class Resumption {
     if (received > granted) {
       throw bad(frame, "RESUME received " + received + " > granted " + granted + where(frame));
     }
-    return new Resume(Frame.socketId(frame), received, granted);
+    boolean ended = (frame.get(base + RESUME_FLAGS_OFFSET) & FLAG_ENDED) != 0;
+    return new Resume(Frame.socketId(frame), received, granted, ended);
   }
 
   /** A RESUME_END frame. */

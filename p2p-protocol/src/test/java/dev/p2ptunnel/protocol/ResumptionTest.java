@@ -38,13 +38,18 @@ class ResumptionTest {
   void shouldEncodeResumeWithReceivedAndGrantedBytes() throws ProtocolException {
     // RESUME (0x19), socket 7: received 0x01_0000_0000 (4 GiB), granted 4 GiB + 1 MiB, flags 0.
     String hex = "19 0007 0000 0000 0001 0011 0000000100000000 0000000100100000 00";
-    assertEquals(hex.replace(" ", ""), Hex.of(Resumption.resume(7, 1L << 32, (1L << 32) + (1 << 20))));
-    assertEquals(new Resumption.Resume(7, 1L << 32, (1L << 32) + (1 << 20)), Resumption.resume(Hex.buffer(hex)));
+    assertEquals(hex.replace(" ", ""), Hex.of(Resumption.resume(7, 1L << 32, (1L << 32) + (1 << 20), false)));
+    assertEquals(new Resumption.Resume(7, 1L << 32, (1L << 32) + (1 << 20), false),
+        Resumption.resume(Hex.buffer(hex)));
   }
 
   @Test
-  void shouldIgnoreReservedResumeFlags() throws ProtocolException {
-    assertEquals(new Resumption.Resume(2, 5, 9),
+  void shouldFlagAnEndedSocketAndIgnoreReservedFlags() throws ProtocolException {
+    // RESUME of socket 2 that has ended: flags 0x01.
+    String ended = "19 0002 0000 0000 0001 0011 0000000000000005 0000000000000009 01";
+    assertEquals(ended.replace(" ", ""), Hex.of(Resumption.resume(2, 5, 9, true)));
+    assertEquals(new Resumption.Resume(2, 5, 9, true), Resumption.resume(Hex.buffer(ended)));
+    assertEquals(new Resumption.Resume(2, 5, 9, false),
         Resumption.resume(Hex.buffer("19 0002 0000 0000 0001 0011 0000000000000005 0000000000000009 80")));
   }
 
@@ -105,7 +110,7 @@ class ResumptionTest {
     assertEquals("bridgeId: 0 (expected: != 0)",
         assertThrows(IllegalArgumentException.class, () -> Resumption.session(0, 1, 0, 1 << 20)).getMessage());
     assertEquals("received: 3 (expected: 0..2 (granted))",
-        assertThrows(IllegalArgumentException.class, () -> Resumption.resume(1, 3, 2)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Resumption.resume(1, 3, 2, false)).getMessage());
     assertEquals("count: 65537 (expected: 0..65536)",
         assertThrows(IllegalArgumentException.class, () -> Resumption.end(0, 0, 65_537)).getMessage());
   }
