@@ -37,6 +37,18 @@ public abstract sealed class Bridge implements AutoCloseable permits ClientBridg
     return engine.socketStats();
   }
 
+  /**
+   * Hands the bridge a new channel to the same peer, replacing the current one (which is closed), e.g. a new WebRTC
+   * session after the old one failed. With the resume extension in use ({@link BridgeConfig#resumeGrace()}) every
+   * socket carries on over it: both sides tell each other what they received and send the rest again, so no byte is
+   * lost, repeated or reordered; sockets the peer no longer has are closed. Without it, or when the peer turns out to
+   * be another bridge (it restarted), the old sockets are closed and new ones use the channel. Returns at once; the
+   * bridge starts the channel ({@link MessageChannel#start}) on its loop. A closed bridge closes the channel.
+   */
+  public final void attach(MessageChannel channel) {
+    engine.attach(channel);
+  }
+
   /** Whether the bridge still runs. */
   public final boolean isOpen() {
     return engine.isOpen();

@@ -2,6 +2,7 @@ package dev.p2ptunnel.bridge;
 
 import dev.p2ptunnel.protocol.Extensions;
 import dev.p2ptunnel.protocol.Reassembler;
+import dev.p2ptunnel.protocol.Resumption;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +51,7 @@ public final class BridgeConfig {
   private final Duration keepaliveInterval;
   private final Duration keepaliveTimeout;
   private final Duration connectTimeout;
+  private final Duration resumeGrace;
   private final Reassembler.Limits reassemblerLimits;
   private final BridgeListener listener;
 
@@ -63,6 +65,7 @@ public final class BridgeConfig {
     keepaliveInterval = Objects.requireNonNull(b.keepaliveInterval, "keepaliveInterval");
     keepaliveTimeout = Objects.requireNonNull(b.keepaliveTimeout, "keepaliveTimeout");
     connectTimeout = Objects.requireNonNull(b.connectTimeout, "connectTimeout");
+    resumeGrace = Objects.requireNonNull(b.resumeGrace, "resumeGrace");
     reassemblerLimits = Objects.requireNonNull(b.reassemblerLimits, "reassemblerLimits");
     listener = Objects.requireNonNull(b.listener, "listener");
     if (receiveWindowBytes < Extensions.INITIAL_WINDOW) {
@@ -81,6 +84,13 @@ public final class BridgeConfig {
       throw new IllegalArgumentException("maxInboundQueueBytes: " + maxInboundQueueBytes
           + " (expected: >= " + MIN_INBOUND_QUEUE_BYTES + ", one largest message and its bookkeeping)");
     }
+    if (resumeGrace.isNegative()) {
+      throw new IllegalArgumentException("resumeGrace: " + resumeGrace + " (expected: >= 0; 0 turns resuming off)");
+    }
+    if (!resumeGrace.isZero() && receiveWindowBytes > Resumption.MAX_WINDOW) {
+      throw new IllegalArgumentException("receiveWindowBytes: " + receiveWindowBytes + " (expected: <= "
+          + Resumption.MAX_WINDOW + " while resuming is on: the peer keeps up to a window per socket to send again)");
+    }
     positive("keepaliveInterval", keepaliveInterval);
     positive("connectTimeout", connectTimeout);
     if (keepaliveTimeout.compareTo(keepaliveInterval) <= 0) {
@@ -91,7 +101,8 @@ public final class BridgeConfig {
 
   /**
    * Extensions on, 1 MiB windows, 16 MiB per socket without flow control and 256 MiB in all, a 64 MiB inbound queue
-   * that closes the bridge when it overflows, PING after 5 s, dead after 15 s, 10 s to dial the service.
+   * that closes the bridge when it overflows, PING after 5 s, silent after 15 s, 10 s to dial the service, and sockets
+   * kept for 2 minutes when the connection to the peer is lost (resume).
    */
   public static BridgeConfig defaults() {
     return builder().build();
@@ -157,9 +168,24 @@ public final class BridgeConfig {
     return keepaliveInterval;
   }
 
-  /** How long without any message from the peer before it is declared dead (keepalive on). */
+  /**
+   * How long without any sign of life from the peer (a message, or the channel's send queue draining) before the
+   * connection counts as lost (keepalive on): with resuming in use the bridge then keeps its sockets for
+   * {@link #resumeGrace()} and tells its listener ({@link BridgeListener#onConnectionLost}); without, it closes.
+   */
   public Duration keepaliveTimeout() {
     return keepaliveTimeout;
+  }
+
+  /**
+   * How long the bridge keeps its sockets when the connection to the peer is lost (its channel closed without the
+   * peer saying goodbye, or the peer silent past {@link #keepaliveTimeout()}), waiting for a new channel to the same
+   * peer ({@link Bridge#attach}); over the new channel every socket carries on with no byte lost or repeated. When it
+   * passes, the bridge closes. {@link Duration#ZERO} turns the resume extension off: the bridge closes at once, as
+   * with a peer that does not support it. Resuming needs the other extensions too.
+   */
+  public Duration resumeGrace() {
+    return resumeGrace;
   }
 
   /** How long the host waits for the service to accept a connection. */
@@ -190,14 +216,15 @@ public final class BridgeConfig {
         && maxPendingBytesPerSocket == c.maxPendingBytesPerSocket && maxPendingBytesTotal == c.maxPendingBytesTotal
         && maxInboundQueueBytes == c.maxInboundQueueBytes && inboundOverflow == c.inboundOverflow
         && keepaliveInterval.equals(c.keepaliveInterval) && keepaliveTimeout.equals(c.keepaliveTimeout)
-        && connectTimeout.equals(c.connectTimeout) && reassemblerLimits.equals(c.reassemblerLimits)
+        && connectTimeout.equals(c.connectTimeout) && resumeGrace.equals(c.resumeGrace)
+        && reassemblerLimits.equals(c.reassemblerLimits)
         && listener.equals(c.listener);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(extensions, receiveWindowBytes, maxPendingBytesPerSocket, maxPendingBytesTotal,
-        maxInboundQueueBytes, inboundOverflow, keepaliveInterval, keepaliveTimeout, connectTimeout,
+        maxInboundQueueBytes, inboundOverflow, keepaliveInterval, keepaliveTimeout, connectTimeout, resumeGrace,
         reassemblerLimits, listener);
   }
 
@@ -207,7 +234,8 @@ public final class BridgeConfig {
         + ", maxPendingBytesPerSocket=" + maxPendingBytesPerSocket + ", maxPendingBytesTotal=" + maxPendingBytesTotal
         + ", maxInboundQueueBytes=" + maxInboundQueueBytes + ", inboundOverflow=" + inboundOverflow
         + ", keepaliveInterval=" + keepaliveInterval + ", keepaliveTimeout=" + keepaliveTimeout
-        + ", connectTimeout=" + connectTimeout + ", reassemblerLimits=" + reassemblerLimits + "]";
+        + ", connectTimeout=" + connectTimeout + ", resumeGrace=" + resumeGrace + ", reassemblerLimits="
+        + reassemblerLimits + "]";
   }
 
   private static void positive(String name, Duration value) {
@@ -227,6 +255,7 @@ public final class BridgeConfig {
     private Duration keepaliveInterval = Duration.ofSeconds(5);
     private Duration keepaliveTimeout = Duration.ofSeconds(15);
     private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration resumeGrace = Duration.ofMinutes(2);
     private Reassembler.Limits reassemblerLimits = Reassembler.Limits.defaults();
     private BridgeListener listener = new BridgeListener() {};
 
@@ -242,6 +271,7 @@ public final class BridgeConfig {
       keepaliveInterval = c.keepaliveInterval;
       keepaliveTimeout = c.keepaliveTimeout;
       connectTimeout = c.connectTimeout;
+      resumeGrace = c.resumeGrace;
       reassemblerLimits = c.reassemblerLimits;
       listener = c.listener;
     }
@@ -287,6 +317,12 @@ public final class BridgeConfig {
     /** See {@link BridgeConfig#connectTimeout()}. */
     public Builder connectTimeout(Duration value) {
       connectTimeout = value;
+      return this;
+    }
+
+    /** See {@link BridgeConfig#resumeGrace()}; {@link Duration#ZERO} turns resuming off. */
+    public Builder resumeGrace(Duration value) {
+      resumeGrace = value;
       return this;
     }
 

@@ -38,6 +38,22 @@ public interface BridgeListener {
    */
   default void onNegotiated(int features) {}
 
+  /**
+   * The connection to the peer is lost (resume extension in use): its channel closed without the peer saying goodbye,
+   * or the peer has been silent past the keepalive timeout. Every socket stays; nothing is read from local
+   * applications until the peer is back, over the same channel or one handed to {@link Bridge#attach}; after
+   * {@link BridgeConfig#resumeGrace()} the bridge closes. Called once per loss.
+   *
+   * @param reason what was seen, e.g. {@code "peer did not answer keepalive within 15000 ms"}
+   */
+  default void onConnectionLost(String reason) {}
+
+  /**
+   * The peer is back after {@link #onConnectionLost}: a message arrived on the same channel, or the sockets were
+   * resumed over a new one (those the peer no longer had are closed, with {@link #onSocketClosed}).
+   */
+  default void onConnectionRestored() {}
+
   /** The bridge closed: every socket is closed and no more events follow. */
   default void onClosed(String reason) {}
 }

@@ -58,8 +58,17 @@ public enum ErrorKind {
   ID_EXHAUSTED,
   /** Reading from or writing to a local connection failed; the socket is closed. */
   LOCAL_IO,
-  /** Nothing arrived from the peer within the keepalive timeout; the bridge closes. */
-  KEEPALIVE_TIMEOUT;
+  /**
+   * Nothing arrived from the peer within the keepalive timeout: the bridge closes, or with the resume extension in use
+   * it waits for the peer ({@link BridgeListener#onConnectionLost}).
+   */
+  KEEPALIVE_TIMEOUT,
+  /**
+   * Resume: a socket could not be carried over to a new channel and was closed: the peer no longer had it (it
+   * restarted, or it closed the socket while the connection was lost), or the grace period passed
+   * ({@link BridgeConfig#resumeGrace()}).
+   */
+  NOT_RESUMED;
 
   /** The kind of a protocol error: the constant of the same name. */
   public static ErrorKind of(ProtocolException.Reason reason) {

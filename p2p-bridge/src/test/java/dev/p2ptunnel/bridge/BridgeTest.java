@@ -128,7 +128,7 @@ class BridgeTest {
       assertEquals(200, Services.concurrentEchoes(tunnel.address(), 200, 200_000));
       BridgeStats stats = tunnel.client.stats();
       assertEquals(200, stats.totalSockets());
-      assertEquals(Extensions.ALL_FEATURES, stats.features());
+      assertEquals(Extensions.ALL_FEATURES | Extensions.FEATURE_RESUME, stats.features());
       assertEquals(java.util.Map.of(), stats.errors());
     }
   }
@@ -180,7 +180,7 @@ class BridgeTest {
   }
 
   @Test
-  void shouldCloseEverySocketWhenTheChannelCloses() throws Exception {
+  void shouldCloseEverySocketWhenTheChannelClosesWithResumingOff() throws Exception {
     List<String> events = new CopyOnWriteArrayList<>();
     BridgeListener recorder = new BridgeListener() {
       @Override
@@ -194,8 +194,9 @@ class BridgeTest {
       }
     };
     try (Services.Service echo = Services.echo();
-        Tunnel tunnel = new Tunnel(echo.address(), BridgeConfig.defaults(),
-            BridgeConfig.builder().listener(recorder).build(), InMemoryChannel.Config.defaults())) {
+        Tunnel tunnel = new Tunnel(echo.address(), BridgeConfig.builder().resumeGrace(Duration.ZERO).build(),
+            BridgeConfig.builder().listener(recorder).resumeGrace(Duration.ZERO).build(),
+            InMemoryChannel.Config.defaults())) {
       List<Socket> apps = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         Socket app = Services.connect(tunnel.address());

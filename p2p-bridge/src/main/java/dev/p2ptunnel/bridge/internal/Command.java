@@ -1,6 +1,7 @@
 package dev.p2ptunnel.bridge.internal;
 
 import dev.p2ptunnel.bridge.BridgeStats;
+import dev.p2ptunnel.bridge.MessageChannel;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +9,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Everything another thread hands to the loop: messages and signals from the channel, requests from the API. The
  * set is closed, and each command names the {@link Handler} method that takes it, so adding one is a compile error
- * until the loop handles it. Immutable; created on any thread, handled on the loop thread.
+ * until the loop handles it. What comes from a channel carries that channel's number, so that a replaced channel's
+ * late messages are told apart. Immutable; created on any thread, handled on the loop thread.
  */
 sealed interface Command {
 
@@ -17,11 +19,13 @@ sealed interface Command {
 
   /** What the loop does with each command; loop thread only. */
   interface Handler {
-    void received(ByteBuffer message);
+    void received(ByteBuffer message, int channel);
 
-    void writable();
+    void writable(int channel);
 
-    void channelClosed(String reason);
+    void channelClosed(String reason, int channel);
+
+    void attach(MessageChannel channel);
 
     void close(String reason);
 
@@ -30,29 +34,35 @@ sealed interface Command {
     void socketStats(CompletableFuture<List<BridgeStats.SocketStats>> result);
   }
 
-  /** A message from the peer; the buffer is the loop's to keep. */
-  record Received(ByteBuffer message) implements Command {
+  /** A message from the peer on channel number {@code channel}; the buffer is the loop's to keep. */
+  record Received(ByteBuffer message, int channel) implements Command {
     @Override
     public void dispatch(Handler handler) {
-      handler.received(message);
+      handler.received(message, channel);
     }
   }
 
-  /** The channel drained below its low watermark. */
-  enum Writable implements Command {
-    INSTANCE;
-
+  /** Channel number {@code channel} drained below its low watermark. */
+  record Writable(int channel) implements Command {
     @Override
     public void dispatch(Handler handler) {
-      handler.writable();
+      handler.writable(channel);
     }
   }
 
-  /** The channel closed. */
-  record ChannelClosed(String reason) implements Command {
+  /** Channel number {@code channel} closed. */
+  record ChannelClosed(String reason, int channel) implements Command {
     @Override
     public void dispatch(Handler handler) {
-      handler.channelClosed(reason);
+      handler.channelClosed(reason, channel);
+    }
+  }
+
+  /** Someone hands the bridge a new channel to the same peer, replacing the current one (resume). */
+  record Attach(MessageChannel channel) implements Command {
+    @Override
+    public void dispatch(Handler handler) {
+      handler.attach(channel);
     }
   }
 

@@ -29,7 +29,9 @@ import org.jspecify.annotations.Nullable;
  * {@code EmbeddedChannel}.
  *
  * <p>The channel's callbacks and the API only enqueue {@link Command}s to the bounded {@link InboundQueue} and wake the
- * selector. Thread-safe entry points: {@link #start}, {@link #requestClose}, {@link #join}, {@link #closedFuture},
+ * selector. Each channel the engine runs over gets a number (0 for the first, one more for each {@link #attach}), and
+ * its callbacks tag their commands with it, so that a replaced channel's late messages are dropped. Thread-safe entry
+ * points: {@link #start}, {@link #attach}, {@link #requestClose}, {@link #join}, {@link #closedFuture},
  * {@link #isOpen}, {@link #stats}, {@link #socketStats}; {@link #runPending()} and {@link #advanceTime} belong to the
  * loop's thread in embedded mode.
  */
@@ -54,7 +56,7 @@ public final class Engine {
     this.manualTicker = manualTicker;
     Ticker ticker = manualTicker != null ? manualTicker : Ticker.SYSTEM;
     this.inbound = new InboundQueue(config.maxInboundQueueBytes(), config.inboundOverflow(), this::wakeup);
-    this.loop = new Loop(channel, server, plan, config, ticker, inbound, firstSocketId);
+    this.loop = new Loop(channel, server, plan, config, ticker, inbound, firstSocketId, ChannelEvents::new);
     if (manualTicker == null) {
       Thread t = new Thread(this::run, "p2p-bridge-" + loop.roleName());
       t.setDaemon(true);
@@ -109,11 +111,19 @@ public final class Engine {
       }
     }
     try {
-      channel.start(new ChannelEvents());
+      channel.start(new ChannelEvents(0));
     } catch (RuntimeException e) {
       requestClose("channel failed to start: " + e);
       throw e;
     }
+  }
+
+  /**
+   * Hands the loop a new channel to the same peer, replacing the current one (or none, after it closed): the loop
+   * starts it, and with the resume extension the sockets carry on over it. Returns at once.
+   */
+  public void attach(MessageChannel next) {
+    inbound.control(new Command.Attach(Objects.requireNonNull(next, "channel")));
   }
 
   /** Asks the loop to close everything; returns at once. */
@@ -207,6 +217,12 @@ public final class Engine {
     return loop.parkedSockets();
   }
 
+  /** Sockets ended and kept until the peer confirms their last messages (tests of resume). */
+  int tombstones() {
+    checkEmbedded();
+    return loop.tombstones();
+  }
+
   /** The state of live socket {@code socketId}, or null (tests of the state machine through the engine). */
   @Nullable StreamState socketState(int socketId) {
     checkEmbedded();
@@ -272,7 +288,7 @@ public final class Engine {
     }
     finalStats = last;
     inbound.close();
-    Command.Handler afterClose = new AfterClose(last);
+    Command.Handler afterClose = new AfterClose(last, reason);
     for (Command command; (command = inbound.poll()) != null; ) {
       command.dispatch(afterClose);
     }
@@ -309,19 +325,26 @@ public final class Engine {
   /** What is left in the queue once the loop has ended: requests get the last answers, the rest is dropped. */
   private static final class AfterClose implements Command.Handler {
     private final BridgeStats last;
+    private final String reason;
 
-    AfterClose(BridgeStats last) {
+    AfterClose(BridgeStats last, String reason) {
       this.last = last;
+      this.reason = reason;
     }
 
     @Override
-    public void received(ByteBuffer message) {}
+    public void received(ByteBuffer message, int channel) {}
 
     @Override
-    public void writable() {}
+    public void writable(int channel) {}
 
     @Override
-    public void channelClosed(String reason) {}
+    public void channelClosed(String reason, int channel) {}
+
+    @Override
+    public void attach(MessageChannel channel) {
+      channel.close("the bridge had closed: " + reason); // handed over to the bridge: it must not stay open
+    }
 
     @Override
     public void close(String reason) {}
@@ -337,21 +360,27 @@ public final class Engine {
     }
   }
 
-  /** The channel's callbacks: only enqueue, never touch loop state. */
+  /** One channel's callbacks: only enqueue, tagged with the channel's number; never touch loop state. */
   private final class ChannelEvents implements MessageChannel.Listener {
+    private final int channel;
+
+    ChannelEvents(int channel) {
+      this.channel = channel;
+    }
+
     @Override
     public void onMessage(ByteBuffer message) {
-      inbound.message(message);
+      inbound.message(message, channel);
     }
 
     @Override
     public void onWritable() {
-      inbound.control(Command.Writable.INSTANCE);
+      inbound.control(new Command.Writable(channel));
     }
 
     @Override
     public void onClosed(String reason) {
-      inbound.control(new Command.ChannelClosed(reason));
+      inbound.control(new Command.ChannelClosed(reason, channel));
     }
   }
 }

@@ -70,6 +70,24 @@ final class Events {
     }
   }
 
+  void connectionLost(String reason) {
+    LOG.log(Level.INFO, "connection to the peer lost: {0}", reason);
+    try {
+      listener.onConnectionLost(reason);
+    } catch (RuntimeException e) {
+      listenerFailed(e);
+    }
+  }
+
+  void connectionRestored() {
+    LOG.log(Level.INFO, "connection to the peer restored");
+    try {
+      listener.onConnectionRestored();
+    } catch (RuntimeException e) {
+      listenerFailed(e);
+    }
+  }
+
   void closed(String reason) {
     LOG.log(Level.DEBUG, "bridge closed: {0}", reason);
     try {

@@ -11,6 +11,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.function.IntConsumer;
 
 /**
  * The host's side: for every CONNECT from the peer, dials the target its {@link DialPlan} names and answers with a
@@ -32,9 +33,11 @@ final class HostRole implements Role {
   private final LocalIo io;
   /** Dials under way, by deadline (one timeout for all: in order of start). Ended or dialed entries are skipped. */
   private final ArrayDeque<Stream> dialing = new ArrayDeque<>();
+  /** Told the id of every CONNECT that opens a socket: a new life of the id (resume drops what it kept of the old). */
+  private final IntConsumer newLife;
 
   HostRole(DialPlan plan, Duration connectTimeout, Streams streams, Outbound outbound, FlowControl flow,
-      Counters counters, Events events, Ticker ticker, LocalIo io) {
+      Counters counters, Events events, Ticker ticker, LocalIo io, IntConsumer newLife) {
     this.plan = plan;
     this.connectTimeoutNanos = connectTimeout.toNanos();
     this.connectTimeoutMillis = connectTimeout.toMillis();
@@ -45,6 +48,7 @@ final class HostRole implements Role {
     this.events = events;
     this.ticker = ticker;
     this.io = io;
+    this.newLife = newLife;
   }
 
   @Override
@@ -68,6 +72,7 @@ final class HostRole implements Role {
       events.error(ErrorKind.DUPLICATE_CONNECT, socketId, "CONNECT for live socket " + socketId + " ignored");
       return;
     }
+    newLife.accept(socketId);
     SocketChannel socket = null;
     Stream stream = null;
     try {

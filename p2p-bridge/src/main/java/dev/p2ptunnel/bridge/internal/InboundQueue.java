@@ -43,8 +43,11 @@ final class InboundQueue {
     this.wakeup = wakeup;
   }
 
-  /** A message from the peer (the channel's delivery thread). May wait under {@code BLOCK}; see the class comment. */
-  void message(ByteBuffer message) {
+  /**
+   * A message from the peer on channel number {@code channel} (the channel's delivery thread). May wait under
+   * {@code BLOCK}; see the class comment.
+   */
+  void message(ByteBuffer message, int channel) {
     long cost = cost(message);
     while (true) {
       if (closed || overflow != null) {
@@ -65,7 +68,7 @@ final class InboundQueue {
         break;
       }
     }
-    queue.add(new Command.Received(message));
+    queue.add(new Command.Received(message, channel));
     wakeup.run();
   }
 

@@ -41,7 +41,7 @@ final class LocalIo implements Scheduler.Reader {
   @Override
   public Scheduler.ReadResult read(Stream stream, int maxReads) {
     for (int turn = 0; turn < maxReads; turn++) {
-      if (!stream.live().readsLocal() || stream.credit.send <= 0) {
+      if (!stream.live().readsLocal() || stream.credit.send <= 0 || stream.resending) {
         break;
       }
       if (!outbound.writable()) {

@@ -7,6 +7,7 @@ import dev.p2ptunnel.bridge.ErrorKind;
 import dev.p2ptunnel.bridge.MessageChannel;
 import dev.p2ptunnel.protocol.Extensions;
 import dev.p2ptunnel.protocol.Reassembler;
+import dev.p2ptunnel.protocol.Resumption;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -17,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,8 +27,11 @@ import org.jspecify.annotations.Nullable;
  * the {@link Scheduler}), the scheduler's reads, then whatever timer is due. Who calls {@link #turn}, and how it waits
  * in between, is the {@link Engine}'s business: its own thread, or a test step by step. Owned by that one thread: no
  * method may be called from another.
+ *
+ * <p>With the resume extension in use the loop outlives its channel: a lost connection ({@link Link}) keeps every
+ * socket for the grace period, and a new channel ({@link #attach}) resumes them ({@link Resume}).
  */
-final class Loop implements Command.Handler {
+final class Loop implements Command.Handler, Resume.Port {
   /** Commands (mostly received messages) handled per turn before the sockets get their turn. */
   static final int COMMANDS_PER_TURN = 64;
   /** Longest wait in select, whatever the timers say. */
@@ -48,20 +53,27 @@ final class Loop implements Command.Handler {
   private final Scheduler scheduler;
   private final Role role;
   private final Reassembler reassembler;
+  private final Link link;
+  private final Resume resume;
+  /** Starts listening to the channel of a given number: the engine's callbacks for it. */
+  private final IntFunction<MessageChannel.Listener> listeners;
 
   private boolean running = true;
   private String closeReason = "closed";
 
   /** Either {@code server} (client) or {@code plan} (host) is given. */
   Loop(MessageChannel channel, @Nullable ServerSocketChannel server, @Nullable DialPlan plan, BridgeConfig config,
-      Ticker ticker, InboundQueue inbound, int firstSocketId) throws IOException {
+      Ticker ticker, InboundQueue inbound, int firstSocketId, IntFunction<MessageChannel.Listener> listeners)
+      throws IOException {
     this.ticker = ticker;
     this.inbound = inbound;
     this.selector = Selector.open();
     this.extensions = config.extensions();
     this.events = new Events(config.listener(), counters);
     this.outbound = new Outbound(channel, counters, ticker);
-    this.negotiation = new Negotiation(config.extensions());
+    boolean resuming = config.extensions() && !config.resumeGrace().isZero();
+    this.negotiation = new Negotiation(config.extensions(),
+        resuming ? Extensions.ALL_FEATURES | Extensions.FEATURE_RESUME : Extensions.ALL_FEATURES);
     this.flow = new FlowControl(config.extensions(), config.receiveWindowBytes(), negotiation);
     this.keepalive = new Keepalive(config.keepaliveInterval(), config.keepaliveTimeout());
     Limits limits = new Limits(config.maxPendingBytesPerSocket(), config.maxPendingBytesTotal());
@@ -69,16 +81,23 @@ final class Loop implements Command.Handler {
     this.halfClose = new HalfClose(negotiation, outbound, streams);
     this.io = new LocalIo(outbound, flow, limits, counters, streams, halfClose);
     this.scheduler = new Scheduler(outbound, io);
+    this.listeners = listeners;
+    this.link = new Link(config.resumeGrace());
+    this.resume = new Resume(resuming, config.receiveWindowBytes(), server != null,
+        outbound, streams, flow, events, ticker, this);
+    outbound.observe(resume);
+    streams.onOpen(resume::opened);
     if (server != null) {
       this.role = new ClientRole(server, firstSocketId, streams, outbound, flow, counters, events, ticker);
     } else if (plan != null) {
-      this.role = new HostRole(plan, config.connectTimeout(), streams, outbound, flow, counters, events, ticker, io);
+      this.role = new HostRole(plan, config.connectTimeout(), streams, outbound, flow, counters, events, ticker, io,
+          resume::newLife);
     } else {
       selector.close();
       throw new IllegalArgumentException("server and plan: both null (expected: one of them)");
     }
     this.reassembler = new Reassembler(config.reassemblerLimits(),
-        new PeerMessages(streams, role, io, halfClose, flow, negotiation, outbound, events));
+        new PeerMessages(streams, role, io, halfClose, flow, negotiation, outbound, events, resume));
   }
 
   Selector selector() {
@@ -102,7 +121,8 @@ final class Loop implements Command.Handler {
     role.register(selector);
     keepalive.start(ticker.nanoTime());
     if (extensions) {
-      outbound.sendExtension(Extensions.hello(Extensions.ALL_FEATURES));
+      outbound.sendExtension(Extensions.hello(resume.features()));
+      resume.started();
     }
   }
 
@@ -128,6 +148,7 @@ final class Loop implements Command.Handler {
       return work;
     }
     work += keys();
+    work += resume.resender().run();
     work += scheduler.runTurn();
     work += timers(ticker.nanoTime());
     return work;
@@ -141,6 +162,10 @@ final class Loop implements Command.Handler {
     wait = Math.min(wait, until(role.deadlineNanos(), now));
     if (negotiation.keepalive()) {
       wait = Math.min(wait, until(keepalive.deadlineNanos(), now));
+    }
+    wait = Math.min(wait, until(link.deadlineNanos(), now));
+    if (resume.tombstones() > 0) {
+      wait = Math.min(wait, Resume.RECEIPT_RETRY_NANOS);
     }
     return Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999));
   }
@@ -187,46 +212,90 @@ final class Loop implements Command.Handler {
       work++;
     }
     if (negotiation.keepalive()) {
+      keepalive.progress(outbound.bufferedAmount(), nowNanos);
       switch (keepalive.check(nowNanos)) {
         case DEAD:
           events.error(ErrorKind.KEEPALIVE_TIMEOUT, BridgeListener.NO_SOCKET, keepalive.deadReason());
-          stop(keepalive.deadReason());
+          if (resume.canResume()) {
+            lose(keepalive.deadReason());
+          } else {
+            stop(keepalive.deadReason());
+          }
           work++;
           break;
         case PING:
-          outbound.sendExtension(Extensions.ping(false, keepalive.nextNonce()));
+          outbound.sendExtension(Extensions.ping(false, resume.pingNonce(keepalive)));
           work++;
           break;
         default:
           break;
       }
     }
+    if (resume.receiptDue(nowNanos)) {
+      outbound.sendExtension(Extensions.ping(false, resume.receiptSent(nowNanos)));
+      work++;
+    }
+    String expired = link.expired(nowNanos, role.name().equals("client") ? "host" : "client");
+    if (expired != null && running) {
+      events.error(ErrorKind.NOT_RESUMED, BridgeListener.NO_SOCKET, expired);
+      stop(expired);
+      work++;
+    }
     return work;
   }
 
-  private void stop(String reason) {
+  @Override
+  public void stop(String reason) {
     if (running) {
       running = false;
       closeReason = reason;
     }
   }
 
-  /** A socket ended: what others held for it goes. */
+  /** The connection is lost (resume): sockets wait for the peer during the grace period. */
+  private void lose(String reason) {
+    if (link.lose(reason, ticker.nanoTime())) {
+      events.connectionLost(reason);
+    }
+  }
+
+  @Override
+  public void restored() {
+    if (link.restore()) {
+      events.connectionRestored();
+    }
+  }
+
+  @Override
+  public void released(Stream stream) {
+    role.ended(stream);
+  }
+
+  /** A socket ended: what others held for it goes (its id too, unless resume keeps it until the peer confirms). */
   private void ended(Stream stream) {
     reassembler.release(stream.id);
-    role.ended(stream);
+    if (!resume.ended(stream)) {
+      role.ended(stream);
+    }
   }
 
   // ------------------------------------------------------------------------------------------------ commands
 
   @Override
-  public void received(ByteBuffer message) {
+  public void received(ByteBuffer message, int channel) {
+    if (channel != link.channel()) {
+      return; // a replaced channel's late message: the new channel's resume says what counts
+    }
     counters.messagesFromPeer++;
+    resume.received();
     keepalive.received(ticker.nanoTime());
     if (!negotiation.decided()) {
       negotiated(negotiation.decide(message));
     }
     reassembler.accept(message);
+    if (link.lost() && !resume.awaitingList() && outbound.attached() && running) {
+      restored(); // the same channel carries again, or a new one to a peer that had nothing to resume
+    }
   }
 
   /** The peer is known: the sockets opened before (a client's only) learn what is in use. */
@@ -242,18 +311,55 @@ final class Loop implements Command.Handler {
       }
     }
     events.negotiated(features);
+    resume.negotiated(features);
   }
 
   @Override
-  public void writable() {
-    if (outbound.markWritable()) {
+  public void writable(int channel) {
+    if (channel == link.channel() && outbound.markWritable()) {
       scheduler.unparkAll();
     }
   }
 
   @Override
-  public void channelClosed(String reason) {
-    stop("channel closed: " + reason);
+  public void channelClosed(String reason, int channel) {
+    if (channel != link.channel()) {
+      return; // a channel we replaced (we closed it ourselves)
+    }
+    if (resume.canResume() && running) {
+      outbound.detach();
+      lose("channel closed: " + reason);
+    } else {
+      stop("channel closed: " + reason);
+    }
+  }
+
+  @Override
+  public void attach(MessageChannel next) {
+    if (!running) {
+      next.close("the bridge is closing: " + closeReason);
+      return;
+    }
+    if (outbound.attached()) {
+      outbound.closeChannel("replaced by a new channel");
+    }
+    int number = link.next();
+    outbound.attach(next);
+    negotiation.restart(streams.live());
+    keepalive.start(ticker.nanoTime());
+    lose("the channel was replaced"); // until the peer is back on the new one
+    try {
+      next.start(listeners.apply(number));
+    } catch (RuntimeException e) {
+      Events.LOG.log(Level.WARNING, "the new channel failed to start: {0}", e.toString());
+      outbound.detach();
+      return;
+    }
+    if (extensions) {
+      outbound.sendExtension(Extensions.hello(resume.features()));
+      resume.attached();
+    }
+    scheduler.unparkAll();
   }
 
   @Override
@@ -285,6 +391,11 @@ final class Loop implements Command.Handler {
     return stream == null ? null : stream.state();
   }
 
+  /** Resume's tombstones (tests). */
+  int tombstones() {
+    return resume.tombstones();
+  }
+
   /** Scheduler's parked sockets (tests). */
   int parkedSockets() {
     return scheduler.parkedCount();
@@ -296,6 +407,9 @@ final class Loop implements Command.Handler {
    */
   BridgeStats shutdown(String reason) {
     running = false;
+    if (resume.inUse() && outbound.attached() && !resume.byeReceived()) {
+      outbound.sendExtension(Resumption.bye(reason)); // the peer closes at once instead of waiting for us
+    }
     streams.endAll("bridge closed: " + reason);
     role.close();
     try {

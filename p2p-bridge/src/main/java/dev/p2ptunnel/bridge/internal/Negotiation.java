@@ -11,17 +11,28 @@ import java.util.List;
 /**
  * The first message decides (docs/PROTOCOL.md, "Negotiation"): a HELLO from the peer means the features both sides
  * announced; anything else means an original peer, features 0. Also keeps the sockets opened before that moment (only
- * a client has any), so that the decision touches those and no other. Loop thread only.
+ * a client has any), so that the decision touches those and no other. A replaced channel decides again
+ * ({@link #restart}). Loop thread only.
  */
 final class Negotiation {
   private final boolean extensions;
+  private final int announced;
   private boolean decided;
   private int features;
   private List<Stream> opened = new ArrayList<>();
 
-  /** @param extensions whether we announce and use extensions at all */
+  /** @param extensions whether we announce and use the base extensions at all (and nothing else) */
   Negotiation(boolean extensions) {
+    this(extensions, Extensions.ALL_FEATURES);
+  }
+
+  /**
+   * @param extensions whether we announce and use extensions at all
+   * @param announced the features we announce, and the most that can be in use
+   */
+  Negotiation(boolean extensions, int announced) {
     this.extensions = extensions;
+    this.announced = announced;
   }
 
   boolean decided() {
@@ -66,9 +77,19 @@ final class Negotiation {
       }
     }
     decided = true;
-    features = extensions ? peerFeatures & Extensions.ALL_FEATURES : 0;
+    features = extensions ? peerFeatures & announced : 0;
     Events.LOG.log(Level.DEBUG, "peer features {0} -> using {1}", peerFeatures, features);
     return features;
+  }
+
+  /**
+   * A new channel replaces the current one: its first message decides again, and every live socket learns the result
+   * then (a local EOF meanwhile waits for it, as on the first channel).
+   */
+  void restart(List<Stream> live) {
+    decided = false;
+    features = 0;
+    opened = new ArrayList<>(live);
   }
 
   /** A socket opened: remembered until the decision if it comes before it. */

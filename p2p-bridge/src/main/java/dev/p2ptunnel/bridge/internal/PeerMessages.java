@@ -5,13 +5,15 @@ import dev.p2ptunnel.protocol.Extensions;
 import dev.p2ptunnel.protocol.Frame;
 import dev.p2ptunnel.protocol.ProtocolException;
 import dev.p2ptunnel.protocol.Reassembler;
+import dev.p2ptunnel.protocol.Resumption;
 import java.nio.ByteBuffer;
 
 /**
  * What the peer's messages mean, once the {@link Reassembler} has made them whole: each event goes to the component
  * that owns its rule (CONNECT to the {@link Role}, DATA to {@link LocalIo}, CLOSE and FIN to {@link HalfClose}, WINDOW
- * to {@link FlowControl}, PING to keepalive), and each protocol error closes at most the socket it names. Extension
- * events are ignored unless extensions were negotiated. Loop thread only.
+ * to {@link FlowControl}, PING to keepalive, SESSION, RESUME, RESUME_END, BYE and PONG to {@link Resume}), and each
+ * protocol error closes at most the socket it names. Extension events are ignored unless extensions were negotiated.
+ * Loop thread only.
  */
 final class PeerMessages implements Reassembler.Handler {
   private final Streams streams;
@@ -22,9 +24,10 @@ final class PeerMessages implements Reassembler.Handler {
   private final Negotiation negotiation;
   private final Outbound outbound;
   private final Events events;
+  private final Resume resume;
 
   PeerMessages(Streams streams, Role role, LocalIo io, HalfClose halfClose, FlowControl flow,
-      Negotiation negotiation, Outbound outbound, Events events) {
+      Negotiation negotiation, Outbound outbound, Events events, Resume resume) {
     this.streams = streams;
     this.role = role;
     this.io = io;
@@ -33,6 +36,7 @@ final class PeerMessages implements Reassembler.Handler {
     this.negotiation = negotiation;
     this.outbound = outbound;
     this.events = events;
+    this.resume = resume;
   }
 
   @Override
@@ -67,8 +71,11 @@ final class PeerMessages implements Reassembler.Handler {
       switch (event) {
         case Frame.EVENT_WINDOW:
           long increment = Extensions.windowIncrement(frame);
-          if (stream != null && flow.granted(stream.credit, increment)) {
-            stream.updateInterest();
+          if (stream != null) {
+            if (flow.granted(stream.credit, increment)) {
+              stream.updateInterest();
+            }
+            resume.granted(stream);
           }
           break;
         case Frame.EVENT_FIN:
@@ -83,14 +90,29 @@ final class PeerMessages implements Reassembler.Handler {
             outbound.sendExtension(Extensions.ping(true, Extensions.pingNonce(frame)));
           }
           break;
+        case Frame.EVENT_PONG:
+          resume.onPong(Extensions.pingNonce(frame)); // any message proves life; with resume a PONG also confirms
+          break;
+        case Frame.EVENT_SESSION:
+          resume.onSession(Resumption.session(frame));
+          break;
+        case Frame.EVENT_RESUME:
+          resume.onResume(Resumption.resume(frame));
+          break;
+        case Frame.EVENT_RESUME_END:
+          resume.onEnd(Resumption.end(frame));
+          break;
+        case Frame.EVENT_BYE:
+          resume.onBye(Resumption.byeReason(frame));
+          break;
         default:
-          break; // HELLO (already used), PONG (any message proves life), or newer events
+          break; // HELLO (already used), or newer events
       }
     } catch (ProtocolException e) {
       if (event == Frame.EVENT_WINDOW || event == Frame.EVENT_FIN) {
         onError(e);
       } else {
-        // HELLO, PING, PONG belong to the whole channel, not to the data socket that shares id 0.
+        // HELLO, PING, PONG and the resume messages belong to the whole channel, not to one socket.
         events.protocolError(e);
       }
     }

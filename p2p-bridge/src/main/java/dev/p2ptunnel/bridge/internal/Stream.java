@@ -26,6 +26,15 @@ final class Stream {
   boolean scheduled;
   /** {@link Scheduler}: waiting for the channel to become writable, not read until then. */
   boolean parked;
+  /**
+   * {@link Resume}: not read while what the peer missed is sent again (or, on a new channel, until the peer said what
+   * it missed): new bytes must follow the old ones.
+   */
+  boolean resending;
+  /** {@link Resume}: what may have to be sent again; null when the resume extension is not in use. */
+  @Nullable Resumable resumable;
+  /** The last live state, once ended (how it ended: e.g. {@code CLOSE_RECEIVED}). */
+  StreamState.@Nullable Live lastLive;
 
   /** {@link FlowControl}'s per-socket state. */
   final Credit credit = new Credit();
@@ -73,13 +82,13 @@ final class Stream {
 
   /** The terminal transition. */
   void end(String reason, boolean reset) {
-    live();
+    lastLive = live();
     state = new StreamState.Closed(reason, reset);
   }
 
   /**
    * Sets the selector interest from the state: CONNECT while dialing; READ while the socket is read, has credit and
-   * is not parked; WRITE while bytes wait for it.
+   * is neither parked nor resending; WRITE while bytes wait for it.
    */
   void updateInterest() {
     if (!key.isValid()) {
@@ -90,7 +99,7 @@ final class Stream {
       ops = SelectionKey.OP_CONNECT;
     } else {
       ops = 0;
-      if (isLive() && live().readsLocal() && credit.send > 0 && !parked) {
+      if (isLive() && live().readsLocal() && credit.send > 0 && !parked && !resending) {
         ops |= SelectionKey.OP_READ;
       }
       if (!pending.isEmpty()) {

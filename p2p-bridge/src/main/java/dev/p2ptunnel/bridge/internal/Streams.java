@@ -29,7 +29,10 @@ final class Streams implements HalfClose.Port {
     GRACEFUL,
     /** Reset, and the peer told with CLOSE unless either side already sent one. */
     ABORT,
-    /** The bridge closes: reset, nothing sent (the channel closes anyway). */
+    /**
+     * Reset, nothing sent: the bridge closes (the channel closes anyway), or the peer no longer has the socket (it
+     * restarted).
+     */
     SHUTDOWN
   }
 
@@ -46,6 +49,7 @@ final class Streams implements HalfClose.Port {
   private final Counters counters;
   private final Events events;
   private final Consumer<Stream> ended;
+  private Consumer<Stream> opened = stream -> {};
 
   /** @param ended called for every socket that ended, before the listener hears of it (frees what others hold) */
   Streams(Selector selector, Ticker ticker, FlowControl flow, Negotiation negotiation, Outbound outbound,
@@ -61,6 +65,11 @@ final class Streams implements HalfClose.Port {
     this.ended = ended;
   }
 
+  /** Who hears of every socket that opens, once its credit is set up (resume: it starts keeping what it sends). */
+  void onOpen(Consumer<Stream> hook) {
+    this.opened = hook;
+  }
+
   /** The live socket with {@code id}, or null. */
   @Nullable Stream get(int id) {
     return byId[id];
@@ -69,6 +78,15 @@ final class Streams implements HalfClose.Port {
   /** Live sockets now. */
   int count() {
     return count;
+  }
+
+  /** The live sockets now, newest first (a copy: the caller may end them while it walks the list). */
+  List<Stream> live() {
+    List<Stream> sockets = new ArrayList<>(count);
+    for (Stream s = head; s != null; s = s.next) {
+      sockets.add(s);
+    }
+    return sockets;
   }
 
   /**
@@ -96,6 +114,7 @@ final class Streams implements HalfClose.Port {
     head = stream;
     count++;
     negotiation.opened(stream);
+    opened.accept(stream);
     return stream;
   }
 

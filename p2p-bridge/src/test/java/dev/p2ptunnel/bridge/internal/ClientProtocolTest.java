@@ -10,6 +10,7 @@ import dev.p2ptunnel.bridge.ErrorKind;
 import dev.p2ptunnel.protocol.DecodedFrame;
 import dev.p2ptunnel.protocol.Extensions;
 import dev.p2ptunnel.protocol.Frame;
+import dev.p2ptunnel.protocol.Resumption;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -49,12 +50,31 @@ class ClientProtocolTest {
   @Test
   void shouldAnnounceItselfFirstAndOpenSocketsWithConnectAndTheRestOfItsWindow() throws Exception {
     world.connect(address);
-    world.until(() -> host.received.size() == 3, "HELLO, CONNECT, WINDOW");
-    assertEquals(List.of("HELLO 0/0", "CONNECT 0/0", "WINDOW 0/0"), host.describe());
-    assertEquals(Extensions.ALL_FEATURES, Extensions.helloFeatures(Frame.encode(Frame.EVENT_HELLO, 0, 0, 0, 1,
-        host.received.get(0).payload())));
+    world.until(() -> host.received.size() == 4, "HELLO, SESSION, CONNECT, WINDOW");
+    assertEquals(List.of("HELLO 0/0", "SESSION 0/0", "CONNECT 0/0", "WINDOW 0/0"), host.describe());
+    assertEquals(Extensions.ALL_FEATURES | Extensions.FEATURE_RESUME, Extensions.helloFeatures(
+        Frame.encode(Frame.EVENT_HELLO, 0, 0, 0, 1, host.received.get(0).payload())));
+    Resumption.Session session = Resumption.session(Frame.encode(Frame.EVENT_SESSION, 0, 0, 0, 1,
+        host.received.get(1).payload()));
+    assertEquals(0, session.peerBridgeId(), "nobody known before");
+    assertEquals(0, session.channel(), "the first channel");
+    assertEquals(1 << 20, session.window());
     assertEquals((1 << 20) - Extensions.INITIAL_WINDOW,
-        Extensions.windowIncrement(Frame.encode(Frame.EVENT_WINDOW, 0, 0, 0, 1, host.received.get(2).payload())));
+        Extensions.windowIncrement(Frame.encode(Frame.EVENT_WINDOW, 0, 0, 0, 1, host.received.get(3).payload())));
+  }
+
+  @Test
+  void shouldSendExactlyWhatItSentBeforeResumingExistedWhenResumingIsOff() throws Exception {
+    ManualChannel.Pair pair = world.pair();
+    ServerSocketChannel server = World.listen();
+    world.client(pair.first(), server, BridgeConfig.builder().resumeGrace(Duration.ZERO).build(), 0);
+    PeerScript plain = new PeerScript(pair.second());
+    world.connect((InetSocketAddress) server.getLocalAddress());
+    world.until(() -> plain.received.size() == 3, "HELLO, CONNECT, WINDOW");
+    assertEquals(List.of("HELLO 0/0", "CONNECT 0/0", "WINDOW 0/0"), plain.describe());
+    assertEquals("10 0000 0000 0000 0001 0005 01 00000007".replace(" ", ""),
+        java.util.HexFormat.of().formatHex(Frame.encode(Frame.EVENT_HELLO, 0, 0, 0, 1,
+            plain.received.get(0).payload()).array()), "the base HELLO, byte for byte");
   }
 
   @Test
@@ -99,21 +119,35 @@ class ClientProtocolTest {
 
   @Test
   void shouldDeclareASilentHostDeadExactlyAtTheKeepaliveTimeout() throws Exception {
-    host.send(Extensions.hello(Extensions.ALL_FEATURES)); // announces keepalive, then never answers
+    host.send(Extensions.hello(Extensions.ALL_FEATURES)); // announces keepalive (no resume), then never answers
     Endpoint app = world.connect(address);
     world.until(() -> host.has(f -> f.event() == Frame.EVENT_CONNECT), "the socket open");
+    world.settle(); // the client has seen its queue drain (the last sign of life), still at time 0
+    world.deliver = false; // the network is gone: nothing the client sends is taken any more
     world.advance(Duration.ofMillis(4_999));
-    assertFalse(host.has(f -> f.event() == Frame.EVENT_PING), "no PING before the interval");
+    assertEquals(0, pings(), "no PING before the interval");
     world.advance(Duration.ofMillis(1));
-    assertEquals(1, host.received.stream().filter(f -> f.event() == Frame.EVENT_PING).count());
+    assertEquals(1, pings());
     world.advance(Duration.ofMillis(9_999));
     assertTrue(client.isOpen(), "alive until the timeout");
-    assertEquals(2, host.received.stream().filter(f -> f.event() == Frame.EVENT_PING).count(), "one per interval");
+    assertEquals(2, pings(), "one per interval");
     world.advance(Duration.ofMillis(1));
     assertEquals("peer did not answer keepalive within 15000 ms", client.closedFuture().getNow(null));
     world.until(app::ended, "the application sees the end");
     assertTrue(app.reset());
     assertEquals(1L, client.stats().errors().get(ErrorKind.KEEPALIVE_TIMEOUT));
+  }
+
+  @Test
+  void shouldGiveAHostThatTakesMessagesButNeverAnswersFourTimeouts() throws Exception {
+    // Its transport takes everything (the send queue drains), its bridge says nothing: a stuck peer process.
+    host.send(Extensions.hello(Extensions.ALL_FEATURES));
+    world.connect(address);
+    world.until(() -> host.has(f -> f.event() == Frame.EVENT_CONNECT), "the socket open");
+    world.advance(Duration.ofSeconds(59));
+    assertTrue(client.isOpen(), "the drained queue counts as life");
+    world.advance(Duration.ofSeconds(1));
+    assertEquals("peer did not answer keepalive within 15000 ms", client.closedFuture().getNow(null));
   }
 
   @Test
@@ -140,6 +174,12 @@ class ClientProtocolTest {
     world.settle();
     assertTrue(client.isOpen());
     assertEquals(java.util.Map.of(), client.stats().errors());
+  }
+
+  /** PINGs the client sent, whether or not they reached the host. */
+  private long pings() {
+    return host.received.stream().filter(f -> f.event() == Frame.EVENT_PING).count()
+        + ((ManualChannel) host.channel).waiting(Frame.EVENT_PING);
   }
 
   /** DATA payload bytes the host received on socket 0. */

@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +44,7 @@ class EmbeddedBridgeTest {
     Endpoint app = world.connect(tunnel.address()).write(ascii("hello tunnel"));
     world.until(() -> app.receivedCount() == 12, "the echo");
     assertEquals("hello tunnel", new String(app.received(), StandardCharsets.US_ASCII));
-    assertEquals(Extensions.ALL_FEATURES, tunnel.client().stats().features());
+    assertEquals(Extensions.ALL_FEATURES | Extensions.FEATURE_RESUME, tunnel.client().stats().features());
   }
 
   @Test
@@ -76,7 +77,7 @@ class EmbeddedBridgeTest {
     if (clientExtensions && hostExtensions) {
       assertTrue(app.eof());
       assertEquals("REQUEST AFTER WHICH I HALF-CLOSE", new String(app.received(), StandardCharsets.US_ASCII));
-      assertEquals(Extensions.ALL_FEATURES, tunnel.client().stats().features());
+      assertEquals(Extensions.ALL_FEATURES | Extensions.FEATURE_RESUME, tunnel.client().stats().features());
     } else {
       assertEquals(0, app.receivedCount(), "EOF closed the logical socket");
       assertEquals(0, tunnel.client().stats().features());
@@ -192,11 +193,11 @@ class EmbeddedBridgeTest {
   }
 
   @Test
-  void shouldResetEverySocketWhenTheChannelBreaks() throws Exception {
+  void shouldResetEverySocketWhenTheChannelBreaksWithResumingOff() throws Exception {
     LocalService echo = world.service(LocalService.echo());
     Recorder clientEvents = new Recorder();
-    World.Tunnel tunnel = world.tunnel(echo.address(), BridgeConfig.defaults(),
-        BridgeConfig.builder().listener(clientEvents).build(), ManualChannel.pair(), 0);
+    World.Tunnel tunnel = world.tunnel(echo.address(), BridgeConfig.builder().resumeGrace(Duration.ZERO).build(),
+        BridgeConfig.builder().listener(clientEvents).resumeGrace(Duration.ZERO).build(), ManualChannel.pair(), 0);
     List<Endpoint> apps = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       Endpoint app = world.connect(tunnel.address()).write(new byte[] {1});

@@ -23,13 +23,14 @@ class InboundQueueTest {
   @Test
   void shouldChargeEachMessageItsLengthAndOverheadUntilPolled() {
     InboundQueue queue = new InboundQueue(1 << 20, InboundOverflow.CLOSE, wakeups::incrementAndGet);
-    queue.message(ByteBuffer.allocate(100));
-    queue.control(Command.Writable.INSTANCE);
+    queue.message(ByteBuffer.allocate(100), 0);
+    Command.Writable writable = new Command.Writable(0);
+    queue.control(writable);
     assertEquals(100 + OVERHEAD, queue.queuedBytes());
     assertEquals(2, wakeups.get(), "every offer wakes the loop");
     assertInstanceOf(Command.Received.class, queue.poll());
     assertEquals(0, queue.queuedBytes());
-    assertSame(Command.Writable.INSTANCE, queue.poll());
+    assertSame(writable, queue.poll());
     assertNull(queue.poll());
   }
 
@@ -38,28 +39,28 @@ class InboundQueueTest {
     long max = 3L * (1000 + OVERHEAD);
     InboundQueue queue = new InboundQueue(max, InboundOverflow.CLOSE, wakeups::incrementAndGet);
     for (int i = 0; i < 3; i++) {
-      queue.message(ByteBuffer.allocate(1000));
+      queue.message(ByteBuffer.allocate(1000), 0);
     }
     assertNull(queue.overflow());
-    queue.message(ByteBuffer.allocate(1000));
+    queue.message(ByteBuffer.allocate(1000), 0);
     assertEquals("inbound queue " + (max + 1000 + OVERHEAD) + " bytes > max " + max
         + ": the peer sends faster than the bridge handles its messages", queue.overflow());
     queue.poll();
-    queue.message(ByteBuffer.allocate(1)); // there is room again, but the bridge is closing
+    queue.message(ByteBuffer.allocate(1), 0); // there is room again, but the bridge is closing
     assertEquals(2L * (1000 + OVERHEAD), queue.queuedBytes());
   }
 
   @Test
   void shouldAlwaysAcceptOneMessageIntoAnEmptyQueue() {
     InboundQueue queue = new InboundQueue(BridgeConfig.MIN_INBOUND_QUEUE_BYTES, InboundOverflow.CLOSE, () -> {});
-    queue.message(ByteBuffer.allocate(65_536));
+    queue.message(ByteBuffer.allocate(65_536), 0);
     assertNull(queue.overflow());
   }
 
   @Test
   void shouldAcceptControlCommandsWhenFull() {
     InboundQueue queue = new InboundQueue(BridgeConfig.MIN_INBOUND_QUEUE_BYTES, InboundOverflow.BLOCK, () -> {});
-    queue.message(ByteBuffer.allocate(65_536));
+    queue.message(ByteBuffer.allocate(65_536), 0);
     queue.control(new Command.Close("now"));
     queue.poll();
     assertEquals(new Command.Close("now"), queue.poll());
@@ -69,10 +70,10 @@ class InboundQueueTest {
   @Timeout(60)
   void shouldMakeTheDeliveringThreadWaitUnderBlockUntilTheLoopMakesRoom() throws Exception {
     InboundQueue queue = new InboundQueue(BridgeConfig.MIN_INBOUND_QUEUE_BYTES, InboundOverflow.BLOCK, () -> {});
-    queue.message(ByteBuffer.allocate(65_536));
+    queue.message(ByteBuffer.allocate(65_536), 0);
     CountDownLatch delivered = new CountDownLatch(1);
     Thread channel = new Thread(() -> {
-      queue.message(ByteBuffer.allocate(10)); // waits: the first message fills the queue
+      queue.message(ByteBuffer.allocate(10), 0); // waits: the first message fills the queue
       delivered.countDown();
     }, "test-channel");
     channel.start();
@@ -88,8 +89,8 @@ class InboundQueueTest {
   @Timeout(60)
   void shouldReleaseAWaitingThreadWhenTheLoopEnds() throws Exception {
     InboundQueue queue = new InboundQueue(BridgeConfig.MIN_INBOUND_QUEUE_BYTES, InboundOverflow.BLOCK, () -> {});
-    queue.message(ByteBuffer.allocate(65_536));
-    Thread channel = new Thread(() -> queue.message(ByteBuffer.allocate(10)), "test-channel");
+    queue.message(ByteBuffer.allocate(65_536), 0);
+    Thread channel = new Thread(() -> queue.message(ByteBuffer.allocate(10), 0), "test-channel");
     channel.start();
     awaitWaiting(channel);
     queue.close();

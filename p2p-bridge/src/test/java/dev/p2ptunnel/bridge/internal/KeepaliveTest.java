@@ -37,6 +37,52 @@ class KeepaliveTest {
   }
 
   @Test
+  void shouldReportASilenceOnceAndKeepPingingUntilAMessageEndsIt() {
+    keepalive.start(T0);
+    assertEquals(Due.PING, keepalive.check(T0 + 5 * S));
+    assertEquals(Due.PING, keepalive.check(T0 + 10 * S));
+    assertEquals(Due.DEAD, keepalive.check(T0 + 15 * S));
+    assertEquals(Due.PING, keepalive.check(T0 + 15 * S), "the PING due at the same time comes next");
+    assertEquals(T0 + 20 * S, keepalive.deadlineNanos(), "only PINGs are due now");
+    assertEquals(Due.PING, keepalive.check(T0 + 20 * S), "still probing a peer that may come back");
+    assertEquals(Due.NOTHING, keepalive.check(T0 + 24 * S));
+    keepalive.progress(10, T0 + 24 * S);
+    keepalive.progress(5, T0 + 24 * S);
+    assertEquals(true, keepalive.silent(), "the queue draining does not end a reported silence");
+    assertEquals(true, keepalive.received(T0 + 24 * S), "a message does");
+    assertEquals(false, keepalive.silent());
+    assertEquals(Due.PING, keepalive.check(T0 + 29 * S));
+    assertEquals(Due.PING, keepalive.check(T0 + 34 * S));
+    assertEquals(Due.NOTHING, keepalive.check(T0 + 39 * S - 1));
+    assertEquals(Due.DEAD, keepalive.check(T0 + 39 * S), "silent again 15 s after the last message");
+  }
+
+  @Test
+  void shouldTakeADrainingSendQueueAsLifeForAtMostFourTimeouts() {
+    keepalive.start(T0);
+    long t = T0;
+    for (int i = 1; t + 10 * S < T0 + 60 * S; i++) {
+      t += 10 * S;
+      keepalive.progress(1_000_000 - i, t); // the peer's transport takes data, though no message of it arrives
+      assertEquals(Due.PING, keepalive.check(t), "at " + (t - T0) / S + " s");
+    }
+    assertEquals(Due.PING, keepalive.check(T0 + 55 * S));
+    assertEquals(T0 + 60 * S, keepalive.deadlineNanos());
+    assertEquals(Due.NOTHING, keepalive.check(T0 + 60 * S - 1));
+    keepalive.progress(1, T0 + 60 * S);
+    assertEquals(Due.DEAD, keepalive.check(T0 + 60 * S), "a stuck peer whose transport still acknowledges");
+  }
+
+  @Test
+  void shouldNotTakeAGrowingOrSteadyQueueAsLife() {
+    keepalive.start(T0);
+    keepalive.progress(100, T0 + 6 * S);
+    keepalive.progress(100, T0 + 9 * S);
+    keepalive.progress(200, T0 + 12 * S);
+    assertEquals(Due.DEAD, keepalive.check(T0 + 15 * S));
+  }
+
+  @Test
   void shouldNumberPings() {
     assertEquals(1, keepalive.nextNonce());
     assertEquals(2, keepalive.nextNonce());

@@ -126,6 +126,12 @@ final class ManualChannel implements MessageChannel {
     return inbox.size();
   }
 
+  /** Messages of {@code event} waiting to be delivered to this end. */
+  long waiting(int event) {
+    return inbox.stream().filter(item -> item instanceof ByteBuffer message
+        && dev.p2ptunnel.protocol.Frame.event(message) == event).count();
+  }
+
   /**
    * Hands up to {@code max} messages that reached this end to its listener, on this thread.
    *

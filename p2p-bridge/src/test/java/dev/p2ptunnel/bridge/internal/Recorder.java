@@ -31,6 +31,16 @@ final class Recorder implements BridgeListener {
   }
 
   @Override
+  public void onConnectionLost(String reason) {
+    events.add("lost: " + reason);
+  }
+
+  @Override
+  public void onConnectionRestored() {
+    events.add("restored");
+  }
+
+  @Override
   public void onClosed(String reason) {
     events.add("bridge closed: " + reason);
   }

@@ -140,6 +140,14 @@ final class World implements AutoCloseable {
     }
   }
 
+  /** Steps until {@code condition} holds, running {@code eachStep} (e.g. a one-way delivery) after every step. */
+  void until(BooleanSupplier condition, Runnable eachStep, String what) {
+    until(() -> {
+      eachStep.run();
+      return condition.getAsBoolean();
+    }, what);
+  }
+
   /** Steps until a step moves nothing (the kernel included, as far as one more step can tell). */
   void settle() {
     int idle = 0;
