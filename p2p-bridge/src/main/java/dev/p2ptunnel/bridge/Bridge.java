@@ -77,7 +77,15 @@ public abstract sealed class Bridge implements AutoCloseable permits ClientBridg
   /** Closes every socket and the channel, and stops the loop; waits (up to 5 s) for the loop to finish. */
   @Override
   public final void close() {
-    engine.requestClose("closed locally");
+    close("closed locally");
+  }
+
+  /**
+   * As {@link #close()}, with the reason the bridge closes with (and that a peer of ours is told, with the resume
+   * extension in use).
+   */
+  public final void close(String reason) {
+    engine.requestClose(reason);
     try {
       engine.join(Duration.ofSeconds(5));
     } catch (InterruptedException e) {

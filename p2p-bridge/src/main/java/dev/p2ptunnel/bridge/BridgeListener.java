@@ -51,8 +51,11 @@ public interface BridgeListener {
   /**
    * The peer is back after {@link #onConnectionLost}: a message arrived on the same channel, or the sockets were
    * resumed over a new one (those the peer no longer had are closed, with {@link #onSocketClosed}).
+   *
+   * @param socketsResumed sockets that carry on
+   * @param socketsClosed sockets closed because the peer no longer had them (e.g. it restarted)
    */
-  default void onConnectionRestored() {}
+  default void onConnectionRestored(int socketsResumed, int socketsClosed) {}
 
   /** The bridge closed: every socket is closed and no more events follow. */
   default void onClosed(String reason) {}

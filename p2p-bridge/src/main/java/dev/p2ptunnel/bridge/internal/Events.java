@@ -79,10 +79,10 @@ final class Events {
     }
   }
 
-  void connectionRestored() {
-    LOG.log(Level.INFO, "connection to the peer restored");
+  void connectionRestored(int resumed, int closed) {
+    LOG.log(Level.INFO, "connection to the peer restored: {0} sockets resumed, {1} closed", resumed, closed);
     try {
-      listener.onConnectionRestored();
+      listener.onConnectionRestored(resumed, closed);
     } catch (RuntimeException e) {
       listenerFailed(e);
     }

@@ -260,9 +260,9 @@ final class Loop implements Command.Handler, Resume.Port {
   }
 
   @Override
-  public void restored() {
+  public void restored(int resumed, int closed) {
     if (link.restore()) {
-      events.connectionRestored();
+      events.connectionRestored(resumed, closed);
     }
   }
 
@@ -294,7 +294,7 @@ final class Loop implements Command.Handler, Resume.Port {
     }
     reassembler.accept(message);
     if (link.lost() && !resume.awaitingList() && outbound.attached() && running) {
-      restored(); // the same channel carries again, or a new one to a peer that had nothing to resume
+      restored(streams.count(), 0); // the same channel carries again, or a new one to a peer with nothing to resume
     }
   }
 
@@ -407,7 +407,7 @@ final class Loop implements Command.Handler, Resume.Port {
    */
   BridgeStats shutdown(String reason) {
     running = false;
-    if (resume.inUse() && outbound.attached() && !resume.byeReceived()) {
+    if (resume.peerMayResume() && outbound.attached() && !resume.byeReceived()) {
       outbound.sendExtension(Resumption.bye(reason)); // the peer closes at once instead of waiting for us
     }
     streams.endAll("bridge closed: " + reason);

@@ -38,8 +38,8 @@ final class Resume implements Outbound.Sent {
 
   /** What the resume logic needs from the loop. */
   interface Port {
-    /** The peer is back: the sockets carry on (or were closed if the peer no longer has them). */
-    void restored();
+    /** The peer is back: {@code resumed} sockets carry on, {@code closed} were closed (the peer no longer had them). */
+    void restored(int resumed, int closed);
 
     /** The bridge closes. */
     void stop(String reason);
@@ -142,6 +142,14 @@ final class Resume implements Outbound.Sent {
     return byeReceived;
   }
 
+  /**
+   * Whether the peer may understand a BYE on the current channel: it announced the extension, or it has not said yet
+   * (an original peer ignores the unknown event, as it ignored our SESSION).
+   */
+  boolean peerMayResume() {
+    return enabled && !rejected;
+  }
+
   Resender resender() {
     return resender;
   }
@@ -224,15 +232,16 @@ final class Resume implements Outbound.Sent {
     rejected = true;
     boolean wasAwaiting = awaitingList;
     awaitingList = false;
+    int closed = 0;
     if (peerBridgeId != 0) {
-      forgetAll("the " + peerName + " no longer resumes connections");
+      closed = forgetAll("the " + peerName + " no longer resumes connections");
     }
     peerBridgeId = 0;
     for (Stream stream : streams.live()) {
       dropLog(stream); // no peer of this channel will ever ask for them
     }
     if (wasAwaiting) {
-      port.restored();
+      port.restored(streams.count(), closed);
     }
   }
 
@@ -255,12 +264,12 @@ final class Resume implements Outbound.Sent {
     }
     boolean wasAwaiting = awaitingList;
     awaitingList = false;
-    forgetAll(session.bridgeId() != peerBridgeId
+    int closed = forgetAll(session.bridgeId() != peerBridgeId
         ? "the " + peerName + " restarted and no longer has this connection"
         : "the " + peerName + " no longer has this connection");
     peerBridgeId = session.bridgeId();
     if (wasAwaiting) {
-      port.restored();
+      port.restored(streams.count(), closed);
     }
   }
 
@@ -279,6 +288,7 @@ final class Resume implements Outbound.Sent {
     awaitingList = false;
     long prev = end.channel();
     long handled = end.processed();
+    int before = streams.count();
     for (Stream stream : streams.live()) {
       resolveLive(stream, peerList.remove(stream.id), prev, handled);
     }
@@ -286,7 +296,8 @@ final class Resume implements Outbound.Sent {
       resolveTombstone(t, peerList.remove(t.id), prev, handled);
     }
     peerList.clear(); // sockets we no longer have: the peer's own rules close them
-    port.restored();
+    int resumed = streams.count();
+    port.restored(resumed, Math.max(0, before - resumed));
   }
 
   private void resolveLive(Stream stream, Resumption.@Nullable Resume resume, long prev, long handled) {
@@ -399,8 +410,9 @@ final class Resume implements Outbound.Sent {
     }
   }
 
-  /** Ends every socket and tombstone without telling the peer, which has none of them. */
-  private void forgetAll(String reason) {
+  /** Ends every socket and tombstone without telling the peer, which has none of them; returns the sockets ended. */
+  private int forgetAll(String reason) {
+    int ended = streams.count();
     forgetting = true;
     try {
       for (Stream stream : streams.live()) {
@@ -415,6 +427,7 @@ final class Resume implements Outbound.Sent {
       drop(t);
     }
     resender.clear();
+    return ended;
   }
 
   // ------------------------------------------------------------------------------------------------ sockets

@@ -36,7 +36,7 @@ final class Recorder implements BridgeListener {
   }
 
   @Override
-  public void onConnectionRestored() {
+  public void onConnectionRestored(int socketsResumed, int socketsClosed) {
     events.add("restored");
   }
 
