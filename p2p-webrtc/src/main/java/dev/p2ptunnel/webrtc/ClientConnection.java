@@ -6,7 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One client of a {@link HostTunnel}: its own WebRTC session and bridge to the host's target, with a lifecycle of
- * its own. Thread-safe. Implemented by the library only.
+ * its own. When its connection is lost the host keeps its bridge (every connection) for the grace period, and a rejoin
+ * of the same identity carries on with it: the same {@code ClientConnection}. Thread-safe. Implemented by the library
+ * only.
  */
 public interface ClientConnection {
   /** The name the client gave when joining (not authenticated). */
@@ -24,8 +26,11 @@ public interface ClientConnection {
   /** Whether it joined without asking, as a trusted identity. */
   boolean trusted();
 
-  /** CONNECTING until its DataChannel opens, then OPEN, then CLOSED. */
+  /** CONNECTING until its DataChannel opens, then OPEN (RECONNECTING while its connection is lost), then CLOSED. */
   TunnelHandle.State state();
+
+  /** Since when it is {@link TunnelHandle.State#RECONNECTING}, or null. */
+  java.time.@Nullable Instant reconnectingSince();
 
   /** Its bridge's counters, or null before it opened. */
   @Nullable BridgeStats stats();

@@ -20,4 +20,24 @@ public interface ClientJoin {
 
   /** Withdraws the join (the client gives up before it is answered): the host is told. Idempotent; never blocks. */
   void withdraw(String reason);
+
+  /**
+   * Whether this transport carries ICE restarts of the session the join made ({@link #restartIce}); a client whose
+   * transport cannot rejoins instead when the path fails.
+   */
+  default boolean restartable() {
+    return false;
+  }
+
+  /**
+   * After the join was answered: sends an ICE restart offer of the same session (new ICE credentials and candidates,
+   * the same DTLS certificate) and completes with the host's answer. The host answers on the existing connection, so
+   * that a new path is found without a new session (docs/SIGNALING.md, "ICE restart").
+   *
+   * @return the answer; fails with {@link UnsupportedOperationException} unless {@link #restartable()}
+   */
+  default CompletableFuture<SessionDescription> restartIce(SessionDescription offer) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException(
+        "this signaling transport carries no ICE restart (expected: restartable() before restartIce)"));
+  }
 }

@@ -1,8 +1,9 @@
 package dev.p2ptunnel.webrtc;
 
 /**
- * Events of a {@link ClientTunnel}'s join, for user interfaces. Called on the tunnel's setup thread (never a native
- * one), once each at most; return quickly. All methods do nothing by default.
+ * Events of a {@link ClientTunnel}'s join and of its reconnections, for user interfaces. Called on the tunnel's own
+ * threads (never a native one), one at a time; return quickly. The join's events come once per join: again for every
+ * rejoin. All methods do nothing by default.
  */
 public interface ClientListener {
   /**
@@ -16,4 +17,26 @@ public interface ClientListener {
 
   /** The host approved; the tunnel is connecting or, offline, about to carry connections. */
   default void onApproved() {}
+
+  /**
+   * The connection to the host is lost ({@link TunnelHandle.State#RECONNECTING}): every connection is kept while the
+   * tunnel gets its path back by itself (ICE restarts, rejoins); new local connections wait.
+   *
+   * @param reason what was seen
+   * @param needsPerson whether a person must act: offline, a rejoin is a new token exchange (the new offer token is
+   *     printed by the signaling, and the host person must paste it)
+   */
+  default void onConnectionLost(String reason, boolean needsPerson) {}
+
+  /**
+   * A rejoin attempt failed (the host or the signaling is not reachable yet, the host is busy); another follows after
+   * {@code retryIn} (zero: none, offline).
+   */
+  default void onRejoinFailed(String reason, java.time.Duration retryIn) {}
+
+  /**
+   * The host is back: {@code resumed} connections carry on with nothing lost; {@code closed} were closed because the
+   * host no longer had them (it restarted).
+   */
+  default void onConnectionRestored(int resumed, int closed) {}
 }

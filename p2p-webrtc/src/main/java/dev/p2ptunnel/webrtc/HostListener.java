@@ -14,6 +14,15 @@ public interface HostListener {
   /** An approved client's DataChannel opened: it can now carry connections. */
   default void onClientOpened(ClientConnection client) {}
 
-  /** A client's session ended. */
+  /**
+   * A client's connection is lost: its connections are kept for the grace period, waiting for it to come back (ICE
+   * restart, or a rejoin of the same identity: then {@link #onClientReconnected}).
+   */
+  default void onClientReconnecting(ClientConnection client, String reason) {}
+
+  /** A client whose connection was lost is back; its connections carry on. */
+  default void onClientReconnected(ClientConnection client) {}
+
+  /** A client left: its bridge closed (it left, was disconnected, or did not come back within the grace period). */
   default void onClientLeft(ClientConnection client, String reason) {}
 }

@@ -3,12 +3,14 @@ package dev.p2ptunnel.webrtc;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Signaling for tunnel ends in one process: each client's {@link #join} becomes a {@link JoinRequest} that the host
  * takes with {@link #nextJoin}, and every message of the exchange goes straight across (two stages, like a
- * signaling server). For tests, demos and programs that embed both ends. Any number of clients; thread-safe.
+ * signaling server), ICE restarts of an accepted join included. For tests, demos and programs that embed both ends.
+ * Any number of clients; thread-safe.
  */
 public final class InMemorySignaling implements Signaling, HostSignaling {
   private final LinkedBlockingQueue<JoinRequest> joins = new LinkedBlockingQueue<>();
@@ -89,6 +91,7 @@ public final class InMemorySignaling implements Signaling, HostSignaling {
     private final CompletableFuture<JoinReveal> revealed = new CompletableFuture<>();
     private final CompletableFuture<JoinAnswer> answer = new CompletableFuture<>();
     private final CompletableFuture<String> withdrawn = new CompletableFuture<>();
+    private volatile @Nullable Function<SessionDescription, CompletableFuture<SessionDescription>> restarts;
 
     Exchange(JoinOffer offer, @Nullable String address) {
       this.offer = offer;
@@ -156,6 +159,29 @@ public final class InMemorySignaling implements Signaling, HostSignaling {
     @Override
     public CompletableFuture<String> withdrawn() {
       return withdrawn.copy();
+    }
+
+    @Override
+    public boolean restartable() {
+      return true;
+    }
+
+    @Override
+    public CompletableFuture<SessionDescription> restartIce(SessionDescription offer) {
+      Function<SessionDescription, CompletableFuture<SessionDescription>> answerer = restarts;
+      if (answerer == null || !answer.isDone() && !(first.getNow(null) instanceof JoinAnswer)) {
+        return CompletableFuture.failedFuture(new WebRtcException(
+            "ICE restart: the host has not answered this join (expected: after its answer)"));
+      }
+      if (withdrawn.isDone()) {
+        return CompletableFuture.failedFuture(new WebRtcException("ICE restart: the join was withdrawn"));
+      }
+      return answerer.apply(offer);
+    }
+
+    @Override
+    public void onRestart(Function<SessionDescription, CompletableFuture<SessionDescription>> answerer) {
+      restarts = answerer;
     }
   }
 }

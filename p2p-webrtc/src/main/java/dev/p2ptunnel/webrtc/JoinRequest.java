@@ -2,6 +2,7 @@ package dev.p2ptunnel.webrtc;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,4 +62,16 @@ public interface JoinRequest {
   default CompletableFuture<String> withdrawn() {
     return new CompletableFuture<>();
   }
+
+  /** Whether the transport carries the client's ICE restarts of an accepted join ({@link #onRestart}). */
+  default boolean restartable() {
+    return false;
+  }
+
+  /**
+   * After {@link #accept}: who answers the client's ICE restart offers from now on (the host's session of this join).
+   * Called once by the host runtime, only when {@link #restartable()}; {@code answerer} may be called from any thread
+   * of the transport and must not block (it returns a stage).
+   */
+  default void onRestart(Function<SessionDescription, CompletableFuture<SessionDescription>> answerer) {}
 }

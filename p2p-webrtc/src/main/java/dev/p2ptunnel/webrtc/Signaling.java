@@ -20,4 +20,13 @@ public interface Signaling {
   default @Nullable String hostKey() {
     return null;
   }
+
+  /**
+   * Whether a join needs no person to carry it (a signaling server, in memory), so that a client whose connection
+   * cannot be saved rejoins by itself, with backoff, until it is back; false for offline tokens, where each join is
+   * one token exchange a person makes: the client then starts one join and waits for it.
+   */
+  default boolean unattended() {
+    return true;
+  }
 }

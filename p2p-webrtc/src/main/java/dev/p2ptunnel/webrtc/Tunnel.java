@@ -1,8 +1,7 @@
 package dev.p2ptunnel.webrtc;
 
-import dev.p2ptunnel.bridge.ClientBridge;
-import dev.p2ptunnel.webrtc.internal.ClientFlow;
 import dev.p2ptunnel.webrtc.internal.HostRuntime;
+import dev.p2ptunnel.webrtc.internal.Tunnels;
 import dev.p2ptunnel.webrtc.internal.TunnelCore;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
@@ -44,7 +43,9 @@ public final class Tunnel {
    * Listens on {@code options.bind()} at once (so that a port in use fails here), then joins the host through
    * signaling (offer and commitment, the host's challenge, the code, the reveal, the answer once the host approved;
    * docs/SIGNALING.md) and bridges every local connection to the host once the channel is open and checked.
-   * Connections made before that wait in the listen backlog.
+   * Connections made before that wait in the listen backlog. When the network fails or changes, the tunnel gets its
+   * path back by itself (ICE restart, or a rejoin through the same signaling: docs/SIGNALING.md, "Reconnecting") and
+   * every connection carries on; the local port stays open throughout.
    *
    * @throws IOException if the local address cannot be bound, naming it
    */
@@ -56,8 +57,7 @@ public final class Tunnel {
       server.close();
       throw new IOException("cannot listen on " + options.bind() + ": " + e.getMessage(), e);
     }
-    TunnelCore core = new TunnelCore("p2p-tunnel-client", c -> ClientFlow.connect(c, options),
-        channel -> ClientBridge.start(channel, server, options.bridge()), options.plugins());
+    TunnelCore core = Tunnels.client(options, server);
     // The bridge owns the server socket once it runs; if it never does, release the port here.
     core.closed().thenRun(() -> {
       try {

@@ -18,12 +18,21 @@ public sealed interface TunnelHandle extends AutoCloseable permits HostTunnel, C
     CONNECTING,
     /** The DataChannel is open and the bridge carries connections. */
     OPEN,
+    /**
+     * The connection to the peer is lost for now: every connection is kept (none is read) while the tunnel restarts
+     * ICE or rejoins (client) or waits for the peer (host), until it is back (OPEN, nothing lost) or the grace period
+     * ({@code BridgeConfig.resumeGrace}) passes (CLOSED).
+     */
+    RECONNECTING,
     /** Closed (see {@link #closed()} for why); everything is released. */
     CLOSED
   }
 
   /** The current state. */
   State state();
+
+  /** Since when the tunnel is {@link State#RECONNECTING} (client), or null. */
+  java.time.@Nullable Instant reconnectingSince();
 
   /** Completes once the tunnel is {@link State#OPEN}; exceptionally if it closes before that. */
   CompletableFuture<Void> opened();

@@ -20,6 +20,11 @@ abstract class TunnelHandleBase {
     return lifecycle.state();
   }
 
+  /** See {@link TunnelHandle#reconnectingSince()}. */
+  public final java.time.@Nullable Instant reconnectingSince() {
+    return lifecycle.reconnectingSince();
+  }
+
   /** See {@link TunnelHandle#opened()}. */
   public final CompletableFuture<Void> opened() {
     return lifecycle.opened().copy();

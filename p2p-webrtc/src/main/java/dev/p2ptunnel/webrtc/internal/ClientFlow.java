@@ -16,20 +16,39 @@ import dev.p2ptunnel.webrtc.TrustStore;
 import dev.p2ptunnel.webrtc.WebRtcException;
 import dev.p2ptunnel.webrtc.WebRtcSession;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The client's join, on its tunnel's setup thread: offer, commitment, the host's challenge, the code, the reveal,
  * the answer after approval, the channel, the in-channel check, and (offline) the host's decision over the channel.
- * docs/SIGNALING.md describes the steps. Stateless; one call per tunnel.
+ * docs/SIGNALING.md describes the steps. A rejoin runs the same steps with a new session and must reach the same host
+ * identity. Stateless; one call per join.
  */
 public final class ClientFlow {
   private ClientFlow() {}
 
+  /**
+   * A join that went through: its session and open channel, the exchange (for ICE restarts), the host's identity.
+   */
+  public record Joined(TunnelCore.Connected connected, ClientJoin join, String hostFingerprint) {}
+
   /** Connects as {@code options} say; see {@link TunnelCore.Connector}. */
-  public static TunnelCore.Connected connect(TunnelCore core, ClientOptions options) throws Exception {
+  public static Joined connect(TunnelCore core, ClientOptions options) throws Exception {
+    return connect(core, options, null, core::attach);
+  }
+
+  /**
+   * Joins as {@code options} say.
+   *
+   * @param sameHost for a rejoin: the fingerprint the host had, which it must still have (else the join stops before
+   *     anything is connected); null for the first join
+   * @param created told the session as soon as it exists, so that closing the tunnel closes it
+   */
+  public static Joined connect(TunnelCore core, ClientOptions options, @Nullable String sameHost,
+      Consumer<WebRtcSession> created) throws Exception {
     WebRtcSession session = PeerSession.offer(options.webRtc(), options.identity());
-    core.attach(session);
+    created.accept(session);
     SessionDescription offer = session.localDescription();
     String clientFp = options.identity().fingerprint();
     byte[] nonce = options.pairing() ? ShortAuthString.newNonce() : null;
@@ -46,6 +65,7 @@ public final class ClientFlow {
           throw new WebRtcException("the host sent a challenge to a join without a commitment");
         }
         hostFp = challenge.hostFingerprint();
+        checkSameHost(sameHost, hostFp);
         checkKnownHost(options, hostFp);
         byte[] hostNonce = challenge.hostNonce();
         String code = ShortAuthString.of(clientFp, hostFp, nonce, hostNonce);
@@ -64,6 +84,7 @@ public final class ClientFlow {
       } else {
         answer = (JoinAnswer) first;
         hostFp = ShortAuthString.fingerprint(answer.answer());
+        checkSameHost(sameHost, hostFp);
         byte[] hostNonce = answer.hostNonce();
         if (nonce != null && hostNonce != null) {
           checkKnownHost(options, hostFp);
@@ -84,7 +105,7 @@ public final class ClientFlow {
         channel = pairOverChannel(channel, nonce, clientFp, hostFp, options, inChannelDecision);
         remember(options, hostFp);
       }
-      return new TunnelCore.Connected(session, channel);
+      return new Joined(new TunnelCore.Connected(session, channel), join, hostFp);
     } finally {
       if (!answered) {
         join.withdraw(core.closing() ? "the client stopped" : "the client gave up");
@@ -121,6 +142,14 @@ public final class ClientFlow {
           + name + ")");
     }
     return message;
+  }
+
+  private static void checkSameHost(@Nullable String sameHost, String hostFp) {
+    if (sameHost != null && !sameHost.equals(hostFp)) {
+      throw new HostIdentityChangedException("THE HOST'S IDENTITY HAS CHANGED while reconnecting: it was " + sameHost
+          + ", now " + hostFp + ". Someone may be in between, or the host reset its identity; nothing was "
+          + "reconnected");
+    }
   }
 
   private static void checkKnownHost(ClientOptions options, String hostFp) {

@@ -23,6 +23,10 @@ import org.jspecify.annotations.Nullable;
  * send that would take the queue past {@link WebRtcConfig#sendLimitBytes()} closes the session instead, so
  * libwebrtc's silent close at 16 MiB cannot happen.
  *
+ * <p>While the connection's path is down (ICE disconnected or failed: {@link #pathUp}), the channel is not writable
+ * either, so that nothing more than the bridge's small control messages queues up in a channel that cannot send;
+ * {@link Listener#onWritable()} follows when the path is back.
+ *
  * <p>Receiving: each message is copied into a heap buffer before the native callback returns and handed to the
  * listener on libwebrtc's signaling thread; messages that arrive before {@link #start} wait in a bounded queue.
  *
@@ -44,6 +48,7 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
   private volatile boolean closing; // set when the session starts closing, without any lock
   private volatile long queuedEstimate; // written under sendLock
   private volatile boolean unwritable; // written under sendLock
+  private volatile boolean pathDown; // written on the signaling thread
 
   private final Object deliveryLock = new Object();
   private @Nullable Listener listener; // guarded by deliveryLock
@@ -160,22 +165,36 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
       session.schedule(this::pollBufferedAmount, POLL_INTERVAL_NS);
       return;
     }
+    signalWritable();
+  }
+
+  @Override
+  public boolean isWritable() {
+    return !unwritable && !closing && !pathDown;
+  }
+
+  /** Signaling thread: whether the connection's path carries (CONNECTED), else not writable until it does again. */
+  void pathUp(boolean up) {
+    boolean wasDown = pathDown;
+    pathDown = !up;
+    if (up && wasDown && !unwritable) {
+      session.onSessionThread(this::signalWritable);
+    }
+  }
+
+  /** Session thread: tells the listener that it may send again. */
+  private void signalWritable() {
     Listener current;
     synchronized (deliveryLock) {
       current = listener;
     }
-    if (current != null) {
+    if (current != null && isWritable()) {
       try {
         current.onWritable();
       } catch (Throwable t) {
         session.closeAsync("listener failed in onWritable: " + t);
       }
     }
-  }
-
-  @Override
-  public boolean isWritable() {
-    return !unwritable && !closing;
   }
 
   /** The estimate: libwebrtc's queue size at the last query plus what was sent since (an upper bound). */

@@ -7,12 +7,17 @@ import dev.p2ptunnel.webrtc.TunnelHandle;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
-/** One client of a host: its join and its tunnel (session and bridge). Thread-safe. */
+/**
+ * One client of a host: its join (the latest: a rejoin of the same identity replaces it) and its tunnel (session and
+ * bridge; the session changes with every rejoin, the bridge stays). Thread-safe.
+ */
 final class HostClient implements ClientConnection {
-  final HostJoin join;
+  volatile HostJoin join;
   final TunnelCore core;
   /** Whether the host approved it (offline, a client connects before the decision); set on the loop thread. */
   volatile boolean approved;
+  /** What the host does about its trouble; set once, before its tunnel starts. */
+  volatile @Nullable HostKeeper keeper;
 
   HostClient(HostJoin join, TunnelCore core) {
     this.join = join;
@@ -47,6 +52,11 @@ final class HostClient implements ClientConnection {
   @Override
   public TunnelHandle.State state() {
     return core.state();
+  }
+
+  @Override
+  public java.time.@Nullable Instant reconnectingSince() {
+    return core.reconnectingSince();
   }
 
   @Override

@@ -13,6 +13,7 @@ import dev.p2ptunnel.webrtc.WebRtcSession;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -25,14 +26,16 @@ final class HostConnect {
 
   /**
    * @param decideInChannel asks for the decision of an in-channel join once its code is known (on the loop)
+   * @param created told the session as soon as it exists, so that closing the tunnel closes it
    */
   static TunnelCore.Connected connect(TunnelCore core, HostOptions options, HostJoin join,
-      Function<HostJoin, CompletableFuture<JoinDecision>> decideInChannel) throws Exception {
+      Function<HostJoin, CompletableFuture<JoinDecision>> decideInChannel, Consumer<WebRtcSession> created)
+      throws Exception {
     Duration connect = options.webRtc().connectTimeout();
     WebRtcConfig config = options.webRtc().withConnectTimeout(connect.plus(join.request.answerTransit()));
     WebRtcSession session = PeerSession.answer(config, join.offer.offer(), options.identity(),
         !join.request.answerTransit().isZero());
-    core.attach(session);
+    created.accept(session);
     SessionDescription answer = session.localDescription();
     core.await(join.request.accept(new JoinAnswer(answer, join.inChannel ? join.hostNonce : null)),
         "delivering the answer");

@@ -65,7 +65,7 @@ final class HostDecisions {
       refuse(request, name, "the offer carries no DTLS fingerprint");
       return;
     }
-    if (runtime.activeClients() >= options.maxClients()) {
+    if (runtime.activeClientsOtherThan(clientFp) >= options.maxClients()) {
       refuse(request, name, HostRuntime.BUSY);
       return;
     }
@@ -199,7 +199,7 @@ final class HostDecisions {
       refuse(join, decision.reason().isEmpty() ? JoinDecision.REFUSED : decision.reason());
       return;
     }
-    if (!join.inChannel && runtime.activeClients() >= options.maxClients()) {
+    if (!join.inChannel && runtime.activeClientsOtherThan(join.clientFingerprint) >= options.maxClients()) {
       refuse(join, HostRuntime.BUSY);
       return;
     }
@@ -254,7 +254,7 @@ final class HostDecisions {
       if (join.inChannel) {
         join.decision.complete(JoinDecision.refuse(reason)); // the setup thread tells the client and closes
         HostClient client = join.client;
-        if (client != null && !join.channelOpen) {
+        if (client != null && !join.channelOpen && !join.rejoin) {
           client.core.closeAsync(reason); // the token was not used: nobody to tell
         }
       }

@@ -29,6 +29,8 @@ final class HostJoin implements PendingJoin {
   volatile boolean trusted;
   /** Set by the setup thread once the channel is open (the client can be told over it). */
   volatile boolean channelOpen;
+  /** A rejoin of a client whose bridge is still there: failing it must not close that bridge. */
+  volatile boolean rejoin;
   // loop thread only:
   boolean finished;
   boolean waitingForDecision;

@@ -9,6 +9,7 @@ import dev.p2ptunnel.webrtc.JoinRequest;
 import dev.p2ptunnel.webrtc.PathType;
 import dev.p2ptunnel.webrtc.TunnelHandle;
 import dev.p2ptunnel.webrtc.WebRtcException;
+import dev.p2ptunnel.webrtc.WebRtcSession;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,12 +117,26 @@ public final class HostRuntime implements TunnelLifecycle {
     }
   }
 
-  /** Starts the client's tunnel; for in-channel joins before the decision. */
+  /**
+   * Starts the client's tunnel; for in-channel joins before the decision. A join of an identity whose bridge is still
+   * there (its connection was lost, or it rejoins before the host noticed) goes to that bridge instead: a new session
+   * carries the same connections.
+   */
   void connect(HostJoin join) {
+    HostClient existing = resumable(join.clientFingerprint);
+    if (existing != null) {
+      rejoin(existing, join);
+      return;
+    }
+    makeRoom();
     TunnelCore core = new TunnelCore("p2p-tunnel-host-client",
-        c -> HostConnect.connect(c, options, join, decisions::decideInChannel),
-        channel -> HostBridge.start(channel, options.target(), options.bridge()), options.plugins());
+        c -> HostConnect.connect(c, options, join, decisions::decideInChannel, c::attach),
+        (channel, events) -> HostBridge.start(channel, options.target(), options.bridge().toBuilder()
+            .listener(BridgeListeners.both(options.bridge().listener(), events)).build()), options.plugins());
     HostClient client = new HostClient(join, core);
+    HostKeeper keeper = new HostKeeper(client, options.listener());
+    client.keeper = keeper;
+    core.keeper(keeper);
     join.client = client;
     clients.add(client);
     if (!join.inChannel) {
@@ -136,6 +151,55 @@ public final class HostRuntime implements TunnelLifecycle {
     core.start();
   }
 
+  /** The client of identity {@code fingerprint} whose bridge is still there, or null. */
+  private @Nullable HostClient resumable(String fingerprint) {
+    for (HostClient client : clients) {
+      TunnelHandle.State state = client.core.state();
+      if (client.join.clientFingerprint.equals(fingerprint)
+          && (state == TunnelHandle.State.OPEN || state == TunnelHandle.State.RECONNECTING)) {
+        return client;
+      }
+    }
+    return null;
+  }
+
+  /** A rejoin of {@code client}'s identity: its new session, once open and checked, carries the same bridge. */
+  private void rejoin(HostClient client, HostJoin join) {
+    HostJoin previous = client.join;
+    join.client = client;
+    join.rejoin = true;
+    join.code = join.code != null ? join.code : previous.code;
+    client.join = join;
+    if (!join.inChannel) {
+      approvedClient(client);
+    }
+    AtomicReference<@Nullable WebRtcSession> candidate = new AtomicReference<>();
+    Thread setup = new Thread(() -> {
+      try {
+        TunnelCore.Connected connected = HostConnect.connect(client.core, options, join, decisions::decideInChannel,
+            session -> {
+              candidate.set(session);
+              client.core.track(session);
+            });
+        client.core.replace(connected);
+        LOG.log(Level.INFO, "client {0} rejoined; its connections resume over the new session", client);
+      } catch (Throwable e) {
+        WebRtcSession failed = candidate.get();
+        if (failed != null) {
+          failed.close("the rejoin failed: " + message(unwrap(e)));
+        }
+        LOG.log(Level.INFO, "a rejoin of client {0} failed: {1}", client, message(unwrap(e)));
+        onLoop(() -> {
+          if (!join.finished) {
+            decisions.end(join, message(unwrap(e)), false);
+          }
+        });
+      }
+    }, "p2p-tunnel-host-rejoin");
+    setup.setDaemon(true);
+    setup.start();
+  }
+
   void approvedClient(HostClient client) {
     client.approved = true;
     notify(() -> options.listener().onClientJoined(client));
@@ -148,7 +212,10 @@ public final class HostRuntime implements TunnelLifecycle {
       decisions.end(join, reason, false);
     }
     if (client.approved) {
-      quietly(join.request.left(reason));
+      HostKeeper keeper = client.keeper;
+      if (keeper == null || !keeper.freed(join)) {
+        quietly(join.request.left(reason));
+      }
       notify(() -> options.listener().onClientLeft(client, reason));
       if (!options.stayOpen() && clients.isEmpty() && !closing) {
         new Thread(() -> close("client " + client.clientName() + " left: " + reason), "p2p-tunnel-host-close")
@@ -160,13 +227,53 @@ public final class HostRuntime implements TunnelLifecycle {
   }
 
   int activeClients() {
+    return activeClientsOtherThan(null);
+  }
+
+  /**
+   * Clients connected or connecting, not counting those of identity {@code fingerprint} (a rejoin of it). Clients
+   * kept for their rejoin (RECONNECTING) do not count: their place goes to a new client that needs it
+   * ({@link #makeRoom}).
+   */
+  int activeClientsOtherThan(@Nullable String fingerprint) {
     int active = 0;
     for (HostClient client : clients) {
-      if (client.core.state() != TunnelHandle.State.CLOSED) {
+      TunnelHandle.State state = client.core.state();
+      if (state != TunnelHandle.State.CLOSED && state != TunnelHandle.State.RECONNECTING
+          && (fingerprint == null || !client.join.clientFingerprint.equals(fingerprint))) {
         active++;
       }
     }
     return active;
+  }
+
+  /**
+   * A new client takes a place: while every place is taken, the client that has been away longest gives its up (its
+   * connections close; it is told if it comes back).
+   */
+  private void makeRoom() {
+    while (true) {
+      HostClient away = null;
+      int taken = 0;
+      for (HostClient client : clients) {
+        TunnelHandle.State state = client.core.state();
+        if (state == TunnelHandle.State.CLOSED) {
+          continue;
+        }
+        taken++;
+        java.time.Instant since = client.core.reconnectingSince();
+        if (since != null && (away == null || since.isBefore(java.util.Objects.requireNonNull(
+            away.core.reconnectingSince(), "since")))) {
+          away = client;
+        }
+      }
+      if (taken < options.maxClients() || away == null) {
+        return;
+      }
+      LOG.log(Level.INFO, "client {0} gives its place to a new client while it is away", away);
+      clients.remove(away); // no longer counts; left() follows when its tunnel has closed
+      away.core.closeAsync("another client took its place while it was away");
+    }
   }
 
   static void quietly(CompletableFuture<Void> step) {

@@ -39,6 +39,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,6 +53,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Teardown, once, on the session thread, in the order that webrtc-java 0.14.0 survives: channel unregister,
  * close, dispose; connection close; factory dispose. The audio module is shared by all sessions and never disposed
  * (see {@link NativeObjects#sharedAudioModule()}).
+ *
+ * <p>A session is either self-managed (the default: it closes when ICE fails or stays disconnected past
+ * {@link WebRtcConfig#disconnectTimeout()}) or managed by a tunnel ({@link #manage}): then it reports every change of
+ * the connection state and stays open through DISCONNECTED and FAILED, because the tunnel restarts ICE
+ * ({@link #restartOffer}, {@link #answerRestart}) or replaces the session.
  *
  * <p>Known native leak (webrtc-java 0.14.0, upstream #239/#283): the native peer connection is never released, and
  * it keeps its factory's media engine alive, so every session leaves one parked native thread ("rtc-low-prio") and
@@ -87,6 +93,11 @@ public final class PeerSession implements WebRtcSession {
   private final SessionObservers observers;
   private @Nullable Future<?> disconnectTimer; // session thread
   private volatile boolean patient;
+  private final IceRestarts restarts; // session thread
+  private volatile @Nullable Consumer<RTCPeerConnectionState> pathWatcher;
+  private volatile RTCPeerConnectionState connectionState = RTCPeerConnectionState.NEW;
+  /** A BYE may be in the send queue when the close is deliberate: the teardown lets it leave first. */
+  private static final Duration FLUSH_WAIT = Duration.ofMillis(300);
 
   private PeerSession(WebRtcConfig config, boolean offerer, @Nullable Identity identity) {
     this.config = Objects.requireNonNull(config, "config");
@@ -122,7 +133,83 @@ public final class PeerSession implements WebRtcSession {
     this.factory = pcf;
     this.pc = connection;
     this.channel = new DataChannelMessageChannel(dc, this, config);
+    this.restarts = new IceRestarts(this, connection, config.gatheringTimeout());
     dc.registerObserver(channel);
+  }
+
+  /** An offered or answered session as this class, for the tunnels' restarts. */
+  static PeerSession of(WebRtcSession session) {
+    if (!(session instanceof PeerSession peer)) {
+      throw new IllegalArgumentException("session: " + session + " (expected: a PeerSession)");
+    }
+    return peer;
+  }
+
+  /**
+   * From now on the tunnel manages the path: {@code watcher} hears every change of the connection state (on the
+   * session thread; it must not block), and DISCONNECTED or FAILED no longer close the session.
+   */
+  void manage(Consumer<RTCPeerConnectionState> watcher) {
+    pathWatcher = watcher;
+  }
+
+  /** The connection state as last reported by libwebrtc. */
+  RTCPeerConnectionState connectionState() {
+    return connectionState;
+  }
+
+  /** An ICE restart offer and the number to give back with its answer. */
+  record RestartOffer(SessionDescription offer, long generation) {}
+
+  /** Offerer: a new offer that restarts ICE on this connection, once gathered; see {@link IceRestarts}. */
+  CompletableFuture<RestartOffer> restartOffer() {
+    if (!offerer) {
+      throw new IllegalStateException(name + ": restartOffer on the answering side (expected: the offerer)");
+    }
+    CompletableFuture<RestartOffer> result = new CompletableFuture<>();
+    if (!onSession(() -> {
+      CompletableFuture<SessionDescription> offer = new CompletableFuture<>();
+      long generation = restarts.generation() + 1;
+      restarts.offer(offer);
+      offer.whenComplete((description, error) -> {
+        if (error != null) {
+          result.completeExceptionally(error);
+        } else {
+          result.complete(new RestartOffer(description, generation));
+        }
+      });
+    })) {
+      result.completeExceptionally(new WebRtcException(name + ": closed: " + closeReason));
+    }
+    return result;
+  }
+
+  /** Offerer: applies the peer's answer to the restart offer of {@code generation}. */
+  CompletableFuture<Void> acceptRestartAnswer(SessionDescription answer, long generation) {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    if (!onSession(() -> restarts.answer(answer, generation, result))) {
+      result.completeExceptionally(new WebRtcException(name + ": closed: " + closeReason));
+    }
+    return result;
+  }
+
+  /** Answerer: applies the peer's ICE restart offer and returns the answer, once gathered. */
+  CompletableFuture<SessionDescription> answerRestart(SessionDescription offer) {
+    CompletableFuture<SessionDescription> result = new CompletableFuture<>();
+    if (offer.type() != SessionDescription.Type.OFFER) {
+      result.completeExceptionally(new InvalidDescriptionException(
+          "ICE restart: " + offer.type() + " (expected: OFFER)"));
+      return result;
+    }
+    if (!onSession(() -> restarts.answerOffer(offer, result))) {
+      result.completeExceptionally(new WebRtcException(name + ": closed: " + closeReason));
+    }
+    return result;
+  }
+
+  /** Runs {@code task} on the session thread unless the session is gone. */
+  boolean onSessionThread(Runnable task) {
+    return onSession(task);
   }
 
   /** See {@link WebRtcSession#preload()}. */
@@ -296,7 +383,11 @@ public final class PeerSession implements WebRtcSession {
 
   /** Session thread. */
   private void gatheringComplete() {
-    if (closing.get() || localDescription.isDone()) {
+    if (closing.get()) {
+      return;
+    }
+    if (localDescription.isDone()) {
+      restarts.gatheringComplete();
       return;
     }
     RTCSessionDescription d = pc.getLocalDescription();
@@ -479,7 +570,9 @@ public final class PeerSession implements WebRtcSession {
   private void teardown() {
     String reason = closeReason;
     state.set(SessionState.CLOSED);
+    flushBeforeClose();
     channel.shutdown(reason);
+    restarts.closed(reason);
     WebRtcException failure = new WebRtcException(name + ": closed: " + reason);
     localDescription.completeExceptionally(failure);
     open.completeExceptionally(failure);
@@ -493,6 +586,26 @@ public final class PeerSession implements WebRtcSession {
     statsRequests.forEach(request -> request.completeExceptionally(failure));
     LOG.log(Level.DEBUG, () -> name + ": closed: " + reason);
     closed.complete(reason);
+  }
+
+  /**
+   * Session thread, teardown: while the path is up, gives what is still queued (the bridge's goodbye) up to
+   * {@link #FLUSH_WAIT} to leave before the connection goes, so that the peer learns the close was deliberate.
+   */
+  private void flushBeforeClose() {
+    if (connectionState != RTCPeerConnectionState.CONNECTED) {
+      return;
+    }
+    long deadline = System.nanoTime() + FLUSH_WAIT.toNanos();
+    try {
+      while (dc.getBufferedAmount() > 0 && System.nanoTime() - deadline < 0) {
+        Thread.sleep(5);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable t) {
+      LOG.log(Level.DEBUG, () -> name + ": could not wait for the send queue: " + t);
+    }
   }
 
   /**
@@ -592,6 +705,16 @@ public final class PeerSession implements WebRtcSession {
     public void onConnectionChange(RTCPeerConnectionState connection) {
       try {
         noteCallbackThread();
+        connectionState = connection;
+        channel.pathUp(connection == RTCPeerConnectionState.CONNECTED || connection == RTCPeerConnectionState.NEW
+            || connection == RTCPeerConnectionState.CONNECTING);
+        Consumer<RTCPeerConnectionState> watcher = pathWatcher;
+        if (watcher != null) {
+          onSession(() -> watcher.accept(connection));
+          if (connection != RTCPeerConnectionState.CLOSED) {
+            return; // the tunnel decides: restart ICE, wait, or replace the session
+          }
+        }
         switch (connection) {
           case FAILED:
             if (waitingForPeer()) {

@@ -1,6 +1,8 @@
 package dev.p2ptunnel.webrtc.internal;
 
+import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.p2ptunnel.bridge.Bridge;
+import dev.p2ptunnel.bridge.BridgeListener;
 import dev.p2ptunnel.bridge.BridgeStats;
 import dev.p2ptunnel.bridge.MessageChannel;
 import dev.p2ptunnel.webrtc.PathType;
@@ -10,6 +12,7 @@ import dev.p2ptunnel.webrtc.WebRtcException;
 import dev.p2ptunnel.webrtc.WebRtcSession;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -20,8 +23,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The lifecycle both tunnel ends share: a setup thread connects the session (through signaling), attaches the
- * plugins, starts the bridge over the open DataChannel; then the bridge and the session close together, exactly
- * once, whichever goes first. Thread-safe.
+ * plugins, starts the bridge over the open DataChannel; from then on the bridge lives until it closes, and the
+ * session under it may change: when the path or the session fails, the {@link Keeper} restarts ICE, replaces the
+ * session ({@link #replace}) or waits for the peer, while the bridge keeps every socket for its grace period (resume
+ * extension). The bridge closing ends the tunnel, once. Thread-safe.
  */
 public final class TunnelCore implements TunnelLifecycle {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.tunnel");
@@ -38,22 +43,69 @@ public final class TunnelCore implements TunnelLifecycle {
   /** A session whose channel is open and may carry the bridge. */
   public record Connected(WebRtcSession session, MessageChannel channel) {}
 
-  /** Starts the bridge over the open channel. */
+  /** Starts the bridge over the open channel; {@code tunnelEvents} must hear the bridge's events too. */
   @FunctionalInterface
   public interface BridgeStarter {
-    Bridge start(MessageChannel channel) throws IOException;
+    Bridge start(MessageChannel channel, BridgeListener tunnelEvents) throws IOException;
   }
+
+  /**
+   * What a tunnel end does about trouble: the client restarts ICE or rejoins, the host tells signaling and waits.
+   * Every method is called on some thread of the tunnel (a session's, the bridge's loop) and must not block.
+   */
+  public interface Keeper {
+    /** {@code connected} carries the bridge from now on (the first session, or one that replaced it). */
+    void carrying(Connected connected);
+
+    /** The connection state of the session that carries the bridge changed. */
+    void pathChanged(WebRtcSession session, RTCPeerConnectionState state);
+
+    /** The session that carried the bridge closed (the bridge keeps its sockets if the peer resumes). */
+    void sessionEnded(WebRtcSession session, String reason);
+
+    /** The bridge lost the peer (its channel closed, or keepalive silence); it waits for the grace period. */
+    void lost(String reason);
+
+    /** The bridge has the peer again: {@code resumed} sockets carry on, {@code closed} were not resumed. */
+    void restored(int resumed, int closed);
+
+    /** The tunnel ends: stop whatever is under way. */
+    void closed(String reason);
+  }
+
+  /** A keeper that does nothing: the tunnel lives as long as its first session. */
+  public static final Keeper NO_KEEPER = new Keeper() {
+    @Override
+    public void carrying(Connected connected) {}
+
+    @Override
+    public void pathChanged(WebRtcSession session, RTCPeerConnectionState state) {}
+
+    @Override
+    public void sessionEnded(WebRtcSession session, String reason) {}
+
+    @Override
+    public void lost(String reason) {}
+
+    @Override
+    public void restored(int resumed, int closed) {}
+
+    @Override
+    public void closed(String reason) {}
+  };
 
   private final CompletableFuture<Void> opened = new CompletableFuture<>();
   private final CompletableFuture<String> closed = new CompletableFuture<>();
   private final List<SessionPlugin> plugins;
   private final Thread setup;
+  private volatile Keeper keeper = NO_KEEPER;
   private volatile TunnelHandle.State state = TunnelHandle.State.CONNECTING;
+  private volatile @Nullable Instant reconnectingSince;
   private volatile @Nullable WebRtcSession session;
   private volatile @Nullable Bridge bridge;
   private volatile @Nullable String closeReason;
   private volatile @Nullable String shortAuthString;
-  /** A signaling future the setup thread waits on; cancelled by close(). */
+  /** A signaling future a thread waits on; cancelled by close() or {@link #cancelWait}. */
   private volatile @Nullable CompletableFuture<?> waitingOn;
 
   public TunnelCore(String name, Connector connector, BridgeStarter starter, List<SessionPlugin> plugins) {
@@ -62,11 +114,16 @@ public final class TunnelCore implements TunnelLifecycle {
     setup.setDaemon(true);
   }
 
+  /** Who handles trouble; set before {@link #start}. */
+  public void keeper(Keeper value) {
+    this.keeper = value;
+  }
+
   public void start() {
     setup.start();
   }
 
-  /** Waits on a signaling step, giving up when the tunnel is closed meanwhile. */
+  /** Waits on a signaling step, giving up when the tunnel is closed (or {@link #cancelWait}) meanwhile. */
   public <T> T await(CompletableFuture<T> future, String what) throws Exception {
     waitingOn = future;
     try {
@@ -75,12 +132,20 @@ public final class TunnelCore implements TunnelLifecycle {
       }
       return future.get();
     } catch (CancellationException e) {
-      throw new WebRtcException(what + ": cancelled, the tunnel was closed", e);
+      throw new WebRtcException(what + ": cancelled" + (closeReason != null ? ", the tunnel was closed" : ""), e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       throw cause instanceof Exception exception ? exception : new WebRtcException(what + ": " + cause, cause);
     } finally {
       waitingOn = null;
+    }
+  }
+
+  /** Cancels the signaling step a thread waits on in {@link #await}, if any (a rejoin that is no longer needed). */
+  public void cancelWait() {
+    CompletableFuture<?> waiting = waitingOn;
+    if (waiting != null) {
+      waiting.cancel(true);
     }
   }
 
@@ -102,6 +167,42 @@ public final class TunnelCore implements TunnelLifecycle {
     }
   }
 
+  /** A session that may replace the current one: plugins are installed; closing the tunnel meanwhile closes it. */
+  public void track(WebRtcSession candidate) {
+    for (SessionPlugin plugin : plugins) {
+      candidate.install(plugin);
+    }
+    String reason = closeReason;
+    if (reason != null) {
+      candidate.close(reason);
+    }
+  }
+
+  /**
+   * {@code next} carries the bridge from now on: the bridge resumes every socket over its channel, and the session
+   * that carried it so far is closed.
+   *
+   * @throws WebRtcException if the tunnel closed meanwhile ({@code next} is closed then)
+   */
+  public void replace(Connected next) {
+    WebRtcSession old;
+    Bridge current;
+    synchronized (this) {
+      current = bridge;
+      if (closeReason != null || current == null || !current.isOpen()) {
+        next.session().close("the tunnel is closed");
+        throw new WebRtcException("the tunnel closed before the new session could carry it");
+      }
+      old = session;
+      session = next.session();
+    }
+    current.attach(next.channel());
+    carry(next);
+    if (old != null && old != next.session()) {
+      old.close("replaced by a new session");
+    }
+  }
+
   private void run(Connector connector, BridgeStarter starter) {
     try {
       Connected result = connector.connect(this);
@@ -113,14 +214,19 @@ public final class TunnelCore implements TunnelLifecycle {
         return;
       }
       MessageChannel channel = result.channel();
-      Bridge started = starter.start(channel);
+      Bridge started = starter.start(channel, new BridgeEvents());
       bridge = started;
-      // Either side ending ends the other: the bridge closes the channel (which closes the session); a session
-      // that closes closes the channel, which closes the bridge. Finish once both are down.
-      connected.closed().thenAccept(reason -> started.close());
+      carry(result);
+      // The bridge decides when the tunnel ends: a session that closes only closes its channel, and the bridge
+      // either resumes over another one or closes; once it closes, whatever session is current goes too.
       started.closed().whenCompleteAsync((reason, error) -> {
-        connected.close(reason == null ? "bridge closed" : reason);
-        finish(reason == null ? String.valueOf(error) : reason);
+        String why = reason == null ? String.valueOf(error) : reason;
+        keeper.closed(why);
+        WebRtcSession current = session;
+        if (current != null) {
+          current.close(why);
+        }
+        finish(why);
       });
       state = TunnelHandle.State.OPEN;
       opened.complete(null);
@@ -138,8 +244,23 @@ public final class TunnelCore implements TunnelLifecycle {
     }
   }
 
+  /** {@code connected} carries the bridge: its path and its end go to the keeper. */
+  private void carry(Connected connected) {
+    WebRtcSession carrier = connected.session();
+    if (carrier instanceof PeerSession peer) {
+      peer.manage(connection -> keeper.pathChanged(carrier, connection));
+    }
+    keeper.carrying(connected);
+    carrier.closed().thenAccept(reason -> {
+      if (session == carrier && closeReason == null) {
+        keeper.sessionEnded(carrier, reason);
+      }
+    });
+  }
+
   private void finish(String reason) {
     state = TunnelHandle.State.CLOSED;
+    reconnectingSince = null;
     opened.completeExceptionally(new WebRtcException("tunnel closed before it opened: " + reason));
     closed.complete(reason);
   }
@@ -158,9 +279,19 @@ public final class TunnelCore implements TunnelLifecycle {
     return shortAuthString;
   }
 
+  /** The session that carries the bridge now (or is being set up), or null. */
+  public @Nullable WebRtcSession session() {
+    return session;
+  }
+
   @Override
   public TunnelHandle.State state() {
     return state;
+  }
+
+  /** Since when the tunnel is {@link TunnelHandle.State#RECONNECTING}, or null. */
+  public @Nullable Instant reconnectingSince() {
+    return reconnectingSince;
   }
 
   @Override
@@ -177,7 +308,7 @@ public final class TunnelCore implements TunnelLifecycle {
   @Override
   public CompletableFuture<PathType> path() {
     WebRtcSession s = session;
-    if (s == null || state != TunnelHandle.State.OPEN) {
+    if (s == null || state == TunnelHandle.State.CONNECTING || state == TunnelHandle.State.CLOSED) {
       return CompletableFuture.failedFuture(new WebRtcException("tunnel is not open"));
     }
     return s.path();
@@ -197,16 +328,16 @@ public final class TunnelCore implements TunnelLifecycle {
 
   @Override
   public void close(String reason) {
-    if (closeReason == null) {
-      closeReason = reason;
+    synchronized (this) {
+      if (closeReason == null) {
+        closeReason = reason;
+      }
     }
-    CompletableFuture<?> waiting = waitingOn;
-    if (waiting != null) {
-      waiting.cancel(true);
-    }
+    keeper.closed(reason);
+    cancelWait();
     Bridge b = bridge;
     if (b != null) {
-      b.close();
+      b.close(reason);
     }
     WebRtcSession s = session;
     if (s != null) {
@@ -221,6 +352,27 @@ public final class TunnelCore implements TunnelLifecycle {
       } catch (ExecutionException | TimeoutException e) {
         LOG.log(Level.WARNING, "tunnel did not finish closing within 10 s: {0}", e.toString());
       }
+    }
+  }
+
+  /** The bridge's connection events: the tunnel's state, then the keeper. Bridge loop thread; never blocks. */
+  private final class BridgeEvents implements BridgeListener {
+    @Override
+    public void onConnectionLost(String reason) {
+      if (state == TunnelHandle.State.OPEN) {
+        reconnectingSince = Instant.now();
+        state = TunnelHandle.State.RECONNECTING;
+      }
+      keeper.lost(reason);
+    }
+
+    @Override
+    public void onConnectionRestored(int socketsResumed, int socketsClosed) {
+      if (state == TunnelHandle.State.RECONNECTING) {
+        state = TunnelHandle.State.OPEN;
+        reconnectingSince = null;
+      }
+      keeper.restored(socketsResumed, socketsClosed);
     }
   }
 }

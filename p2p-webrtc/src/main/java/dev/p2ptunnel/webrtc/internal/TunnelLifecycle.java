@@ -15,6 +15,11 @@ import org.jspecify.annotations.Nullable;
 public interface TunnelLifecycle {
   TunnelHandle.State state();
 
+  /** Since when it is {@link TunnelHandle.State#RECONNECTING}, or null. */
+  default java.time.@Nullable Instant reconnectingSince() {
+    return null;
+  }
+
   CompletableFuture<Void> opened();
 
   @Nullable BridgeStats stats();

@@ -1,0 +1,94 @@
+package dev.p2ptunnel.webrtc.internal;
+
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.p2ptunnel.webrtc.HostListener;
+import dev.p2ptunnel.webrtc.JoinRequest;
+import dev.p2ptunnel.webrtc.WebRtcSession;
+import java.lang.System.Logger.Level;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the host does about one client's trouble: the client is the one that restarts ICE or rejoins, so the host
+ * answers restarts on the client's current session (when the signaling carries them), frees the client's place on
+ * the signaling as soon as the session is in trouble there (so that a rejoin is let in), tells its listener, and
+ * waits: the client's bridge keeps every connection for the grace period, and a rejoin of the same identity is handed
+ * to it ({@link HostRuntime}). Thread-safe: events come from the tunnel's threads; state is kept per join.
+ */
+final class HostKeeper implements TunnelCore.Keeper {
+  private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.host");
+
+  private final HostClient client;
+  private final HostListener listener;
+  /** The join whose place on the signaling was freed (only once per join). */
+  private volatile @Nullable HostJoin leftFor;
+  private volatile boolean reconnecting;
+
+  HostKeeper(HostClient client, HostListener listener) {
+    this.client = client;
+    this.listener = listener;
+  }
+
+  @Override
+  public void carrying(TunnelCore.Connected connected) {
+    JoinRequest request = client.join.request;
+    WebRtcSession session = connected.session();
+    if (request.restartable() && session instanceof PeerSession peer) {
+      request.onRestart(offer -> peer.answerRestart(offer));
+    }
+  }
+
+  @Override
+  public void pathChanged(WebRtcSession session, RTCPeerConnectionState state) {
+    if (state == RTCPeerConnectionState.DISCONNECTED || state == RTCPeerConnectionState.FAILED) {
+      HostJoin join = client.join;
+      if (!join.request.restartable()) {
+        free(join, "the connection to the client is interrupted");
+      }
+      LOG.log(Level.DEBUG, () -> client + ": path " + state);
+    }
+  }
+
+  @Override
+  public void sessionEnded(WebRtcSession session, String reason) {
+    free(client.join, reason);
+    reconnecting(reason);
+  }
+
+  @Override
+  public void lost(String reason) {
+    reconnecting(reason);
+  }
+
+  @Override
+  public void restored(int resumed, int closed) {
+    if (reconnecting) {
+      reconnecting = false;
+      HostRuntime.notify(() -> listener.onClientReconnected(client));
+    }
+  }
+
+  @Override
+  public void closed(String reason) {
+    // HostRuntime hears of it through the core and tells everyone.
+  }
+
+  private void reconnecting(String reason) {
+    if (!reconnecting && client.core.state() != dev.p2ptunnel.webrtc.TunnelHandle.State.CLOSED) {
+      reconnecting = true;
+      HostRuntime.notify(() -> listener.onClientReconnecting(client, reason));
+    }
+  }
+
+  /** The client's place on the signaling is free for its rejoin; its connections stay here. */
+  private void free(HostJoin join, String reason) {
+    if (leftFor != join) {
+      leftFor = join;
+      HostRuntime.quietly(join.request.left(reason));
+    }
+  }
+
+  /** Whether the join's place on the signaling was already freed. */
+  boolean freed(HostJoin join) {
+    return leftFor == join;
+  }
+}
