@@ -12,6 +12,7 @@ import dev.p2ptunnel.webrtc.Tunnel;
 import dev.p2ptunnel.webrtc.WebRtcConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,7 +33,9 @@ import picocli.CommandLine.Spec;
       "Join a host: open a local port and carry every connection to it to the host's service.",
       "Prints the short authentication code at once (the host person compares it with theirs before approving), "
           + "then, once approved, the address to connect your app to. Remembers each host's identity and refuses a "
-          + "host whose identity changed. Ends when the host goes away; stop it with Ctrl-C."},
+          + "host whose identity changed. When the network fails or changes it reconnects by itself and every "
+          + "connection carries on (the local port stays open); it ends when the host stops, or when the host does "
+          + "not come back within --grace. Stop it with Ctrl-C."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:stopped with Ctrl-C/SIGTERM after a clean shutdown",
@@ -66,6 +69,9 @@ final class ClientCommand implements Callable<Integer> {
   WebRtcOptions webRtc = new WebRtcOptions();
 
   @Mixin
+  ResilienceOptions resilience = new ResilienceOptions();
+
+  @Mixin
   OutputOptions output = new OutputOptions();
 
   @Mixin
@@ -80,7 +86,8 @@ final class ClientCommand implements Callable<Integer> {
     if (port < 0 || port > 65_535) {
       throw usage("--port " + port + ": out of range (expected: 0-65535)");
     }
-    WebRtcConfig config = webRtc.config();
+    WebRtcConfig config = webRtc.config(resilience.reconnect());
+    dev.p2ptunnel.bridge.BridgeConfig bridge = resilience.bridge();
     signaling.check();
     String user = System.getProperty("user.name", "client");
     String clientName = name != null ? name : user.substring(0, Math.min(user.length(), ClientName.MAX_CHARS));
@@ -110,7 +117,8 @@ final class ClientCommand implements Callable<Integer> {
       ClientTunnel tunnel;
       try {
         tunnel = shutdown.register(Tunnel.client(ClientOptions.builder(new InetSocketAddress(bind, port))
-            .signaling(base).webRtc(config).name(clientName).identity(identity).knownHosts(knownHosts)
+            .signaling(base).webRtc(config).bridge(bridge).name(clientName).identity(identity)
+            .knownHosts(knownHosts)
             .listener(new ClientListener() {
               @Override
               public void onShortAuthString(String code) {
@@ -127,6 +135,28 @@ final class ClientCommand implements Callable<Integer> {
               @Override
               public void onApproved() {
                 console.event("the host approved");
+              }
+
+              @Override
+              public void onConnectionLost(String reason, boolean needsPerson) {
+                String keep = bridge.resumeGrace().isZero() ? "" : "; your connections wait up to "
+                    + Hints.duration(bridge.resumeGrace());
+                console.event("connection to the host lost (" + reason + "), reconnecting" + keep
+                    + (needsPerson ? "; offline mode cannot reconnect by itself: send the host the new offer "
+                        + "token below and paste its answer" : ""));
+              }
+
+              @Override
+              public void onRejoinFailed(String reason, Duration retryIn) {
+                console.info("rejoin failed: " + reason + (retryIn.isZero() ? "" : "; trying again in "
+                    + Math.max(1, retryIn.toSeconds()) + " s"));
+              }
+
+              @Override
+              public void onConnectionRestored(int resumed, int closed) {
+                console.event("reconnected: " + resumed + (resumed == 1 ? " connection carries" : " connections carry")
+                    + " on" + (closed == 0 ? "" : "; " + closed + (closed == 1 ? " was" : " were")
+                    + " closed, the host no longer had them (it restarted)"));
               }
             }).build()));
       } catch (IOException e) {
@@ -163,18 +193,22 @@ final class ClientCommand implements Callable<Integer> {
         var stats = tunnel.stats();
         String state = tunnel.state().name();
         String pathName = path.name().toLowerCase(Locale.ROOT);
+        java.time.Instant since = tunnel.reconnectingSince();
+        Long reconnecting = since == null ? null : Duration.between(since, java.time.Instant.now()).toSeconds();
         return stats == null
-            ? new StatusReporter.Counters("client", state, pathName, 0, 1, 0, 0, 0, 0, java.util.Map.of())
+            ? new StatusReporter.Counters("client", state, pathName, 0, 1, 0, 0, 0, 0, java.util.Map.of(),
+                reconnecting)
             : new StatusReporter.Counters("client", state, pathName, 1, 1, stats.bytesToPeer(),
                 stats.bytesFromPeer(), stats.openSockets(), stats.totalSockets(),
                 stats.errors().entrySet().stream().collect(java.util.stream.Collectors.toMap(
-                    e -> e.getKey().name(), java.util.Map.Entry::getValue)));
+                    e -> e.getKey().name(), java.util.Map.Entry::getValue)), reconnecting);
       }, console, output.statsJson(env), 5));
       reporter.start();
       String reason = tunnel.closed().get();
       shutdown.parkIfStopping();
-      throw new UserError("the tunnel closed: " + reason + "; the host stopped or the network failed, run the "
-          + "client again to rejoin");
+      throw new UserError("the tunnel closed: " + reason + (reason.contains("did not come back")
+          ? "; every connection was closed, run the client again to rejoin"
+          : "; the host stopped or the network failed, run the client again to rejoin"));
     } finally {
       shutdown.closeAll();
     }

@@ -37,6 +37,12 @@ final class ConsoleClientSignaling implements Signaling {
     this.nanoTime = nanoTime;
   }
 
+  /** Each join is one token exchange a person makes: never repeated without them. */
+  @Override
+  public boolean unattended() {
+    return false;
+  }
+
   @Override
   public ClientJoin join(JoinOffer offer) {
     console.info("Send this offer token to the host; they paste it into their p2p-tunnel:");

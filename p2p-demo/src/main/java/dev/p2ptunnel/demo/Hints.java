@@ -1,10 +1,17 @@
 package dev.p2ptunnel.demo;
 
+import java.time.Duration;
 import java.util.Locale;
 
 /** Turns a failure reason from the library into one line that also says what to do. Stateless. */
 final class Hints {
   private Hints() {}
+
+  /** {@code "2 min"}, {@code "90 s"}: a duration as people say it. */
+  static String duration(Duration d) {
+    long s = d.toSeconds();
+    return s % 60 == 0 && s >= 60 ? s / 60 + " min" : s + " s";
+  }
 
   /** {@code what + ": " + reason}, followed by advice when the reason is one we recognise. */
   static String explain(String what, String reason) {

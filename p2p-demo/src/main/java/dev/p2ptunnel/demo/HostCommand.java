@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
       "Share a local TCP service (a game server, a web app, an API) with a remote peer.",
       "Shows each join request with its short authentication code, which the client shows too, and asks y/N/a "
           + "(a = always: trust this client from now on) unless --yes; nothing of the service is reachable before "
-          + "that. When a client leaves, the host keeps running and waits for the next one; stop it with Ctrl-C."},
+          + "that. When a client's connection is lost, its connections are kept for --grace while it comes back by "
+          + "itself; when a client leaves, the host keeps running and waits for the next one; stop it with Ctrl-C."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:stopped with Ctrl-C/SIGTERM after a clean shutdown, or offline standard input ended",
@@ -79,6 +80,9 @@ final class HostCommand implements Callable<Integer> {
   WebRtcOptions webRtc = new WebRtcOptions();
 
   @Mixin
+  ResilienceOptions resilience = new ResilienceOptions();
+
+  @Mixin
   OutputOptions output = new OutputOptions();
 
   HostCommand(Env env) {
@@ -93,7 +97,8 @@ final class HostCommand implements Callable<Integer> {
     if (maxClients < 1) {
       throw usage("--max-clients " + maxClients + ": must be at least 1");
     }
-    WebRtcConfig config = webRtc.config();
+    WebRtcConfig config = webRtc.config(resilience.reconnect());
+    dev.p2ptunnel.bridge.BridgeConfig bridge = resilience.bridge();
     signaling.check();
     Duration timeout = Durations.parse(approveTimeout, "--approve-timeout", this::usage);
     if (sessionName != null && signaling.offline) {
@@ -123,14 +128,14 @@ final class HostCommand implements Callable<Integer> {
             + (join.shortAuthString() == null ? "(none)" : join.shortAuthString()) + ": approved (--yes)");
         return CompletableFuture.completedFuture(JoinDecision.approve());
       } : new ConsolePrompt(input, console);
-      HostEvents events = new HostEvents(console, maxClients);
+      HostEvents events = new HostEvents(console, maxClients, bridge.resumeGrace());
       console.info("Sharing " + Addresses.format(ip, port) + " with up to " + maxClients
           + (maxClients == 1 ? " client" : " clients") + " at a time. Stop with Ctrl-C.");
       warnIfServiceDown(console);
       // stayOpen: a client that leaves frees its place for the next one; the host runs until Ctrl-C or until
       // signaling can bring no more clients.
       HostTunnel host = shutdown.register(Tunnel.host(HostOptions.builder(ip, port).signaling(base)
-          .webRtc(config).approver(approver).maxClients(maxClients).stayOpen(true).listener(events)
+          .webRtc(config).bridge(bridge).approver(approver).maxClients(maxClients).stayOpen(true).listener(events)
           .identity(identity).trustStore(trusted).approveTimeout(timeout).build()));
       StatusReporter reporter = shutdown.register(
           new StatusReporter(() -> events.counters(host), console, output.statsJson(env), 5));

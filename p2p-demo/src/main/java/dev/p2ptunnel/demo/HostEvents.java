@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 final class HostEvents implements HostListener {
   private final Console console;
   private final int maxClients;
+  private final java.time.Duration grace;
   private final Map<ClientConnection, Integer> numbers = new ConcurrentHashMap<>();
   private final Map<ClientConnection, PathType> paths = new ConcurrentHashMap<>();
   private final Map<String, Long> retiredErrors = new HashMap<>();
@@ -28,20 +29,34 @@ final class HostEvents implements HostListener {
   private long retiredDown;
   private long retiredSockets;
 
-  HostEvents(Console console, int maxClients) {
+  HostEvents(Console console, int maxClients, java.time.Duration grace) {
     this.console = console;
     this.maxClients = maxClients;
+    this.grace = grace;
   }
 
   @Override
   public void onClientJoined(ClientConnection client) {
-    int number;
+    boolean rejoin;
     synchronized (this) {
-      number = ++joined;
+      rejoin = numbers.containsKey(client); // a rejoin keeps its number: it is the same client
+      if (!rejoin) {
+        numbers.put(client, ++joined);
+      }
     }
-    numbers.put(client, number);
     console.event("approved " + describe(client) + (client.trusted() ? " (trusted identity, not asked)" : "")
-        + ", connecting");
+        + (rejoin ? ", reconnecting it" : ", connecting"));
+  }
+
+  @Override
+  public void onClientReconnecting(ClientConnection client, String reason) {
+    console.event(describe(client) + " lost (" + reason + "); keeping its connections "
+        + (grace.isZero() ? "" : "up to " + Hints.duration(grace) + " ") + "for it to come back");
+  }
+
+  @Override
+  public void onClientReconnected(ClientConnection client) {
+    console.event(describe(client) + " is back: its connections carry on");
   }
 
   @Override
@@ -98,6 +113,8 @@ final class HostEvents implements HostListener {
     }
     int open = 0;
     int connected = 0;
+    int reconnecting = 0;
+    java.time.@Nullable Instant lostSince = null;
     @Nullable String path = null;
     for (ClientConnection client : clients) {
       BridgeStats stats = client.stats();
@@ -105,6 +122,11 @@ final class HostEvents implements HostListener {
         continue;
       }
       connected++;
+      java.time.Instant since = client.reconnectingSince();
+      if (since != null) {
+        reconnecting++;
+        lostSince = lostSince == null || since.isBefore(lostSince) ? since : lostSince;
+      }
       up += stats.bytesToPeer();
       down += stats.bytesFromPeer();
       total += stats.totalSockets();
@@ -116,7 +138,10 @@ final class HostEvents implements HostListener {
         path = path == null || path.equals(name) ? name : "mixed";
       }
     }
-    return new StatusReporter.Counters("host", connected == 0 ? "WAITING" : "OPEN", path, connected, maxClients,
-        up, down, open, total, errors);
+    boolean allLost = connected > 0 && reconnecting == connected;
+    Long seconds = allLost && lostSince != null
+        ? java.time.Duration.between(lostSince, java.time.Instant.now()).toSeconds() : null;
+    return new StatusReporter.Counters("host", connected == 0 ? "WAITING" : allLost ? "RECONNECTING" : "OPEN", path,
+        connected, maxClients, up, down, open, total, errors, seconds);
   }
 }

@@ -8,7 +8,8 @@ final class StatusFormat {
   private StatusFormat() {}
 
   /**
-   * e.g. {@code "OPEN direct | up 1.2 MB/s down 35.0 kB/s | sent 12.0 MB received 1.0 MB | 2 sockets (7 total)"},
+   * e.g. {@code "OPEN direct | up 1.2 MB/s down 35.0 kB/s | sent 12.0 MB received 1.0 MB | 2 sockets (7 total)"}, or
+   * {@code "reconnecting (12 s) | …"} while the connection is lost,
    * prefixed on a host by {@code "1/4 clients | "} and followed by {@code " | errors: KIND=n"} when there are any.
    */
   static String line(StatusSnapshot s) {
@@ -16,9 +17,14 @@ final class StatusFormat {
     if (s.role().equals("host")) {
       line.append(s.clients()).append('/').append(s.maxClients()).append(" clients | ");
     }
-    line.append(s.state());
-    if (s.path() != null) {
-      line.append(' ').append(s.path());
+    Long reconnecting = s.reconnectingSeconds();
+    if (s.state().equals("RECONNECTING") && reconnecting != null) {
+      line.append("reconnecting (").append(reconnecting).append(" s)");
+    } else {
+      line.append(s.state());
+      if (s.path() != null) {
+        line.append(' ').append(s.path());
+      }
     }
     line.append(" | up ").append(rate(s.bytesUpPerSecond()))
         .append(" down ").append(rate(s.bytesDownPerSecond()))

@@ -17,11 +17,13 @@ final class StatusReporter implements AutoCloseable {
   /**
    * Counters since start, as the host or client reads them from its tunnels.
    *
-   * @param state CONNECTING, OPEN or CLOSED
+   * @param state CONNECTING, OPEN, RECONNECTING or CLOSED (host: WAITING, OPEN or RECONNECTING)
    * @param path direct, relayed, mixed, or null
+   * @param reconnectingSeconds while RECONNECTING, for how long; else null
    */
   record Counters(String role, String state, @Nullable String path, int clients, int maxClients, long bytesUp,
-      long bytesDown, int openSockets, long totalSockets, Map<String, Long> errors) {}
+      long bytesDown, int openSockets, long totalSockets, Map<String, Long> errors,
+      @Nullable Long reconnectingSeconds) {}
 
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
     Thread thread = new Thread(task, "p2p-tunnel-status");
@@ -81,7 +83,7 @@ final class StatusReporter implements AutoCloseable {
     previousNanos = nowNanos;
     return new StatusSnapshot(Instant.now().toString(), now.role(), now.state(), now.path(), now.clients(),
         now.maxClients(), up, down, now.bytesUp(), now.bytesDown(), now.openSockets(), now.totalSockets(),
-        now.errors());
+        now.errors(), now.reconnectingSeconds());
   }
 
   @Override

@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param time ISO-8601 instant of the sample
  * @param role {@code host} or {@code client}
- * @param state client: {@code CONNECTING}, {@code OPEN} or {@code CLOSED}; host: {@code OPEN} while a client is
- *     connected, else {@code WAITING}
+ * @param state client: {@code CONNECTING}, {@code OPEN}, {@code RECONNECTING} or {@code CLOSED}; host: {@code OPEN}
+ *     while a client is connected, {@code RECONNECTING} while every client it has is reconnecting, else
+ *     {@code WAITING}
  * @param path {@code direct}, {@code relayed}, {@code mixed} (host, clients on both), or null before it is known
  * @param clients connected clients (1 or 0 on the client)
  * @param maxClients how many may be connected at once
@@ -21,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param openSockets TCP connections carried now
  * @param totalSockets TCP connections carried since start
  * @param errors problems by kind, summed over the connected peers
+ * @param reconnectingSeconds while {@code RECONNECTING}, for how many seconds; else null
  */
 record StatusSnapshot(
     String time,
@@ -35,7 +37,8 @@ record StatusSnapshot(
     long bytesDown,
     int openSockets,
     long totalSockets,
-    Map<String, Long> errors) {
+    Map<String, Long> errors,
+    @Nullable Long reconnectingSeconds) {
 
   /** Copies the error map. */
   StatusSnapshot {

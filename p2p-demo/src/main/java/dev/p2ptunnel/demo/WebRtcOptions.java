@@ -36,8 +36,13 @@ final class WebRtcOptions {
       + "your addresses.")
   boolean relayOnly;
 
-  /** The configuration; bad combinations are usage errors. */
+  /** The configuration with the default reconnect settings; bad combinations are usage errors. */
   WebRtcConfig config() {
+    return config(WebRtcConfig.Reconnect.defaults());
+  }
+
+  /** The configuration; bad combinations are usage errors. */
+  WebRtcConfig config(WebRtcConfig.Reconnect reconnect) {
     List<WebRtcConfig.IceServer> servers = new ArrayList<>();
     if (noStun && !stun.isEmpty()) {
       throw usage("--stun and --no-stun exclude each other; choose one");
@@ -67,7 +72,7 @@ final class WebRtcOptions {
     if (relayOnly && turn == null) {
       throw usage("--relay-only needs a TURN relay: add --turn URL --turn-user U --turn-pass P");
     }
-    return WebRtcConfig.builder().iceServers(servers).relayOnly(relayOnly).build();
+    return WebRtcConfig.builder().iceServers(servers).relayOnly(relayOnly).reconnect(reconnect).build();
   }
 
   private ParameterException usage(String message) {

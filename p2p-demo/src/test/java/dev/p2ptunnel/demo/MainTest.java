@@ -78,6 +78,14 @@ class MainTest {
           + "(see 'p2p-tunnel client --help')",
       "signal --port 70000 | p2p-tunnel signal: --port 70000: out of range (expected: 0-65535) "
           + "(see 'p2p-tunnel signal --help')",
+      "client --port 80 --offline --keepalive 5s | p2p-tunnel client: --keepalive 5s: not INTERVAL,TIMEOUT "
+          + "(expected e.g. 5s,15s) (see 'p2p-tunnel client --help')",
+      "host --port 80 --offline --keepalive 10s,5s | p2p-tunnel host: --keepalive 10s,5s: the timeout must be "
+          + "longer than the interval (see 'p2p-tunnel host --help')",
+      "host --port 80 --offline --grace 2x | p2p-tunnel host: --grace 2x: not a duration (expected: 1s to 24h, "
+          + "e.g. 90s or 5m) (see 'p2p-tunnel host --help')",
+      "client --port 80 --offline --ice-restart-interval 0 | p2p-tunnel client: --ice-restart-interval 0: not a "
+          + "duration (expected: 1s to 24h, e.g. 90s or 5m) (see 'p2p-tunnel client --help')",
       "bogus | p2p-tunnel: Unmatched argument at index 0: 'bogus' (see 'p2p-tunnel --help')"})
   void shouldReportUsageErrorsAsOneLineWithExitCodeTwo(String args, String error) {
     Streams streams = new Streams();
