@@ -121,6 +121,13 @@ final class ClientReconnector implements TunnelCore.Keeper {
         stopRestarts();
         if (!bridgeLost) {
           callOffRejoin("the old connection recovered");
+          core.pathBack(); // the bridge never counted it lost: it will not say it is back
+          if (told) {
+            told = false;
+            dev.p2ptunnel.bridge.BridgeStats stats = core.stats();
+            int open = stats == null ? 0 : stats.openSockets();
+            notify(() -> options.listener().onConnectionRestored(open, 0));
+          }
         }
       } else if (state == RTCPeerConnectionState.DISCONNECTED || state == RTCPeerConnectionState.FAILED) {
         trouble("the path to the host is " + state.name().toLowerCase(java.util.Locale.ROOT));
@@ -196,6 +203,7 @@ final class ClientReconnector implements TunnelCore.Keeper {
     boolean unattended = options.signaling().unattended();
     if (!told && (bridgeLost || sessionGone || path == RTCPeerConnectionState.FAILED || unattended)) {
       told = true;
+      core.pathLost();
       boolean needsPerson = !unattended && !(current != null && current.restartable() && !sessionGone);
       notify(() -> options.listener().onConnectionLost(reason, needsPerson));
     }

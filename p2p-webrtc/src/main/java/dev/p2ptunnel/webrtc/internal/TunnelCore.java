@@ -355,23 +355,40 @@ public final class TunnelCore implements TunnelLifecycle {
     }
   }
 
-  /** The bridge's connection events: the tunnel's state, then the keeper. Bridge loop thread; never blocks. */
-  private final class BridgeEvents implements BridgeListener {
-    @Override
-    public void onConnectionLost(String reason) {
+  /**
+   * The keeper saw the path fail before the bridge did (its keepalive takes longer): the tunnel is
+   * {@link TunnelHandle.State#RECONNECTING} from now on, so that the time shown counts from the loss.
+   */
+  public void pathLost() {
+    synchronized (this) {
       if (state == TunnelHandle.State.OPEN) {
         reconnectingSince = Instant.now();
         state = TunnelHandle.State.RECONNECTING;
       }
+    }
+  }
+
+  /** The path came back before the bridge noticed it was lost: OPEN again (the bridge never stopped). */
+  public void pathBack() {
+    synchronized (this) {
+      if (state == TunnelHandle.State.RECONNECTING) {
+        state = TunnelHandle.State.OPEN;
+        reconnectingSince = null;
+      }
+    }
+  }
+
+  /** The bridge's connection events: the tunnel's state, then the keeper. Bridge loop thread; never blocks. */
+  private final class BridgeEvents implements BridgeListener {
+    @Override
+    public void onConnectionLost(String reason) {
+      pathLost();
       keeper.lost(reason);
     }
 
     @Override
     public void onConnectionRestored(int socketsResumed, int socketsClosed) {
-      if (state == TunnelHandle.State.RECONNECTING) {
-        state = TunnelHandle.State.OPEN;
-        reconnectingSince = null;
-      }
+      pathBack();
       keeper.restored(socketsResumed, socketsClosed);
     }
   }
