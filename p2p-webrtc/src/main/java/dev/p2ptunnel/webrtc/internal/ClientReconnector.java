@@ -86,7 +86,11 @@ final class ClientReconnector implements TunnelCore.Keeper {
     }, (channel, events) -> dev.p2ptunnel.bridge.ClientBridge.start(channel, server, options.bridge().toBuilder()
         .listener(BridgeListeners.both(options.bridge().listener(), events)).build()), options.plugins());
     keeper[0] = new ClientReconnector(core, options);
-    core.keeper(keeper[0]);
+    if (!options.bridge().resumeGrace().isZero()) {
+      core.keeper(keeper[0]); // without a grace period nothing is kept to come back to: the loss ends the tunnel
+    } else {
+      keeper[0].closed("resuming is off");
+    }
     return core;
   }
 

@@ -3,8 +3,12 @@ package dev.p2ptunnel.webrtc.internal;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.p2ptunnel.webrtc.HostListener;
 import dev.p2ptunnel.webrtc.JoinRequest;
+import dev.p2ptunnel.webrtc.TunnelHandle;
 import dev.p2ptunnel.webrtc.WebRtcSession;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +20,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class HostKeeper implements TunnelCore.Keeper {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.host");
+  /** Between two attempts at the leave notice. */
+  private static final Duration LEAVE_RETRY = Duration.ofSeconds(2);
+  /** Attempts at the leave notice (each may take the transport's own timeout): beyond the default grace period. */
+  private static final int MAX_LEAVE_ATTEMPTS = 60;
 
   private final HostClient client;
   private final HostListener listener;
@@ -73,18 +81,40 @@ final class HostKeeper implements TunnelCore.Keeper {
   }
 
   private void reconnecting(String reason) {
-    if (!reconnecting && client.core.state() != dev.p2ptunnel.webrtc.TunnelHandle.State.CLOSED) {
+    if (!reconnecting && client.core.state() != TunnelHandle.State.CLOSED) {
       reconnecting = true;
       HostRuntime.notify(() -> listener.onClientReconnecting(client, reason));
     }
   }
 
-  /** The client's place on the signaling is free for its rejoin; its connections stay here. */
+  /**
+   * The client's place on the signaling is free for its rejoin; its connections stay here. The notice is sent again
+   * until the signaling took it: the path to the signaling server may be down too (an outage of the host's network),
+   * and a place never freed would refuse the rejoin as busy.
+   */
   private void free(HostJoin join, String reason) {
     if (leftFor != join) {
       leftFor = join;
-      HostRuntime.quietly(join.request.left(reason));
+      sendLeave(join, reason, 1);
     }
+  }
+
+  private void sendLeave(HostJoin join, String reason, int attempt) {
+    join.request.left(reason).whenComplete((ok, error) -> {
+      if (error == null) {
+        return;
+      }
+      boolean current = client.join == join && client.core.state() != TunnelHandle.State.CLOSED;
+      if (current && attempt < MAX_LEAVE_ATTEMPTS) {
+        LOG.log(Level.DEBUG, () -> client + ": leave notice not delivered (" + error + "), again in "
+            + LEAVE_RETRY.toSeconds() + " s");
+        CompletableFuture.delayedExecutor(LEAVE_RETRY.toMillis(), TimeUnit.MILLISECONDS)
+            .execute(() -> sendLeave(join, reason, attempt + 1));
+      } else if (current) {
+        LOG.log(Level.WARNING, () -> client + ": the signaling did not take the leave notice after " + attempt
+            + " attempts: " + error);
+      }
+    });
   }
 
   /** Whether the join's place on the signaling was already freed. */

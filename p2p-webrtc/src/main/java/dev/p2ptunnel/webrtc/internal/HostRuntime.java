@@ -134,9 +134,11 @@ public final class HostRuntime implements TunnelLifecycle {
         (channel, events) -> HostBridge.start(channel, options.target(), options.bridge().toBuilder()
             .listener(BridgeListeners.both(options.bridge().listener(), events)).build()), options.plugins());
     HostClient client = new HostClient(join, core);
-    HostKeeper keeper = new HostKeeper(client, options.listener());
-    client.keeper = keeper;
-    core.keeper(keeper);
+    if (!options.bridge().resumeGrace().isZero()) { // else a lost client is gone at once: nothing to keep
+      HostKeeper keeper = new HostKeeper(client, options.listener());
+      client.keeper = keeper;
+      core.keeper(keeper);
+    }
     join.client = client;
     clients.add(client);
     if (!join.inChannel) {

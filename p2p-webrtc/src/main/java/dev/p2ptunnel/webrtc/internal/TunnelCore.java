@@ -247,7 +247,7 @@ public final class TunnelCore implements TunnelLifecycle {
   /** {@code connected} carries the bridge: its path and its end go to the keeper. */
   private void carry(Connected connected) {
     WebRtcSession carrier = connected.session();
-    if (carrier instanceof PeerSession peer) {
+    if (keeper != NO_KEEPER && carrier instanceof PeerSession peer) { // else the session closes itself, as before
       peer.manage(connection -> keeper.pathChanged(carrier, connection));
     }
     keeper.carrying(connected);
