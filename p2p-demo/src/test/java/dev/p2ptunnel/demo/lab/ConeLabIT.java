@@ -19,7 +19,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 @ResourceLock(NetLab.LOCK)
 @Timeout(120)
 class ConeLabIT {
-  /** The bridge's default keepalive timeout (BridgeConfig); the demo has no option to change it. */
+  /** The bridge's default keepalive timeout (BridgeConfig, the demo's --keepalive). */
   private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(15);
   /** Slack on top of it for JVM scheduling on 2 busy cores; a sanity bound, not a performance claim. */
   private static final Duration DETECTION_BOUND = KEEPALIVE_TIMEOUT.plusSeconds(5);
@@ -41,7 +41,11 @@ class ConeLabIT {
 
   @Test
   void shouldCloseClientSocketsAndReportWithinKeepaliveTimeoutWhenTheHostIsKilled() throws Exception {
-    try (LabTunnel tunnel = LabTunnel.open(lab(), "cone-kill", stun())) {
+    // --grace 0: connections are not kept for the host to come back (ResilienceLabIT covers that), so the keepalive
+    // verdict ends the tunnel as it did before resuming existed.
+    List<String> args = new ArrayList<>(stun());
+    args.addAll(List.of("--grace", "0"));
+    try (LabTunnel tunnel = LabTunnel.open(lab(), "cone-kill", args)) {
       LabProcess hold = tunnel.traffic("hold", List.of("hold", Integer.toString(LabTunnel.CLIENT_PORT), "60000"));
       hold.awaitLine(line -> line.equals("holding"), LabTunnel.STEP);
 

@@ -32,6 +32,9 @@ final class LabService {
 
   public static void main(String[] args) throws IOException {
     int port = Integer.parseInt(args[0]);
+    // An interactive keep-alive connection must outlive a network outage of the tunnel (ResilienceLabIT): the JDK
+    // server would close it after 30 s idle by default.
+    System.setProperty("sun.net.httpserver.idleInterval", "3600");
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
     // One thread per exchange: a held connection must not block the others.
     server.setExecutor(Executors.newCachedThreadPool());

@@ -27,12 +27,18 @@ import java.util.HexFormat;
  *   <li>{@code get PORT N SEED TIMEOUT_MS}: downloads {@code /bytes}, prints {@code status= bytes= sha256= ms=};
  *   <li>{@code post PORT N SEED TIMEOUT_MS}: uploads N bytes to {@code /sink}, prints
  *       {@code sent_bytes= sent_sha256= ms=} and the service's {@code reply=bytes=… sha256=…};
+ *   <li>{@code echo PORT TIMEOUT_MS}: opens one keep-alive connection and, for each line on standard input, asks
+ *       {@code GET /hello} on it and prints {@code hello=ok n=I} (or {@code hello=BAD…}): an interactive
+ *       connection that must outlive an outage;
  *   <li>{@code hold PORT TIMEOUT_MS}: opens {@code /hold}, prints {@code holding}, then {@code closed how=…
  *       closed_epoch_ms=T} when the connection ends.
  * </ul>
  * Exits 0 when the mode completed, 1 otherwise (with {@code error=…}).
  */
 final class LabTraffic {
+  /** {@code get} prints {@code progress=BYTES} each time this many more bytes arrived. */
+  static final long PROGRESS_BYTES = 16L << 20;
+
   private LabTraffic() {}
 
   public static void main(String[] args) throws Exception {
@@ -43,8 +49,9 @@ final class LabTraffic {
         case "get" -> get(port, Long.parseLong(args[2]), Long.parseLong(args[3]), Long.parseLong(args[4]));
         case "post" -> post(port, Long.parseLong(args[2]), Long.parseLong(args[3]), Long.parseLong(args[4]));
         case "hold" -> hold(port, Long.parseLong(args[2]));
+        case "echo" -> echo(port, Long.parseLong(args[2]));
         default -> throw new IllegalArgumentException("mode: " + args[0]
-            + " (expected: first-byte, get, post or hold)");
+            + " (expected: first-byte, get, post, echo or hold)");
       }
     } catch (IOException | InterruptedException e) {
       System.out.println("error=" + e);
@@ -104,9 +111,14 @@ final class LabTraffic {
     byte[] buffer = new byte[LabData.BUFFER_BYTES];
     try (InputStream body = response.body()) {
       int count;
+      long nextProgress = PROGRESS_BYTES;
       while ((count = body.read(buffer)) > 0) {
         digest.update(buffer, 0, count);
         total += count;
+        if (total >= nextProgress) {
+          System.out.println("progress=" + total);
+          nextProgress += PROGRESS_BYTES;
+        }
       }
     }
     long ms = (System.nanoTime() - start) / 1_000_000;
@@ -155,6 +167,42 @@ final class LabTraffic {
     System.out.println("status=" + response.statusCode() + " sent_bytes=" + sent[0] + " sent_sha256="
         + HexFormat.of().formatHex(digest.digest()) + " ms=" + ms);
     System.out.println("reply=" + response.body());
+  }
+
+  private static void echo(int port, long timeoutMs) throws IOException, InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    try (Socket socket = connect(port, deadline);
+        java.io.BufferedReader stdin = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+            StandardCharsets.UTF_8))) {
+      socket.setSoTimeout((int) timeoutMs);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      int n = 0;
+      while (stdin.readLine() != null) {
+        out.write("GET /hello HTTP/1.1\r\nHost: lab\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+          int b = in.read();
+          if (b < 0) {
+            throw new IOException("the connection ended after " + n + " answers: " + head);
+          }
+          head.write(b);
+        }
+        String headers = head.toString(StandardCharsets.US_ASCII);
+        int length = -1;
+        for (String line : headers.split("\r\n")) {
+          if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+            length = Integer.parseInt(line.substring("content-length:".length()).trim());
+          }
+        }
+        byte[] body = in.readNBytes(Math.max(0, length));
+        String text = new String(body, StandardCharsets.UTF_8);
+        n++;
+        System.out.println(headers.startsWith("HTTP/1.1 200") && text.equals(LabService.HELLO) ? "hello=ok n=" + n
+            : "hello=BAD " + headers.replace("\r\n", "|") + text);
+      }
+    }
   }
 
   private static void hold(int port, long timeoutMs) throws IOException, InterruptedException {

@@ -34,6 +34,9 @@ final class LabTunnel implements AutoCloseable {
   private long hostStartMs;
   private long setupMs = -1;
   private @Nullable LabProcess host;
+  private List<String> hostArgs = List.of();
+  private @Nullable Path hostHome;
+  private int hostRuns;
   private @Nullable LabProcess client;
 
   private LabTunnel(NetLab lab, String label) {
@@ -59,6 +62,10 @@ final class LabTunnel implements AutoCloseable {
   }
 
   private void start(List<String> iceArgs) throws IOException, InterruptedException {
+    start(iceArgs, List.of());
+  }
+
+  private void start(List<String> iceArgs, List<String> moreHostArgs) throws IOException, InterruptedException {
     LabProcess service = track(LabProcess.helper(label + "-service", lab.get("NS_HOST"), LabService.class,
         List.of(Integer.toString(SERVICE_PORT))));
     service.awaitLine(line -> line.equals("listening 127.0.0.1:" + SERVICE_PORT), STEP);
@@ -72,8 +79,11 @@ final class LabTunnel implements AutoCloseable {
     List<String> hostArgs = new ArrayList<>(List.of("host", "--port", Integer.toString(SERVICE_PORT), "--signal",
         url, "--yes", "--stats-json", hostStats.toString()));
     hostArgs.addAll(iceArgs);
+    hostArgs.addAll(moreHostArgs);
+    this.hostArgs = List.copyOf(hostArgs);
+    this.hostHome = LabProcess.newConfigHome(label + "-host");
     hostStartMs = System.currentTimeMillis();
-    LabProcess host = track(LabProcess.demo(label + "-host", lab.get("NS_HOST"), hostArgs));
+    LabProcess host = track(LabProcess.demo(label + "-host", lab.get("NS_HOST"), hostArgs, hostHome));
     this.host = host;
     String idLine = host.awaitLine(line -> line.startsWith("Session ID: "), STEP);
     List<String> clientArgs = new ArrayList<>(List.of("client", "--port", Integer.toString(CLIENT_PORT),
@@ -89,11 +99,17 @@ final class LabTunnel implements AutoCloseable {
    * soon as the client listens); records the setup time, host start to that first byte.
    */
   static LabTunnel open(NetLab lab, String label, List<String> iceArgs) throws IOException, InterruptedException {
+    return open(lab, label, iceArgs, List.of());
+  }
+
+  /** As {@link #open(NetLab, String, List)}, with more arguments for the host ({@code --session-name …}). */
+  static LabTunnel open(NetLab lab, String label, List<String> iceArgs, List<String> moreHostArgs)
+      throws IOException, InterruptedException {
     LabTunnel tunnel = new LabTunnel(lab, label);
     try {
       LabProcess probe = tunnel.traffic("probe", List.of("first-byte", Integer.toString(CLIENT_PORT),
           Long.toString(STEP.toMillis() * 2)));
-      tunnel.start(iceArgs);
+      tunnel.start(iceArgs, moreHostArgs);
       long firstByteMs = Long.parseLong(value(probe.awaitLine(line -> line.startsWith("first_byte_epoch_ms="),
           STEP.multipliedBy(2)), "first_byte_epoch_ms"));
       probe.awaitLine(line -> line.equals("hello=ok"), STEP);
@@ -125,6 +141,19 @@ final class LabTunnel implements AutoCloseable {
       throw new IllegalStateException("party: not started (expected: launch or open first)");
     }
     return process;
+  }
+
+  /**
+   * Kills the host (SIGKILL: nothing is said to anyone) and starts it again with the same arguments and the same
+   * installation (identity, trusted clients); returns the new host process, not yet waited for.
+   */
+  LabProcess restartHost() throws IOException, InterruptedException {
+    host().kill();
+    hostRuns++;
+    LabProcess again = track(LabProcess.demo(label + "-host-" + hostRuns, lab.get("NS_HOST"), hostArgs,
+        java.util.Objects.requireNonNull(hostHome, "hostHome")));
+    this.host = again;
+    return again;
   }
 
   /** A {@link LabTraffic} JVM in the client's namespace. */
@@ -170,6 +199,30 @@ final class LabTunnel implements AutoCloseable {
     long ms = Long.parseLong(sent.get("ms"));
     LabResults.record(lab.variant(), label + " upload bytes=" + n + " ms=" + ms + " MB/s="
         + LabResults.mbPerSecond(n, ms) + " sha256=ok");
+  }
+
+  /**
+   * A total outage between the two home networks and the internet (every packet forwarded by either NAT dropped:
+   * WebRTC and signaling alike), or its end.
+   */
+  void outage(boolean down) throws IOException, InterruptedException {
+    for (String nat : List.of(lab.get("NS_NAT_A"), lab.get("NS_NAT_B"))) {
+      if (down) {
+        lab.exec(nat, "iptables", "-w", "-I", "FORWARD", "1", "-j", "DROP");
+      } else {
+        lab.exec(nat, "iptables", "-w", "-D", "FORWARD", "-j", "DROP");
+      }
+    }
+  }
+
+  /** Waits until the client's --stats-json has a line with {@code fragment}. */
+  void awaitClientStats(String fragment) throws IOException, InterruptedException {
+    awaitStats(clientStats, fragment);
+  }
+
+  /** Waits until the host's --stats-json has a line with {@code fragment}. */
+  void awaitHostStats(String fragment) throws IOException, InterruptedException {
+    awaitStats(hostStats, fragment);
   }
 
   private LabProcess track(LabProcess process) {

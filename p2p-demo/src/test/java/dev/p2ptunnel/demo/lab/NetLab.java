@@ -203,6 +203,13 @@ final class NetLab {
     return false;
   }
 
+  /** Runs a short command inside lab namespace {@code namespace}; see {@link #run}. */
+  String exec(String namespace, String... command) throws IOException, InterruptedException {
+    List<String> full = new java.util.ArrayList<>(List.of("ip", "netns", "exec", namespace));
+    full.addAll(List.of(command));
+    return run(full);
+  }
+
   /** Runs a short command, returns its standard output; fails with its output if it fails or hangs. */
   private static String run(List<String> command) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

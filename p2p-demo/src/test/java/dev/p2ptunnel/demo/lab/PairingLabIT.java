@@ -173,7 +173,9 @@ class PairingLabIT {
         List.of(url, session, "9004", lab().get("STUN"), "second")));
     second.awaitLine(line -> line.equals("ready"), STEP);
     first.kill();
-    host.awaitLine(line -> line.contains("'first' (code ") && line.contains(") left: "), Duration.ofSeconds(40));
+    // The host keeps a lost client's connections for its grace period, but frees its place at once: the next client
+    // may join as soon as the host noticed, and the first one then gives its place up.
+    host.awaitLine(line -> line.contains("'first' (code ") && line.contains(") lost ("), Duration.ofSeconds(40));
     long noticedMs = System.currentTimeMillis();
     second.type("go");
     long answeredMs = Long.parseLong(LabTunnel.value(second.awaitLine(line -> line.startsWith("code_epoch_ms="),
@@ -181,6 +183,8 @@ class PairingLabIT {
     long openMs = Long.parseLong(LabTunnel.value(second.awaitLine(line -> line.startsWith("open_epoch_ms="), STEP),
         "open_epoch_ms")) - noticedMs;
     host.awaitLine(line -> line.contains("approved client #2 'second'"), STEP);
+    host.awaitLine(line -> line.contains("'first' (code ") && line.contains(") left: another client took its place"),
+        STEP);
     assertServed("rejoin", 9004);
     LabResults.record(lab().variant(), "rejoin after kill -9: the next client's join answered " + answeredMs
         + " ms and its tunnel open " + openMs + " ms after the host noticed (keepalive)");
