@@ -75,6 +75,37 @@ class ResilienceLabIT {
   }
 
   @Test
+  void shouldLoseNothingWhenTheClientsNatGetsANewPublicAddressMidTransfer() throws Exception {
+    try (LabTunnel tunnel = LabTunnel.open(lab(), "renat", List.of("--stun", lab().get("STUN")))) {
+      tunnel.assertPath("direct");
+      long size = 100_000_000L;
+      LabProcess get = tunnel.traffic("get-100mb", List.of("get", Integer.toString(LabTunnel.CLIENT_PORT),
+          Long.toString(size), "15", "600000"));
+      get.awaitLine(line -> line.startsWith("progress=") && Long.parseLong(line.substring(9)) >= 32L << 20
+          || line.startsWith("status=") || line.startsWith("error="), Duration.ofSeconds(120));
+      String nat = lab().get("NS_NAT_B");
+      String old = lab().get("NAT_B_WAN");
+      String fresh = old.substring(0, old.lastIndexOf('.') + 1) + "21";
+      long changed = System.nanoTime();
+      // The client's home router gets a new public address: MASQUERADE drops its mappings with the old one, so the
+      // path ICE found is gone, as when a phone moves to another network.
+      lab().exec(nat, "ip", "addr", "del", old + "/24", "dev", "wan0");
+      lab().exec(nat, "ip", "addr", "add", fresh + "/24", "dev", "wan0");
+      String back = tunnel.client().awaitLine(l -> l.contains("reconnected: "), Duration.ofSeconds(120));
+      long backMs = (System.nanoTime() - changed) / 1_000_000;
+      String line = get.awaitLine(l -> l.startsWith("status=") || l.startsWith("error="), Duration.ofSeconds(300));
+      assertEquals(0, get.awaitExit(LabTunnel.STEP), "traffic exit code: " + get.stdout());
+      Map<String, String> result = LabTunnel.values(line);
+      assertEquals(Long.toString(size), result.get("bytes"), "bytes received through the tunnel");
+      assertEquals(LabData.sha256(size, 15), result.get("sha256"), "SHA-256 of what came through the tunnel");
+      tunnel.host().awaitLine(l -> l.contains(" is back: its connections carry on"), LabTunnel.STEP);
+      LabResults.record(lab().variant(), "NAT address change " + old + " -> " + fresh + " mid-download: client "
+          + "reconnected " + backMs + " ms after the change (" + back.substring(back.indexOf("reconnected"))
+          + "); download bytes=" + size + " sha256=ok");
+    }
+  }
+
+  @Test
   void shouldBringTheClientBackToARestartedHostClosingTheOldConnectionsCleanly() throws Exception {
     try (LabTunnel tunnel = LabTunnel.open(lab(), "restart", List.of("--stun", lab().get("STUN")),
         List.of("--session-name", "lab-restart"))) {
