@@ -1,0 +1,14 @@
+/**
+ * Signaling with no server of ours: the join exchange of {@code dev.p2ptunnel.webrtc}, end-to-end encrypted, over
+ * public (or self-hosted) MQTT brokers, found through the Session ID ({@link dev.p2ptunnel.rendezvous.MqttSignaling},
+ * {@link dev.p2ptunnel.rendezvous.MqttHostSignaling}).
+ */
+@SuppressWarnings("requires-automatic") // com.hivemq.client.mqtt has only an Automatic-Module-Name (p2p-rendezvous/pom.xml)
+module dev.p2ptunnel.rendezvous {
+  requires transitive dev.p2ptunnel.webrtc;
+  // The MQTT client; none of its types is in our API, so it is not `transitive`.
+  requires com.hivemq.client.mqtt;
+  requires static org.jspecify;
+
+  exports dev.p2ptunnel.rendezvous;
+}
