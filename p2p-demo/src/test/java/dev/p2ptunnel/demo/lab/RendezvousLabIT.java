@@ -94,14 +94,20 @@ class RendezvousLabIT {
     assertTrue(session.matches("[0-9A-Z]{4}(-[0-9A-Z]{4}){3}"), session);
     host.awaitLine(line -> line.equals("Give it to the client, who runs: p2p-tunnel client --session " + session
         + " --port 8091 --rendezvous " + url + " --rendezvous-ca ca.pem (a copy of " + ca + ")"), STEP);
+    long clientStartMs = System.currentTimeMillis();
     LabProcess client = demo("rdv-tls-client", lab().get("NS_CLIENT"), List.of("client", "--session", session,
         "--port", "9091", "--name", "carol", "--rendezvous", url, "--rendezvous-ca", ca.toString()));
     String clientCode = client.awaitLine(line -> line.startsWith(CODE_LINE), STEP).substring(CODE_LINE.length(),
         CODE_LINE.length() + 7);
+    long codeMs = System.currentTimeMillis() - clientStartMs;
     host.awaitLine(line -> line.equals("Join request from 'carol', short authentication code " + clientCode), STEP);
+    long approvedAtMs = System.currentTimeMillis();
     host.type("y");
     client.awaitLine(line -> line.equals("Connect your app to 127.0.0.1:9091"), STEP);
+    long connectedMs = System.currentTimeMillis() - approvedAtMs;
     assertServed("rdv-tls", 9091);
+    LabResults.record(lab().variant(), "rendezvous over TLS: client JVM start -> code shown " + codeMs
+        + " ms; approval typed -> 'Connect your app' " + connectedMs + " ms");
 
     List<LabBroker.Message> seen = broker.recorded();
     assertTrue(seen.size() >= 8, "hello, welcome, offer, pending, challenge, reveal, pending, answer: " + seen.size());
