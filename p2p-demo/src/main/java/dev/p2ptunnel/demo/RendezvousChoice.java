@@ -88,7 +88,7 @@ final class RendezvousChoice {
     return builder;
   }
 
-  /** Opens the host's rendezvous and prints which brokers carry it, the Session ID and the client's command. */
+  /** Prints which brokers carry the rendezvous, the Session ID and the client's command, then opens it. */
   HostSignaling host(Console console, int port, byte @Nullable [] claim) {
     RendezvousConfig config = config(new RendezvousListener() {
       @Override
@@ -102,17 +102,18 @@ final class RendezvousChoice {
       }
     });
     console.info(describe(config));
-    MqttHostSignaling session;
+    // The Session ID is known at once: shown while the key stretching and the broker connections take their second or
+    // two, since the person needs longer than that to pass it on. Clients repeat their hello until the host listens.
+    String sessionId = claim == null ? RendezvousId.random() : RendezvousId.fromClaim(claim);
+    console.result("Session ID: " + sessionId);
+    console.info("Give it to the client, who runs: p2p-tunnel client --session " + sessionId + " --port " + port
+        + flags());
     try {
-      session = MqttHostSignaling.open(config, claim);
+      return MqttHostSignaling.open(config, sessionId);
     } catch (WebRtcException e) {
       throw new UserError(e.getMessage() + "; check the network, or give other brokers with --rendezvous URL (or use "
           + "--signal URL or --offline)", e);
     }
-    console.result("Session ID: " + session.sessionId());
-    console.info("Give it to the client, who runs: p2p-tunnel client --session " + session.sessionId() + " --port "
-        + port + flags());
-    return session;
   }
 
   /** The client's signaling: looks for the host of {@code session}. */

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The host's side of rendezvous: a Session ID ({@link #sessionId()}, to read out to the client) and a subscription
@@ -33,23 +32,24 @@ public final class MqttHostSignaling implements HostSignaling {
     this.config = config;
   }
 
-  /** Opens a rendezvous with a new random Session ID; blocks like {@link #open(RendezvousConfig, byte[])}. */
+  /** Opens a rendezvous with a new random Session ID; blocks like {@link #open(RendezvousConfig, String)}. */
   public static MqttHostSignaling open(RendezvousConfig config) {
-    return open(config, null);
+    return open(config, RendezvousId.random());
   }
 
   /**
-   * Opens a rendezvous: derives the Session ID's keys and connects to every broker, and returns once one broker is
-   * connected and subscribed (the others keep connecting in the background). With a {@code claim}
-   * ({@link dev.p2ptunnel.webrtc.Identity#sessionClaim}) the Session ID is the one derived from it
-   * ({@link RendezvousId#fromClaim}), the same after every restart.
+   * Opens a rendezvous under {@code sessionId}: derives its keys and connects to every broker, and returns once one
+   * broker is connected and subscribed (the others keep connecting in the background). The Session ID comes from
+   * {@link RendezvousId#random()}, or from {@link RendezvousId#fromClaim} for one that survives restarts; knowing it
+   * before this returns lets a program show it while the brokers connect.
    *
+   * @throws IllegalArgumentException if {@code sessionId} is not a Session ID ({@link RendezvousId#parse})
    * @throws WebRtcException if no broker can be reached, naming each broker and its error
    */
-  public static MqttHostSignaling open(RendezvousConfig config, byte @Nullable [] claim) {
-    String sessionId = claim == null ? RendezvousId.random() : RendezvousId.fromClaim(claim);
-    HostEngine engine = HostEngine.start(settings(config), sessionId, RendezvousId.canonical(sessionId));
-    MqttHostSignaling signaling = new MqttHostSignaling(engine, sessionId, config);
+  public static MqttHostSignaling open(RendezvousConfig config, String sessionId) {
+    String id = RendezvousId.parse(sessionId);
+    HostEngine engine = HostEngine.start(settings(config), id, RendezvousId.canonical(id));
+    MqttHostSignaling signaling = new MqttHostSignaling(engine, id, config);
     try {
       // The engine fails opened() once every broker failed; the bound only guards against a stuck attempt.
       engine.opened().get(config.connectTimeout().toMillis() * 2 + 5_000, TimeUnit.MILLISECONDS);

@@ -258,16 +258,20 @@ class MqttSignalingTest {
   }
 
   @Test
-  void shouldKeepTheSessionIdOfAClaimAcrossRestarts() throws Exception {
+  void shouldKeepTheSessionIdOfAClaimAcrossRestartsAndRefuseAnIdThatIsNone() throws Exception {
     Mosquitto broker = track(Mosquitto.start("claim"));
     byte[] claim = Fixtures.bytes(0x5A);
     String first;
-    try (MqttHostSignaling host = MqttHostSignaling.open(Fixtures.config(broker).build(), claim)) {
+    try (MqttHostSignaling host = MqttHostSignaling.open(Fixtures.config(broker).build(),
+        RendezvousId.fromClaim(claim))) {
       first = host.sessionId();
     }
-    try (MqttHostSignaling again = MqttHostSignaling.open(Fixtures.config(broker).build(), claim)) {
+    try (MqttHostSignaling again = MqttHostSignaling.open(Fixtures.config(broker).build(),
+        RendezvousId.fromClaim(claim))) {
       assertEquals(first, again.sessionId());
       assertEquals(RendezvousId.fromClaim(claim), again.sessionId());
     }
+    assertThrows(IllegalArgumentException.class, () -> MqttHostSignaling.open(Fixtures.config(broker).build(),
+        "not an id"));
   }
 }
