@@ -8,6 +8,9 @@ module dev.p2ptunnel.rendezvous {
   requires transitive dev.p2ptunnel.webrtc;
   // The MQTT client; none of its types is in our API, so it is not `transitive`.
   requires com.hivemq.client.mqtt;
+  // HiveMQ uses JCTools' queues at run time; JCTools is an explicit module, which the JVM resolves on the module path
+  // only when a module requires it, and HiveMQ (automatic) cannot. Without this: NoClassDefFoundError on connect.
+  requires org.jctools.core;
   requires static org.jspecify;
 
   exports dev.p2ptunnel.rendezvous;
