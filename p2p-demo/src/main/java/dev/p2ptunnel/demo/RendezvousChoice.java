@@ -7,7 +7,6 @@ import dev.p2ptunnel.rendezvous.RendezvousId;
 import dev.p2ptunnel.rendezvous.RendezvousListener;
 import dev.p2ptunnel.webrtc.HostSignaling;
 import dev.p2ptunnel.webrtc.Signaling;
-import dev.p2ptunnel.webrtc.WebRtcException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -108,12 +107,9 @@ final class RendezvousChoice {
     console.result("Session ID: " + sessionId);
     console.info("Give it to the client, who runs: p2p-tunnel client --session " + sessionId + " --port " + port
         + flags());
-    try {
-      return MqttHostSignaling.open(config, sessionId);
-    } catch (WebRtcException e) {
-      throw new UserError(e.getMessage() + "; check the network, or give other brokers with --rendezvous URL (or use "
-          + "--signal URL or --offline)", e);
-    }
+    // Connects while the host loads its identity and libwebrtc; if no broker can be reached, signaling ends and the
+    // host stops with the brokers' errors (Hints adds what to do).
+    return MqttHostSignaling.start(config, sessionId);
   }
 
   /** The client's signaling: looks for the host of {@code session}. */

@@ -123,4 +123,16 @@ class MainTest {
           + "brokers explicitly with --rendezvous URL, or choose --signal URL or --offline\n", streams.err(), command);
     }
   }
+
+  @Test
+  void shouldStopAHostThatReachesNoBrokerNamingEachWithItsError(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    Streams streams = new Streams();
+    assertEquals(ExitCodes.FAILURE, Main.run(streams.env, "host", "--port", "80", "--rendezvous", "mqtt://127.0.0.1:1",
+        "--config-dir", dir.toString()));
+    assertTrue(streams.out().contains("Session ID: "), "the ID is shown at once: " + streams.out());
+    assertEquals("p2p-tunnel: the host stopped: signaling ended: cannot reach any rendezvous broker: "
+        + "mqtt://127.0.0.1:1: Connection refused; check this machine's network, or give other brokers with "
+        + "--rendezvous URL\n", streams.err());
+  }
 }

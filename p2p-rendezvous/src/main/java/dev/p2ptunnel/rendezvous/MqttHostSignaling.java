@@ -47,9 +47,8 @@ public final class MqttHostSignaling implements HostSignaling {
    * @throws WebRtcException if no broker can be reached, naming each broker and its error
    */
   public static MqttHostSignaling open(RendezvousConfig config, String sessionId) {
-    String id = RendezvousId.parse(sessionId);
-    HostEngine engine = HostEngine.start(settings(config), id, RendezvousId.canonical(id));
-    MqttHostSignaling signaling = new MqttHostSignaling(engine, id, config);
+    MqttHostSignaling signaling = start(config, sessionId);
+    HostEngine engine = signaling.engine;
     try {
       // The engine fails opened() once every broker failed; the bound only guards against a stuck attempt.
       engine.opened().get(config.connectTimeout().toMillis() * 2 + 5_000, TimeUnit.MILLISECONDS);
@@ -67,6 +66,26 @@ public final class MqttHostSignaling implements HostSignaling {
           + 5) + " s: " + String.join(", ", config.brokers()));
     }
     return signaling;
+  }
+
+  /**
+   * Starts a rendezvous under {@code sessionId} and returns at once: the keys are derived and the brokers connected in
+   * the background, while a program shows the Session ID. {@link #opened()} completes once one broker is connected
+   * and subscribed; when none can be reached (every broker failed once), it and {@link #nextJoin()} fail with a
+   * {@link WebRtcException} naming each broker and its error. Clients that join meanwhile repeat their hello until
+   * the host listens.
+   *
+   * @throws IllegalArgumentException if {@code sessionId} is not a Session ID ({@link RendezvousId#parse})
+   */
+  public static MqttHostSignaling start(RendezvousConfig config, String sessionId) {
+    String id = RendezvousId.parse(sessionId);
+    HostEngine engine = HostEngine.start(settings(config), id, RendezvousId.canonical(id));
+    return new MqttHostSignaling(engine, id, config);
+  }
+
+  /** Completes once one broker is connected and subscribed; fails when no broker can be reached. */
+  public CompletableFuture<Void> opened() {
+    return engine.opened();
   }
 
   static Settings settings(RendezvousConfig config) {

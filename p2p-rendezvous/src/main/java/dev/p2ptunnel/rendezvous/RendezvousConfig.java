@@ -41,8 +41,11 @@ public final class RendezvousConfig {
    * for every test, so that no test can reach the internet by falling back to the defaults.
    */
   public static final String NO_PUBLIC_BROKERS = "P2P_TUNNEL_NO_PUBLIC_BROKERS";
-  /** How long a client looks for its host before it says that nobody answers: 20 s. */
-  public static final Duration DEFAULT_FIND_TIMEOUT = Duration.ofSeconds(20);
+  /**
+   * How long a client looks for its host before it says that nobody answers: 30 s (a host just started on a slow,
+   * busy machine took 17 s to be listening in the lab).
+   */
+  public static final Duration DEFAULT_FIND_TIMEOUT = Duration.ofSeconds(30);
   /** How long one connection attempt to a broker may take (TCP, TLS and MQTT together): 10 s. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   /** The most brokers one signaling uses. */
@@ -187,7 +190,7 @@ public final class RendezvousConfig {
       return this;
     }
 
-    /** How long a client looks for its host (default 20 s; at least 1 s). */
+    /** How long a client looks for its host (default 30 s; at least 1 s). */
     public Builder findTimeout(Duration value) {
       if (value.compareTo(Duration.ofSeconds(1)) < 0) {
         throw new IllegalArgumentException("findTimeout: " + value + " (expected: at least 1 s)");

@@ -74,13 +74,24 @@ public final class HostEngine extends Endpoint {
   void linkDown(BrokerLink link, String reason) {
     String none = allDown();
     if (none != null && !opened.isDone()) {
-      opened.completeExceptionally(new WebRtcException(none));
+      end(new WebRtcException(none)); // never reachable: give up now, saying why, rather than wait unseen
     }
   }
 
   @Override
   void onSecretsFailed(Throwable error) {
-    opened.completeExceptionally(error);
+    end(error);
+  }
+
+  /** No broker could ever be reached (or no keys): fails {@link #opened()} and every waiting and later taker. */
+  private void end(Throwable why) {
+    ended = why;
+    opened.completeExceptionally(why);
+    CompletableFuture<JoinRequest> taker;
+    while ((taker = takers.poll()) != null) {
+      taker.completeExceptionally(why);
+    }
+    closeLinks();
   }
 
   /** The next offer, as a join request. */
