@@ -275,4 +275,22 @@ class MqttSignalingTest {
     assertThrows(IllegalArgumentException.class, () -> MqttHostSignaling.open(Fixtures.config(broker).build(),
         "not an id"));
   }
+
+  @Test
+  void shouldJoinAgainWithTheSameSignalingAfterItsLinksClosed() throws Exception {
+    Mosquitto broker = track(Mosquitto.start("again"));
+    Events clientEvents = new Events();
+    MqttHostSignaling host = track(MqttHostSignaling.open(Fixtures.config(broker).build()));
+    MqttSignaling client = track(new MqttSignaling(Fixtures.config(broker).listener(clientEvents).build(),
+        host.sessionId()));
+    for (String name : List.of("first", "second")) {
+      ClientJoin join = client.join(Fixtures.offer(name));
+      JoinRequest request = get(host.nextJoin());
+      assertEquals(name, request.offer().clientName());
+      get(request.accept(Fixtures.answer()));
+      get(join.firstReply());
+    }
+    // The links closed after the first answer and opened again for the second join.
+    assertEquals(2, clientEvents.await(line -> line.startsWith("up "), 2).size(), clientEvents.lines().toString());
+  }
 }
