@@ -158,6 +158,23 @@ final class LabBroker implements AutoCloseable {
   /** One relayed message. */
   record Message(String topic, byte[] payload) {}
 
+  /**
+   * Publishes {@code payload} to {@code topic} on {@code ip:port} from {@code namespace} (mosquitto_pub, QoS 1), as
+   * anyone connected to the broker could: to inject replays and changed copies.
+   */
+  void publish(String namespace, String ip, int port, String topic, byte[] payload) throws IOException,
+      InterruptedException {
+    Path file = Files.createTempFile(dir(), "inject-", ".bin");
+    Files.write(file, payload);
+    Process process = new ProcessBuilder("ip", "netns", "exec", namespace, "mosquitto_pub", "-h", ip, "-p",
+        Integer.toString(port), "-t", topic, "-f", file.toString(), "-q", "1", "-V", "mqttv5")
+        .redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      throw new IllegalStateException("mosquitto_pub to " + topic + " failed: " + out);
+    }
+  }
+
   /** The broker's own log so far. */
   String log() throws IOException {
     return Files.readString(LOGS.resolve(name + ".log"), StandardCharsets.UTF_8);

@@ -73,6 +73,10 @@ class RendezvousLabIT {
     probe.awaitLine(line -> line.equals("hello=ok"), STEP);
   }
 
+  private static long countMatching(List<String> lines, String text) {
+    return lines.stream().filter(line -> line.contains("discarded a message") && line.contains(text)).count();
+  }
+
   private static String sessionId(LabProcess host) throws InterruptedException {
     return host.awaitLine(line -> line.startsWith("Session ID: "), STEP).substring("Session ID: ".length());
   }
@@ -86,8 +90,9 @@ class RendezvousLabIT {
     Path ca = broker.caFile();
     String url = "mqtts://" + wan + ":8883";
     service("rdv-tls", 8091);
+    // --verbose: the host logs every message it refuses (on stderr), which the replays below look for.
     LabProcess host = demo("rdv-tls-host", lab().get("NS_HOST"), List.of("host", "--port", "8091", "--rendezvous",
-        url, "--rendezvous-ca", ca.toString()));
+        url, "--rendezvous-ca", ca.toString(), "--verbose"));
     host.awaitLine(line -> line.equals("Rendezvous through the MQTT broker (" + url + "), end-to-end encrypted: they "
         + "see neither addresses nor names."), STEP);
     String session = sessionId(host);
@@ -134,6 +139,22 @@ class RendezvousLabIT {
     }
     LabResults.record(lab().variant(), "rendezvous over TLS: tunnel works; the broker relayed " + seen.size()
         + " messages, none with SDP, name or address in clear");
+
+    // Everything the client sent, replayed as is and with one byte changed, through the broker's plain listener.
+    List<LabBroker.Message> toHost = seen.stream().filter(m -> m.topic().endsWith("/h")).toList();
+    for (LabBroker.Message message : toHost) {
+      broker.publish(lab().get("NS_WAN"), wan, 1883, message.topic(), message.payload());
+      byte[] changed = message.payload().clone();
+      changed[changed.length - 20] ^= 0x40;
+      broker.publish(lab().get("NS_WAN"), wan, 1883, message.topic(), changed);
+    }
+    // Each refusal is one log line: wait until there is one per injected message of each kind.
+    host.awaitErrLine(line -> countMatching(host.stderr(), "already") >= toHost.size(), STEP);
+    host.awaitErrLine(line -> countMatching(host.stderr(), "authentication failed") >= toHost.size(), STEP);
+    assertEquals(1, host.stdout().stream().filter(line -> line.startsWith("Join request from")).count(),
+        "no replay or changed copy became a join request: " + host.stdout());
+    LabResults.record(lab().variant(), "rendezvous: " + toHost.size() + " replayed and " + toHost.size()
+        + " changed client messages injected through the broker, each refused by the host, no new join request");
   }
 
   @Test

@@ -164,6 +164,7 @@ public final class BrokerLink {
 
   private void connected() {
     if (closing) {
+      client.disconnect().handle((ok, error) -> null); // a reconnect that was under way when close() ran
       return;
     }
     connected = true;
