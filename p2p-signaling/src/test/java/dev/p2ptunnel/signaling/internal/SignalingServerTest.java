@@ -1,11 +1,12 @@
-package dev.p2ptunnel.webrtc.signaling;
+package dev.p2ptunnel.signaling.internal;
 
+import dev.p2ptunnel.signaling.SignalingConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.p2ptunnel.webrtc.signaling.Api.Response;
+import dev.p2ptunnel.signaling.internal.Api.Response;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,17 +25,17 @@ class SignalingServerTest {
   static final String NAME_RULE = "1..64 characters of printable text without control, format or bidi characters";
   static final String ID_SHAPE = "[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){6}";
 
-  private SignalingServer server;
+  private Server server;
   private Api api;
 
-  private Api start(SignalingServer.Config config) throws IOException {
-    server = SignalingServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config);
+  private Api start(SignalingConfig config) throws IOException {
+    server = Server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config);
     api = new Api(server.uri());
     return api;
   }
 
   private Api start() throws IOException {
-    return start(SignalingServer.Config.defaults());
+    return start(SignalingConfig.defaults());
   }
 
   @AfterEach
@@ -122,7 +123,7 @@ class SignalingServerTest {
 
   @Test
   void shouldAnswerAnIdlePollWithNothingAfterItsWait() throws Exception {
-    start(SignalingServer.Config.builder().maxPollWait(Duration.ofSeconds(1)).build());
+    start(SignalingConfig.builder().maxPollWait(Duration.ofSeconds(1)).build());
     String[] session = api.create(1);
     Response empty = api.get("/v1/sessions/" + session[0] + "/events", session[1]);
     assertEquals(200, empty.status());
@@ -345,7 +346,7 @@ class SignalingServerTest {
 
   @Test
   void shouldExpireJoinRequestsTheHostDoesNotAnswer() throws Exception {
-    start(SignalingServer.Config.builder().joinTtl(Duration.ofMillis(300)).build());
+    start(SignalingConfig.builder().joinTtl(Duration.ofMillis(300)).build());
     String[] session = api.create(1);
     String joinId = api.join(session[0], "alice", OFFER).body().get("joinId").asText();
     Thread.sleep(450); // the TTL under test is the event
@@ -361,7 +362,7 @@ class SignalingServerTest {
 
   @Test
   void shouldExpireSessionsWhoseHostIsSilent() throws Exception {
-    start(SignalingServer.Config.builder().sessionTtl(Duration.ofMillis(300)).build());
+    start(SignalingConfig.builder().sessionTtl(Duration.ofMillis(300)).build());
     String[] session = api.create(1);
     Thread.sleep(450);
     Response expired = api.join(session[0], "alice", OFFER);
@@ -388,7 +389,7 @@ class SignalingServerTest {
 
   @Test
   void shouldRateLimitCreatesAndJoinsPerAddress() throws Exception {
-    start(SignalingServer.Config.builder().createsPerMinute(3).joinsPerMinute(2).maxClientsPerSession(5).build());
+    start(SignalingConfig.builder().createsPerMinute(3).joinsPerMinute(2).maxClientsPerSession(5).build());
     // (joins from one address: at most 2 undecided per session anyway; the rate limit counts across sessions)
     String[] session = api.create(5);
     String[] other = api.create(1);
@@ -408,14 +409,34 @@ class SignalingServerTest {
   }
 
   @Test
-  void shouldRefuseSessionsPastTheCapWith429() throws Exception {
-    start(SignalingServer.Config.builder().maxSessions(2).build());
-    api.create(1);
-    api.create(1);
+  void shouldEvictTheOldestIdleSessionAtTheCapRatherThanRefuseNewHosts() throws Exception {
+    start(SignalingConfig.builder().maxSessions(2).build());
+    String[] oldest = api.create(1);
+    String[] busy = api.create(1);
+    api.join(busy[0], "alice", OFFER); // a join in progress: not idle
+    CompletableFuture<Response> oldestPoll = api.getAsync("/v1/sessions/" + oldest[0] + "/events?wait=20", oldest[1]);
+    awaitParked(1);
+    Response third = api.post("/v1/sessions", null, "{}");
+    assertEquals(201, third.status(), "a new host gets a session: " + third);
+    Response evicted = oldestPoll.get(5, TimeUnit.SECONDS);
+    assertEquals(410, evicted.status(), evicted.toString());
+    assertEquals("session_evicted", evicted.error());
+    assertEquals("session " + oldest[0] + " was closed to make room: the server holds its limit of 2 sessions and "
+        + "this one had no join request in progress (open a new session)", evicted.message());
+    assertEquals(202, api.join(busy[0], "bob", OFFER).status(), "the session with a join in progress stays");
+  }
+
+  @Test
+  void shouldRefuseSessionsPastTheCapWith429WhenEveryOneIsBusy() throws Exception {
+    start(SignalingConfig.builder().maxSessions(2).joinsPerMinute(100).build());
+    for (int i = 0; i < 2; i++) {
+      api.join(api.create(1)[0], "alice", OFFER);
+    }
     Response full = api.post("/v1/sessions", null, "{}");
     assertEquals(429, full.status());
     assertEquals("too_many_sessions", full.error());
-    assertEquals("the server holds its limit of 2 sessions; try again later", full.message());
+    assertEquals("the server holds its limit of 2 sessions, each with a join request in progress; try again later",
+        full.message());
     assertTrue(full.raw().headers().firstValue("Retry-After").isPresent());
   }
 
@@ -427,9 +448,11 @@ class SignalingServerTest {
     awaitParked(1);
     server.close();
     Response closing = poll.get(5, TimeUnit.SECONDS);
-    assertEquals(410, closing.status());
+    assertEquals(503, closing.status(), "a passing fault: the client polls again (another instance, or a restart)");
     assertEquals("server_closing", closing.error());
-    assertEquals("the signaling server is shutting down", closing.message());
+    assertEquals("this signaling server instance is shutting down; try again (another instance, or this one after "
+        + "its restart)", closing.message());
+    assertEquals("1", closing.raw().headers().firstValue("Retry-After").orElse(""));
   }
 
   private void awaitParked(int polls) throws InterruptedException {

@@ -1,10 +1,12 @@
-package dev.p2ptunnel.webrtc.signaling;
+package dev.p2ptunnel.signaling.internal;
 
+import dev.p2ptunnel.signaling.SignalingConfig;
+import dev.p2ptunnel.signaling.api.SessionIds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.p2ptunnel.webrtc.signaling.Api.Response;
+import dev.p2ptunnel.signaling.internal.Api.Response;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,11 +26,11 @@ class JoinFlowServerTest {
   static final String B32 = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
   static final String FP = "sha-256 " + "AB:".repeat(31) + "AB";
 
-  private SignalingServer server;
+  private Server server;
   private Api api;
 
-  private void start(SignalingServer.Config config) throws IOException {
-    server = SignalingServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config);
+  private void start(SignalingConfig config) throws IOException {
+    server = Server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config);
     api = new Api(server.uri());
   }
 
@@ -48,7 +50,7 @@ class JoinFlowServerTest {
 
   @Test
   void shouldCarryChallengeRevealAndAnswerInThatOrder() throws Exception {
-    start(SignalingServer.Config.defaults());
+    start(SignalingConfig.defaults());
     String[] s = api.create(1);
     String join = "/v1/sessions/" + s[0] + "/joins/";
     String joinId = pairedJoin(s[0], "alice");
@@ -91,7 +93,7 @@ class JoinFlowServerTest {
 
   @Test
   void shouldTellTheHostWhenAClientWithdrawsAndFreeItsPlace() throws Exception {
-    start(SignalingServer.Config.defaults());
+    start(SignalingConfig.defaults());
     String[] s = api.create(1);
     String joinId = pairedJoin(s[0], "alice");
     Response withdrawn = api.post("/v1/sessions/" + s[0] + "/joins/" + joinId + "/withdraw", null,
@@ -106,7 +108,7 @@ class JoinFlowServerTest {
 
   @Test
   void shouldGiveAClaimedSessionTheSameIdAfterARestartAndReplaceTheOldOne() throws Exception {
-    start(SignalingServer.Config.defaults());
+    start(SignalingConfig.defaults());
     String claim = Base64.getUrlEncoder().withoutPadding().encodeToString("0123456789abcdef0123456789abcdef"
         .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     Response first = api.post("/v1/sessions", null, Api.json().put("claim", claim));
@@ -114,16 +116,19 @@ class JoinFlowServerTest {
     assertEquals(201, second.status(), second.toString());
     String id = first.body().get("sessionId").asText();
     assertEquals(id, second.body().get("sessionId").asText());
-    assertEquals(Ids.display(Ids.sessionIdFromClaim(claim)), id);
+    assertEquals(SessionIds.display(SessionIds.fromClaim(claim)), id);
     Response old = api.get("/v1/sessions/" + id + "/events?wait=0", first.body().get("hostSecret").asText());
-    assertEquals(403, old.status(), "the old host's secret no longer works: " + old);
+    assertEquals(410, old.status(), "the old host's secret no longer works: " + old);
+    assertEquals("session_replaced", old.error(), "and the old host learns why");
+    assertEquals(403, api.get("/v1/sessions/" + id + "/events?wait=0", "x" + first.body().get("hostSecret").asText())
+        .status(), "any other secret is just wrong");
     assertEquals(202, api.join(id, "alice", OFFER).status());
     assertFalse(api.create(1)[0].equals(id));
   }
 
   @Test
   void shouldLimitUndecidedJoinsPerAddressAndJoinsPerSession() throws Exception {
-    start(SignalingServer.Config.builder().joinsPerMinute(100).joinsPerSessionPerMinute(3).build());
+    start(SignalingConfig.builder().joinsPerMinute(100).joinsPerSessionPerMinute(3).build());
     String[] s = api.create(1);
     api.join(s[0], "a", OFFER);
     api.join(s[0], "b", OFFER);
@@ -140,7 +145,7 @@ class JoinFlowServerTest {
 
   @Test
   void shouldSayTheHostIsNotAnsweringWhenItStoppedPolling() throws Exception {
-    start(SignalingServer.Config.builder().maxPollWait(Duration.ofMillis(100)).build());
+    start(SignalingConfig.builder().maxPollWait(Duration.ofMillis(100)).build());
     String[] s = api.create(1);
     Response fresh = api.join(s[0], "alice", OFFER);
     assertEquals(202, fresh.status(), "a host that just created its session counts as present");

@@ -1,5 +1,6 @@
-package dev.p2ptunnel.webrtc.signaling;
+package dev.p2ptunnel.signaling.internal;
 
+import dev.p2ptunnel.signaling.api.JsonBodies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -11,7 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
-/** Test support: raw calls to a {@link SignalingServer} with the JDK client, bodies as Jackson trees. */
+/** Test support: raw calls to a signaling server with the JDK client, bodies as Jackson trees. */
 final class Api {
   final HttpClient http;
   final URI base;
@@ -41,7 +42,7 @@ final class Api {
   }
 
   static ObjectNode json() {
-    return Json.object();
+    return JsonBodies.object();
   }
 
   HttpRequest.Builder request(String path, @Nullable String secret) {
@@ -61,12 +62,12 @@ final class Api {
   }
 
   static Response parse(HttpResponse<String> raw) {
-    try {
-      JsonNode body = raw.body().isEmpty() ? Json.object() : Json.MAPPER.readTree(raw.body());
-      return new Response(raw.statusCode(), body, raw);
-    } catch (IOException e) {
-      throw new AssertionError("response is not JSON: " + raw.statusCode() + " " + raw.body(), e);
+    JsonNode body = raw.body().isEmpty() ? JsonBodies.object()
+        : JsonBodies.tryParse(raw.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    if (body == null) {
+      throw new AssertionError("response is not JSON: " + raw.statusCode() + " " + raw.body());
     }
+    return new Response(raw.statusCode(), body, raw);
   }
 
   Response post(String path, @Nullable String secret, String body) throws IOException, InterruptedException {

@@ -1,9 +1,10 @@
-package dev.p2ptunnel.webrtc.signaling;
+package dev.p2ptunnel.signaling.internal;
 
+import dev.p2ptunnel.signaling.SignalingConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.p2ptunnel.webrtc.signaling.Api.Response;
+import dev.p2ptunnel.signaling.internal.Api.Response;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
@@ -26,10 +27,10 @@ class IdleLongPollTest {
 
   @Test
   void shouldStayResponsiveWithAThousandIdleLongPolls() throws Exception {
-    SignalingServer.Config config = SignalingServer.Config.builder().createsPerMinute(POLLS + 10).build();
+    SignalingConfig config = SignalingConfig.builder().createsPerMinute(POLLS + 10).build();
     ExecutorService clientThreads = Executors.newFixedThreadPool(4);
-    try (SignalingServer server =
-        SignalingServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config)) {
+    try (Server server =
+        Server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config)) {
       int threadsBefore = Thread.getAllStackTraces().size();
       Api api = new Api(server.uri(), HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
           .executor(clientThreads).build());
