@@ -111,6 +111,19 @@ public final class SignalingConfig {
     return new Builder();
   }
 
+  /** A builder that starts from this configuration. */
+  public Builder toBuilder() {
+    return builder().sessionTtl(sessionTtl).unjoinedSessionTtl(unjoinedSessionTtl).joinTtl(joinTtl)
+        .maxPollWait(maxPollWait).headerTimeout(headerTimeout).bodyTimeout(bodyTimeout).idleTimeout(idleTimeout)
+        .maxHeaderBytes(maxHeaderBytes).maxBodyBytes(maxBodyBytes).maxConnections(maxConnections)
+        .maxConnectionsPerAddress(maxConnectionsPerAddress).requestsPerSecondPerAddress(requestsPerSecondPerAddress)
+        .maxSessions(maxSessions).maxClientsPerSession(maxClientsPerSession).createsPerMinute(createsPerMinute)
+        .createsPerMinutePerPrefix(createsPerMinutePerPrefix).ipv4PrefixBits(ipv4PrefixBits)
+        .ipv6PrefixBits(ipv6PrefixBits).joinsPerMinute(joinsPerMinute).joinsPerSessionPerMinute(joinsPerSessionPerMinute)
+        .maxParkedPolls(maxParkedPolls).maxStoredChars(maxStoredChars).threads(threads).redis(redis)
+        .redisPrefix(redisPrefix).trustedProxies(trustedProxies).metricsAllow(metricsAllow);
+  }
+
   /** A session ends when its host has made no request (and had no poll waiting) for this long. */
   public Duration sessionTtl() {
     return sessionTtl;

@@ -29,13 +29,18 @@ class SignalingServerTest {
   private Api api;
 
   private Api start(SignalingConfig config) throws IOException {
-    server = Server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config);
+    server = Server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), adapt(config));
     api = new Api(server.uri());
     return api;
   }
 
   private Api start() throws IOException {
     return start(SignalingConfig.defaults());
+  }
+
+  /** The store under test: in memory here; {@code Redis…Test} subclasses put the same tests on Redis. */
+  SignalingConfig adapt(SignalingConfig config) {
+    return config;
   }
 
   @AfterEach
