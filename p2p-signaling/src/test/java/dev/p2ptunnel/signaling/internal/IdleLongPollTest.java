@@ -27,7 +27,9 @@ class IdleLongPollTest {
 
   @Test
   void shouldStayResponsiveWithAThousandIdleLongPolls() throws Exception {
-    SignalingConfig config = SignalingConfig.builder().createsPerMinute(POLLS + 10).build();
+    SignalingConfig config = SignalingConfig.builder().createsPerMinute(POLLS + 10)
+        .createsPerMinutePerPrefix(POLLS + 10).requestsPerSecondPerAddress(10 * POLLS)
+        .maxConnectionsPerAddress(2 * POLLS).build();
     ExecutorService clientThreads = Executors.newFixedThreadPool(4);
     try (Server server =
         Server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config)) {
@@ -51,7 +53,7 @@ class IdleLongPollTest {
       double parkMs = (System.nanoTime() - parkStart) / 1e6;
 
       long serverThreads = Thread.getAllStackTraces().keySet().stream()
-          .filter(t -> t.getName().startsWith("p2p-signaling") || t.getName().startsWith("HTTP-Dispatcher"))
+          .filter(t -> t.getName().startsWith("p2p-signaling") || t.getName().startsWith("Scheduler-"))
           .count();
       int threadsNow = Thread.getAllStackTraces().size();
 
@@ -65,11 +67,12 @@ class IdleLongPollTest {
       assertEquals("probe", read.body().at("/events/0/clientName").asText());
       assertTrue(polls.stream().noneMatch(CompletableFuture::isDone), "all 1 000 still waiting");
 
-      System.out.printf("%d idle long-polls parked in %.0f ms; server threads %d (%d HTTP workers + state + "
-          + "dispatcher); JVM threads %d before, %d with the polls (client included); create+join+read "
+      System.out.printf("%d idle long-polls parked in %.0f ms; server threads %d (at most %d HTTP + state, polls, "
+          + "timer, Jetty scheduler); JVM threads %d before, %d with the polls (client included); create+join+read "
           + "meanwhile %.1f ms%n", POLLS, parkMs, serverThreads, config.threads(), threadsBefore, threadsNow,
           probeMs);
-      assertEquals(config.threads() + 2, serverThreads, "server threads do not grow with waiting polls");
+      assertTrue(serverThreads <= config.threads() + 4, "server threads do not grow with waiting polls: "
+          + serverThreads);
 
       // Their waits end on the state thread's timers, each with an empty answer.
       for (CompletableFuture<Response> poll : polls) {

@@ -123,6 +123,9 @@ public final class RedisServer implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
+    if (!Files.exists(dir)) {
+      return;
+    }
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     }
