@@ -201,7 +201,9 @@ public final class SignalingLoad {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline) {
       try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        return;
+        if (socket.isConnected()) {
+          return;
+        }
       } catch (IOException e) {
         Thread.sleep(20);
       }

@@ -63,7 +63,15 @@ public final class Main implements Callable<Integer> {
       System.err.println("p2p-signaling: " + e.getMessage());
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "p2p-signaling-stop"));
+    // SIGTERM (a container stopping) and Ctrl-C: close (waiting polls are told to poll again), then exit 0 rather
+    // than the JVM's 143/130, which would read as a crash.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      System.err.println("p2p-signaling: stopped");
+      System.out.flush();
+      System.err.flush();
+      Runtime.getRuntime().halt(0);
+    }, "p2p-signaling-stop"));
     System.err.println("p2p-signaling: listening on " + server.address().getAddress().getHostAddress() + ":"
         + server.address().getPort());
     server.awaitClose();

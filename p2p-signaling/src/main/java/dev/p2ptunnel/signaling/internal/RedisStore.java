@@ -57,6 +57,7 @@ final class RedisStore implements Store {
   private final String prefix;
   private final String[] common;
   private volatile long sessions;
+  private volatile boolean closing;
   private int sweepFrom;
 
   private RedisStore(SignalingConfig config, Listener listener, ClientResources resources, RedisClient client,
@@ -106,15 +107,23 @@ final class RedisStore implements Store {
       StatefulRedisPubSubConnection<String, String> pubsub = client.connectPubSub();
       RedisStore store = new RedisStore(config, listener, resources, client, connection, pubsub);
       client.addListener(new RedisConnectionStateListener() {
+        private volatile boolean lost;
+
         @Override
         public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> c, SocketAddress address) {
-          LOG.log(Level.INFO, "connected to Redis at {0}", address);
-          listener.resync(); // messages published while we were away are lost: waiting polls read again
+          if (lost) {
+            lost = false;
+            LOG.log(Level.WARNING, "connected to Redis at {0} again", address);
+            listener.resync(); // messages published while we were away are lost: waiting polls read again
+          }
         }
 
         @Override
         public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> c) {
-          LOG.log(Level.WARNING, "lost the connection to Redis; reconnecting");
+          if (!store.closing) {
+            lost = true;
+            LOG.log(Level.WARNING, "lost the connection to Redis; reconnecting");
+          }
         }
       });
       return store;
@@ -422,6 +431,7 @@ final class RedisStore implements Store {
 
   @Override
   public void close() {
+    closing = true;
     sweeper.shutdownNow();
     pubsub.close();
     connection.close();
