@@ -1,7 +1,7 @@
 package dev.p2ptunnel.signaling.api;
 
 /**
- * A JSON body that breaks the wire rules: its {@link #code()} ({@link ErrorCode#BAD_JSON},
+ * A JSON body that breaks the wire rules (immutable): its {@link #code()} ({@link ErrorCode#BAD_JSON},
  * {@link ErrorCode#MISSING_FIELD} or {@link ErrorCode#INVALID_FIELD}) and a message naming the field, what it was and
  * what was expected ({@code clientName: a number ("5") (expected: a string)}).
  */

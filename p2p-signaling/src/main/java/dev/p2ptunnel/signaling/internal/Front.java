@@ -36,6 +36,8 @@ final class Front extends Handler.Abstract.NonBlocking {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.signaling");
   /** The largest {@code wait} query value accepted (then shortened to maxPollWait). */
   static final long MAX_WAIT_SECONDS = 3600;
+  private static final java.util.concurrent.atomic.AtomicLong lastUnavailableLogNs =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - TimeUnit.MINUTES.toNanos(1));
   private static final Set<String> VERBS = Set.of("challenge", "reveal", "approve", "reject", "withdraw", "leave");
 
   private final SignalingConfig config;
@@ -88,7 +90,12 @@ final class Front extends Handler.Abstract.NonBlocking {
       return Reply.error(body.code(), body.getMessage(), Map.of());
     }
     if (e instanceof StoreUnavailableException unavailable) {
-      LOG.log(Level.WARNING, "the store is unavailable (answered 503): " + unavailable.getMessage(), unavailable);
+      long now = System.nanoTime();
+      long last = lastUnavailableLogNs.get();
+      if (now - last > TimeUnit.SECONDS.toNanos(10) && lastUnavailableLogNs.compareAndSet(last, now)) {
+        // at most one line (with the stack trace) every 10 s while it lasts: an outage must not flood the log
+        LOG.log(Level.WARNING, "the store is unavailable (answering 503): " + unavailable.getMessage(), unavailable);
+      }
       return Reply.error(ErrorCode.STORE_UNAVAILABLE, "the signaling server cannot reach its store; try again",
           Map.of("Retry-After", "2"));
     }

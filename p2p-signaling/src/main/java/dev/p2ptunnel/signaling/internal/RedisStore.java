@@ -234,6 +234,7 @@ final class RedisStore implements Store {
       case "already_answered" -> Errors.alreadyAnswered(str(list, 2), status(str(list, 3)));
       case "not_paired" -> Errors.notPaired(str(list, 2));
       case "not_revealed" -> Errors.notRevealed(str(list, 2));
+      case "collision" -> throw new Collision();
       default -> throw new IllegalStateException("the Redis store answered an unknown refusal: " + list);
     };
   }
@@ -278,7 +279,16 @@ final class RedisStore implements Store {
 
   private static boolean isCollision(Throwable error) {
     Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("[E, collision]");
+    return e instanceof Collision;
+  }
+
+  /** A new random Session ID met one in use (or recently ended): the creation draws another. */
+  private static final class Collision extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Collision() {
+      super("Session ID in use", null, false, false);
+    }
   }
 
   @Override
