@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * Our own faults are 5xx, never a 4xx that makes clients blame themselves: a bug (injected into the store) is a 500
  * with its stack trace in the log; a store that cannot be reached (Redis stopped) is a 503, and /healthz says so.
  */
-@Timeout(60)
+@Timeout(120)
 class FaultTest {
   /** Keeps the logger (java.util.logging holds loggers weakly) and what it logged. */
   private static final Logger LOGGER = Logger.getLogger("dev.p2ptunnel.signaling");

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * wrong, never a 5xx, an HTML page, a reset or a hang; slow ones are cut by the header and body timeouts; the
  * per-address connection and request limits hold.
  */
-@Timeout(60)
+@Timeout(120)
 class HardeningTest {
   private Server server;
   private Api api;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * and the whole two-stage join crosses between them; instance A stops while the host waits and B carries on with
  * nothing lost; a restarted A serves the same sessions; sessions expire through Redis TTLs.
  */
-@Timeout(60)
+@Timeout(120)
 class MultiInstanceTest {
   static final String B32 = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
   static final String FP = "sha-256 " + "AB:".repeat(31) + "AB";

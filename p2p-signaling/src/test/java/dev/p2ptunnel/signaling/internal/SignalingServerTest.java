@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The server's protocol over real HTTP on 127.0.0.1: the happy path, long-polling, and one test per rule. */
-@Timeout(30)
+@Timeout(90) // bounds a hang only: beside other builds a start alone has taken over 10 s
 class SignalingServerTest {
   static final String OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n";
   static final String ANSWER = "v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\ns=-\r\n";
