@@ -150,11 +150,12 @@ class JoinFlowServerTest {
 
   @Test
   void shouldSayTheHostIsNotAnsweringWhenItStoppedPolling() throws Exception {
-    start(SignalingConfig.builder().maxPollWait(Duration.ofMillis(100)).build());
+    // Silence of 3 s (three 1 s waits): the fresh join below comes well within it even on a busy machine.
+    start(SignalingConfig.builder().maxPollWait(Duration.ofSeconds(1)).build());
     String[] s = api.create(1);
     Response fresh = api.join(s[0], "alice", OFFER);
     assertEquals(202, fresh.status(), "a host that just created its session counts as present");
-    Thread.sleep(450); // the silence under test: longer than 3 poll waits (the session itself lives an hour)
+    Thread.sleep(3_500); // the silence under test: longer than 3 poll waits (the session itself lives minutes)
     Response silent = api.join(s[0], "bob", OFFER);
     assertEquals(409, silent.status(), silent.toString());
     assertEquals("host_not_answering", silent.error());

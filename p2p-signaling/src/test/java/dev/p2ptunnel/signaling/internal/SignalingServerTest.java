@@ -351,13 +351,14 @@ class SignalingServerTest {
 
   @Test
   void shouldExpireJoinRequestsTheHostDoesNotAnswer() throws Exception {
-    start(SignalingConfig.builder().joinTtl(Duration.ofMillis(300)).build());
+    // 1 s: long enough that the second join below stays live while it is read, even on a busy machine.
+    start(SignalingConfig.builder().joinTtl(Duration.ofSeconds(1)).build());
     String[] session = api.create(1);
     String joinId = api.join(session[0], "alice", OFFER).body().get("joinId").asText();
-    Thread.sleep(450); // the TTL under test is the event
+    Thread.sleep(1_500); // the TTL under test is the event
     Response expired = api.get("/v1/sessions/" + session[0] + "/joins/" + joinId + "?wait=0", null);
     assertEquals(410, expired.status(), expired.toString());
-    assertEquals("join request " + joinId + " expired: the host did not answer within 300 ms", expired.message());
+    assertEquals("join request " + joinId + " expired: the host did not answer within 1 s", expired.message());
     assertEquals(410, api.post("/v1/sessions/" + session[0] + "/joins/" + joinId + "/approve", session[1],
         Api.json().put("answer", ANSWER)).status());
     assertEquals(202, api.join(session[0], "bob", OFFER).status());
