@@ -150,12 +150,13 @@ class JoinFlowServerTest {
 
   @Test
   void shouldSayTheHostIsNotAnsweringWhenItStoppedPolling() throws Exception {
-    // Silence of 3 s (three 1 s waits): the fresh join below comes well within it even on a busy machine.
-    start(SignalingConfig.builder().maxPollWait(Duration.ofSeconds(1)).build());
+    // Silence limit = 3 poll waits = 6 s: the first join must come within 6 s of the create even on a loaded
+    // machine (with 100 ms waits it failed there: 300 ms passed between two requests).
+    start(SignalingConfig.builder().maxPollWait(Duration.ofSeconds(2)).build());
     String[] s = api.create(1);
     Response fresh = api.join(s[0], "alice", OFFER);
     assertEquals(202, fresh.status(), "a host that just created its session counts as present");
-    Thread.sleep(3_500); // the silence under test: longer than 3 poll waits (the session itself lives minutes)
+    Thread.sleep(6_500); // the silence under test: longer than 3 poll waits (the session itself lives an hour)
     Response silent = api.join(s[0], "bob", OFFER);
     assertEquals(409, silent.status(), silent.toString());
     assertEquals("host_not_answering", silent.error());
