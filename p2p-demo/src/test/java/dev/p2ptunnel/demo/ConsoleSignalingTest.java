@@ -190,6 +190,8 @@ class ConsoleSignalingTest {
     assertEquals(1, count(streams.out(), "Allow? [y/N/a=always] "), "one prompt at a time");
     type("y");
     assertEquals(JoinDecision.approve(), a.get(5, TimeUnit.SECONDS));
+    // alice's answer shows bob's prompt on the input thread: the timeout under test ends a shown prompt.
+    awaitOutput("Join request from 'bob'");
     bob.cancelled.complete("the host did not decide within 5 min");
     type("a");
     assertEquals(JoinDecision.approveAndTrust(), c.get(5, TimeUnit.SECONDS));
@@ -241,6 +243,16 @@ class ConsoleSignalingTest {
     CompletableFuture<JoinDecision> decision = prompt.decide(new Pending("mallory"));
     assertEquals(JoinDecision.refuse(JoinDecision.REFUSED), decision.get(5, TimeUnit.SECONDS));
     assertFalse(nextToken.isDone(), "the answer was taken for an offer token");
+  }
+
+  private void awaitOutput(String part) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!streams.out().contains(part)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no '" + part + "' within 5 s in: " + streams.out());
+      }
+      TimeUnit.MILLISECONDS.sleep(5);
+    }
   }
 
   private static int count(String text, String part) {
