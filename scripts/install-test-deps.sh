@@ -12,6 +12,8 @@ packages=(
   mosquitto   # MQTT brokers for the rendezvous tests (p2p-rendezvous on loopback, RendezvousLabIT in the lab's WAN)
   mosquitto-clients  # mosquitto_sub: the lab test's subscriber on '#' that records what the broker relayed
   openssl     # the rendezvous TLS tests make a throwaway CA and broker certificates with it
+  redis-server  # the signaling server's shared state: p2p-signaling's tests start their own on a loopback port
+  redis-tools   # redis-cli, to look into that Redis by hand (docs/SIGNALING.md)
 )
 
 missing=()
@@ -44,4 +46,16 @@ if [ "$(id -u)" -eq 0 ] && [ -f /run/mosquitto/mosquitto.pid ]; then
   if [ -n "$pid" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = mosquitto ]; then
     kill "$pid" 2>/dev/null || true
   fi
+fi
+
+# Debian's redis-server package enables (and, where services start, starts) a system-wide redis on port 6379. The
+# tests never use it (each starts its own on a free loopback port with a temporary directory): do not leave a
+# database server running that nobody asked for.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && [ "$(id -u)" -eq 0 ]; then
+  if systemctl is-enabled --quiet redis-server 2>/dev/null || systemctl is-active --quiet redis-server 2>/dev/null; then
+    systemctl disable --now redis-server >/dev/null 2>&1 || true
+  fi
+elif [ "$(id -u)" -eq 0 ] && [ -x /etc/init.d/redis-server ] && pgrep -x redis-server >/dev/null 2>&1 \
+    && [ -f /run/redis/redis-server.pid ]; then
+  /etc/init.d/redis-server stop >/dev/null 2>&1 || true
 fi

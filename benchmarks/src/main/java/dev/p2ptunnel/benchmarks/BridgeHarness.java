@@ -20,7 +20,7 @@ import java.util.Locale;
  * on both sides, next to the same service reached directly. Not JMH: sockets and threads are the point.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.p2ptunnel.benchmarks.BridgeHarness [throughput|latency|connections|all]
+ * java -cp benchmarks/target/benchmarks.jar dev.p2ptunnel.benchmarks.BridgeHarness [throughput|latency|cpu|connections|all]
  * </pre>
  * ({@code connections} runs {@link ConnectionsHarness}: the service and each bridge in a child JVM of their own, so
  * that no process needs more than ~1 descriptor per connection; {@code -Dconnections=N -Dactive=M}).
@@ -41,6 +41,9 @@ public final class BridgeHarness {
     }
     if (what.equals("latency") || what.equals("all")) {
       latency();
+    }
+    if (what.equals("cpu") || what.equals("all")) {
+      CpuHarness.run();
     }
     if (what.equals("connections") || what.equals("all")) {
       // One JVM would hold ~4 descriptors per tunnelled connection: spread over processes instead.

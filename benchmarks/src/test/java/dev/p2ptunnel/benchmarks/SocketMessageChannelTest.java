@@ -33,6 +33,7 @@ class SocketMessageChannelTest {
     final List<String> closes = new CopyOnWriteArrayList<>();
     final CountDownLatch closed = new CountDownLatch(1);
     final AtomicInteger writables = new AtomicInteger();
+    final CountDownLatch writable = new CountDownLatch(1);
 
     @Override
     public void onMessage(ByteBuffer message) {
@@ -44,6 +45,7 @@ class SocketMessageChannelTest {
     @Override
     public void onWritable() {
       writables.incrementAndGet();
+      writable.countDown();
     }
 
     @Override
@@ -54,6 +56,16 @@ class SocketMessageChannelTest {
   }
 
   private record Sockets(Socket first, Socket second) {}
+
+  /** Waits until the channel's reader and writer threads have ended. */
+  private static void joinThreadsOf(SocketMessageChannel channel) throws InterruptedException {
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.getName().equals(channel + "-reader") || thread.getName().equals(channel + "-writer")) {
+        thread.join(30_000);
+        assertFalse(thread.isAlive(), thread.getName() + " still runs");
+      }
+    }
+  }
 
   private static Sockets sockets() throws IOException {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -104,8 +116,9 @@ class SocketMessageChannelTest {
     assertFalse(a.send(ByteBuffer.wrap(new byte[] {4})));
     assertTrue(atA.closed.await(10, TimeUnit.SECONDS));
     assertTrue(atB.closed.await(10, TimeUnit.SECONDS));
-    assertArrayEquals(new byte[] {1, 2, 3}, atB.messages.poll(1, TimeUnit.SECONDS));
-    Thread.sleep(100);
+    assertArrayEquals(new byte[] {1, 2, 3}, atB.messages.poll(10, TimeUnit.SECONDS));
+    joinThreadsOf(a); // onClosed comes from the reader thread only: once it has ended, no other call can follow
+    joinThreadsOf(b);
     assertEquals(List.of("bye"), atA.closes);
     assertEquals(List.of("peer closed the channel"), atB.closes);
     assertFalse(b.isOpen());
@@ -125,10 +138,7 @@ class SocketMessageChannelTest {
     assertTrue(a.bufferedAmount() >= SocketMessageChannel.HIGH_WATERMARK_BYTES);
     Recorder atB = new Recorder();
     b.start(atB);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (atA.writables.get() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    assertTrue(atA.writable.await(30, TimeUnit.SECONDS), "onWritable once b drained the queue");
     assertEquals(1, atA.writables.get());
     assertTrue(a.isWritable());
     a.close("done");

@@ -1,6 +1,5 @@
 package dev.p2ptunnel.bridge;
 
-import dev.p2ptunnel.protocol.ProtocolException;
 import java.net.SocketAddress;
 
 /**
@@ -9,6 +8,9 @@ import java.net.SocketAddress;
  * here is logged and otherwise ignored. All methods do nothing by default.
  */
 public interface BridgeListener {
+  /** {@code socketId} of {@link #onError} when the error concerns the whole channel, not one socket. */
+  int NO_SOCKET = -1;
+
   /**
    * A logical socket opened: on the client, a local application connected; on the host, the service accepted
    * the connection.
@@ -20,8 +22,15 @@ public interface BridgeListener {
   /** A logical socket closed; {@code reason} says how (e.g. "closed by peer", "service refused: …"). */
   default void onSocketClosed(int socketId, String reason) {}
 
-  /** The peer broke the protocol; at most the one socket named in the error is closed. */
-  default void onProtocolError(ProtocolException error) {}
+  /**
+   * Something went wrong and was counted in {@link BridgeStats#errors()} under {@code kind}: a protocol error of the
+   * peer (at most the one socket it names is closed), a refused or failed local connection, an overflow. What it
+   * did to the socket, if anything, follows as {@link #onSocketClosed}.
+   *
+   * @param socketId the socket concerned, or {@link #NO_SOCKET}
+   * @param message what was wrong, naming the field, the value and the limit where there is one
+   */
+  default void onError(ErrorKind kind, int socketId, String message) {}
 
   /**
    * The peer's capabilities are known: the first message it sent was a HELLO ({@code features} is what both sides

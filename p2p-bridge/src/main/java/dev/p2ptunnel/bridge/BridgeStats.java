@@ -1,5 +1,7 @@
 package dev.p2ptunnel.bridge;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -8,7 +10,8 @@ import java.util.Map;
  * snapshots and their {@link #takenAtNanos()}. Its size does not depend on the number of sockets: the per-socket view
  * is {@link Bridge#socketStats()}.
  *
- * @param takenAtNanos {@link System#nanoTime()} when the snapshot was taken
+ * @param takenAtNanos the bridge's clock ({@link System#nanoTime()} unless a test drives it) when the snapshot was
+ *     taken
  * @param bytesToPeer application bytes read from local sockets and sent to the peer
  * @param bytesFromPeer application bytes received from the peer
  * @param messagesToPeer channel messages sent
@@ -17,8 +20,7 @@ import java.util.Map;
  * @param totalSockets logical sockets opened since the bridge started
  * @param features extensions in use ({@code Extensions.FEATURE_*} bits), 0 with an original peer or before the
  *     peer's first message
- * @param errors counts of problems by kind (e.g. {@code DUPLICATE_CHUNK}, {@code SERVICE_REFUSED},
- *     {@code OVERFLOW})
+ * @param errors counts of problems by kind, in the order of {@link ErrorKind}; kinds that never happened are absent
  */
 public record BridgeStats(
     long takenAtNanos,
@@ -29,11 +31,11 @@ public record BridgeStats(
     int openSockets,
     long totalSockets,
     int features,
-    Map<String, Long> errors) {
+    Map<ErrorKind, Long> errors) {
 
-  /** Makes the map immutable. */
+  /** Makes the map an immutable copy, iterated in the order of {@link ErrorKind}. */
   public BridgeStats {
-    errors = Map.copyOf(errors);
+    errors = errors.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(errors));
   }
 
   /** Application bytes per second sent to the peer between {@code earlier} and this snapshot. */

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * <p>A message counts against its sender's queue until the receiving listener's {@code onMessage} has returned; past
  * the {@linkplain Config#highWatermarkBytes() high watermark} the sender is not writable, and past the
  * {@linkplain Config#sendQueueLimitBytes() limit} the pair closes, as libwebrtc closes a DataChannel whose queue
- * passes 16 MiB. Each end delivers on its own daemon thread, started by {@link #start}.
+ * passes 16 MiB. Each end delivers on its own daemon thread, started by {@link #start}; since that thread is the
+ * channel's own, a bridge on it may use {@link BridgeConfig.InboundOverflow#BLOCK}.
  */
 public final class InMemoryChannel implements MessageChannel {
 

@@ -66,7 +66,9 @@ public interface MessageChannel {
   /**
    * Receives what happens on a channel. Calls come from the channel's delivery thread (for a DataChannel: the
    * native signaling thread), one at a time, never concurrently with each other; {@link #onWritable()} may come
-   * from another thread. No call may block: a listener only takes note and hands work to its own thread.
+   * from another thread. No call may block: a listener only takes note and hands work to its own thread. The one
+   * exception is a bridge configured with {@link BridgeConfig.InboundOverflow#BLOCK}, whose {@link #onMessage} waits
+   * while its inbound queue is full: that setting is for channels whose delivery thread is their own.
    */
   interface Listener {
     /**

@@ -10,9 +10,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /** Real loopback TCP services for tests: each connection handled on its own thread by a given handler. */
@@ -116,7 +120,48 @@ final class Services {
     return back;
   }
 
-    static Socket connect(InetSocketAddress address) throws IOException {
+  /**
+   * Opens {@code connections} connections at once, each on its own thread, each sending a random number (1 …
+   * {@code maxBytes}, seeded by its index) of random bytes and half-closing, then reading the echo to its end.
+   *
+   * @return how many got exactly their bytes back
+   */
+  static int concurrentEchoes(InetSocketAddress address, int connections, int maxBytes) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(connections);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < connections; i++) {
+        int seed = i;
+        results.add(pool.submit(() -> {
+          byte[] data = new byte[new Random(seed).nextInt(maxBytes) + 1];
+          new Random(seed).nextBytes(data);
+          try (Socket app = connect(address)) {
+            Thread writer = new Thread(() -> {
+              try {
+                app.getOutputStream().write(data);
+                app.shutdownOutput();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+            writer.start();
+            byte[] back = app.getInputStream().readAllBytes();
+            writer.join();
+            return sha256(data).equals(sha256(back));
+          }
+        }));
+      }
+      int ok = 0;
+      for (Future<Boolean> result : results) {
+        ok += result.get() ? 1 : 0;
+      }
+      return ok;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  static Socket connect(InetSocketAddress address) throws IOException {
     Socket socket = new Socket();
     socket.connect(address, 5_000);
     socket.setSoTimeout(30_000);

@@ -62,7 +62,7 @@ public final class ConsumerApp {
       service.setDaemon(true);
       service.start();
 
-      InMemorySignaling signaling = new InMemorySignaling("consumer");
+      InMemorySignaling signaling = new InMemorySignaling();
       try (HostTunnel host = Tunnel.host(HostOptions.builder("127.0.0.1", echo.getLocalPort())
               .signaling(signaling).webRtc(hostCandidatesOnly).build());
           ClientTunnel client = Tunnel.client(ClientOptions.builder(0)

@@ -169,7 +169,9 @@ final class ClientCommand implements Callable<Integer> {
         return stats == null
             ? new StatusReporter.Counters("client", state, pathName, 0, 1, 0, 0, 0, 0, java.util.Map.of())
             : new StatusReporter.Counters("client", state, pathName, 1, 1, stats.bytesToPeer(),
-                stats.bytesFromPeer(), stats.openSockets(), stats.totalSockets(), stats.errors());
+                stats.bytesFromPeer(), stats.openSockets(), stats.totalSockets(),
+                stats.errors().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                    e -> e.getKey().name(), java.util.Map.Entry::getValue)));
       }, console, output.statsJson(env), 5));
       reporter.start();
       String reason = tunnel.closed().get();

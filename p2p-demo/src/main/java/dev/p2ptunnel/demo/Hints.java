@@ -32,6 +32,7 @@ final class Hints {
     } else if (lower.contains("no candidate")) {
       advice = "no usable network interface: libwebrtc ignores loopback, so connect this machine to a network";
     } else if (lower.contains("timed out") || lower.contains("timeout") || lower.contains("no result within")
+        || lower.contains("did not open within")
         || lower.matches("(?s).*\\bice\\b.*") && lower.contains("fail")) {
       advice = "the peers could not reach each other: allow UDP through the firewalls, or use a TURN relay "
           + "(--turn URL --turn-user U --turn-pass P)";

@@ -68,7 +68,7 @@ final class HostEvents implements HostListener {
         retiredUp += last.bytesToPeer();
         retiredDown += last.bytesFromPeer();
         retiredSockets += last.totalSockets();
-        last.errors().forEach((kind, n) -> retiredErrors.merge(kind, n, Long::sum));
+        last.errors().forEach((kind, n) -> retiredErrors.merge(kind.name(), n, Long::sum));
       }
     }
     console.event(describe(client) + " left: " + reason);
@@ -109,7 +109,7 @@ final class HostEvents implements HostListener {
       down += stats.bytesFromPeer();
       total += stats.totalSockets();
       open += stats.openSockets();
-      stats.errors().forEach((kind, n) -> errors.merge(kind, n, Long::sum));
+      stats.errors().forEach((kind, n) -> errors.merge(kind.name(), n, Long::sum));
       PathType p = paths.get(client);
       if (p != null) {
         String name = p.name().toLowerCase(Locale.ROOT);

@@ -17,6 +17,8 @@ class HintsTest {
           + "the firewalls, or use a TURN relay (--turn URL --turn-user U --turn-pass P)",
       "tunnel setup failed: p2pt-webrtc-1: data channel open: no result within 15000 ms | the peers could not reach "
           + "each other: allow UDP through the firewalls, or use a TURN relay (--turn URL --turn-user U --turn-pass P)",
+      "tunnel setup failed: data channel did not open within PT15S | the peers could not reach each other: allow "
+          + "UDP through the firewalls, or use a TURN relay (--turn URL --turn-user U --turn-pass P)",
       "ICE connection failed | the peers could not reach each other: allow UDP through the firewalls, or use a TURN "
           + "relay (--turn URL --turn-user U --turn-pass P)",
       "tunnel setup failed: standard input closed | offline mode reads the other side's token from standard "

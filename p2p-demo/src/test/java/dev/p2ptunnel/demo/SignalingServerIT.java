@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(90)
 class SignalingServerIT {
-  private static final Duration STEP = Duration.ofSeconds(20);
+  private static final Duration STEP = Duration.ofSeconds(60); // generous: two JVMs and ICE on a busy machine
   private static final Duration EXIT = Duration.ofSeconds(2);
 
   private HttpServer service;

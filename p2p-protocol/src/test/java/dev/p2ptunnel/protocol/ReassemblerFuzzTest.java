@@ -9,13 +9,13 @@ import java.nio.ByteBuffer;
  * exception other than {@link ProtocolException} from decode, any exception at all from the reassembler (which
  * reports errors, never throws them), or memory held beyond the limits is a finding.
  *
- * <p>{@code mvn test} fuzzes for a few seconds (JAZZER_FUZZ is set by the POM); docs/PROTOCOL.md gives the command
- * for a long run.
+ * <p>{@code mvn test} fuzzes for a few seconds (JAZZER_FUZZ is set by the POM); {@link ReassemblerFuzzStressTest}
+ * fuzzes the same target for minutes in the stress profile, and docs/PROTOCOL.md gives the command for an hour.
  */
 class ReassemblerFuzzTest {
   private static final Reassembler.Limits LIMITS = new Reassembler.Limits(4, 8, 300_000, 500_000);
 
-  @FuzzTest(maxDuration = "20s")
+  @FuzzTest(maxDuration = "5s")
   void decodeAndReassembleNeverFailsOtherwise(FuzzedDataProvider data) {
     fuzzerTestOneInput(data);
   }

@@ -1,12 +1,10 @@
 package dev.p2ptunnel.bridge.internal;
 
 import dev.p2ptunnel.bridge.BridgeStats;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
+import dev.p2ptunnel.bridge.ErrorKind;
+import java.util.EnumMap;
 
-/** The engine's counters; written and snapshotted on the loop thread only. */
+/** The bridge's counters, O(1) to snapshot whatever the number of sockets. Written and read on the loop thread only. */
 final class Counters {
   int openSockets;
   long totalSockets;
@@ -14,27 +12,18 @@ final class Counters {
   long bytesFromPeer;
   long messagesToPeer;
   long messagesFromPeer;
-  private final TreeMap<String, Long> errors = new TreeMap<>();
+  private final EnumMap<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
 
-  /** One more problem of {@code kind}, e.g. {@code OVERFLOW} or a {@code ProtocolException.Reason} name. */
-  void count(String kind) {
+  void count(ErrorKind kind) {
     errors.merge(kind, 1L, Long::sum);
   }
 
-  BridgeStats snapshot(int features) {
-    return new BridgeStats(System.nanoTime(), bytesToPeer, bytesFromPeer, messagesToPeer, messagesFromPeer,
-        openSockets, totalSockets, features, errors);
+  long errors(ErrorKind kind) {
+    return errors.getOrDefault(kind, 0L);
   }
 
-  static List<BridgeStats.SocketStats> sockets(Stream[] streams) {
-    long now = System.nanoTime();
-    List<BridgeStats.SocketStats> sockets = new ArrayList<>();
-    for (Stream s : streams) {
-      if (s != null) {
-        sockets.add(new BridgeStats.SocketStats(s.id, s.bytesToPeer, s.bytesFromPeer, s.pendingBytes,
-            s.sendCredit, TimeUnit.NANOSECONDS.toMillis(now - s.openedNanos)));
-      }
-    }
-    return List.copyOf(sockets);
+  BridgeStats snapshot(long nowNanos, int features) {
+    return new BridgeStats(nowNanos, bytesToPeer, bytesFromPeer, messagesToPeer, messagesFromPeer, openSockets,
+        totalSockets, features, errors);
   }
 }

@@ -1,42 +1,55 @@
 package dev.p2ptunnel.bridge.internal;
 
+import dev.p2ptunnel.bridge.ErrorKind;
 import dev.p2ptunnel.protocol.Extensions;
 import dev.p2ptunnel.protocol.Frame;
 import dev.p2ptunnel.protocol.ProtocolException;
 import dev.p2ptunnel.protocol.Reassembler;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 
 /**
- * What the reassembler makes of the peer's frames, dispatched to the engine's streams; runs on the loop thread and
- * touches engine state only from there.
+ * What the peer's messages mean, once the {@link Reassembler} has made them whole: each event goes to the component
+ * that owns its rule (CONNECT to the {@link Role}, DATA to {@link LocalIo}, CLOSE and FIN to {@link HalfClose}, WINDOW
+ * to {@link FlowControl}, PING to keepalive), and each protocol error closes at most the socket it names. Extension
+ * events are ignored unless extensions were negotiated. Loop thread only.
  */
 final class PeerMessages implements Reassembler.Handler {
-  private final Engine engine;
+  private final Streams streams;
+  private final Role role;
+  private final LocalIo io;
+  private final HalfClose halfClose;
+  private final FlowControl flow;
+  private final Negotiation negotiation;
+  private final Outbound outbound;
+  private final Events events;
 
-  PeerMessages(Engine engine) {
-    this.engine = engine;
+  PeerMessages(Streams streams, Role role, LocalIo io, HalfClose halfClose, FlowControl flow,
+      Negotiation negotiation, Outbound outbound, Events events) {
+    this.streams = streams;
+    this.role = role;
+    this.io = io;
+    this.halfClose = halfClose;
+    this.flow = flow;
+    this.negotiation = negotiation;
+    this.outbound = outbound;
+    this.events = events;
   }
 
   @Override
   public void onMessage(int event, int socketId, ByteBuffer payload) {
-    Stream stream = engine.streams[socketId];
+    Stream stream = streams.get(socketId);
     switch (event) {
       case Frame.EVENT_DATA:
         if (stream != null) {
-          engine.dataFromPeer(stream, payload);
-        }
+          io.fromPeer(stream, payload);
+        } // else: DATA for a socket we already closed
         break;
       case Frame.EVENT_CONNECT:
-        if (engine.role == Engine.Role.HOST) {
-          engine.openFromPeer(socketId);
-        } else if (stream != null) {
-          stream.established = true;
-        }
+        role.peerConnect(socketId, payload);
         break;
       case Frame.EVENT_CLOSE:
-        if (stream != null && !stream.peerClosed) {
-          engine.closeFromPeer(stream);
+        if (stream != null) {
+          halfClose.peerClose(stream);
         }
         break;
       default:
@@ -46,29 +59,28 @@ final class PeerMessages implements Reassembler.Handler {
 
   @Override
   public void onExtensionFrame(int event, int socketId, ByteBuffer frame) {
-    if (engine.features == 0) {
+    if (negotiation.features() == 0) {
       return; // an original peer's protocol: unknown events are ignored
     }
-    Stream stream = engine.streams[socketId];
+    Stream stream = streams.get(socketId);
     try {
       switch (event) {
         case Frame.EVENT_WINDOW:
           long increment = Extensions.windowIncrement(frame);
-          if (stream != null && engine.flowControl() && stream.sendCredit != Long.MAX_VALUE) {
-            stream.sendCredit += increment;
-            engine.updateInterest(stream);
+          if (stream != null && flow.granted(stream.credit, increment)) {
+            stream.updateInterest();
           }
           break;
         case Frame.EVENT_FIN:
-          if (stream != null && engine.halfClose()) {
-            engine.finFromPeer(stream);
+          if (stream != null) {
+            halfClose.peerFin(stream);
           }
           break;
         case Frame.EVENT_PING:
           // Any message proves life: when the channel is backed up, the data already answers, and a PING flood
           // cannot make us queue PONGs past the channel's limit.
-          if (engine.keepalive() && engine.channelWritable) {
-            engine.send(Extensions.ping(true, Extensions.pingNonce(frame)));
+          if (negotiation.keepalive() && outbound.writable()) {
+            outbound.sendExtension(Extensions.ping(true, Extensions.pingNonce(frame)));
           }
           break;
         default:
@@ -79,25 +91,19 @@ final class PeerMessages implements Reassembler.Handler {
         onError(e);
       } else {
         // HELLO, PING, PONG belong to the whole channel, not to the data socket that shares id 0.
-        report(e);
+        events.protocolError(e);
       }
     }
   }
 
-  private void report(ProtocolException error) {
-    engine.count(error.reason().name());
-    Engine.LOG.log(Level.DEBUG, "protocol error from peer: {0}", error.getMessage());
-    engine.emit(() -> engine.listener.onProtocolError(error));
-  }
-
   @Override
   public void onError(ProtocolException error) {
-    report(error);
+    events.protocolError(error);
     int socketId = error.socketId();
-    if (socketId != ProtocolException.NO_SOCKET && engine.streams[socketId] != null) {
-      Stream stream = engine.streams[socketId];
-      engine.count("SOCKET_CLOSED_BY_ERROR");
-      engine.finish(stream, "protocol error: " + error.getMessage(), true);
+    Stream stream = socketId == ProtocolException.NO_SOCKET ? null : streams.get(socketId);
+    if (stream != null) {
+      events.error(ErrorKind.SOCKET_CLOSED_BY_ERROR, socketId, error.getMessage());
+      streams.end(stream, "protocol error: " + error.getMessage(), Streams.Ending.ABORT);
     }
   }
 }

@@ -1,91 +1,109 @@
 package dev.p2ptunnel.bridge.internal;
 
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import org.jspecify.annotations.Nullable;
 
-/** One logical socket and its local TCP connection. Owned by the {@link Engine}'s loop thread. */
+/**
+ * One logical socket and its local TCP connection: its {@link StreamState}, credit, pending bytes and counters. Owned
+ * by the loop thread; changed by the components that each own one aspect (see the fields).
+ */
 final class Stream {
   final int id;
   final long openedNanos;
-  @Nullable SocketChannel socket;
-  @Nullable SelectionKey key;
+  final SocketChannel socket;
+  final SelectionKey key;
 
-  /** Host: the dial to the service is under way. */
-  boolean dialing;
-  long dialDeadlineNanos;
-  /** The local TCP connection is up (client: accepted; host: dialed). */
+  private StreamState state = StreamState.Live.OPEN;
+  /** The local TCP connection is up: client at once (accepted), host once the dial completes. */
   boolean connected;
-  /** Client: the host answered CONNECT. */
-  boolean established;
-  /** The local application sent EOF. */
-  boolean localEof;
-  /** Local EOF arrived before the peer's capabilities were known; handled once they are. */
-  boolean eofPending;
-  boolean sentFin;
-  boolean receivedFin;
-  /** shutdownOutput() done on the local socket after the peer's FIN. */
+  /** Host: when the dial times out. */
+  long dialDeadlineNanos;
+  /** The local socket's output is shut (after the peer's FIN and all its data). */
   boolean outputShut;
-  /** The peer sent CLOSE: nothing more comes from it; close once pending bytes are written. */
-  boolean peerClosed;
-  /** We sent CLOSE: we read no more and drop what the peer still sends. */
-  boolean sentClose;
-  /** Reason to report once the pending bytes are written and the socket closes. */
-  @Nullable String closeReason;
 
-  /** Bytes we may still send to the peer on this socket (flow control), or Long.MAX_VALUE without. */
-  long sendCredit;
-  /** Bytes the peer may still send us before we grant more (flow control). */
-  long receiveAllowance;
-  /** Bytes written to the local socket since the last WINDOW we sent. */
-  long unreported;
+  /** {@link Scheduler}: queued to read this turn. */
+  boolean scheduled;
+  /** {@link Scheduler}: waiting for the channel to become writable, not read until then. */
+  boolean parked;
 
-  /** Bytes from the peer that the local socket has not taken yet; created on first need. */
-  @Nullable ArrayDeque<ByteBuffer> pending;
-  long pendingBytes;
+  /** {@link FlowControl}'s per-socket state. */
+  final Credit credit = new Credit();
+  /** Bytes from the peer the local socket has not taken yet. */
+  final PendingWrites pending = new PendingWrites();
+  final ByteCounts bytes = new ByteCounts();
 
-  long bytesToPeer;
-  long bytesFromPeer;
+  /** {@link Streams}' list of live sockets. */
+  @Nullable Stream previous;
+  @Nullable Stream next;
 
-  Stream(int id, long nowNanos) {
+  Stream(int id, SocketChannel socket, SelectionKey key, long openedNanos) {
     this.id = id;
-    this.openedNanos = nowNanos;
+    this.socket = socket;
+    this.key = key;
+    this.openedNanos = openedNanos;
   }
 
-  boolean hasPending() {
-    return pendingBytes > 0;
+  StreamState state() {
+    return state;
   }
 
-  /** Whether we still read from the local socket (credit and channel writability aside). */
-  boolean reading() {
-    return connected && !localEof && !peerClosed && !sentClose;
+  boolean isLive() {
+    return state.isLive();
   }
 
   /**
-   * Copies bytes the local socket did not take into the pending queue. Small payloads are appended to the last
-   * block, so that a peer sending many tiny messages costs bytes, not objects.
+   * The live state.
+   *
+   * @throws IllegalStateException if the socket has ended (a bug: ended sockets are not handled)
    */
-  void enqueue(ByteBuffer data) {
-    int length = data.remaining();
-    if (pending == null) {
-      pending = new ArrayDeque<>();
+  StreamState.Live live() {
+    if (!(state instanceof StreamState.Live)) {
+      throw new IllegalStateException("socket " + id + ": " + state + " (expected: live)");
     }
-    ByteBuffer tail = pending.peekLast();
-    if (tail != null && tail.capacity() - tail.limit() >= length) {
-      int at = tail.limit();
-      tail.limit(at + length);
-      tail.put(at, data, data.position(), length);
-      data.position(data.limit());
-    } else {
-      ByteBuffer block = ByteBuffer.allocate(Math.max(length, MIN_BLOCK));
-      block.put(data).flip();
-      pending.add(block);
-    }
-    pendingBytes += length;
+    return (StreamState.Live) state;
   }
 
-  /** Smallest pending block: tiny payloads share one. */
-  private static final int MIN_BLOCK = 4096;
+  /** Applies {@code event} through the transition table; returns the new state. */
+  StreamState.Live apply(StreamState.Event event) {
+    StreamState.Live next = StreamState.next(live(), event);
+    state = next;
+    return next;
+  }
+
+  /** The terminal transition. */
+  void end(String reason, boolean reset) {
+    live();
+    state = new StreamState.Closed(reason, reset);
+  }
+
+  /**
+   * Sets the selector interest from the state: CONNECT while dialing; READ while the socket is read, has credit and
+   * is not parked; WRITE while bytes wait for it.
+   */
+  void updateInterest() {
+    if (!key.isValid()) {
+      return;
+    }
+    int ops;
+    if (!connected) {
+      ops = SelectionKey.OP_CONNECT;
+    } else {
+      ops = 0;
+      if (isLive() && live().readsLocal() && credit.send > 0 && !parked) {
+        ops |= SelectionKey.OP_READ;
+      }
+      if (!pending.isEmpty()) {
+        ops |= SelectionKey.OP_WRITE;
+      }
+    }
+    if (key.interestOps() != ops) {
+      key.interestOps(ops);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "socket " + id + " " + state;
+  }
 }

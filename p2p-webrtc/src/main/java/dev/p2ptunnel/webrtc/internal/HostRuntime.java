@@ -1,6 +1,7 @@
 package dev.p2ptunnel.webrtc.internal;
 
 import dev.p2ptunnel.bridge.BridgeStats;
+import dev.p2ptunnel.bridge.ErrorKind;
 import dev.p2ptunnel.bridge.HostBridge;
 import dev.p2ptunnel.webrtc.ClientConnection;
 import dev.p2ptunnel.webrtc.HostOptions;
@@ -11,7 +12,7 @@ import dev.p2ptunnel.webrtc.WebRtcException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -249,7 +250,7 @@ public final class HostRuntime implements TunnelLifecycle {
     int open = 0;
     long total = 0;
     int features = all.get(0).features();
-    Map<String, Long> errors = new HashMap<>();
+    Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
     for (BridgeStats one : all) {
       toPeer += one.bytesToPeer();
       fromPeer += one.bytesFromPeer();

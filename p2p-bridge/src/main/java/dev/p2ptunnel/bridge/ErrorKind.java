@@ -1,0 +1,93 @@
+package dev.p2ptunnel.bridge;
+
+import dev.p2ptunnel.protocol.ProtocolException;
+
+/**
+ * What went wrong, as counted in {@link BridgeStats#errors()}, reported to {@link BridgeListener#onError} and named
+ * in the bridge's log lines. The first eleven are the peer's protocol errors, one for each
+ * {@link ProtocolException.Reason} and named alike ({@link #of}). Immutable and thread-safe.
+ */
+public enum ErrorKind {
+  /** Protocol: a message shorter than the frame header. */
+  TRUNCATED,
+  /** Protocol: {@code payload_size} above the maximum. */
+  PAYLOAD_TOO_LARGE,
+  /** Protocol: {@code payload_size} disagrees with the message length. */
+  PAYLOAD_SIZE_MISMATCH,
+  /** Protocol: {@code total_chunks} is zero. */
+  ZERO_TOTAL_CHUNKS,
+  /** Protocol: {@code chunk_index} not below {@code total_chunks}. */
+  CHUNK_INDEX_OUT_OF_RANGE,
+  /** Protocol: a chunk of a message arrived twice. */
+  DUPLICATE_CHUNK,
+  /** Protocol: {@code total_chunks} changed within a message. */
+  TOTAL_CHUNKS_CHANGED,
+  /** Protocol: the event changed within a message. */
+  EVENT_CHANGED,
+  /** Protocol: a frame for a socket the peer had closed. */
+  SOCKET_CLOSED,
+  /** Protocol: incomplete messages would exceed the reassembler's memory or count limits. */
+  LIMIT_EXCEEDED,
+  /** Protocol: a message's payload is not what its event requires (e.g. a WINDOW of 0). */
+  BAD_PAYLOAD,
+
+  /** The peer sent more DATA on a socket than its flow-control window allowed; the socket is closed. */
+  WINDOW_EXCEEDED,
+  /** The peer sent DATA on a socket after its FIN; the socket is closed. */
+  DATA_AFTER_FIN,
+  /** Host: a CONNECT for a socket that is still open; ignored. */
+  DUPLICATE_CONNECT,
+  /** A socket was closed because of one of the protocol errors above (counted in addition to it). */
+  SOCKET_CLOSED_BY_ERROR,
+  /**
+   * A local application did not read fast enough: the bytes held for it would pass
+   * {@link BridgeConfig#maxPendingBytesPerSocket()} or {@link BridgeConfig#maxPendingBytesTotal()}; the socket is
+   * closed.
+   */
+  OVERFLOW,
+  /**
+   * The peer sent faster than the bridge processes: its inbound queue would pass
+   * {@link BridgeConfig#maxInboundQueueBytes()}; with {@link BridgeConfig.InboundOverflow#CLOSE} the bridge closes.
+   */
+  INBOUND_OVERFLOW,
+  /** Host: the service refused the connection or did not accept it within the connect timeout. */
+  SERVICE_REFUSED,
+  /** Client: accepting a local connection failed (e.g. out of file descriptors); accepting pauses briefly. */
+  ACCEPT_FAILED,
+  /** Client: all 65 536 socket ids are in use; the local connection is refused. */
+  ID_EXHAUSTED,
+  /** Reading from or writing to a local connection failed; the socket is closed. */
+  LOCAL_IO,
+  /** Nothing arrived from the peer within the keepalive timeout; the bridge closes. */
+  KEEPALIVE_TIMEOUT;
+
+  /** The kind of a protocol error: the constant of the same name. */
+  public static ErrorKind of(ProtocolException.Reason reason) {
+    switch (reason) {
+      case TRUNCATED:
+        return TRUNCATED;
+      case PAYLOAD_TOO_LARGE:
+        return PAYLOAD_TOO_LARGE;
+      case PAYLOAD_SIZE_MISMATCH:
+        return PAYLOAD_SIZE_MISMATCH;
+      case ZERO_TOTAL_CHUNKS:
+        return ZERO_TOTAL_CHUNKS;
+      case CHUNK_INDEX_OUT_OF_RANGE:
+        return CHUNK_INDEX_OUT_OF_RANGE;
+      case DUPLICATE_CHUNK:
+        return DUPLICATE_CHUNK;
+      case TOTAL_CHUNKS_CHANGED:
+        return TOTAL_CHUNKS_CHANGED;
+      case EVENT_CHANGED:
+        return EVENT_CHANGED;
+      case SOCKET_CLOSED:
+        return SOCKET_CLOSED;
+      case LIMIT_EXCEEDED:
+        return LIMIT_EXCEEDED;
+      case BAD_PAYLOAD:
+        return BAD_PAYLOAD;
+      default:
+        throw new IllegalArgumentException("reason: " + reason + " (expected: a known ProtocolException.Reason)");
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.p2ptunnel.bridge.internal;
+
+import dev.p2ptunnel.bridge.BridgeStats;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Everything another thread hands to the loop: messages and signals from the channel, requests from the API. The
+ * set is closed, and each command names the {@link Handler} method that takes it, so adding one is a compile error
+ * until the loop handles it. Immutable; created on any thread, handled on the loop thread.
+ */
+sealed interface Command {
+
+  /** Calls the handler method for this command. */
+  void dispatch(Handler handler);
+
+  /** What the loop does with each command; loop thread only. */
+  interface Handler {
+    void received(ByteBuffer message);
+
+    void writable();
+
+    void channelClosed(String reason);
+
+    void close(String reason);
+
+    void stats(CompletableFuture<BridgeStats> result);
+
+    void socketStats(CompletableFuture<List<BridgeStats.SocketStats>> result);
+  }
+
+  /** A message from the peer; the buffer is the loop's to keep. */
+  record Received(ByteBuffer message) implements Command {
+    @Override
+    public void dispatch(Handler handler) {
+      handler.received(message);
+    }
+  }
+
+  /** The channel drained below its low watermark. */
+  enum Writable implements Command {
+    INSTANCE;
+
+    @Override
+    public void dispatch(Handler handler) {
+      handler.writable();
+    }
+  }
+
+  /** The channel closed. */
+  record ChannelClosed(String reason) implements Command {
+    @Override
+    public void dispatch(Handler handler) {
+      handler.channelClosed(reason);
+    }
+  }
+
+  /** Someone asked the bridge to close. */
+  record Close(String reason) implements Command {
+    @Override
+    public void dispatch(Handler handler) {
+      handler.close(reason);
+    }
+  }
+
+  /** Someone wants a statistics snapshot. */
+  record Stats(CompletableFuture<BridgeStats> result) implements Command {
+    @Override
+    public void dispatch(Handler handler) {
+      handler.stats(result);
+    }
+  }
+
+  /** Someone wants the per-socket view. */
+  record SocketStats(CompletableFuture<List<BridgeStats.SocketStats>> result) implements Command {
+    @Override
+    public void dispatch(Handler handler) {
+      handler.socketStats(result);
+    }
+  }
+}
