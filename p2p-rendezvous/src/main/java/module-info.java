@@ -11,6 +11,9 @@ module dev.p2ptunnel.rendezvous {
   // HiveMQ uses JCTools' queues at run time; JCTools is an explicit module, which the JVM resolves on the module path
   // only when a module requires it, and HiveMQ (automatic) cannot. Without this: NoClassDefFoundError on connect.
   requires org.jctools.core;
+  // Netty 4.2's jars are explicit modules too (io.netty.handler requires the codec, transport, buffer, resolver and
+  // common modules HiveMQ uses): the same reason, the same cure.
+  requires io.netty.handler;
   requires static org.jspecify;
 
   exports dev.p2ptunnel.rendezvous;
