@@ -16,6 +16,9 @@ import java.nio.ByteBuffer;
  * PONG   socket 0   nonce u64                          (the probe's nonce, echoed)
  * </pre>
  *
+ * <p>The named-services extension's messages ({@code SERVICES}, {@code REASON}, the service id of {@code CONNECT})
+ * are laid out in {@link ServiceMessages}, the datagrams of the second channel in {@link Datagrams}.
+ *
  * <p>Stateless and thread-safe. See docs/PROTOCOL.md for the rules around them.
  */
 public final class Extensions {
@@ -27,7 +30,20 @@ public final class Extensions {
   public static final int FEATURE_HALF_CLOSE = 1 << 1;
   /** Feature bit: keepalive with {@code PING}/{@code PONG}. */
   public static final int FEATURE_KEEPALIVE = 1 << 2;
-  /** Every feature this implementation knows. */
+  /**
+   * Feature bit: named services ({@code SERVICES}, a service id in {@code CONNECT}, {@code REASON};
+   * {@link ServiceMessages}). Bits 3 to 7 are left to other extensions.
+   */
+  public static final int FEATURE_SERVICES = 1 << 8;
+  /**
+   * Feature bit: UDP datagrams on a second, unordered and unreliable channel ({@link Datagrams}); announced only by a
+   * side whose transport can open that channel.
+   */
+  public static final int FEATURE_DATAGRAMS = 1 << 9;
+  /**
+   * The base features of version 1 (flow control, half-close, keepalive), which every bridge of ours announces; the
+   * later ones ({@link #FEATURE_SERVICES}, {@link #FEATURE_DATAGRAMS}) are added where they apply.
+   */
   public static final int ALL_FEATURES = FEATURE_FLOW_CONTROL | FEATURE_HALF_CLOSE | FEATURE_KEEPALIVE;
 
   /**

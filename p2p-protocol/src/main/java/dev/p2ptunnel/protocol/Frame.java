@@ -70,6 +70,10 @@ public final class Frame {
   public static final int EVENT_PING = 19;
   /** {@code event} of our extension: keepalive answer ({@link Extensions}). */
   public static final int EVENT_PONG = 20;
+  /** {@code event} of our extension: the host's list of named services ({@link ServiceMessages}). */
+  public static final int EVENT_SERVICES = 32;
+  /** {@code event} of our extension: why the sender refuses or closes a socket, before its CLOSE ({@link ServiceMessages}). */
+  public static final int EVENT_REASON = 33;
 
   private Frame() {}
 
@@ -97,6 +101,10 @@ public final class Frame {
         return "PING";
       case EVENT_PONG:
         return "PONG";
+      case EVENT_SERVICES:
+        return "SERVICES";
+      case EVENT_REASON:
+        return "REASON";
       default:
         return "event " + event;
     }
