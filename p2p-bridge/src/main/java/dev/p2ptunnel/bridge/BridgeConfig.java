@@ -46,12 +46,15 @@ public final class BridgeConfig {
   private final long maxPendingBytesPerSocket;
   private final long maxPendingBytesTotal;
   private final long maxInboundQueueBytes;
+  private final int maxInboundQueueMessages;
   private final InboundOverflow inboundOverflow;
   private final Duration keepaliveInterval;
   private final Duration keepaliveTimeout;
   private final Duration connectTimeout;
   private final Reassembler.Limits reassemblerLimits;
   private final BridgeListener listener;
+  private final PeerLimits peerLimits;
+  private final Duration udpIdleTimeout;
 
   private BridgeConfig(Builder b) {
     extensions = b.extensions;
@@ -59,12 +62,15 @@ public final class BridgeConfig {
     maxPendingBytesPerSocket = b.maxPendingBytesPerSocket;
     maxPendingBytesTotal = b.maxPendingBytesTotal;
     maxInboundQueueBytes = b.maxInboundQueueBytes;
+    maxInboundQueueMessages = b.maxInboundQueueMessages;
     inboundOverflow = Objects.requireNonNull(b.inboundOverflow, "inboundOverflow");
     keepaliveInterval = Objects.requireNonNull(b.keepaliveInterval, "keepaliveInterval");
     keepaliveTimeout = Objects.requireNonNull(b.keepaliveTimeout, "keepaliveTimeout");
     connectTimeout = Objects.requireNonNull(b.connectTimeout, "connectTimeout");
     reassemblerLimits = Objects.requireNonNull(b.reassemblerLimits, "reassemblerLimits");
     listener = Objects.requireNonNull(b.listener, "listener");
+    peerLimits = Objects.requireNonNull(b.peerLimits, "peerLimits");
+    udpIdleTimeout = Objects.requireNonNull(b.udpIdleTimeout, "udpIdleTimeout");
     if (receiveWindowBytes < Extensions.INITIAL_WINDOW) {
       throw new IllegalArgumentException("receiveWindowBytes: " + receiveWindowBytes
           + " (expected: >= " + Extensions.INITIAL_WINDOW + ")");
@@ -81,7 +87,11 @@ public final class BridgeConfig {
       throw new IllegalArgumentException("maxInboundQueueBytes: " + maxInboundQueueBytes
           + " (expected: >= " + MIN_INBOUND_QUEUE_BYTES + ", one largest message and its bookkeeping)");
     }
+    if (maxInboundQueueMessages < 1) {
+      throw new IllegalArgumentException("maxInboundQueueMessages: " + maxInboundQueueMessages + " (expected: >= 1)");
+    }
     positive("keepaliveInterval", keepaliveInterval);
+    positive("udpIdleTimeout", udpIdleTimeout);
     positive("connectTimeout", connectTimeout);
     if (keepaliveTimeout.compareTo(keepaliveInterval) <= 0) {
       throw new IllegalArgumentException("keepaliveTimeout: " + keepaliveTimeout
@@ -90,8 +100,9 @@ public final class BridgeConfig {
   }
 
   /**
-   * Extensions on, 1 MiB windows, 16 MiB per socket without flow control and 256 MiB in all, a 64 MiB inbound queue
-   * that closes the bridge when it overflows, PING after 5 s, dead after 15 s, 10 s to dial the service.
+   * Extensions on, 1 MiB windows, 16 MiB per socket without flow control and 256 MiB in all, an inbound queue of
+   * 64 MiB and 65 536 messages that closes the bridge when it overflows, PING after 5 s, dead after 15 s, 10 s to dial
+   * the service, {@link PeerLimits#defaults()}, UDP flows idle for 60 s closed.
    */
   public static BridgeConfig defaults() {
     return builder().build();
@@ -147,7 +158,15 @@ public final class BridgeConfig {
     return maxInboundQueueBytes;
   }
 
-  /** What happens when the inbound queue would pass {@link #maxInboundQueueBytes()}. */
+  /**
+   * Received messages the bridge may hold before its loop has handled them, whatever their size: bounds a flood of
+   * tiny messages; what happens beyond is {@link #inboundOverflow()}.
+   */
+  public int maxInboundQueueMessages() {
+    return maxInboundQueueMessages;
+  }
+
+  /** What happens when the inbound queue would pass {@link #maxInboundQueueBytes()} or its message bound. */
   public InboundOverflow inboundOverflow() {
     return inboundOverflow;
   }
@@ -177,6 +196,16 @@ public final class BridgeConfig {
     return listener;
   }
 
+  /** What one peer (on a host: one client) may hold and how fast it may send control messages. */
+  public PeerLimits peerLimits() {
+    return peerLimits;
+  }
+
+  /** How long a UDP flow (one source address of the client's application) lives without a datagram either way. */
+  public Duration udpIdleTimeout() {
+    return udpIdleTimeout;
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     if (this == o) {
@@ -188,26 +217,29 @@ public final class BridgeConfig {
     BridgeConfig c = (BridgeConfig) o;
     return extensions == c.extensions && receiveWindowBytes == c.receiveWindowBytes
         && maxPendingBytesPerSocket == c.maxPendingBytesPerSocket && maxPendingBytesTotal == c.maxPendingBytesTotal
-        && maxInboundQueueBytes == c.maxInboundQueueBytes && inboundOverflow == c.inboundOverflow
+        && maxInboundQueueBytes == c.maxInboundQueueBytes && maxInboundQueueMessages == c.maxInboundQueueMessages
+        && inboundOverflow == c.inboundOverflow
         && keepaliveInterval.equals(c.keepaliveInterval) && keepaliveTimeout.equals(c.keepaliveTimeout)
         && connectTimeout.equals(c.connectTimeout) && reassemblerLimits.equals(c.reassemblerLimits)
-        && listener.equals(c.listener);
+        && listener.equals(c.listener) && peerLimits.equals(c.peerLimits) && udpIdleTimeout.equals(c.udpIdleTimeout);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(extensions, receiveWindowBytes, maxPendingBytesPerSocket, maxPendingBytesTotal,
-        maxInboundQueueBytes, inboundOverflow, keepaliveInterval, keepaliveTimeout, connectTimeout,
-        reassemblerLimits, listener);
+        maxInboundQueueBytes, maxInboundQueueMessages, inboundOverflow, keepaliveInterval, keepaliveTimeout,
+        connectTimeout, reassemblerLimits, listener, peerLimits, udpIdleTimeout);
   }
 
   @Override
   public String toString() {
     return "BridgeConfig[extensions=" + extensions + ", receiveWindowBytes=" + receiveWindowBytes
         + ", maxPendingBytesPerSocket=" + maxPendingBytesPerSocket + ", maxPendingBytesTotal=" + maxPendingBytesTotal
-        + ", maxInboundQueueBytes=" + maxInboundQueueBytes + ", inboundOverflow=" + inboundOverflow
+        + ", maxInboundQueueBytes=" + maxInboundQueueBytes + ", maxInboundQueueMessages=" + maxInboundQueueMessages
+        + ", inboundOverflow=" + inboundOverflow
         + ", keepaliveInterval=" + keepaliveInterval + ", keepaliveTimeout=" + keepaliveTimeout
-        + ", connectTimeout=" + connectTimeout + ", reassemblerLimits=" + reassemblerLimits + "]";
+        + ", connectTimeout=" + connectTimeout + ", reassemblerLimits=" + reassemblerLimits + ", peerLimits="
+        + peerLimits + ", udpIdleTimeout=" + udpIdleTimeout + "]";
   }
 
   private static void positive(String name, Duration value) {
@@ -223,12 +255,15 @@ public final class BridgeConfig {
     private long maxPendingBytesPerSocket = 16L << 20;
     private long maxPendingBytesTotal = 256L << 20;
     private long maxInboundQueueBytes = 64L << 20;
+    private int maxInboundQueueMessages = 65_536;
     private InboundOverflow inboundOverflow = InboundOverflow.CLOSE;
     private Duration keepaliveInterval = Duration.ofSeconds(5);
     private Duration keepaliveTimeout = Duration.ofSeconds(15);
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Reassembler.Limits reassemblerLimits = Reassembler.Limits.defaults();
     private BridgeListener listener = new BridgeListener() {};
+    private PeerLimits peerLimits = PeerLimits.defaults();
+    private Duration udpIdleTimeout = Duration.ofSeconds(60);
 
     private Builder() {}
 
@@ -238,12 +273,15 @@ public final class BridgeConfig {
       maxPendingBytesPerSocket = c.maxPendingBytesPerSocket;
       maxPendingBytesTotal = c.maxPendingBytesTotal;
       maxInboundQueueBytes = c.maxInboundQueueBytes;
+      maxInboundQueueMessages = c.maxInboundQueueMessages;
       inboundOverflow = c.inboundOverflow;
       keepaliveInterval = c.keepaliveInterval;
       keepaliveTimeout = c.keepaliveTimeout;
       connectTimeout = c.connectTimeout;
       reassemblerLimits = c.reassemblerLimits;
       listener = c.listener;
+      peerLimits = c.peerLimits;
+      udpIdleTimeout = c.udpIdleTimeout;
     }
 
     /** See {@link BridgeConfig#extensions()}. */
@@ -274,6 +312,24 @@ public final class BridgeConfig {
     public Builder inboundQueue(long maxBytes, InboundOverflow policy) {
       maxInboundQueueBytes = maxBytes;
       inboundOverflow = policy;
+      return this;
+    }
+
+    /** See {@link BridgeConfig#maxInboundQueueMessages()}. */
+    public Builder maxInboundQueueMessages(int value) {
+      maxInboundQueueMessages = value;
+      return this;
+    }
+
+    /** See {@link BridgeConfig#peerLimits()}. */
+    public Builder peerLimits(PeerLimits value) {
+      peerLimits = value;
+      return this;
+    }
+
+    /** See {@link BridgeConfig#udpIdleTimeout()}. */
+    public Builder udpIdleTimeout(Duration value) {
+      udpIdleTimeout = value;
       return this;
     }
 

@@ -1,6 +1,8 @@
 package dev.p2ptunnel.bridge;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A reliable, ordered, message-oriented pipe between two peers: what a WebRTC DataChannel is, and what a bridge
@@ -55,6 +57,24 @@ public interface MessageChannel {
 
   /** Whether the channel is open (not yet closed by either side). */
   boolean isOpen();
+
+  /**
+   * Whether this channel can open a {@link DatagramTransport} beside it (for UDP services). A bridge announces
+   * datagrams to its peer only then. False unless overridden.
+   */
+  default boolean supportsDatagrams() {
+    return false;
+  }
+
+  /**
+   * Opens the datagram transport beside this channel; the bridge calls it once, when both sides announced datagrams,
+   * and both sides call it (for a DataChannel: each creates the same negotiated channel). Never blocks: the stage
+   * completes, on any thread, once the transport can carry messages, or fails if it cannot be opened.
+   */
+  default CompletionStage<DatagramTransport> openDatagrams() {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException(
+        "datagrams: not supported by " + getClass().getSimpleName() + " (expected: supportsDatagrams() checked)"));
+  }
 
   /**
    * Closes the channel; the listener's {@link Listener#onClosed} follows once, on the channel's thread. Idempotent.

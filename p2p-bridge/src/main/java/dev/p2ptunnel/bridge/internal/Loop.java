@@ -3,12 +3,18 @@ package dev.p2ptunnel.bridge.internal;
 import dev.p2ptunnel.bridge.BridgeConfig;
 import dev.p2ptunnel.bridge.BridgeListener;
 import dev.p2ptunnel.bridge.BridgeStats;
+import dev.p2ptunnel.bridge.DatagramTransport;
 import dev.p2ptunnel.bridge.ErrorKind;
+import dev.p2ptunnel.bridge.MappedPort;
+import dev.p2ptunnel.bridge.Mapping;
 import dev.p2ptunnel.bridge.MessageChannel;
+import dev.p2ptunnel.bridge.Service;
+import dev.p2ptunnel.bridge.SharedService;
 import dev.p2ptunnel.protocol.Extensions;
 import dev.p2ptunnel.protocol.Reassembler;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -48,20 +54,24 @@ final class Loop implements Command.Handler {
   private final Scheduler scheduler;
   private final Role role;
   private final Reassembler reassembler;
+  private final DatagramInbox datagrams;
+  private final NamedServices named;
+  private final PeerGuard guard;
 
   private boolean running = true;
   private String closeReason = "closed";
 
-  /** Either {@code server} (client) or {@code plan} (host) is given. */
+  /** {@code plan} given: a host; else a client, listening on {@code server} (its default mapping) if given. */
   Loop(MessageChannel channel, @Nullable ServerSocketChannel server, @Nullable DialPlan plan, BridgeConfig config,
-      Ticker ticker, InboundQueue inbound, int firstSocketId) throws IOException {
+      Ticker ticker, InboundQueue inbound, DatagramInbox datagrams, int firstSocketId) throws IOException {
     this.ticker = ticker;
     this.inbound = inbound;
+    this.datagrams = datagrams;
     this.selector = Selector.open();
     this.extensions = config.extensions();
     this.events = new Events(config.listener(), counters);
     this.outbound = new Outbound(channel, counters, ticker);
-    this.negotiation = new Negotiation(config.extensions());
+    this.negotiation = new Negotiation(config.extensions(), NamedServices.announced(channel));
     this.flow = new FlowControl(config.extensions(), config.receiveWindowBytes(), negotiation);
     this.keepalive = new Keepalive(config.keepaliveInterval(), config.keepaliveTimeout());
     Limits limits = new Limits(config.maxPendingBytesPerSocket(), config.maxPendingBytesTotal());
@@ -69,16 +79,45 @@ final class Loop implements Command.Handler {
     this.halfClose = new HalfClose(negotiation, outbound, streams);
     this.io = new LocalIo(outbound, flow, limits, counters, streams, halfClose);
     this.scheduler = new Scheduler(outbound, io);
-    if (server != null) {
-      this.role = new ClientRole(server, firstSocketId, streams, outbound, flow, counters, events, ticker);
-    } else if (plan != null) {
-      this.role = new HostRole(plan, config.connectTimeout(), streams, outbound, flow, counters, events, ticker, io);
+    DatagramLink link = new DatagramLink(datagrams);
+    int maxFlows = config.peerLimits().maxFlows();
+    if (plan != null) {
+      HostRole host = new HostRole(plan, config.connectTimeout(), config.peerLimits().maxSockets(), streams,
+          outbound, flow, negotiation, counters, events, ticker, io);
+      this.role = host;
+      UdpHost udp = new UdpHost(plan, link, datagrams, selector, maxFlows, config.udpIdleTimeout(), counters, events,
+          ticker);
+      this.named = new NamedServices(channel, inbound, negotiation, outbound, events, ticker, link, udp, plan, host,
+          null);
     } else {
-      selector.close();
-      throw new IllegalArgumentException("server and plan: both null (expected: one of them)");
+      ClientRole client;
+      try {
+        client = new ClientRole(server, firstSocketId, streams, outbound, flow, counters, events, ticker);
+      } catch (IOException e) {
+        selector.close();
+        throw e;
+      }
+      this.role = client;
+      UdpClient udp = new UdpClient(link, datagrams, selector, maxFlows, config.udpIdleTimeout(), counters, events,
+          ticker);
+      this.named = new NamedServices(channel, inbound, negotiation, outbound, events, ticker, link, udp, null, null,
+          new ClientMappings(client, udp, negotiation, events));
     }
+    this.guard = new PeerGuard(config.peerLimits(), ticker.nanoTime());
     this.reassembler = new Reassembler(config.reassemblerLimits(),
-        new PeerMessages(streams, role, io, halfClose, flow, negotiation, outbound, events));
+        new PeerMessages(streams, role, io, halfClose, flow, negotiation, outbound, events, guard, ticker,
+            new PeerMessages.Peer() {
+              @Override
+              public void services(List<SharedService> list) {
+                named.received(list);
+              }
+
+              @Override
+              public void flooded(String reason) {
+                events.error(ErrorKind.FLOOD, BridgeListener.NO_SOCKET, reason);
+                stop(reason);
+              }
+            }));
   }
 
   Selector selector() {
@@ -102,8 +141,14 @@ final class Loop implements Command.Handler {
     role.register(selector);
     keepalive.start(ticker.nanoTime());
     if (extensions) {
-      outbound.sendExtension(Extensions.hello(Extensions.ALL_FEATURES));
+      outbound.sendExtension(Extensions.hello(negotiation.announced()));
     }
+    named.start();
+  }
+
+  /** Whether nothing waits in the inboxes (the selector may wait). */
+  boolean idle() {
+    return inbound.isEmpty() && datagrams.isEmpty();
   }
 
   /**
@@ -127,6 +172,10 @@ final class Loop implements Command.Handler {
     if (!running) {
       return work;
     }
+    work += named.turn();
+    if (!running) {
+      return work;
+    }
     work += keys();
     work += scheduler.runTurn();
     work += timers(ticker.nanoTime());
@@ -139,6 +188,7 @@ final class Loop implements Command.Handler {
     long wait = MAX_WAIT_NANOS;
     wait = Math.min(wait, until(outbound.pollDeadlineNanos(), now));
     wait = Math.min(wait, until(role.deadlineNanos(), now));
+    wait = Math.min(wait, until(named.deadlineNanos(), now));
     if (negotiation.keepalive()) {
       wait = Math.min(wait, until(keepalive.deadlineNanos(), now));
     }
@@ -160,11 +210,10 @@ final class Loop implements Command.Handler {
         continue;
       }
       Object attachment = key.attachment();
-      if (attachment == null) {
-        role.acceptable();
+      if (!(attachment instanceof Stream stream)) {
+        ((Selectable) attachment).ready(key);
         continue;
       }
-      Stream stream = (Stream) attachment;
       int ready = key.readyOps();
       if ((ready & SelectionKey.OP_CONNECT) != 0) {
         role.connectable(stream);
@@ -182,6 +231,7 @@ final class Loop implements Command.Handler {
 
   private int timers(long nowNanos) {
     int work = role.tick(nowNanos);
+    work += named.tick(nowNanos);
     if (outbound.pollWritable(nowNanos)) {
       scheduler.unparkAll();
       work++;
@@ -242,6 +292,7 @@ final class Loop implements Command.Handler {
       }
     }
     events.negotiated(features);
+    named.negotiated();
   }
 
   @Override
@@ -271,6 +322,49 @@ final class Loop implements Command.Handler {
     result.complete(streams.socketStats());
   }
 
+  @Override
+  public void flowStats(CompletableFuture<List<BridgeStats.FlowStats>> result) {
+    result.complete(named.flowStats());
+  }
+
+  @Override
+  public void servicesChanged() {
+    named.servicesChanged();
+  }
+
+  @Override
+  public void datagramsOpened(@Nullable DatagramTransport transport, @Nullable Throwable failure) {
+    named.datagramsOpened(transport, failure);
+  }
+
+  @Override
+  public void map(Mapping mapping, CompletableFuture<MappedPort> result) {
+    named.map(mapping, result);
+  }
+
+  @Override
+  public void unmap(InetSocketAddress local, Service.Protocol protocol, CompletableFuture<Boolean> result) {
+    result.complete(named.unmap(local, protocol));
+  }
+
+  @Override
+  public void mappings(CompletableFuture<List<MappedPort>> result) {
+    result.complete(named.mappings());
+  }
+
+  /** The client's future of the host's list. */
+  CompletableFuture<List<SharedService>> services() {
+    return named.services();
+  }
+
+  List<BridgeStats.FlowStats> flowStats() {
+    return named.flowStats();
+  }
+
+  List<MappedPort> mappings() {
+    return named.mappings();
+  }
+
   BridgeStats snapshot() {
     return counters.snapshot(ticker.nanoTime(), negotiation.features());
   }
@@ -297,6 +391,7 @@ final class Loop implements Command.Handler {
   BridgeStats shutdown(String reason) {
     running = false;
     streams.endAll("bridge closed: " + reason);
+    named.shutdown(reason);
     role.close();
     try {
       selector.close();

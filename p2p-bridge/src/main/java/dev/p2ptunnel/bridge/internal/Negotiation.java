@@ -15,13 +15,28 @@ import java.util.List;
  */
 final class Negotiation {
   private final boolean extensions;
+  private final int announced;
   private boolean decided;
   private int features;
   private List<Stream> opened = new ArrayList<>();
 
   /** @param extensions whether we announce and use extensions at all */
   Negotiation(boolean extensions) {
+    this(extensions, Extensions.ALL_FEATURES);
+  }
+
+  /**
+   * @param extensions whether we announce and use extensions at all
+   * @param announced the features our HELLO announces (the most that can be in use)
+   */
+  Negotiation(boolean extensions, int announced) {
     this.extensions = extensions;
+    this.announced = extensions ? announced : 0;
+  }
+
+  /** The features our HELLO announces (0 with extensions off). */
+  int announced() {
+    return announced;
   }
 
   boolean decided() {
@@ -45,6 +60,16 @@ final class Negotiation {
     return (features & Extensions.FEATURE_KEEPALIVE) != 0;
   }
 
+  /** Named services: the host's list, a service id in CONNECT, REASON. */
+  boolean services() {
+    return (features & Extensions.FEATURE_SERVICES) != 0;
+  }
+
+  /** The datagram channel: both sides can open it. */
+  boolean datagrams() {
+    return (features & Extensions.FEATURE_DATAGRAMS) != 0;
+  }
+
   /**
    * Decides from the peer's first message (not consumed: it is handled as usual afterwards). A malformed HELLO counts
    * as an original peer's message. Once only.
@@ -66,7 +91,7 @@ final class Negotiation {
       }
     }
     decided = true;
-    features = extensions ? peerFeatures & Extensions.ALL_FEATURES : 0;
+    features = peerFeatures & announced;
     Events.LOG.log(Level.DEBUG, "peer features {0} -> using {1}", peerFeatures, features);
     return features;
   }

@@ -58,6 +58,14 @@ final class Outbound {
     send(eventFrame);
   }
 
+  /** Sends a CONNECT (or CLOSE) with a payload (a CONNECT's service id), taking the socket's next chunk id. */
+  void sendEvent(int event, int socketId, ByteBuffer payload) {
+    ByteBuffer frame = ByteBuffer.allocate(Frame.HEADER_LENGTH + payload.remaining());
+    chunker.writeSingleFrameHeader(frame, 0, event, socketId, payload.remaining());
+    frame.put(Frame.HEADER_LENGTH, payload, payload.position(), payload.remaining());
+    send(frame);
+  }
+
   /** Sends an extension frame, already encoded (they take no chunk id). */
   void sendExtension(ByteBuffer frame) {
     send(frame);

@@ -21,6 +21,10 @@ final class Stream {
   long dialDeadlineNanos;
   /** The local socket's output is shut (after the peer's FIN and all its data). */
   boolean outputShut;
+  /** The service it reaches: host, the service dialed; client, its mapping's (-1: the default service). */
+  int serviceId = -1;
+  /** Client: why the host refused or closed it (its REASON), shown as the close reason; null if it said nothing. */
+  @Nullable String peerReason;
 
   /** {@link Scheduler}: queued to read this turn. */
   boolean scheduled;

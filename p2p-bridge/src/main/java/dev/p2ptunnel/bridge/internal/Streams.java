@@ -137,6 +137,9 @@ final class Streams implements HalfClose.Port {
       return;
     }
     StreamState.Live state = stream.live();
+    if (stream.peerReason != null) {
+      reason = "closed by the host: " + stream.peerReason;
+    }
     boolean reset = how != Ending.GRACEFUL || !stream.pending.isEmpty();
     if (reset && stream.connected) {
       try {
@@ -163,6 +166,15 @@ final class Streams implements HalfClose.Port {
     outbound.resetChunkIds(stream.id);
     ended.accept(stream);
     events.socketClosed(stream.id, reason);
+  }
+
+  /** The live sockets now, copied (so that ending them meanwhile is safe). */
+  List<Stream> live() {
+    List<Stream> all = new ArrayList<>(count);
+    for (Stream s = head; s != null; s = s.next) {
+      all.add(s);
+    }
+    return all;
   }
 
   /** One entry per live socket. */
