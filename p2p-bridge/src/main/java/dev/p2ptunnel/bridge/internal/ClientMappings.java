@@ -24,6 +24,12 @@ import org.jspecify.annotations.Nullable;
  * dependent stages on the loop thread.
  */
 final class ClientMappings {
+  /**
+   * How long after the bridge starts a client waits for the host's first message before it takes the host for an
+   * original one (which says nothing until a connection is opened, so it can never send a list).
+   */
+  static final long LIST_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
   private final ClientRole tcp;
   private final UdpClient udp;
   private final Negotiation negotiation;
@@ -32,6 +38,8 @@ final class ClientMappings {
   private final List<Pending> pending = new ArrayList<>();
   private @Nullable List<SharedService> list;
   private boolean noList;
+  private String noListReason = "";
+  private long listDeadlineNanos = Long.MAX_VALUE;
 
   private record Pending(Mapping mapping, CompletableFuture<MappedPort> result) {}
 
@@ -47,15 +55,43 @@ final class ClientMappings {
     return services;
   }
 
+  /** The bridge starts at {@code nowNanos}: the host's first message is awaited from now. */
+  void start(long nowNanos) {
+    listDeadlineNanos = nowNanos + LIST_WAIT_NANOS;
+  }
+
   /** The peer is known: without named services, no list will come and only the default mapping can work. */
   void negotiated() {
-    if (negotiation.services()) {
-      return;
+    listDeadlineNanos = Long.MAX_VALUE;
+    if (!negotiation.services()) {
+      giveUp("the host does not name its services (an original host, or one without our extensions): only the "
+          + "default mapping works");
     }
+  }
+
+  /** When {@link #tick} has something to do. */
+  long deadlineNanos() {
+    return list == null && !noList && !negotiation.decided() ? listDeadlineNanos : Long.MAX_VALUE;
+  }
+
+  /** The host said nothing for {@link #LIST_WAIT_NANOS}: an original host, as far as anyone can tell. */
+  int tick(long nowNanos) {
+    if (nowNanos - deadlineNanos() < 0) {
+      return 0;
+    }
+    listDeadlineNanos = Long.MAX_VALUE;
+    giveUp("the host sent nothing within " + java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(LIST_WAIT_NANOS)
+        + " s of the channel opening: an original host (or one without our extensions), which names no services;"
+        + " only the default mapping works");
+    return 1;
+  }
+
+  private void giveUp(String reason) {
     noList = true;
-    services.completeExceptionally(new IOException(noListReason()));
+    noListReason = reason;
+    services.completeExceptionally(new IOException(reason));
     for (Pending waiting : pending) {
-      waiting.result().completeExceptionally(new IOException(noListReason()));
+      waiting.result().completeExceptionally(new IOException(reason));
     }
     pending.clear();
   }
@@ -63,6 +99,7 @@ final class ClientMappings {
   /** The host's list arrived or changed. */
   void received(List<SharedService> now) {
     list = List.copyOf(now);
+    noList = false; // a host that answered late after all
     for (ClientRole.Listener listener : tcp.listeners()) {
       String name = listener.mapping.service();
       tcp.resolve(listener, name == null ? defaultOf(now) : find(name, Service.Protocol.TCP));
@@ -91,7 +128,7 @@ final class ClientMappings {
         return;
       }
       if (noList) {
-        throw new IOException(noListReason());
+        throw new IOException(noListReason);
       }
       List<SharedService> known = list;
       if (known == null) {
@@ -207,11 +244,6 @@ final class ClientMappings {
     String which = tries == 1 ? first.toString() : first + " (and the next " + (tries - 1) + " ports)";
     throw new IOException("cannot listen on " + which + " for " + (mapping.service() == null ? "the default service"
         : "'" + mapping.service() + "'") + ": " + (last == null ? "?" : last.getMessage()), last);
-  }
-
-  private static String noListReason() {
-    return "the host does not name its services (an original host, or one without our extensions): only the "
-        + "default mapping works";
   }
 
   private static String describe(List<SharedService> known) {

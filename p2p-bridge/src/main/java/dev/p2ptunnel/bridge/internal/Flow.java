@@ -23,6 +23,8 @@ final class Flow implements Selectable {
   final @Nullable DatagramChannel socket;
   /** Host: the socket's key; client: null. */
   final @Nullable SelectionKey key;
+  /** Host: the service's address, the only source its socket accepts; client: null. */
+  @Nullable InetSocketAddress target;
   /** Client: the mapped port the application sent to; host: null. */
   final @Nullable UdpClient.Port port;
   private final UdpSide side;

@@ -63,8 +63,11 @@ final class NamedServices {
         | (channel.supportsDatagrams() ? Extensions.FEATURE_DATAGRAMS : 0);
   }
 
-  /** The loop starts: a host follows its registry from now on. */
+  /** The loop starts: a host follows its registry from now on, a client waits for the host's list. */
   void start() {
+    if (mappings != null) {
+      mappings.start(ticker.nanoTime());
+    }
     if (plan != null) {
       subscription = plan.services().onChange(() -> inbound.control(Command.ServicesChanged.INSTANCE));
     }
@@ -136,11 +139,11 @@ final class NamedServices {
   }
 
   long deadlineNanos() {
-    return udp.deadlineNanos();
+    return Math.min(udp.deadlineNanos(), mappings == null ? Long.MAX_VALUE : mappings.deadlineNanos());
   }
 
   int tick(long nowNanos) {
-    return udp.tick(nowNanos);
+    return udp.tick(nowNanos) + (mappings == null ? 0 : mappings.tick(nowNanos));
   }
 
   List<BridgeStats.FlowStats> flowStats() {

@@ -17,9 +17,10 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The host's UDP: each flow of the client gets a socket of its own, connected to the service (a UDP connect sends
- * nothing; it fixes the peer address), so the service sees one source per client application and its replies,
- * read from that socket, go back to that flow alone. A flow for a service that is not shared as UDP is refused
+ * The host's UDP: each flow of the client gets a socket of its own, bound to an ephemeral port, so the service sees
+ * one source per client application and its replies, read from that socket, go back to that flow alone. The socket
+ * is not connected (Java cannot send an empty datagram on a connected one); what arrives on it from anywhere but the
+ * service is dropped. A flow for a service that is not shared as UDP is refused
  * (the datagram dropped), as is a new flow beyond {@code maxFlows}. Loop thread only.
  */
 final class UdpHost extends UdpSide {
@@ -46,7 +47,7 @@ final class UdpHost extends UdpSide {
     }
     int length = payload.remaining();
     try {
-      if (Objects.requireNonNull(flow.socket).write(payload) == 0 && length > 0) {
+      if (Objects.requireNonNull(flow.socket).send(payload, Objects.requireNonNull(flow.target)) == 0 && length > 0) {
         undeliverable(flow, "the socket's send buffer is full", nowNanos);
         return;
       }
@@ -75,10 +76,11 @@ final class UdpHost extends UdpSide {
       socket = DatagramChannel.open(target.address().getAddress() instanceof Inet6Address
           ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
       socket.configureBlocking(false);
-      socket.connect(target.address());
+      socket.bind(null);
       SelectionKey key = socket.register(selector, SelectionKey.OP_READ);
       Flow flow = new Flow(this, flowId, target.serviceId(), target.name(),
           (InetSocketAddress) socket.getLocalAddress(), socket, key, null, nowNanos);
+      flow.target = target.address();
       key.attach(flow);
       added(flow);
       Events.LOG.log(Level.DEBUG, "{0} opened to {1}", flow, target.address());
@@ -100,15 +102,21 @@ final class UdpHost extends UdpSide {
     for (int i = 0; i < READS_PER_TURN && !flow.closed; i++) {
       ByteBuffer buffer = link.readBuffer();
       int start = buffer.position();
+      java.net.SocketAddress from;
       try {
         // receive, not read: read cannot tell an empty datagram from none.
-        if (socket.receive(buffer) == null) {
-          return;
-        }
+        from = socket.receive(buffer);
       } catch (IOException e) {
-        // A connected UDP socket reports an earlier ICMP "port unreachable" here: the service is not running.
-        undeliverable(flow, "the service is not reachable: " + LocalIo.describe(e), now);
+        undeliverable(flow, "the flow's socket failed: " + LocalIo.describe(e), now);
         return;
+      }
+      if (from == null) {
+        return;
+      }
+      if (!from.equals(flow.target)) {
+        events.throttled(ErrorKind.DATAGRAM_DROPPED, BridgeListener.NO_SOCKET, "datagram to " + flow
+            + " from " + from + " dropped: only the service (" + flow.target + ") may answer a flow", now);
+        continue;
       }
       toPeer(flow, buffer.position() - start, now);
     }

@@ -15,15 +15,23 @@ import org.jspecify.annotations.Nullable;
 final class ManualChannel implements MessageChannel {
   /** The two ends. */
   record Pair(ManualChannel first, ManualChannel second) {
-    /** Delivers everything queued both ways, until nothing is left; returns how many messages that was. */
+    /** Delivers everything queued both ways (datagrams too), until nothing is left; returns how many that was. */
     int deliverAll() {
       int total = 0;
       int n;
       do {
-        n = first.deliver(Integer.MAX_VALUE) + second.deliver(Integer.MAX_VALUE);
+        n = first.deliver(Integer.MAX_VALUE) + second.deliver(Integer.MAX_VALUE)
+            + first.datagrams.deliver() + second.datagrams.deliver();
         total += n;
       } while (n > 0);
       return total;
+    }
+
+    /** Both ends can open a datagram transport (off by default, so that other tests see the features they expect). */
+    Pair withDatagrams() {
+      first.datagramsSupported = true;
+      second.datagramsSupported = true;
+      return this;
     }
   }
 
@@ -38,6 +46,10 @@ final class ManualChannel implements MessageChannel {
   private boolean closed;
   private boolean closeDelivered;
   long sentMessages;
+  /** Whether {@link #openDatagrams()} works. */
+  boolean datagramsSupported;
+  /** This end's datagram transport; its messages wait for {@link Pair#deliverAll()} too. */
+  final ManualDatagrams datagrams = new ManualDatagrams();
 
   private ManualChannel(String name, long highWatermark, long lowWatermark) {
     this.name = name;
@@ -81,6 +93,17 @@ final class ManualChannel implements MessageChannel {
     }
     peer().inbox.add(copy);
     return true;
+  }
+
+  @Override
+  public boolean supportsDatagrams() {
+    return datagramsSupported;
+  }
+
+  @Override
+  public java.util.concurrent.CompletionStage<dev.p2ptunnel.bridge.DatagramTransport> openDatagrams() {
+    datagrams.opened = true;
+    return java.util.concurrent.CompletableFuture.completedFuture(datagrams);
   }
 
   @Override
@@ -166,6 +189,59 @@ final class ManualChannel implements MessageChannel {
   }
 
   private record Closed(String reason) {}
+
+  /**
+   * A datagram transport delivered by the test: a message sent waits in the peer's inbox until
+   * {@link Pair#deliverAll()}, and is lost if the peer never opened its transport or {@link #lose} says so.
+   */
+  final class ManualDatagrams implements dev.p2ptunnel.bridge.DatagramTransport {
+    static final int MAX_LENGTH = 1163;
+    private final ArrayDeque<ByteBuffer> inbox = new ArrayDeque<>();
+    private dev.p2ptunnel.bridge.DatagramTransport.@Nullable Listener receiver;
+    boolean opened;
+    /** Datagrams sent from this end are dropped while true (loss). */
+    boolean lose;
+    int sent;
+
+    @Override
+    public int maxMessageLength() {
+      return MAX_LENGTH;
+    }
+
+    @Override
+    public void start(dev.p2ptunnel.bridge.DatagramTransport.Listener listener) {
+      receiver = listener;
+    }
+
+    @Override
+    public boolean send(ByteBuffer message) {
+      if (message.remaining() > MAX_LENGTH || closed) {
+        return false;
+      }
+      sent++;
+      if (!lose) {
+        ByteBuffer copy = ByteBuffer.allocate(message.remaining());
+        copy.put(0, message, message.position(), message.remaining());
+        peer().datagrams.inbox.add(copy);
+      }
+      return true;
+    }
+
+    @Override
+    public void close(String reason) {
+      opened = false;
+    }
+
+    int deliver() {
+      int n = 0;
+      for (ByteBuffer message; (message = inbox.poll()) != null; n++) {
+        if (receiver != null && opened) {
+          receiver.onMessage(message);
+        }
+      }
+      return n;
+    }
+  }
 
   @Override
   public String toString() {
