@@ -74,7 +74,8 @@ class TunnelTest {
       }
       BridgeStats stats = client.stats();
       assertNotNull(stats);
-      assertEquals(Extensions.ALL_FEATURES, stats.features(), "both ends are ours: extensions on");
+      assertEquals(Extensions.ALL_FEATURES | Extensions.FEATURE_SERVICES | Extensions.FEATURE_DATAGRAMS,
+          stats.features(), "both ends are ours: extensions on");
       assertEquals(PathType.DIRECT, client.path().get());
     } finally {
       server.stop(0);

@@ -189,6 +189,17 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
     return !closing;
   }
 
+  /** The session can open the datagram channel beside this one. */
+  @Override
+  public boolean supportsDatagrams() {
+    return true;
+  }
+
+  @Override
+  public java.util.concurrent.CompletionStage<dev.p2ptunnel.bridge.DatagramTransport> openDatagrams() {
+    return session.openDatagrams();
+  }
+
   @Override
   public void close(String reason) {
     session.close(reason);

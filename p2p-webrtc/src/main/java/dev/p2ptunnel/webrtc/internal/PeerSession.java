@@ -87,6 +87,8 @@ public final class PeerSession implements WebRtcSession {
   private final SessionObservers observers;
   private @Nullable Future<?> disconnectTimer; // session thread
   private volatile boolean patient;
+  /** The datagram channel, once the bridge asked for it (DataChannelDatagrams); created and released on the session thread. */
+  private volatile @Nullable DataChannelDatagrams datagrams;
 
   private PeerSession(WebRtcConfig config, boolean offerer, @Nullable Identity identity) {
     this.config = Objects.requireNonNull(config, "config");
@@ -432,6 +434,36 @@ public final class PeerSession implements WebRtcSession {
     return observers.install(plugin, this);
   }
 
+  /**
+   * Opens the datagram channel (once; later calls get the same), on the session thread; completes when it is open.
+   * See {@link DataChannelDatagrams}.
+   */
+  CompletableFuture<dev.p2ptunnel.bridge.DatagramTransport> openDatagrams() {
+    CompletableFuture<dev.p2ptunnel.bridge.DatagramTransport> result = new CompletableFuture<>();
+    boolean queued = onSession(() -> {
+      if (closing.get()) {
+        result.completeExceptionally(new WebRtcException(name + ": closed: " + closeReason));
+        return;
+      }
+      DataChannelDatagrams existing = datagrams;
+      if (existing == null) {
+        existing = DataChannelDatagrams.create(pc, this);
+        datagrams = existing;
+      }
+      existing.opened().whenComplete((transport, error) -> {
+        if (error != null) {
+          result.completeExceptionally(error);
+        } else {
+          result.complete(transport);
+        }
+      });
+    });
+    if (!queued) {
+      result.completeExceptionally(new WebRtcException(name + ": closed: " + closeReason));
+    }
+    return result;
+  }
+
   void messageSent(int bytes) {
     observers.messageSent(bytes);
   }
@@ -485,6 +517,11 @@ public final class PeerSession implements WebRtcSession {
     open.completeExceptionally(failure);
     remoteApplied.completeExceptionally(failure);
     observers.closed(reason);
+    DataChannelDatagrams udp = datagrams;
+    if (udp != null) {
+      udp.shutdown(reason);
+      NativeObjects.release(name, udp.channel(), null, null); // before the connection closes, as the data channel
+    }
     NativeObjects.release(name, dc, pc, factory);
     // Stop the executor first: a path() that gets its timer in before this is in statsRequests by now, and any later
     // one finds the executor gone and fails itself; the other order could drop a late request's timer unfailed.
