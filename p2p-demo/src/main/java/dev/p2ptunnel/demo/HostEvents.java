@@ -97,6 +97,7 @@ final class HostEvents implements HostListener {
       errors = new HashMap<>(retiredErrors);
     }
     int open = 0;
+    int flows = 0;
     int connected = 0;
     @Nullable String path = null;
     for (ClientConnection client : clients) {
@@ -109,6 +110,7 @@ final class HostEvents implements HostListener {
       down += stats.bytesFromPeer();
       total += stats.totalSockets();
       open += stats.openSockets();
+      flows += client.flowStats().size();
       stats.errors().forEach((kind, n) -> errors.merge(kind.name(), n, Long::sum));
       PathType p = paths.get(client);
       if (p != null) {
@@ -117,6 +119,6 @@ final class HostEvents implements HostListener {
       }
     }
     return new StatusReporter.Counters("host", connected == 0 ? "WAITING" : "OPEN", path, connected, maxClients,
-        up, down, open, total, errors);
+        up, down, open, total, errors, flows);
   }
 }

@@ -21,7 +21,13 @@ final class StatusReporter implements AutoCloseable {
    * @param path direct, relayed, mixed, or null
    */
   record Counters(String role, String state, @Nullable String path, int clients, int maxClients, long bytesUp,
-      long bytesDown, int openSockets, long totalSockets, Map<String, Long> errors) {}
+      long bytesDown, int openSockets, long totalSockets, Map<String, Long> errors, int openFlows) {
+    /** Without UDP flows. */
+    Counters(String role, String state, @Nullable String path, int clients, int maxClients, long bytesUp,
+        long bytesDown, int openSockets, long totalSockets, Map<String, Long> errors) {
+      this(role, state, path, clients, maxClients, bytesUp, bytesDown, openSockets, totalSockets, errors, 0);
+    }
+  }
 
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
     Thread thread = new Thread(task, "p2p-tunnel-status");
@@ -81,7 +87,7 @@ final class StatusReporter implements AutoCloseable {
     previousNanos = nowNanos;
     return new StatusSnapshot(Instant.now().toString(), now.role(), now.state(), now.path(), now.clients(),
         now.maxClients(), up, down, now.bytesUp(), now.bytesDown(), now.openSockets(), now.totalSockets(),
-        now.errors());
+        now.errors(), now.openFlows());
   }
 
   @Override

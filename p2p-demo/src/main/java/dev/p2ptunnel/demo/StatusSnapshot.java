@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param openSockets TCP connections carried now
  * @param totalSockets TCP connections carried since start
  * @param errors problems by kind, summed over the connected peers
+ * @param openFlows UDP flows (source addresses of the client's applications) open now
  */
 record StatusSnapshot(
     String time,
@@ -35,10 +36,19 @@ record StatusSnapshot(
     long bytesDown,
     int openSockets,
     long totalSockets,
-    Map<String, Long> errors) {
+    Map<String, Long> errors,
+    int openFlows) {
 
   /** Copies the error map. */
   StatusSnapshot {
     errors = Map.copyOf(errors);
+  }
+
+  /** Without UDP flows. */
+  StatusSnapshot(String time, String role, String state, @Nullable String path, int clients, int maxClients,
+      long bytesUpPerSecond, long bytesDownPerSecond, long bytesUp, long bytesDown, int openSockets,
+      long totalSockets, Map<String, Long> errors) {
+    this(time, role, state, path, clients, maxClients, bytesUpPerSecond, bytesDownPerSecond, bytesUp, bytesDown,
+        openSockets, totalSockets, errors, 0);
   }
 }

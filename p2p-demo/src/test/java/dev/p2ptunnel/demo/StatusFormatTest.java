@@ -45,6 +45,13 @@ class StatusFormatTest {
   }
 
   @Test
+  void shouldCountUdpFlowsOnlyWhenThereAreAny() {
+    StatusSnapshot s = new StatusSnapshot("t", "client", "OPEN", "direct", 1, 1, 0, 0, 0, 0, 1, 1, Map.of(), 2);
+    assertEquals("OPEN direct | up 0 B/s down 0 B/s | sent 0 B received 0 B | 1 socket (1 total), 2 UDP flows",
+        StatusFormat.line(s));
+  }
+
+  @Test
   void shouldLeaveOutAnUnknownPath() {
     StatusSnapshot s = new StatusSnapshot("t", "host", "WAITING", null, 0, 1, 0, 0, 0, 0, 0, 0, Map.of());
     assertEquals("0/1 clients | WAITING | up 0 B/s down 0 B/s | sent 0 B received 0 B | 0 sockets (0 total)",
@@ -98,11 +105,11 @@ class StatusFormatTest {
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     try (StatsJson json = StatsJson.open("-", out)) {
       json.write(new StatusSnapshot("2026-11-24T20:00:00Z", "client", "OPEN", "direct", 1, 1, 5, 6, 7, 8, 1, 2,
-          Map.of("OVERFLOW", 1L)));
+          Map.of("OVERFLOW", 1L), 3));
     }
     assertEquals("{\"time\":\"2026-11-24T20:00:00Z\",\"role\":\"client\",\"state\":\"OPEN\",\"path\":\"direct\","
         + "\"clients\":1,\"maxClients\":1,\"bytesUpPerSecond\":5,\"bytesDownPerSecond\":6,\"bytesUp\":7,"
-        + "\"bytesDown\":8,\"openSockets\":1,\"totalSockets\":2,\"errors\":{\"OVERFLOW\":1}}\n",
+        + "\"bytesDown\":8,\"openSockets\":1,\"totalSockets\":2,\"errors\":{\"OVERFLOW\":1},\"openFlows\":3}\n",
         bytes.toString(StandardCharsets.UTF_8));
   }
 }
