@@ -8,7 +8,9 @@ packages=(
   iproute2    # ip netns / veth: tests that open a real DataChannel run in a network namespace
   iptables    # NAT and packet loss in the network lab
   coturn      # STUN + TURN server inside the network lab (scripts/netlab.sh runs its own instance in a namespace)
-  iperf3      # TCP load through the tunnel in the end-to-end benchmark (scripts/bench-e2e.sh)
+  iperf3      # TCP load through the tunnel in the end-to-end benchmark (scripts/bench-e2e.sh); iperf3 -u in ServicesLabIT
+  dnsmasq-base   # a real DNS server (UDP and TCP) shared through the tunnel in ServicesLabIT; the binary only, no service
+  bind9-dnsutils # dig: the DNS client that queries it through the client's mapped ports
 )
 
 missing=()

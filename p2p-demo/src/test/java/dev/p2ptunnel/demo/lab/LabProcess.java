@@ -78,6 +78,17 @@ final class LabProcess implements AutoCloseable {
     return java(name, namespace, command, newConfigHome(name));
   }
 
+  /** A program of the machine ({@code dnsmasq}, {@code dig}, {@code iperf3}) run in {@code namespace}. */
+  static LabProcess command(String name, String namespace, List<String> command) throws IOException {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+    full.addAll(command);
+    Files.createDirectories(LOGS);
+    PrintStream log = new PrintStream(Files.newOutputStream(LOGS.resolve(name + ".log")), true,
+        StandardCharsets.UTF_8);
+    log.println("$ " + String.join(" ", full));
+    return new LabProcess(name, new ProcessBuilder(full).start(), log);
+  }
+
   private static LabProcess java(String name, String namespace, List<String> javaArgs, Path configHome)
       throws IOException {
     // The real JVM, not scripts/netns-java (which would add a namespace of its own inside the lab machine).

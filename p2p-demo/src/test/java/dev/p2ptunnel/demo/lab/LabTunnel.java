@@ -35,6 +35,8 @@ final class LabTunnel implements AutoCloseable {
   private long setupMs = -1;
   private @Nullable LabProcess host;
   private @Nullable LabProcess client;
+  private List<String> hostServices = List.of("--port", Integer.toString(SERVICE_PORT));
+  private List<String> clientPorts = List.of("--port", Integer.toString(CLIENT_PORT));
 
   private LabTunnel(NetLab lab, String label) {
     this.lab = lab;
@@ -48,7 +50,19 @@ final class LabTunnel implements AutoCloseable {
    * {@code --turn …}); the client joins the host's session. Does not wait for the tunnel to open.
    */
   static LabTunnel launch(NetLab lab, String label, List<String> iceArgs) throws IOException, InterruptedException {
+    return launch(lab, label, iceArgs, List.of("--port", Integer.toString(SERVICE_PORT)),
+        List.of("--port", Integer.toString(CLIENT_PORT)));
+  }
+
+  /**
+   * Like {@link #launch(NetLab, String, List)}, with the host's services ({@code --share …}) and the client's ports
+   * ({@code --map …}) given instead of the one {@code --port} each.
+   */
+  static LabTunnel launch(NetLab lab, String label, List<String> iceArgs, List<String> hostServices,
+      List<String> clientPorts) throws IOException, InterruptedException {
     LabTunnel tunnel = new LabTunnel(lab, label);
+    tunnel.hostServices = hostServices;
+    tunnel.clientPorts = clientPorts;
     try {
       tunnel.start(iceArgs);
       return tunnel;
@@ -69,16 +83,18 @@ final class LabTunnel implements AutoCloseable {
         List.of("signal", "--bind", lab.get("SIGNALING_IP"), "--port", Integer.toString(SIGNALING_PORT))));
     signal.awaitLine(line -> line.startsWith("Signaling server listening on "), STEP);
 
-    List<String> hostArgs = new ArrayList<>(List.of("host", "--port", Integer.toString(SERVICE_PORT), "--signal",
-        url, "--yes", "--stats-json", hostStats.toString()));
+    List<String> hostArgs = new ArrayList<>(List.of("host"));
+    hostArgs.addAll(hostServices);
+    hostArgs.addAll(List.of("--signal", url, "--yes", "--stats-json", hostStats.toString()));
     hostArgs.addAll(iceArgs);
     hostStartMs = System.currentTimeMillis();
     LabProcess host = track(LabProcess.demo(label + "-host", lab.get("NS_HOST"), hostArgs));
     this.host = host;
     String idLine = host.awaitLine(line -> line.startsWith("Session ID: "), STEP);
-    List<String> clientArgs = new ArrayList<>(List.of("client", "--port", Integer.toString(CLIENT_PORT),
-        "--signal", url, "--session", idLine.substring("Session ID: ".length()), "--name", label,
-        "--stats-json", clientStats.toString()));
+    List<String> clientArgs = new ArrayList<>(List.of("client"));
+    clientArgs.addAll(clientPorts);
+    clientArgs.addAll(List.of("--signal", url, "--session", idLine.substring("Session ID: ".length()), "--name",
+        label, "--stats-json", clientStats.toString()));
     clientArgs.addAll(iceArgs);
     LabProcess client = track(LabProcess.demo(label + "-client", lab.get("NS_CLIENT"), clientArgs));
     this.client = client;
@@ -125,6 +141,16 @@ final class LabTunnel implements AutoCloseable {
       throw new IllegalStateException("party: not started (expected: launch or open first)");
     }
     return process;
+  }
+
+  /** A program of the machine in the host's namespace, killed with the run. */
+  LabProcess onHost(String name, List<String> command) throws IOException {
+    return track(LabProcess.command(label + "-" + name, lab.get("NS_HOST"), command));
+  }
+
+  /** A program of the machine in the client's namespace, killed with the run. */
+  LabProcess onClient(String name, List<String> command) throws IOException {
+    return track(LabProcess.command(label + "-" + name, lab.get("NS_CLIENT"), command));
   }
 
   /** A {@link LabTraffic} JVM in the client's namespace. */
