@@ -36,11 +36,11 @@ public record PeerLimits(int maxSockets, int maxFlows, RateLimit connects, RateL
   }
 
   /**
-   * 1 024 sockets, 256 flows; CONNECT/CLOSE 500/s (burst 1 000), PING 10/s (burst 50), WINDOW 4 000/s (burst
+   * 1 024 sockets, 256 flows; CONNECT/CLOSE 500/s (burst 500), PING 10/s (burst 50), WINDOW 4 000/s (burst
    * 8 000).
    */
   public static PeerLimits defaults() {
-    return new PeerLimits(DEFAULT_MAX_SOCKETS, DEFAULT_MAX_FLOWS, new RateLimit(500, 1000), new RateLimit(10, 50),
+    return new PeerLimits(DEFAULT_MAX_SOCKETS, DEFAULT_MAX_FLOWS, new RateLimit(500, 500), new RateLimit(10, 50),
         new RateLimit(4000, 8000));
   }
 

@@ -21,7 +21,7 @@ public record RateLimit(int perSecond, int burst) {
     }
   }
 
-  /** {@code 500/s (burst 1000)}. */
+  /** {@code 500/s (burst 500)}. */
   @Override
   public String toString() {
     return perSecond + "/s (burst " + burst + ")";

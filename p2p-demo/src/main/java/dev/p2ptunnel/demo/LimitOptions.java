@@ -16,7 +16,7 @@ final class LimitOptions {
   int maxConnections = PeerLimits.DEFAULT_MAX_SOCKETS;
 
   @Option(names = "--connect-rate", paramLabel = "N", defaultValue = "500",
-      description = "New connections per second one client may open (bursts of 2 N); beyond it they are refused, "
+      description = "New connections per second one client may open (and N at once); beyond it they are refused, "
           + "and a client that keeps on is disconnected (default: ${DEFAULT-VALUE}). Raise it for load tests.")
   int connectRate = 500;
 
@@ -41,7 +41,7 @@ final class LimitOptions {
     }
     Duration idle = Durations.parse(udpIdleTimeout, "--udp-idle-timeout", usage);
     PeerLimits limits = PeerLimits.defaults().withMaxSockets(maxConnections).withMaxFlows(maxFlows)
-        .withConnects(new RateLimit(connectRate, 2 * connectRate));
+        .withConnects(new RateLimit(connectRate, connectRate));
     return BridgeConfig.builder().peerLimits(limits).udpIdleTimeout(idle).build();
   }
 }

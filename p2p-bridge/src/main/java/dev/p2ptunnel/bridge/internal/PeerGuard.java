@@ -54,7 +54,7 @@ final class PeerGuard {
         + "closed to protect the host";
   }
 
-  /** What an over-the-limit message is told, e.g. {@code "more than 500/s (burst 1000) CONNECT and CLOSE ..."}. */
+  /** What an over-the-limit message is told, e.g. {@code "more than 500/s (burst 500) CONNECT and CLOSE ..."}. */
   String overReason(Kind kind) {
     return "more than " + bucket(kind).limit + " " + kind.label + " messages from this peer";
   }

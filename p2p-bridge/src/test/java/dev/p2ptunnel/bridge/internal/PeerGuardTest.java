@@ -53,7 +53,7 @@ class PeerGuardTest {
   void shouldSayWhichLimitWasPassed() {
     assertEquals("peer sent PING messages faster than 10/s (burst 5) and kept on after being refused: closed to "
         + "protect the host", guard.floodReason(PeerGuard.Kind.PING));
-    assertEquals("more than 500/s (burst 1000) CONNECT and CLOSE messages from this peer",
+    assertEquals("more than 500/s (burst 500) CONNECT and CLOSE messages from this peer",
         guard.overReason(PeerGuard.Kind.CONNECT));
   }
 }
