@@ -135,6 +135,25 @@ final class LabProcess implements AutoCloseable {
     return await(out, match, timeout);
   }
 
+  /** Waits until {@code count} standard output lines (from the start) match; returns the last of them. */
+  String awaitCount(Predicate<String> match, int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (this) {
+      while (true) {
+        List<String> matching = out.stream().filter(match).toList();
+        if (matching.size() >= count) {
+          return matching.get(count - 1);
+        }
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          throw new AssertionError(name + ": " + count + " matching lines not seen within " + timeout + "; output "
+              + out + ", stderr " + err);
+        }
+        wait(Math.min(left, 200));
+      }
+    }
+  }
+
   /** The first standard error line that matches, waiting up to {@code timeout}. */
   String awaitErrLine(Predicate<String> match, Duration timeout) throws InterruptedException {
     return await(err, match, timeout);

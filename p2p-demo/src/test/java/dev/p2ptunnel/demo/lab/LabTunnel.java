@@ -35,6 +35,8 @@ final class LabTunnel implements AutoCloseable {
   private long setupMs = -1;
   private @Nullable LabProcess host;
   private @Nullable LabProcess client;
+  private @Nullable String signalingUrl;
+  private @Nullable String sessionId;
   private List<String> hostServices = List.of("--port", Integer.toString(SERVICE_PORT));
   private List<String> clientPorts = List.of("--port", Integer.toString(CLIENT_PORT));
 
@@ -91,6 +93,8 @@ final class LabTunnel implements AutoCloseable {
     LabProcess host = track(LabProcess.demo(label + "-host", lab.get("NS_HOST"), hostArgs));
     this.host = host;
     String idLine = host.awaitLine(line -> line.startsWith("Session ID: "), STEP);
+    signalingUrl = url;
+    sessionId = idLine.substring("Session ID: ".length());
     List<String> clientArgs = new ArrayList<>(List.of("client"));
     clientArgs.addAll(clientPorts);
     clientArgs.addAll(List.of("--signal", url, "--session", idLine.substring("Session ID: ".length()), "--name",
@@ -151,6 +155,19 @@ final class LabTunnel implements AutoCloseable {
   /** A program of the machine in the client's namespace, killed with the run. */
   LabProcess onClient(String name, List<String> command) throws IOException {
     return track(LabProcess.command(label + "-" + name, lab.get("NS_CLIENT"), command));
+  }
+
+  /** The signaling server's URL and the host's Session ID, once launched. */
+  List<String> session() {
+    if (signalingUrl == null || sessionId == null) {
+      throw new IllegalStateException("session: not launched");
+    }
+    return List.of(signalingUrl, sessionId);
+  }
+
+  /** A helper main of the lab tests in the client's namespace, killed with the run. */
+  LabProcess helperOnClient(String name, Class<?> main, List<String> args) throws IOException {
+    return track(LabProcess.helper(label + "-" + name, lab.get("NS_CLIENT"), main, args));
   }
 
   /** A {@link LabTraffic} JVM in the client's namespace. */
