@@ -11,6 +11,8 @@ packages=(
   iperf3      # TCP load through the tunnel in the end-to-end benchmark (scripts/bench-e2e.sh); iperf3 -u in ServicesLabIT
   dnsmasq-base   # a real DNS server (UDP and TCP) shared through the tunnel in ServicesLabIT; the binary only, no service
   bind9-dnsutils # dig: the DNS client that queries it through the client's mapped ports
+  redis-server  # the signaling server's shared state: p2p-signaling's tests start their own on a loopback port
+  redis-tools   # redis-cli, to look into that Redis by hand (docs/SIGNALING.md)
 )
 
 missing=()
@@ -33,4 +35,16 @@ if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && [ "$(id
   if systemctl is-enabled --quiet coturn 2>/dev/null || systemctl is-active --quiet coturn 2>/dev/null; then
     systemctl disable --now coturn >/dev/null 2>&1 || true
   fi
+fi
+
+# Debian's redis-server package enables (and, where services start, starts) a system-wide redis on port 6379. The
+# tests never use it (each starts its own on a free loopback port with a temporary directory): do not leave a
+# database server running that nobody asked for.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && [ "$(id -u)" -eq 0 ]; then
+  if systemctl is-enabled --quiet redis-server 2>/dev/null || systemctl is-active --quiet redis-server 2>/dev/null; then
+    systemctl disable --now redis-server >/dev/null 2>&1 || true
+  fi
+elif [ "$(id -u)" -eq 0 ] && [ -x /etc/init.d/redis-server ] && pgrep -x redis-server >/dev/null 2>&1 \
+    && [ -f /run/redis/redis-server.pid ]; then
+  /etc/init.d/redis-server stop >/dev/null 2>&1 || true
 fi
