@@ -47,10 +47,11 @@ final class LocalIo implements Scheduler.Reader {
       if (!outbound.writable()) {
         return Scheduler.ReadResult.BLOCKED;
       }
-      int max = flow.sendable(stream.credit);
+      ByteBuffer room = outbound.payloadBuffer(flow.sendable(stream.credit));
+      int max = room.remaining();
       int n;
       try {
-        n = stream.socket.read(outbound.payloadBuffer(max));
+        n = stream.socket.read(room);
       } catch (IOException e) {
         streams.abort(stream, ErrorKind.LOCAL_IO, "local connection failed: " + describe(e));
         return Scheduler.ReadResult.DONE;

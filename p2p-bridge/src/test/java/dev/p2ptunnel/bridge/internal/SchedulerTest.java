@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Which socket reads next, and parking while the channel is blocked. */
 class SchedulerTest {
   private final RecordingChannel channel = new RecordingChannel();
-  private final Outbound outbound = new Outbound(channel, new Counters(), new ManualTicker());
+  private final Outbound outbound = new Outbound(channel, new Counters(), new ManualTicker(), 0);
   private final List<Integer> reads = new ArrayList<>();
   private final Scheduler scheduler = new Scheduler(outbound, (stream, max) -> {
     reads.add(stream.id);
