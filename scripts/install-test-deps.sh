@@ -9,6 +9,8 @@ packages=(
   iptables    # NAT and packet loss in the network lab
   coturn      # STUN + TURN server inside the network lab (scripts/netlab.sh runs its own instance in a namespace)
   iperf3      # TCP load through the tunnel in the end-to-end benchmark (scripts/bench-e2e.sh)
+  redis-server  # a real request/response service behind the tunnel in the end-to-end benchmark (bench-e2e.sh)
+  redis-tools   # redis-benchmark, its client: many small requests over 1 and 50 connections
 )
 
 missing=()
@@ -22,13 +24,27 @@ if ((${#missing[@]})); then
   fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+  # No service may start on install (redis-server's and coturn's would listen outside the lab): Debian's
+  # policy-rc.d hook refuses every start while it exists; ours goes again after, one already there stays.
+  policy=/usr/sbin/policy-rc.d ours=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && ours=1
+  fi
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null || { [ -z "$ours" ] || rm -f "$policy"; exit 1; }
+  [ -z "$ours" ] || rm -f "$policy"
 fi
 
-# Debian's coturn package enables a system-wide coturn.service listening on the machine's real interfaces. The lab
-# never uses it (netlab.sh starts its own turnserver inside p2plab-wan); do not leave an open relay running.
-if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && [ "$(id -u)" -eq 0 ]; then
-  if systemctl is-enabled --quiet coturn 2>/dev/null || systemctl is-active --quiet coturn 2>/dev/null; then
-    systemctl disable --now coturn >/dev/null 2>&1 || true
+# Debian's coturn and redis-server packages enable system-wide services listening on the machine (coturn on its real
+# interfaces). The lab never uses them (netlab.sh starts its own turnserver inside p2plab-wan, bench-e2e.sh its own
+# redis-server inside p2plab-host): do not leave an open relay or a database running, now or after a reboot.
+for service in coturn redis-server; do
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && [ "$(id -u)" -eq 0 ]; then
+    if systemctl is-enabled --quiet "$service" 2>/dev/null || systemctl is-active --quiet "$service" 2>/dev/null; then
+      systemctl disable --now "$service" >/dev/null 2>&1 || true
+    fi
+  elif [ -x "/etc/init.d/$service" ] && [ "$(id -u)" -eq 0 ]; then
+    # Without systemd (containers): the SysV script, stopped if it runs and kept from starting at boot.
+    "/etc/init.d/$service" status >/dev/null 2>&1 && "/etc/init.d/$service" stop >/dev/null 2>&1 || true
+    command -v update-rc.d >/dev/null 2>&1 && update-rc.d "$service" disable >/dev/null 2>&1 || true
   fi
-fi
+done

@@ -18,7 +18,9 @@ final class Args {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.startsWith("--")) {
-        String value = i + 1 < args.length && !args[i + 1].startsWith("--") ? args[++i] : "";
+        // A value may start with "--" when it holds a space: a list of options passed on, e.g. --demo-options.
+        String value = i + 1 < args.length && (!args[i + 1].startsWith("--") || args[i + 1].contains(" "))
+            ? args[++i] : "";
         options.computeIfAbsent(a.substring(2), k -> new ArrayList<>()).add(value);
       } else {
         positional.add(a);

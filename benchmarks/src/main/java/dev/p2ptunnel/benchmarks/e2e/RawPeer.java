@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * <p>throughput: the offerer sends {@code --bytes} in 64 KiB messages, gated on {@link MessageChannel#isWritable()};
- * the answerer times first to last byte and prints {@code result throughput bytes=… ns=…}, then acknowledges.
+ * the answerer times first to last byte and prints {@code result throughput bytes=… ns=…}, then acknowledges. Both
+ * print {@code result cpu_ms=… bytes=…}: this process's CPU time over its part of the transfer.
  * echo: the offerer sends a 64-byte message, waits for the answerer's echo, {@code --warmup} then {@code --count}
  * times, and prints the round-trip percentiles. Both print {@code result path=…}. Every wait is bounded by
  * {@code --timeout-ms}; the process exits with 1 if one passes.
@@ -93,7 +94,8 @@ public final class RawPeer {
 
   private static boolean send(MessageChannel channel, Inbox inbox, long bytes, long timeoutMs)
       throws InterruptedException {
-    ByteBuffer message = ByteBuffer.allocate(BULK_MESSAGE_BYTES);
+    ByteBuffer message = ByteBuffer.allocateDirect(BULK_MESSAGE_BYTES);
+    long cpuMs = ProcCpu.self();
     long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     for (long sent = 0; sent < bytes; ) {
       if (!channel.isWritable()) {
@@ -114,6 +116,7 @@ public final class RawPeer {
     }
     ByteBuffer ack = inbox.messages.poll(timeoutMs, TimeUnit.MILLISECONDS);
     System.out.println(ack == null ? "error no acknowledgement" : "result sent bytes=" + bytes);
+    System.out.println("result cpu_ms=" + (ProcCpu.self() - cpuMs) + " bytes=" + bytes);
     return ack != null;
   }
 
@@ -125,6 +128,7 @@ public final class RawPeer {
     }
     System.out.printf(Locale.ROOT, "result throughput bytes=%d ns=%d%n", inbox.received,
         inbox.lastNs - inbox.firstNs);
+    System.out.println("result cpu_ms=" + (ProcCpu.self() - inbox.firstCpuMs) + " bytes=" + inbox.received);
     channel.send(ByteBuffer.wrap(new byte[] {1}));
     Thread.sleep(200); // let the acknowledgement leave before the session closes
     return true;
@@ -197,6 +201,8 @@ public final class RawPeer {
     private final long expected;
     volatile long received;
     volatile long firstNs;
+    /** This process's CPU time when the first bulk byte arrived. */
+    volatile long firstCpuMs;
     volatile long lastNs;
 
     Inbox(long expectedBytes) {
@@ -209,6 +215,7 @@ public final class RawPeer {
         long now = System.nanoTime();
         if (received == 0) {
           firstNs = now;
+          firstCpuMs = ProcCpu.self();
         }
         received += message.remaining(); // only this thread writes
         lastNs = now;
