@@ -17,10 +17,11 @@ import java.util.Objects;
  * @param gatheringTimeout upper bound for ICE gathering; when it passes, the description carries what was gathered
  * @param connectTimeout from applying the remote description until the DataChannel is open
  * @param disconnectTimeout how long the connection may stay DISCONNECTED before the session closes
- * @param highWatermarkBytes queued send bytes at which the channel stops being writable: every byte queued here delays
- *     the next message of any socket by its time on the wire, so keep it near what the path sends in a few
- *     milliseconds (the sender refills it from the low watermark, polled every millisecond)
- * @param lowWatermarkBytes queued send bytes at or below which it is writable again
+ * @param highWatermarkBytes the most queued send bytes at which the channel stops being writable: every byte queued
+ *     delays the next message of any socket by its time on the wire, so the channel keeps less, about 3 ms of what
+ *     the path drains (at least 16 KiB), once it has measured that rate
+ * @param lowWatermarkBytes queued send bytes at or below which it is writable again, at the highest; the channel keeps
+ *     this ratio to the high watermark it uses
  * @param sendLimitBytes queued send bytes past which the channel closes itself (a caller that ignores
  *     writability); kept below libwebrtc's own 16 MiB limit, which closes the channel silently
  */
@@ -138,7 +139,8 @@ public record WebRtcConfig(
     private Duration connectTimeout = Duration.ofSeconds(15);
     private Duration disconnectTimeout = Duration.ofSeconds(10);
     // Small on purpose: what libwebrtc holds is latency for every socket's next message (a 1 KiB round trip behind
-    // a download waited ~100 ms at 4 MiB, ~10 ms at 256 KiB, with no bulk rate lost; docs/PERFORMANCE.md).
+    // a download waited ~100 ms at 4 MiB, ~10 ms at 256 KiB, with no bulk rate lost; docs/PERFORMANCE.md). The
+    // channel keeps less on a slower path (QueueTarget).
     private long highWatermarkBytes = 256L << 10;
     private long lowWatermarkBytes = 64L << 10;
     private long sendLimitBytes = 12L << 20;

@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * queue size is tracked as an estimate (last {@code getBufferedAmount()} plus bytes sent since), refreshed from
  * libwebrtc whenever it reaches the high watermark. Since {@code onBufferedAmountChange} never fires in 0.14.0, the
  * session thread polls {@code getBufferedAmount()} every millisecond, only while the queue is above the high
- * watermark, and calls {@link Listener#onWritable()} (on the session thread) once it is at or below the low one. A
+ * watermark, and calls {@link Listener#onWritable()} (on the session thread) once it is at or below the low one. The
+ * watermarks follow the path's drain rate, measured by those polls ({@link QueueTarget}: about 3 ms of queue, at most
+ * the configured ones), so that a small message never waits behind more than the path needs to stay busy. A
  * send that would take the queue past {@link WebRtcConfig#sendLimitBytes()} closes the session instead, so
  * libwebrtc's silent close at 16 MiB cannot happen.
  *
@@ -43,8 +45,7 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
 
   private final RTCDataChannel dc;
   private final PeerSession session;
-  private final long highWatermark;
-  private final long lowWatermark;
+  private final QueueTarget target; // guarded by sendLock
   private final long sendLimit;
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile int maxMessage = DEFAULT_MAX_MESSAGE_SIZE;
@@ -65,8 +66,7 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
   DataChannelMessageChannel(RTCDataChannel dc, PeerSession session, WebRtcConfig config) {
     this.dc = dc;
     this.session = session;
-    this.highWatermark = config.highWatermarkBytes();
-    this.lowWatermark = config.lowWatermarkBytes();
+    this.target = new QueueTarget(config.highWatermarkBytes(), config.lowWatermarkBytes());
     this.sendLimit = config.sendLimitBytes();
   }
 
@@ -146,11 +146,13 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
         } else {
           dc.send(new RTCDataChannelBuffer(exact, true));
           queuedEstimate = projected;
-          if (projected >= highWatermark) {
+          target.sent(length);
+          if (projected >= target.high()) {
             long actual = dc.getBufferedAmount();
             queuedEstimate = actual;
-            if (actual >= highWatermark && !unwritable) {
+            if (actual >= target.high() && !unwritable) {
               unwritable = true;
+              target.sample(actual, System.nanoTime());
               session.schedule(this::pollBufferedAmount, POLL_INTERVAL_NS);
             }
           }
@@ -193,9 +195,11 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
       }
       long actual = dc.getBufferedAmount();
       queuedEstimate = actual;
-      writable = actual <= lowWatermark;
+      target.sample(actual, System.nanoTime());
+      writable = actual <= target.low();
       if (writable) {
         unwritable = false;
+        target.resume();
       }
     }
     if (!writable) {
