@@ -9,8 +9,12 @@ packages=(
   iptables    # NAT and packet loss in the network lab
   coturn      # STUN + TURN server inside the network lab (scripts/netlab.sh runs its own instance in a namespace)
   iperf3      # TCP load through the tunnel in the end-to-end benchmark (scripts/bench-e2e.sh)
-  redis-server  # a real request/response service behind the tunnel in the end-to-end benchmark (bench-e2e.sh)
-  redis-tools   # redis-benchmark, its client: many small requests over 1 and 50 connections
+  redis-server  # the signaling server's shared state (p2p-signaling's tests start their own on a loopback port), and a
+                # real request/response service behind the tunnel in the end-to-end benchmark (bench-e2e.sh)
+  redis-tools   # redis-benchmark (many small requests over 1 and 50 connections) and redis-cli
+  mosquitto   # MQTT brokers for the rendezvous tests (p2p-rendezvous on loopback, RendezvousLabIT in the lab's WAN)
+  mosquitto-clients  # mosquitto_sub: the lab test's subscriber on '#' that records what the broker relayed
+  openssl     # the rendezvous TLS tests make a throwaway CA and broker certificates with it
 )
 
 missing=()
@@ -34,10 +38,11 @@ if ((${#missing[@]})); then
   [ -z "$ours" ] || rm -f "$policy"
 fi
 
-# Debian's coturn and redis-server packages enable system-wide services listening on the machine (coturn on its real
-# interfaces). The lab never uses them (netlab.sh starts its own turnserver inside p2plab-wan, bench-e2e.sh its own
-# redis-server inside p2plab-host): do not leave an open relay or a database running, now or after a reboot.
-for service in coturn redis-server; do
+# Debian's coturn, redis-server and mosquitto packages enable system-wide services listening on the machine (an open
+# relay, a database, an open broker). The tests never use them (netlab.sh starts its own turnserver inside p2plab-wan,
+# bench-e2e.sh and p2p-signaling's tests their own redis-server, the rendezvous tests their own mosquitto): do not
+# leave them running, now or after a reboot.
+for service in coturn redis-server mosquitto; do
   if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && [ "$(id -u)" -eq 0 ]; then
     if systemctl is-enabled --quiet "$service" 2>/dev/null || systemctl is-active --quiet "$service" 2>/dev/null; then
       systemctl disable --now "$service" >/dev/null 2>&1 || true
@@ -48,3 +53,10 @@ for service in coturn redis-server; do
     command -v update-rc.d >/dev/null 2>&1 && update-rc.d "$service" disable >/dev/null 2>&1 || true
   fi
 done
+# Without systemd the broker may also have been started without its init script knowing: stop it by its pid file.
+if [ "$(id -u)" -eq 0 ] && [ -f /run/mosquitto/mosquitto.pid ]; then
+  pid=$(cat /run/mosquitto/mosquitto.pid 2>/dev/null || true)
+  if [ -n "$pid" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = mosquitto ]; then
+    kill "$pid" 2>/dev/null || true
+  fi
+fi
