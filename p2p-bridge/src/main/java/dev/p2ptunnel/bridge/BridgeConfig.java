@@ -41,7 +41,11 @@ public final class BridgeConfig {
   /** Smallest {@link #maxInboundQueueBytes()}: one largest message and its overhead. */
   public static final long MIN_INBOUND_QUEUE_BYTES = MessageChannel.MAX_MESSAGE_LENGTH + INBOUND_MESSAGE_OVERHEAD;
 
+  /** Largest {@link #maxCoalescedBytes()}. */
+  public static final int MAX_COALESCED_BYTES = 16 << 20;
+
   private final boolean extensions;
+  private final int maxCoalescedBytes;
   private final int receiveWindowBytes;
   private final long maxPendingBytesPerSocket;
   private final long maxPendingBytesTotal;
@@ -58,6 +62,7 @@ public final class BridgeConfig {
 
   private BridgeConfig(Builder b) {
     extensions = b.extensions;
+    maxCoalescedBytes = b.maxCoalescedBytes;
     receiveWindowBytes = b.receiveWindowBytes;
     maxPendingBytesPerSocket = b.maxPendingBytesPerSocket;
     maxPendingBytesTotal = b.maxPendingBytesTotal;
@@ -71,6 +76,11 @@ public final class BridgeConfig {
     listener = Objects.requireNonNull(b.listener, "listener");
     peerLimits = Objects.requireNonNull(b.peerLimits, "peerLimits");
     udpIdleTimeout = Objects.requireNonNull(b.udpIdleTimeout, "udpIdleTimeout");
+    if (maxCoalescedBytes != 0
+        && (maxCoalescedBytes < MessageChannel.MAX_MESSAGE_LENGTH || maxCoalescedBytes > MAX_COALESCED_BYTES)) {
+      throw new IllegalArgumentException("maxCoalescedBytes: " + maxCoalescedBytes + " (expected: 0 for one frame "
+          + "per message, or " + MessageChannel.MAX_MESSAGE_LENGTH + ".." + MAX_COALESCED_BYTES + ")");
+    }
     if (receiveWindowBytes < Extensions.INITIAL_WINDOW) {
       throw new IllegalArgumentException("receiveWindowBytes: " + receiveWindowBytes
           + " (expected: >= " + Extensions.INITIAL_WINDOW + ")");
@@ -100,9 +110,9 @@ public final class BridgeConfig {
   }
 
   /**
-   * Extensions on, 1 MiB windows, 16 MiB per socket without flow control and 256 MiB in all, an inbound queue of
-   * 64 MiB and 65 536 messages that closes the bridge when it overflows, PING after 5 s, dead after 15 s, 10 s to dial
-   * the service, {@link PeerLimits#defaults()}, UDP flows idle for 60 s closed.
+   * Extensions on, coalesced messages up to 64 KiB, 1 MiB windows, 16 MiB per socket without flow control and
+   * 256 MiB in all, an inbound queue of 64 MiB and 65 536 messages that closes the bridge when it overflows, PING after
+   * 5 s, dead after 15 s, 10 s to dial the service, {@link PeerLimits#defaults()}, UDP flows idle for 60 s closed.
    */
   public static BridgeConfig defaults() {
     return builder().build();
@@ -119,11 +129,21 @@ public final class BridgeConfig {
   }
 
   /**
-   * Whether to announce and use our protocol extensions (flow control, half-close, keepalive); false behaves exactly
-   * like an original peer.
+   * Whether to announce and use our protocol extensions (flow control, half-close, keepalive, coalescing); false
+   * behaves exactly like an original peer.
    */
   public boolean extensions() {
     return extensions;
+  }
+
+  /**
+   * Longest coalesced message this bridge sends when the peer accepts coalescing (docs/PROTOCOL.md, "Coalescing"):
+   * the frames ready in one turn of the loop go out together, up to this many bytes per message, and never more than
+   * the channel carries ({@link MessageChannel#maxMessageLength()}). 0 sends one frame per message. Received coalesced
+   * messages are split whatever this says.
+   */
+  public int maxCoalescedBytes() {
+    return maxCoalescedBytes;
   }
 
   /**
@@ -215,7 +235,8 @@ public final class BridgeConfig {
       return false;
     }
     BridgeConfig c = (BridgeConfig) o;
-    return extensions == c.extensions && receiveWindowBytes == c.receiveWindowBytes
+    return extensions == c.extensions && maxCoalescedBytes == c.maxCoalescedBytes
+        && receiveWindowBytes == c.receiveWindowBytes
         && maxPendingBytesPerSocket == c.maxPendingBytesPerSocket && maxPendingBytesTotal == c.maxPendingBytesTotal
         && maxInboundQueueBytes == c.maxInboundQueueBytes && maxInboundQueueMessages == c.maxInboundQueueMessages
         && inboundOverflow == c.inboundOverflow
@@ -226,14 +247,15 @@ public final class BridgeConfig {
 
   @Override
   public int hashCode() {
-    return Objects.hash(extensions, receiveWindowBytes, maxPendingBytesPerSocket, maxPendingBytesTotal,
-        maxInboundQueueBytes, maxInboundQueueMessages, inboundOverflow, keepaliveInterval, keepaliveTimeout,
-        connectTimeout, reassemblerLimits, listener, peerLimits, udpIdleTimeout);
+    return Objects.hash(extensions, maxCoalescedBytes, receiveWindowBytes, maxPendingBytesPerSocket,
+        maxPendingBytesTotal, maxInboundQueueBytes, maxInboundQueueMessages, inboundOverflow, keepaliveInterval,
+        keepaliveTimeout, connectTimeout, reassemblerLimits, listener, peerLimits, udpIdleTimeout);
   }
 
   @Override
   public String toString() {
-    return "BridgeConfig[extensions=" + extensions + ", receiveWindowBytes=" + receiveWindowBytes
+    return "BridgeConfig[extensions=" + extensions + ", maxCoalescedBytes=" + maxCoalescedBytes
+        + ", receiveWindowBytes=" + receiveWindowBytes
         + ", maxPendingBytesPerSocket=" + maxPendingBytesPerSocket + ", maxPendingBytesTotal=" + maxPendingBytesTotal
         + ", maxInboundQueueBytes=" + maxInboundQueueBytes + ", maxInboundQueueMessages=" + maxInboundQueueMessages
         + ", inboundOverflow=" + inboundOverflow
@@ -251,6 +273,7 @@ public final class BridgeConfig {
   /** Builds a {@link BridgeConfig}; {@link #build()} validates. Not thread-safe. */
   public static final class Builder {
     private boolean extensions = true;
+    private int maxCoalescedBytes = MessageChannel.MAX_MESSAGE_LENGTH;
     private int receiveWindowBytes = 1 << 20;
     private long maxPendingBytesPerSocket = 16L << 20;
     private long maxPendingBytesTotal = 256L << 20;
@@ -269,6 +292,7 @@ public final class BridgeConfig {
 
     private Builder(BridgeConfig c) {
       extensions = c.extensions;
+      maxCoalescedBytes = c.maxCoalescedBytes;
       receiveWindowBytes = c.receiveWindowBytes;
       maxPendingBytesPerSocket = c.maxPendingBytesPerSocket;
       maxPendingBytesTotal = c.maxPendingBytesTotal;
@@ -287,6 +311,12 @@ public final class BridgeConfig {
     /** See {@link BridgeConfig#extensions()}. */
     public Builder extensions(boolean value) {
       extensions = value;
+      return this;
+    }
+
+    /** See {@link BridgeConfig#maxCoalescedBytes()}. */
+    public Builder maxCoalescedBytes(int value) {
+      maxCoalescedBytes = value;
       return this;
     }
 

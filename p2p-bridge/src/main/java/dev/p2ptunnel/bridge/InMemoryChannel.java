@@ -62,6 +62,9 @@ public final class InMemoryChannel implements MessageChannel {
   /** The two ends of a pair. */
   public record Pair(InMemoryChannel first, InMemoryChannel second) {}
 
+  /** Longest message an in-memory channel carries: 256 KiB, the {@code max-message-size} libwebrtc announces. */
+  public static final int MAX_MESSAGE_BYTES = 256 * 1024;
+
   private static final AtomicLong PAIRS = new AtomicLong();
   /** The longest datagram the in-memory datagram transport carries: what a WebRTC datagram channel carries whole. */
   public static final int DATAGRAM_MAX_LENGTH = 1163;
@@ -113,7 +116,7 @@ public final class InMemoryChannel implements MessageChannel {
 
   @Override
   public boolean send(ByteBuffer message) {
-    int length = MessageChannel.checkedLength(message);
+    int length = MessageChannel.checkedLength(message, MAX_MESSAGE_BYTES);
     if (closed.get()) {
       return false;
     }
@@ -157,6 +160,12 @@ public final class InMemoryChannel implements MessageChannel {
       return MessageChannel.super.openDatagrams();
     }
     return CompletableFuture.completedFuture(datagramEnd);
+  }
+
+  /** {@value #MAX_MESSAGE_BYTES}. */
+  @Override
+  public int maxMessageLength() {
+    return MAX_MESSAGE_BYTES;
   }
 
   @Override

@@ -19,6 +19,9 @@ import java.nio.ByteBuffer;
  * <p>The named-services extension's messages ({@code SERVICES}, {@code REASON}, the service id of {@code CONNECT})
  * are laid out in {@link ServiceMessages}, the datagrams of the second channel in {@link Datagrams}.
  *
+ * <p>One extension is not an event: {@link #FEATURE_COALESCE} lets a channel message carry several frames
+ * ({@link Coalescing}).
+ *
  * <p>Stateless and thread-safe. See docs/PROTOCOL.md for the rules around them.
  */
 public final class Extensions {
@@ -31,8 +34,14 @@ public final class Extensions {
   /** Feature bit: keepalive with {@code PING}/{@code PONG}. */
   public static final int FEATURE_KEEPALIVE = 1 << 2;
   /**
+   * Feature bit: coalesced messages, several frames back to back in one channel message ({@link Coalescing}). Each
+   * side that announces it splits such messages; a side coalesces only when both announced it (and may still send
+   * one frame per message).
+   */
+  public static final int FEATURE_COALESCE = 1 << 3;
+  /**
    * Feature bit: named services ({@code SERVICES}, a service id in {@code CONNECT}, {@code REASON};
-   * {@link ServiceMessages}). Bits 3 to 7 are left to other extensions.
+   * {@link ServiceMessages}). Bits 4 to 7 are left to other extensions.
    */
   public static final int FEATURE_SERVICES = 1 << 8;
   /**
@@ -41,10 +50,13 @@ public final class Extensions {
    */
   public static final int FEATURE_DATAGRAMS = 1 << 9;
   /**
-   * The base features of version 1 (flow control, half-close, keepalive), which every bridge of ours announces; the
-   * later ones ({@link #FEATURE_SERVICES}, {@link #FEATURE_DATAGRAMS}) are added where they apply.
+   * The first three features (flow control, half-close, keepalive): the set the HELLO golden vector announces. Every
+   * feature this implementation announces on every channel is {@link #SUPPORTED_FEATURES}; {@link #FEATURE_SERVICES}
+   * and {@link #FEATURE_DATAGRAMS} are added where they apply.
    */
   public static final int ALL_FEATURES = FEATURE_FLOW_CONTROL | FEATURE_HALF_CLOSE | FEATURE_KEEPALIVE;
+  /** Every feature this implementation knows and announces: {@link #ALL_FEATURES} and {@link #FEATURE_COALESCE}. */
+  public static final int SUPPORTED_FEATURES = ALL_FEATURES | FEATURE_COALESCE;
 
   /**
    * Send credit of every socket in each direction when it opens, before any {@code WINDOW}: a receiver that wants

@@ -27,6 +27,15 @@ class ServiceMessagesTest {
   }
 
   @Test
+  void shouldAnnounceServicesAndDatagramsInHello() throws ProtocolException {
+    // What our bridge sends: the supported features and SERVICES (256), and DATAGRAMS (512) where it has the channel.
+    assertEquals("10 0000 0000 0000 0001 0005 01 0000010f".replace(" ", ""),
+        Hex.of(Extensions.hello(Extensions.SUPPORTED_FEATURES | Extensions.FEATURE_SERVICES)));
+    assertEquals("10 0000 0000 0000 0001 0005 01 0000030f".replace(" ", ""), Hex.of(Extensions.hello(
+        Extensions.SUPPORTED_FEATURES | Extensions.FEATURE_SERVICES | Extensions.FEATURE_DATAGRAMS)));
+  }
+
+  @Test
   void shouldEncodeAnEmptyList() throws ProtocolException {
     assertEquals("20 0000 0000 0000 0001 0002 0000".replace(" ", ""),
         Hex.of(ServiceMessages.services(List.of())));

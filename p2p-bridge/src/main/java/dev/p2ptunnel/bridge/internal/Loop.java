@@ -10,6 +10,7 @@ import dev.p2ptunnel.bridge.Mapping;
 import dev.p2ptunnel.bridge.MessageChannel;
 import dev.p2ptunnel.bridge.Service;
 import dev.p2ptunnel.bridge.SharedService;
+import dev.p2ptunnel.protocol.Coalescing;
 import dev.p2ptunnel.protocol.Extensions;
 import dev.p2ptunnel.protocol.Reassembler;
 import java.io.IOException;
@@ -42,6 +43,7 @@ final class Loop implements Command.Handler {
   private final InboundQueue inbound;
   private final Selector selector;
   private final boolean extensions;
+  private final int maxCoalescedBytes;
   private final Counters counters = new Counters();
   private final Events events;
   private final Outbound outbound;
@@ -57,6 +59,7 @@ final class Loop implements Command.Handler {
   private final DatagramInbox datagrams;
   private final NamedServices named;
   private final PeerGuard guard;
+  private final Coalescing.FrameConsumer toReassembler;
 
   private boolean running = true;
   private String closeReason = "closed";
@@ -69,8 +72,9 @@ final class Loop implements Command.Handler {
     this.datagrams = datagrams;
     this.selector = Selector.open();
     this.extensions = config.extensions();
+    this.maxCoalescedBytes = config.maxCoalescedBytes();
     this.events = new Events(config.listener(), counters);
-    this.outbound = new Outbound(channel, counters, ticker);
+    this.outbound = new Outbound(channel, counters, ticker, maxCoalescedBytes);
     this.negotiation = new Negotiation(config.extensions(), NamedServices.announced(channel));
     this.flow = new FlowControl(config.extensions(), config.receiveWindowBytes(), negotiation);
     this.keepalive = new Keepalive(config.keepaliveInterval(), config.keepaliveTimeout());
@@ -118,6 +122,7 @@ final class Loop implements Command.Handler {
                 stop(reason);
               }
             }));
+    this.toReassembler = reassembler::accept;
   }
 
   Selector selector() {
@@ -179,6 +184,7 @@ final class Loop implements Command.Handler {
     work += keys();
     work += scheduler.runTurn();
     work += timers(ticker.nanoTime());
+    outbound.flush(); // what this turn made ready goes out now, together when coalescing
     return work;
   }
 
@@ -275,12 +281,19 @@ final class Loop implements Command.Handler {
     keepalive.received(ticker.nanoTime());
     if (!negotiation.decided()) {
       negotiated(negotiation.decide(message));
+      reassembler.accept(message); // the first message is one frame: the peer did not know our features yet
+    } else if (negotiation.coalesce()) {
+      Coalescing.split(message, toReassembler);
+    } else {
+      reassembler.accept(message);
     }
-    reassembler.accept(message);
   }
 
   /** The peer is known: the sockets opened before (a client's only) learn what is in use. */
   private void negotiated(int features) {
+    if (negotiation.coalesce()) {
+      outbound.coalesce(maxCoalescedBytes);
+    }
     for (Stream stream : negotiation.openedBefore()) {
       if (!stream.isLive()) {
         continue;
@@ -392,6 +405,7 @@ final class Loop implements Command.Handler {
     running = false;
     streams.endAll("bridge closed: " + reason);
     named.shutdown(reason);
+    outbound.flush(); // the CLOSEs go out before the channel closes
     role.close();
     try {
       selector.close();

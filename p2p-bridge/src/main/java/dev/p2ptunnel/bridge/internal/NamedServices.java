@@ -59,7 +59,7 @@ final class NamedServices {
 
   /** What our HELLO announces over {@code channel}. */
   static int announced(MessageChannel channel) {
-    return Extensions.ALL_FEATURES | Extensions.FEATURE_SERVICES
+    return Extensions.SUPPORTED_FEATURES | Extensions.FEATURE_SERVICES
         | (channel.supportsDatagrams() ? Extensions.FEATURE_DATAGRAMS : 0);
   }
 

@@ -22,7 +22,7 @@ final class Negotiation {
 
   /** @param extensions whether we announce and use extensions at all */
   Negotiation(boolean extensions) {
-    this(extensions, Extensions.ALL_FEATURES);
+    this(extensions, Extensions.SUPPORTED_FEATURES);
   }
 
   /**
@@ -60,6 +60,11 @@ final class Negotiation {
     return (features & Extensions.FEATURE_KEEPALIVE) != 0;
   }
 
+  /** Whether messages may carry several frames, both ways (docs/PROTOCOL.md, "Coalescing"). */
+  boolean coalesce() {
+    return (features & Extensions.FEATURE_COALESCE) != 0;
+  }
+
   /** Named services: the host's list, a service id in CONNECT, REASON. */
   boolean services() {
     return (features & Extensions.FEATURE_SERVICES) != 0;
@@ -91,7 +96,7 @@ final class Negotiation {
       }
     }
     decided = true;
-    features = peerFeatures & announced;
+    features = peerFeatures & announced; // 0 with our extensions off
     Events.LOG.log(Level.DEBUG, "peer features {0} -> using {1}", peerFeatures, features);
     return features;
   }

@@ -52,7 +52,7 @@ class ClientProtocolTest {
     world.until(() -> host.received.size() == 3, "HELLO, CONNECT, WINDOW");
     assertEquals(List.of("HELLO 0/0", "CONNECT 0/0", "WINDOW 0/0"), host.describe());
     // The base features and named services; no datagrams: this test's channel cannot open a datagram transport.
-    assertEquals(Extensions.ALL_FEATURES | Extensions.FEATURE_SERVICES, Extensions.helloFeatures(Frame.encode(
+    assertEquals(Extensions.SUPPORTED_FEATURES | Extensions.FEATURE_SERVICES, Extensions.helloFeatures(Frame.encode(
         Frame.EVENT_HELLO, 0, 0, 0, 1, host.received.get(0).payload())));
     assertEquals((1 << 20) - Extensions.INITIAL_WINDOW,
         Extensions.windowIncrement(Frame.encode(Frame.EVENT_WINDOW, 0, 0, 0, 1, host.received.get(2).payload())));

@@ -38,6 +38,7 @@ final class ManualChannel implements MessageChannel {
   private final String name;
   private final long highWatermark;
   private final long lowWatermark;
+  private final int maxMessage;
   private final ArrayDeque<Object> inbox = new ArrayDeque<>();
   private @Nullable ManualChannel peer;
   private @Nullable Listener listener;
@@ -51,10 +52,11 @@ final class ManualChannel implements MessageChannel {
   /** This end's datagram transport; its messages wait for {@link Pair#deliverAll()} too. */
   final ManualDatagrams datagrams = new ManualDatagrams();
 
-  private ManualChannel(String name, long highWatermark, long lowWatermark) {
+  private ManualChannel(String name, long highWatermark, long lowWatermark, int maxMessage) {
     this.name = name;
     this.highWatermark = highWatermark;
     this.lowWatermark = lowWatermark;
+    this.maxMessage = maxMessage;
   }
 
   /** A pair writable below 4 MiB queued, again at 1 MiB, like our DataChannel adapter. */
@@ -63,8 +65,13 @@ final class ManualChannel implements MessageChannel {
   }
 
   static Pair pair(long highWatermark, long lowWatermark) {
-    ManualChannel a = new ManualChannel("manual-a", highWatermark, lowWatermark);
-    ManualChannel b = new ManualChannel("manual-b", highWatermark, lowWatermark);
+    return pair(highWatermark, lowWatermark, MAX_MESSAGE_LENGTH);
+  }
+
+  /** A pair whose ends take messages of up to {@code maxMessage} bytes (coalesced ones above 64 KiB). */
+  static Pair pair(long highWatermark, long lowWatermark, int maxMessage) {
+    ManualChannel a = new ManualChannel("manual-a", highWatermark, lowWatermark, maxMessage);
+    ManualChannel b = new ManualChannel("manual-b", highWatermark, lowWatermark, maxMessage);
     a.peer = b;
     b.peer = a;
     return new Pair(a, b);
@@ -80,7 +87,7 @@ final class ManualChannel implements MessageChannel {
 
   @Override
   public boolean send(ByteBuffer message) {
-    int length = MessageChannel.checkedLength(message);
+    int length = MessageChannel.checkedLength(message, maxMessage);
     if (closed) {
       return false;
     }
@@ -104,6 +111,11 @@ final class ManualChannel implements MessageChannel {
   public java.util.concurrent.CompletionStage<dev.p2ptunnel.bridge.DatagramTransport> openDatagrams() {
     datagrams.opened = true;
     return java.util.concurrent.CompletableFuture.completedFuture(datagrams);
+  }
+
+  @Override
+  public int maxMessageLength() {
+    return maxMessage;
   }
 
   @Override
