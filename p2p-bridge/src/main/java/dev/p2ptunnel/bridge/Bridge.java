@@ -49,6 +49,14 @@ public abstract sealed class Bridge implements AutoCloseable permits ClientBridg
     engine.attach(channel);
   }
 
+  /**
+   * One entry per UDP flow (empty once closed), taken on the loop thread; costs the loop time in proportion to the
+   * flows (at most {@link PeerLimits#maxFlows()}).
+   */
+  public final List<BridgeStats.FlowStats> flowStats() {
+    return engine.flowStats();
+  }
+
   /** Whether the bridge still runs. */
   public final boolean isOpen() {
     return engine.isOpen();

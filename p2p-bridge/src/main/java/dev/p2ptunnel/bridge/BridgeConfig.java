@@ -42,11 +42,16 @@ public final class BridgeConfig {
   /** Smallest {@link #maxInboundQueueBytes()}: one largest message and its overhead. */
   public static final long MIN_INBOUND_QUEUE_BYTES = MessageChannel.MAX_MESSAGE_LENGTH + INBOUND_MESSAGE_OVERHEAD;
 
+  /** Largest {@link #maxCoalescedBytes()}. */
+  public static final int MAX_COALESCED_BYTES = 16 << 20;
+
   private final boolean extensions;
+  private final int maxCoalescedBytes;
   private final int receiveWindowBytes;
   private final long maxPendingBytesPerSocket;
   private final long maxPendingBytesTotal;
   private final long maxInboundQueueBytes;
+  private final int maxInboundQueueMessages;
   private final InboundOverflow inboundOverflow;
   private final Duration keepaliveInterval;
   private final Duration keepaliveTimeout;
@@ -54,13 +59,17 @@ public final class BridgeConfig {
   private final Duration resumeGrace;
   private final Reassembler.Limits reassemblerLimits;
   private final BridgeListener listener;
+  private final PeerLimits peerLimits;
+  private final Duration udpIdleTimeout;
 
   private BridgeConfig(Builder b) {
     extensions = b.extensions;
+    maxCoalescedBytes = b.maxCoalescedBytes;
     receiveWindowBytes = b.receiveWindowBytes;
     maxPendingBytesPerSocket = b.maxPendingBytesPerSocket;
     maxPendingBytesTotal = b.maxPendingBytesTotal;
     maxInboundQueueBytes = b.maxInboundQueueBytes;
+    maxInboundQueueMessages = b.maxInboundQueueMessages;
     inboundOverflow = Objects.requireNonNull(b.inboundOverflow, "inboundOverflow");
     keepaliveInterval = Objects.requireNonNull(b.keepaliveInterval, "keepaliveInterval");
     keepaliveTimeout = Objects.requireNonNull(b.keepaliveTimeout, "keepaliveTimeout");
@@ -68,6 +77,13 @@ public final class BridgeConfig {
     resumeGrace = Objects.requireNonNull(b.resumeGrace, "resumeGrace");
     reassemblerLimits = Objects.requireNonNull(b.reassemblerLimits, "reassemblerLimits");
     listener = Objects.requireNonNull(b.listener, "listener");
+    peerLimits = Objects.requireNonNull(b.peerLimits, "peerLimits");
+    udpIdleTimeout = Objects.requireNonNull(b.udpIdleTimeout, "udpIdleTimeout");
+    if (maxCoalescedBytes != 0
+        && (maxCoalescedBytes < MessageChannel.MAX_MESSAGE_LENGTH || maxCoalescedBytes > MAX_COALESCED_BYTES)) {
+      throw new IllegalArgumentException("maxCoalescedBytes: " + maxCoalescedBytes + " (expected: 0 for one frame "
+          + "per message, or " + MessageChannel.MAX_MESSAGE_LENGTH + ".." + MAX_COALESCED_BYTES + ")");
+    }
     if (receiveWindowBytes < Extensions.INITIAL_WINDOW) {
       throw new IllegalArgumentException("receiveWindowBytes: " + receiveWindowBytes
           + " (expected: >= " + Extensions.INITIAL_WINDOW + ")");
@@ -91,7 +107,11 @@ public final class BridgeConfig {
       throw new IllegalArgumentException("receiveWindowBytes: " + receiveWindowBytes + " (expected: <= "
           + Resumption.MAX_WINDOW + " while resuming is on: the peer keeps up to a window per socket to send again)");
     }
+    if (maxInboundQueueMessages < 1) {
+      throw new IllegalArgumentException("maxInboundQueueMessages: " + maxInboundQueueMessages + " (expected: >= 1)");
+    }
     positive("keepaliveInterval", keepaliveInterval);
+    positive("udpIdleTimeout", udpIdleTimeout);
     positive("connectTimeout", connectTimeout);
     if (keepaliveTimeout.compareTo(keepaliveInterval) <= 0) {
       throw new IllegalArgumentException("keepaliveTimeout: " + keepaliveTimeout
@@ -100,9 +120,10 @@ public final class BridgeConfig {
   }
 
   /**
-   * Extensions on, 1 MiB windows, 16 MiB per socket without flow control and 256 MiB in all, a 64 MiB inbound queue
-   * that closes the bridge when it overflows, PING after 5 s, silent after 15 s, 10 s to dial the service, and sockets
-   * kept for 2 minutes when the connection to the peer is lost (resume).
+   * Extensions on, coalesced messages up to 64 KiB, 1 MiB windows, 16 MiB per socket without flow control and
+   * 256 MiB in all, an inbound queue of 64 MiB and 65 536 messages that closes the bridge when it overflows, PING after
+   * 5 s, silent after 15 s, 10 s to dial the service, sockets kept for 2 minutes when the connection to the peer is
+   * lost (resume), {@link PeerLimits#defaults()}, UDP flows idle for 60 s closed.
    */
   public static BridgeConfig defaults() {
     return builder().build();
@@ -119,11 +140,21 @@ public final class BridgeConfig {
   }
 
   /**
-   * Whether to announce and use our protocol extensions (flow control, half-close, keepalive); false behaves exactly
-   * like an original peer.
+   * Whether to announce and use our protocol extensions (flow control, half-close, keepalive, coalescing); false
+   * behaves exactly like an original peer.
    */
   public boolean extensions() {
     return extensions;
+  }
+
+  /**
+   * Longest coalesced message this bridge sends when the peer accepts coalescing (docs/PROTOCOL.md, "Coalescing"):
+   * the frames ready in one turn of the loop go out together, up to this many bytes per message, and never more than
+   * the channel carries ({@link MessageChannel#maxMessageLength()}). 0 sends one frame per message. Received coalesced
+   * messages are split whatever this says.
+   */
+  public int maxCoalescedBytes() {
+    return maxCoalescedBytes;
   }
 
   /**
@@ -158,7 +189,15 @@ public final class BridgeConfig {
     return maxInboundQueueBytes;
   }
 
-  /** What happens when the inbound queue would pass {@link #maxInboundQueueBytes()}. */
+  /**
+   * Received messages the bridge may hold before its loop has handled them, whatever their size: bounds a flood of
+   * tiny messages; what happens beyond is {@link #inboundOverflow()}.
+   */
+  public int maxInboundQueueMessages() {
+    return maxInboundQueueMessages;
+  }
+
+  /** What happens when the inbound queue would pass {@link #maxInboundQueueBytes()} or its message bound. */
   public InboundOverflow inboundOverflow() {
     return inboundOverflow;
   }
@@ -203,6 +242,16 @@ public final class BridgeConfig {
     return listener;
   }
 
+  /** What one peer (on a host: one client) may hold and how fast it may send control messages. */
+  public PeerLimits peerLimits() {
+    return peerLimits;
+  }
+
+  /** How long a UDP flow (one source address of the client's application) lives without a datagram either way. */
+  public Duration udpIdleTimeout() {
+    return udpIdleTimeout;
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     if (this == o) {
@@ -212,30 +261,34 @@ public final class BridgeConfig {
       return false;
     }
     BridgeConfig c = (BridgeConfig) o;
-    return extensions == c.extensions && receiveWindowBytes == c.receiveWindowBytes
+    return extensions == c.extensions && maxCoalescedBytes == c.maxCoalescedBytes
+        && receiveWindowBytes == c.receiveWindowBytes
         && maxPendingBytesPerSocket == c.maxPendingBytesPerSocket && maxPendingBytesTotal == c.maxPendingBytesTotal
-        && maxInboundQueueBytes == c.maxInboundQueueBytes && inboundOverflow == c.inboundOverflow
+        && maxInboundQueueBytes == c.maxInboundQueueBytes && maxInboundQueueMessages == c.maxInboundQueueMessages
+        && inboundOverflow == c.inboundOverflow
         && keepaliveInterval.equals(c.keepaliveInterval) && keepaliveTimeout.equals(c.keepaliveTimeout)
         && connectTimeout.equals(c.connectTimeout) && resumeGrace.equals(c.resumeGrace)
         && reassemblerLimits.equals(c.reassemblerLimits)
-        && listener.equals(c.listener);
+        && listener.equals(c.listener) && peerLimits.equals(c.peerLimits) && udpIdleTimeout.equals(c.udpIdleTimeout);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(extensions, receiveWindowBytes, maxPendingBytesPerSocket, maxPendingBytesTotal,
-        maxInboundQueueBytes, inboundOverflow, keepaliveInterval, keepaliveTimeout, connectTimeout, resumeGrace,
-        reassemblerLimits, listener);
+    return Objects.hash(extensions, maxCoalescedBytes, receiveWindowBytes, maxPendingBytesPerSocket,
+        maxPendingBytesTotal, maxInboundQueueBytes, maxInboundQueueMessages, inboundOverflow, keepaliveInterval,
+        keepaliveTimeout, connectTimeout, resumeGrace, reassemblerLimits, listener, peerLimits, udpIdleTimeout);
   }
 
   @Override
   public String toString() {
-    return "BridgeConfig[extensions=" + extensions + ", receiveWindowBytes=" + receiveWindowBytes
+    return "BridgeConfig[extensions=" + extensions + ", maxCoalescedBytes=" + maxCoalescedBytes
+        + ", receiveWindowBytes=" + receiveWindowBytes
         + ", maxPendingBytesPerSocket=" + maxPendingBytesPerSocket + ", maxPendingBytesTotal=" + maxPendingBytesTotal
-        + ", maxInboundQueueBytes=" + maxInboundQueueBytes + ", inboundOverflow=" + inboundOverflow
+        + ", maxInboundQueueBytes=" + maxInboundQueueBytes + ", maxInboundQueueMessages=" + maxInboundQueueMessages
+        + ", inboundOverflow=" + inboundOverflow
         + ", keepaliveInterval=" + keepaliveInterval + ", keepaliveTimeout=" + keepaliveTimeout
         + ", connectTimeout=" + connectTimeout + ", resumeGrace=" + resumeGrace + ", reassemblerLimits="
-        + reassemblerLimits + "]";
+        + reassemblerLimits + ", peerLimits=" + peerLimits + ", udpIdleTimeout=" + udpIdleTimeout + "]";
   }
 
   private static void positive(String name, Duration value) {
@@ -247,10 +300,12 @@ public final class BridgeConfig {
   /** Builds a {@link BridgeConfig}; {@link #build()} validates. Not thread-safe. */
   public static final class Builder {
     private boolean extensions = true;
+    private int maxCoalescedBytes = MessageChannel.MAX_MESSAGE_LENGTH;
     private int receiveWindowBytes = 1 << 20;
     private long maxPendingBytesPerSocket = 16L << 20;
     private long maxPendingBytesTotal = 256L << 20;
     private long maxInboundQueueBytes = 64L << 20;
+    private int maxInboundQueueMessages = 65_536;
     private InboundOverflow inboundOverflow = InboundOverflow.CLOSE;
     private Duration keepaliveInterval = Duration.ofSeconds(5);
     private Duration keepaliveTimeout = Duration.ofSeconds(15);
@@ -258,15 +313,19 @@ public final class BridgeConfig {
     private Duration resumeGrace = Duration.ofMinutes(2);
     private Reassembler.Limits reassemblerLimits = Reassembler.Limits.defaults();
     private BridgeListener listener = new BridgeListener() {};
+    private PeerLimits peerLimits = PeerLimits.defaults();
+    private Duration udpIdleTimeout = Duration.ofSeconds(60);
 
     private Builder() {}
 
     private Builder(BridgeConfig c) {
       extensions = c.extensions;
+      maxCoalescedBytes = c.maxCoalescedBytes;
       receiveWindowBytes = c.receiveWindowBytes;
       maxPendingBytesPerSocket = c.maxPendingBytesPerSocket;
       maxPendingBytesTotal = c.maxPendingBytesTotal;
       maxInboundQueueBytes = c.maxInboundQueueBytes;
+      maxInboundQueueMessages = c.maxInboundQueueMessages;
       inboundOverflow = c.inboundOverflow;
       keepaliveInterval = c.keepaliveInterval;
       keepaliveTimeout = c.keepaliveTimeout;
@@ -274,11 +333,19 @@ public final class BridgeConfig {
       resumeGrace = c.resumeGrace;
       reassemblerLimits = c.reassemblerLimits;
       listener = c.listener;
+      peerLimits = c.peerLimits;
+      udpIdleTimeout = c.udpIdleTimeout;
     }
 
     /** See {@link BridgeConfig#extensions()}. */
     public Builder extensions(boolean value) {
       extensions = value;
+      return this;
+    }
+
+    /** See {@link BridgeConfig#maxCoalescedBytes()}. */
+    public Builder maxCoalescedBytes(int value) {
+      maxCoalescedBytes = value;
       return this;
     }
 
@@ -304,6 +371,24 @@ public final class BridgeConfig {
     public Builder inboundQueue(long maxBytes, InboundOverflow policy) {
       maxInboundQueueBytes = maxBytes;
       inboundOverflow = policy;
+      return this;
+    }
+
+    /** See {@link BridgeConfig#maxInboundQueueMessages()}. */
+    public Builder maxInboundQueueMessages(int value) {
+      maxInboundQueueMessages = value;
+      return this;
+    }
+
+    /** See {@link BridgeConfig#peerLimits()}. */
+    public Builder peerLimits(PeerLimits value) {
+      peerLimits = value;
+      return this;
+    }
+
+    /** See {@link BridgeConfig#udpIdleTimeout()}. */
+    public Builder udpIdleTimeout(Duration value) {
+      udpIdleTimeout = value;
       return this;
     }
 

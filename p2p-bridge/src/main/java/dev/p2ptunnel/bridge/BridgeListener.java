@@ -1,6 +1,7 @@
 package dev.p2ptunnel.bridge;
 
 import java.net.SocketAddress;
+import java.util.List;
 
 /**
  * Events of a bridge, for monitors, logs and user interfaces. Every method is called on the bridge's loop thread,
@@ -56,6 +57,12 @@ public interface BridgeListener {
    * @param socketsClosed sockets closed because the peer no longer had them (e.g. it restarted)
    */
   default void onConnectionRestored(int socketsResumed, int socketsClosed) {}
+
+  /**
+   * Client: the host's list of services arrived (once the channel is open, when both sides speak the named-services
+   * extension) or changed (the host shared or withdrew a service). Never called with an original host.
+   */
+  default void onServices(List<SharedService> services) {}
 
   /** The bridge closed: every socket is closed and no more events follow. */
   default void onClosed(String reason) {}

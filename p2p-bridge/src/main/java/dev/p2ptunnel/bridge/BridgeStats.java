@@ -1,5 +1,6 @@
 package dev.p2ptunnel.bridge;
 
+import java.net.InetSocketAddress;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -66,4 +67,24 @@ public record BridgeStats(
    */
   public record SocketStats(
       int socketId, long bytesToPeer, long bytesFromPeer, long pendingBytes, long sendCredit, long ageMillis) {}
+
+  /**
+   * One UDP flow (one source address of the client's application, with its own socket on the host), as listed by
+   * {@link Bridge#flowStats()}. Its datagrams also count in the bridge's bytes and messages.
+   *
+   * @param flowId its id, shared by both sides
+   * @param service the service's name
+   * @param address client: the application's source address; host: the address of the host's own socket for it (the
+   *     source the service sees)
+   * @param datagramsToPeer datagrams sent to the peer
+   * @param datagramsFromPeer datagrams received from the peer and handed to the local socket
+   * @param bytesToPeer payload bytes of {@code datagramsToPeer}
+   * @param bytesFromPeer payload bytes of {@code datagramsFromPeer}
+   * @param dropped datagrams of this flow dropped either way (too large, queue full, socket would not take it)
+   * @param ageMillis how long it has existed
+   * @param idleMillis how long since its last datagram either way (it closes at
+   *     {@link BridgeConfig#udpIdleTimeout()})
+   */
+  public record FlowStats(int flowId, String service, InetSocketAddress address, long datagramsToPeer,
+      long datagramsFromPeer, long bytesToPeer, long bytesFromPeer, long dropped, long ageMillis, long idleMillis) {}
 }

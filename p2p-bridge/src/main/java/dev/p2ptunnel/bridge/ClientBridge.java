@@ -5,11 +5,16 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The client side: listens on a local port and carries every connection accepted there over the channel to the
- * host, which re-creates it against its service. Thread-safe.
+ * The client side: listens on local ports and carries every connection (and UDP datagram) made there over the channel
+ * to the host, which re-creates it against the service the port is mapped to. A client started with a port has its
+ * default mapping there (the host's default service, the only one an original host has); {@link #map} adds mappings
+ * to the host's named services, which the client learns once the channel is open ({@link #services()}). Thread-safe.
  *
  * <pre>{@code
  * try (ClientBridge client = ClientBridge.start(channel, new InetSocketAddress("127.0.0.1", 25565),
@@ -20,10 +25,12 @@ import java.util.Objects;
  * }</pre>
  */
 public final class ClientBridge extends Bridge {
-  private final InetSocketAddress localAddress;
+  private final @Nullable InetSocketAddress localAddress;
+  private final Engine engine;
 
-  private ClientBridge(Engine engine, InetSocketAddress localAddress) {
+  private ClientBridge(Engine engine, @Nullable InetSocketAddress localAddress) {
     super(engine);
+    this.engine = engine;
     this.localAddress = localAddress;
   }
 
@@ -64,13 +71,60 @@ public final class ClientBridge extends Bridge {
     return new ClientBridge(engine, bound);
   }
 
+  /**
+   * Starts bridging over {@code channel} without a default mapping: ports are added with {@link #map}, for instance
+   * once {@link #services()} says what the host shares.
+   */
+  public static ClientBridge start(MessageChannel channel, BridgeConfig config) throws IOException {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(config, "config");
+    Engine engine = Engine.client(channel, null, config);
+    engine.start();
+    return new ClientBridge(engine, null);
+  }
+
   /** Starts on 127.0.0.1 with an ephemeral port and default settings. */
   public static ClientBridge start(MessageChannel channel) throws IOException {
     return start(channel, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BridgeConfig.defaults());
   }
 
-  /** The bound local address: what the user's app connects to. */
-  public InetSocketAddress localAddress() {
+  /**
+   * The default mapping's bound local address (what the user's app connects to), or null for a client started
+   * without one.
+   */
+  public @Nullable InetSocketAddress localAddress() {
     return localAddress;
+  }
+
+  /**
+   * The host's services, once its list arrives (right after the channel opens); the stage fails if the host will send
+   * none (an original host, or one without our extensions: only the default mapping works then). Dependent stages run
+   * on the bridge's loop thread unless made async: they must not block.
+   */
+  public CompletionStage<List<SharedService>> services() {
+    return engine.services().copy();
+  }
+
+  /**
+   * Adds a mapping: binds its port (for a named service, once the host's list says whether it is TCP or UDP) and
+   * carries what arrives there to the service. Completes with the mapped port, or fails saying why: the port is in
+   * use (unless {@link Mapping#nextFreePort()}), the host does not share the service, the bridge closed. Dependent
+   * stages run on the bridge's loop thread unless made async.
+   */
+  public CompletionStage<MappedPort> map(Mapping mapping) {
+    return engine.map(mapping);
+  }
+
+  /**
+   * Removes the mapping bound to {@code local} with {@code protocol}: its port stops listening (its connections stay
+   * open until they end), or its UDP flows end. Completes with whether there was such a mapping.
+   */
+  public CompletionStage<Boolean> unmap(InetSocketAddress local, Service.Protocol protocol) {
+    return engine.unmap(local, protocol);
+  }
+
+  /** The mappings in place, listed on the loop thread; empty once closed. */
+  public List<MappedPort> mappings() {
+    return engine.mappings();
   }
 }

@@ -47,7 +47,8 @@ public enum ErrorKind {
   OVERFLOW,
   /**
    * The peer sent faster than the bridge processes: its inbound queue would pass
-   * {@link BridgeConfig#maxInboundQueueBytes()}; with {@link BridgeConfig.InboundOverflow#CLOSE} the bridge closes.
+   * {@link BridgeConfig#maxInboundQueueBytes()} or {@link BridgeConfig#maxInboundQueueMessages()}; with
+   * {@link BridgeConfig.InboundOverflow#CLOSE} the bridge closes.
    */
   INBOUND_OVERFLOW,
   /** Host: the service refused the connection or did not accept it within the connect timeout. */
@@ -68,7 +69,37 @@ public enum ErrorKind {
    * restarted, or it closed the socket while the connection was lost), or the grace period passed
    * ({@link BridgeConfig#resumeGrace()}).
    */
-  NOT_RESUMED;
+  NOT_RESUMED,
+
+  /**
+   * A connection or datagram named a service that is not shared (or not with that protocol): host, a CONNECT refused
+   * with the reason, never dialed, or a datagram dropped; client, a connection or datagram to a mapping whose service
+   * the host does not share (any more), refused or dropped.
+   */
+  UNKNOWN_SERVICE,
+  /** Host: a CONNECT beyond {@link PeerLimits#maxSockets()} open sockets of this client, refused with the reason. */
+  SOCKET_LIMIT,
+  /**
+   * A control message beyond its {@link RateLimit} (CONNECT, CLOSE, PING, WINDOW): a CONNECT is refused, a PING not
+   * answered, the others counted.
+   */
+  RATE_LIMITED,
+  /** The peer kept on sending beyond a {@link RateLimit} (twice its burst): the bridge closes with the reason. */
+  FLOOD,
+  /** Client: the host refused or closed a socket and said why (its reason is the socket's close reason). */
+  REFUSED_BY_PEER,
+  /**
+   * A UDP datagram longer than the datagram channel carries whole ({@link DatagramTransport#maxMessageLength()}
+   * minus the datagram header); dropped.
+   */
+  DATAGRAM_TOO_LARGE,
+  /**
+   * A UDP datagram dropped on the way: the datagram channel is not open (the peer has none, or not yet), its queue is
+   * full, the loop's datagram inbox is full, or the local UDP socket would not take it.
+   */
+  DATAGRAM_DROPPED,
+  /** A datagram from a new source beyond {@link PeerLimits#maxFlows()} open flows; dropped. */
+  FLOW_LIMIT;
 
   /** The kind of a protocol error: the constant of the same name. */
   public static ErrorKind of(ProtocolException.Reason reason) {

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,6 +22,10 @@ import org.jspecify.annotations.Nullable;
  * {@linkplain Config#sendQueueLimitBytes() limit} the pair closes, as libwebrtc closes a DataChannel whose queue
  * passes 16 MiB. Each end delivers on its own daemon thread, started by {@link #start}; since that thread is the
  * channel's own, a bridge on it may use {@link BridgeConfig.InboundOverflow#BLOCK}.
+ *
+ * <p>Each end also opens a {@link DatagramTransport} ({@link #openDatagrams()}) unless {@link #withoutDatagrams()}
+ * was called: messages of up to {@value #DATAGRAM_MAX_LENGTH} bytes (as a WebRTC datagram channel), handed to the
+ * other end's listener on the sending thread, and lost while the other end has not opened its transport.
  */
 public final class InMemoryChannel implements MessageChannel {
 
@@ -56,7 +62,12 @@ public final class InMemoryChannel implements MessageChannel {
   /** The two ends of a pair. */
   public record Pair(InMemoryChannel first, InMemoryChannel second) {}
 
+  /** Longest message an in-memory channel carries: 256 KiB, the {@code max-message-size} libwebrtc announces. */
+  public static final int MAX_MESSAGE_BYTES = 256 * 1024;
+
   private static final AtomicLong PAIRS = new AtomicLong();
+  /** The longest datagram the in-memory datagram transport carries: what a WebRTC datagram channel carries whole. */
+  public static final int DATAGRAM_MAX_LENGTH = 1163;
 
   private final String name;
   private final Config config;
@@ -68,6 +79,8 @@ public final class InMemoryChannel implements MessageChannel {
   private final AtomicBoolean started = new AtomicBoolean();
   private @Nullable InMemoryChannel peer;
   private volatile @Nullable Listener listener;
+  private volatile boolean datagrams = true;
+  private final Datagrams datagramEnd = new Datagrams();
 
   private InMemoryChannel(String name, Config config) {
     this.name = name;
@@ -103,7 +116,7 @@ public final class InMemoryChannel implements MessageChannel {
 
   @Override
   public boolean send(ByteBuffer message) {
-    int length = MessageChannel.checkedLength(message);
+    int length = MessageChannel.checkedLength(message, MAX_MESSAGE_BYTES);
     if (closed.get()) {
       return false;
     }
@@ -128,6 +141,31 @@ public final class InMemoryChannel implements MessageChannel {
     long due = config.messageDelay().isZero() ? 0 : System.nanoTime() + config.messageDelay().toNanos();
     peer().inbound.add(new Item(copy, due, null));
     return true;
+  }
+
+  /** This end announces no datagram transport (as a transport without one); call before {@link #start}. */
+  public InMemoryChannel withoutDatagrams() {
+    datagrams = false;
+    return this;
+  }
+
+  @Override
+  public boolean supportsDatagrams() {
+    return datagrams;
+  }
+
+  @Override
+  public CompletionStage<DatagramTransport> openDatagrams() {
+    if (!datagrams) {
+      return MessageChannel.super.openDatagrams();
+    }
+    return CompletableFuture.completedFuture(datagramEnd);
+  }
+
+  /** {@value #MAX_MESSAGE_BYTES}. */
+  @Override
+  public int maxMessageLength() {
+    return MAX_MESSAGE_BYTES;
   }
 
   @Override
@@ -216,6 +254,52 @@ public final class InMemoryChannel implements MessageChannel {
   }
 
   private record Item(@Nullable ByteBuffer message, long dueNanos, @Nullable String closeReason) {}
+
+  /** This end's datagram transport. */
+  private final class Datagrams implements DatagramTransport {
+    private volatile DatagramTransport.@Nullable Listener receiver;
+    private final AtomicBoolean closedDatagrams = new AtomicBoolean();
+
+    @Override
+    public int maxMessageLength() {
+      return DATAGRAM_MAX_LENGTH;
+    }
+
+    @Override
+    public void start(DatagramTransport.Listener listener) {
+      Objects.requireNonNull(listener, "listener");
+      if (receiver != null) {
+        throw new IllegalStateException("datagram listener already registered on " + name);
+      }
+      receiver = listener;
+    }
+
+    @Override
+    public boolean send(ByteBuffer message) {
+      int length = message.remaining();
+      if (length > DATAGRAM_MAX_LENGTH || closedDatagrams.get() || closed.get()) {
+        return false;
+      }
+      Datagrams other = peer().datagramEnd;
+      DatagramTransport.Listener target = other.receiver;
+      if (target != null && !other.closedDatagrams.get()) {
+        ByteBuffer copy = ByteBuffer.allocate(length);
+        copy.put(0, message, message.position(), length);
+        target.onMessage(copy);
+      }
+      return true;
+    }
+
+    @Override
+    public void close(String reason) {
+      if (closedDatagrams.compareAndSet(false, true)) {
+        DatagramTransport.Listener l = receiver;
+        if (l != null) {
+          l.onClosed(reason);
+        }
+      }
+    }
+  }
 
   @Override
   public String toString() {

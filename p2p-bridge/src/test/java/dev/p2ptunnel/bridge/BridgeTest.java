@@ -128,7 +128,8 @@ class BridgeTest {
       assertEquals(200, Services.concurrentEchoes(tunnel.address(), 200, 200_000));
       BridgeStats stats = tunnel.client.stats();
       assertEquals(200, stats.totalSockets());
-      assertEquals(Extensions.ALL_FEATURES | Extensions.FEATURE_RESUME, stats.features());
+      assertEquals(Extensions.SUPPORTED_FEATURES | Extensions.FEATURE_RESUME | Extensions.FEATURE_SERVICES
+          | Extensions.FEATURE_DATAGRAMS, stats.features());
       assertEquals(java.util.Map.of(), stats.errors());
     }
   }

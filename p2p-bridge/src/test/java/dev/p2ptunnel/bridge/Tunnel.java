@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
-/** A host and a client bridge joined by an in-memory channel pair, as one test fixture. */
+/**
+ * A host and a client bridge joined by an in-memory channel pair, as one test fixture. The short constructor lifts the
+ * host's per-client limits ({@link PeerLimits#generous()}): its tests open connections by the thousand.
+ */
 final class Tunnel implements AutoCloseable {
   final InMemoryChannel.Pair pair;
   final HostBridge host;
@@ -19,11 +22,12 @@ final class Tunnel implements AutoCloseable {
   }
 
   Tunnel(InetSocketAddress service) throws IOException {
-    this(service, BridgeConfig.defaults(), BridgeConfig.defaults(), InMemoryChannel.Config.defaults());
+    this(service, BridgeConfig.builder().peerLimits(PeerLimits.generous()).build(), BridgeConfig.defaults(),
+        InMemoryChannel.Config.defaults());
   }
 
   InetSocketAddress address() {
-    return client.localAddress();
+    return java.util.Objects.requireNonNull(client.localAddress(), "localAddress");
   }
 
   @Override

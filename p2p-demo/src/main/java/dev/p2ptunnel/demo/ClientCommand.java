@@ -1,5 +1,8 @@
 package dev.p2ptunnel.demo;
 
+import dev.p2ptunnel.bridge.MappedPort;
+import dev.p2ptunnel.bridge.Mapping;
+import dev.p2ptunnel.bridge.SharedService;
 import dev.p2ptunnel.webrtc.ClientListener;
 import dev.p2ptunnel.webrtc.ClientName;
 import dev.p2ptunnel.webrtc.ClientOptions;
@@ -13,6 +16,8 @@ import dev.p2ptunnel.webrtc.WebRtcConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -30,7 +35,9 @@ import picocli.CommandLine.Spec;
 /** {@code p2p-tunnel client}: opens a local port that leads to the host's service. */
 @Command(name = "client", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-      "Join a host: open a local port and carry every connection to it to the host's service.",
+      "Join a host: open local ports and carry every connection (and UDP datagram) to the host's services.",
+      "By default every service the host shares is mapped to its own port number on 127.0.0.1 (or the next free "
+          + "one); --map chooses ports, --port maps one port to the host's first service (as the original app).",
       "Prints the short authentication code at once (the host person compares it with theirs before approving), "
           + "then, once approved, the address to connect your app to. Remembers each host's identity and refuses a "
           + "host whose identity changed. When the network fails or changes it reconnects by itself and every "
@@ -54,13 +61,18 @@ final class ClientCommand implements Callable<Integer> {
       + "(default: your user name).")
   @Nullable String name;
 
-  @Option(names = "--port", required = true, paramLabel = "PORT",
-      description = "Local port your app connects to (0 picks a free one).")
-  int port;
+  @Option(names = "--port", paramLabel = "PORT",
+      description = "Local port for the host's first (default) service (0 picks a free one).")
+  @Nullable Integer port;
 
   @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-      description = "Local address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 shares it with your LAN).")
+      description = "Local address of --port (default: ${DEFAULT-VALUE}; 0.0.0.0 shares it with your LAN).")
   String bind = "127.0.0.1";
+
+  @Option(names = "--map", paramLabel = "[BIND:]PORT=NAME",
+      description = "Map a local port to the host's service NAME, repeatable: e.g. --map 25565=game "
+          + "--map 24454=voice (TCP or UDP, as the host shares it).")
+  List<String> maps = new ArrayList<>();
 
   @Mixin
   SignalingOptions signaling = new SignalingOptions();
@@ -83,8 +95,16 @@ final class ClientCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (port < 0 || port > 65_535) {
+    if (port != null && (port < 0 || port > 65_535)) {
       throw usage("--port " + port + ": out of range (expected: 0-65535)");
+    }
+    List<Mapping> mappings = new ArrayList<>();
+    for (String map : maps) {
+      try {
+        mappings.add(Mapping.parse(map));
+      } catch (IllegalArgumentException e) {
+        throw usage("--map " + e.getMessage());
+      }
     }
     WebRtcConfig config = webRtc.config(resilience.reconnect());
     dev.p2ptunnel.bridge.BridgeConfig bridge = resilience.bridge();
@@ -116,13 +136,33 @@ final class ClientCommand implements Callable<Integer> {
       throw e.getCause() instanceof UserError error ? error : e;
     }
     Shutdown shutdown = env.shutdown();
+    MappingReport report = new MappingReport(console);
+    boolean mapAll = port == null && mappings.isEmpty();
     try {
       ClientTunnel tunnel;
       try {
-        tunnel = shutdown.register(Tunnel.client(ClientOptions.builder(new InetSocketAddress(bind, port))
+        ClientOptions.Builder options = port == null ? ClientOptions.builder()
+            : ClientOptions.builder(new InetSocketAddress(bind, port));
+        mappings.forEach(options::map);
+        tunnel = shutdown.register(Tunnel.client(options.mapAll(mapAll)
             .signaling(base).webRtc(config).bridge(bridge).name(clientName).identity(identity)
             .knownHosts(knownHosts)
             .listener(new ClientListener() {
+              @Override
+              public void onServices(List<SharedService> services) {
+                report.services(services);
+              }
+
+              @Override
+              public void onMapped(MappedPort mapped) {
+                report.mapped(mapped);
+              }
+
+              @Override
+              public void onMappingFailed(Mapping mapping, String reason) {
+                report.failed(mapping, reason, mappings.contains(mapping));
+              }
+
               @Override
               public void onShortAuthString(String code) {
                 console.result("Short authentication code: " + code + " \u2014 waiting for the host to approve");
@@ -165,11 +205,14 @@ final class ClientCommand implements Callable<Integer> {
       } catch (IOException e) {
         String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
             : String.valueOf(e.getMessage());
-        throw new UserError("cannot listen on " + Addresses.format(bind, port) + ": " + why
+        throw new UserError("cannot listen on " + Addresses.format(bind, port == null ? 0 : port) + ": " + why
             + "; choose another --port (or 0 for any), or stop the program using it", e);
       }
-      String local = Addresses.format(tunnel.localAddress());
-      console.info("Listening on " + local + "; connections wait there until the tunnel is open.");
+      InetSocketAddress localAddress = tunnel.localAddress();
+      String local = localAddress == null ? null : Addresses.format(localAddress);
+      if (local != null) {
+        console.info("Listening on " + local + "; connections wait there until the tunnel is open.");
+      }
       try {
         CompletableFuture.anyOf(tunnel.opened(), shutdown.onRequest()).get();
       } catch (ExecutionException e) {
@@ -191,7 +234,18 @@ final class ClientCommand implements Callable<Integer> {
       shutdown.parkIfStopping();
       PathType path = tunnel.path().get(5, TimeUnit.SECONDS);
       console.event("connected, path " + path.name().toLowerCase(Locale.ROOT));
-      console.result("Connect your app to " + local);
+      if (local != null) {
+        console.result("Connect your app to " + local); // the original line: scripts wait for it
+      }
+      if (mapAll) {
+        // An original host names no services: say so, and how to reach its one service.
+        tunnel.services().whenComplete((services, error) -> {
+          if (error != null) {
+            report.fatal().complete((error.getCause() != null ? error.getCause() : error).getMessage()
+                + "; join with --port PORT to reach its one service");
+          }
+        });
+      }
       StatusReporter reporter = shutdown.register(new StatusReporter(() -> {
         var stats = tunnel.stats();
         String state = tunnel.state().name();
@@ -200,13 +254,18 @@ final class ClientCommand implements Callable<Integer> {
         Long reconnecting = since == null ? null : Duration.between(since, java.time.Instant.now()).toSeconds();
         return stats == null
             ? new StatusReporter.Counters("client", state, pathName, 0, 1, 0, 0, 0, 0, java.util.Map.of(),
-                reconnecting)
+                reconnecting, 0)
             : new StatusReporter.Counters("client", state, pathName, 1, 1, stats.bytesToPeer(),
                 stats.bytesFromPeer(), stats.openSockets(), stats.totalSockets(),
                 stats.errors().entrySet().stream().collect(java.util.stream.Collectors.toMap(
-                    e -> e.getKey().name(), java.util.Map.Entry::getValue)), reconnecting);
+                    e -> e.getKey().name(), java.util.Map.Entry::getValue)), reconnecting,
+                tunnel.flowStats().size());
       }, console, output.statsJson(env), 5));
       reporter.start();
+      CompletableFuture.anyOf(tunnel.closed(), report.fatal()).get();
+      if (report.fatal().isDone() && !tunnel.closed().isDone()) {
+        throw new UserError(report.fatal().get());
+      }
       String reason = tunnel.closed().get();
       shutdown.parkIfStopping();
       throw new UserError("the tunnel closed: " + reason + (reason.contains("did not come back")

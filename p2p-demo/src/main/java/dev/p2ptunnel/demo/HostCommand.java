@@ -1,5 +1,7 @@
 package dev.p2ptunnel.demo;
 
+import dev.p2ptunnel.bridge.BridgeConfig;
+import dev.p2ptunnel.bridge.Service;
 import dev.p2ptunnel.webrtc.HostOptions;
 import dev.p2ptunnel.webrtc.HostSignaling;
 import dev.p2ptunnel.webrtc.HostTunnel;
@@ -14,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +30,9 @@ import picocli.CommandLine.Spec;
 /** {@code p2p-tunnel host}: shares a local TCP service with remote clients. */
 @Command(name = "host", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-      "Share a local TCP service (a game server, a web app, an API) with a remote peer.",
+      "Share local services (a game server's TCP and UDP ports, a web app, an API) with remote peers.",
+      "Only what --port or --share names is reachable: a client names services, never addresses, and a machine "
+          + "other than this one is reachable only if a --share names it.",
       "Shows each join request with its short authentication code, which the client shows too, and asks y/N/a "
           + "(a = always: trust this client from now on) unless --yes; nothing of the service is reachable before "
           + "that. When a client's connection is lost, its connections are kept for --grace while it comes back by "
@@ -43,12 +48,21 @@ final class HostCommand implements Callable<Integer> {
   @Spec
   @Nullable CommandSpec spec;
 
-  @Option(names = "--port", required = true, paramLabel = "PORT", description = "Port of the service to share.")
+  @Option(names = "--port", paramLabel = "PORT",
+      description = "Port of the one TCP service to share (shorthand for --share default=PORT, with --ip).")
   int port;
 
   @Option(names = "--ip", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-      description = "Address of the service: 127.0.0.1, ::1, or a host name (default: ${DEFAULT-VALUE}).")
+      description = "Address of the --port service: 127.0.0.1, ::1, or a host name (default: ${DEFAULT-VALUE}).")
   String ip = "127.0.0.1";
+
+  @Option(names = "--share", paramLabel = "NAME=[HOST:]PORT[/tcp|/udp]",
+      description = "A service to share, repeatable: e.g. --share game=25565 --share voice=24454/udp. HOST defaults "
+          + "to 127.0.0.1; name another machine (nas=192.168.1.20:445) only if clients should reach it.")
+  java.util.List<String> shares = new java.util.ArrayList<>();
+
+  @Mixin
+  LimitOptions limits = new LimitOptions();
 
   @Option(names = "--max-clients", paramLabel = "N", defaultValue = "1",
       description = "How many clients may be connected at once (default: ${DEFAULT-VALUE}).")
@@ -91,14 +105,12 @@ final class HostCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (port < 1 || port > 65_535) {
-      throw usage("--port " + port + ": out of range (expected: 1-65535)");
-    }
+    List<Service> services = services();
+    BridgeConfig bridge = limits.bridge(resilience.bridge(), this::usage);
     if (maxClients < 1) {
       throw usage("--max-clients " + maxClients + ": must be at least 1");
     }
     WebRtcConfig config = webRtc.config(resilience.reconnect());
-    dev.p2ptunnel.bridge.BridgeConfig bridge = resilience.bridge();
     signaling.check();
     Duration timeout = Durations.parse(approveTimeout, "--approve-timeout", this::usage);
     if (sessionName != null && signaling.offline) {
@@ -112,7 +124,8 @@ final class HostCommand implements Callable<Integer> {
     // A claimed Session ID needs the identity first; otherwise the Session ID goes out first and loading the identity
     // (the JDK's crypto providers cost hundreds of ms cold) overlaps the client's start, like libwebrtc below.
     Identity claimed = sessionName == null ? null : identityOptions.identity();
-    HostSignaling base = signaling.host(input, console, maxClients, port,
+    // The client's command the host suggests: --port for the one-service shorthand, else every service by default.
+    HostSignaling base = signaling.host(input, console, maxClients, shares.isEmpty() ? port : 0,
         claimed == null ? null : claimed.sessionClaim(sessionName));
     Identity identity = claimed != null ? claimed : identityOptions.identity();
     console.info("Host identity " + identity.fingerprint() + " (in " + identityOptions.directory()
@@ -129,14 +142,23 @@ final class HostCommand implements Callable<Integer> {
         return CompletableFuture.completedFuture(JoinDecision.approve());
       } : new ConsolePrompt(input, console);
       HostEvents events = new HostEvents(console, maxClients, bridge.resumeGrace());
-      console.info("Sharing " + Addresses.format(ip, port) + " with up to " + maxClients
-          + (maxClients == 1 ? " client" : " clients") + " at a time. Stop with Ctrl-C.");
-      warnIfServiceDown(console);
+      console.info("Sharing " + describe(services) + " with up to " + maxClients
+          + (maxClients == 1 ? " client" : " clients") + " at a time; nothing else is reachable. Stop with Ctrl-C.");
+      for (Service service : services) {
+        warnIfServiceDown(console, service);
+      }
+      HostOptions.Builder options = HostOptions.builder();
+      services.forEach(options::share);
       // stayOpen: a client that leaves frees its place for the next one; the host runs until Ctrl-C or until
       // signaling can bring no more clients.
-      HostTunnel host = shutdown.register(Tunnel.host(HostOptions.builder(ip, port).signaling(base)
-          .webRtc(config).bridge(bridge).approver(approver).maxClients(maxClients).stayOpen(true).listener(events)
-          .identity(identity).trustStore(trusted).approveTimeout(timeout).build()));
+      HostTunnel host;
+      try {
+        host = shutdown.register(Tunnel.host(options.signaling(base).webRtc(config).bridge(bridge)
+            .approver(approver).maxClients(maxClients).stayOpen(true).listener(events).identity(identity)
+            .trustStore(trusted).approveTimeout(timeout).build()));
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage() + "; check the --share/--ip host names", e);
+      }
       StatusReporter reporter = shutdown.register(
           new StatusReporter(() -> events.counters(host), console, output.statsJson(env), 5));
       reporter.start();
@@ -153,12 +175,56 @@ final class HostCommand implements Callable<Integer> {
     }
   }
 
-  private void warnIfServiceDown(Console console) {
+  /** The services of --port and --share, in order, checked. */
+  private List<Service> services() {
+    List<Service> services = new java.util.ArrayList<>();
+    if (port != 0) {
+      if (port < 1 || port > 65_535) {
+        throw usage("--port " + port + ": out of range (expected: 1-65535)");
+      }
+      services.add(Service.tcp(Service.DEFAULT_NAME, ip, port));
+    }
+    for (String share : shares) {
+      Service service;
+      try {
+        service = Service.parse(share);
+      } catch (IllegalArgumentException e) {
+        throw usage("--share " + e.getMessage());
+      }
+      for (Service earlier : services) {
+        if (earlier.name().equals(service.name())) {
+          throw usage("--share " + share + ": the name '" + service.name() + "' is used twice (as " + earlier
+              + "); each service needs a name of its own");
+        }
+      }
+      services.add(service);
+    }
+    if (services.isEmpty()) {
+      throw usage("nothing to share: give --port PORT or one or more --share NAME=[HOST:]PORT[/tcp|/udp]");
+    }
+    return services;
+  }
+
+  /** {@code web (127.0.0.1:8080/tcp), voice (127.0.0.1:24454/udp)}. */
+  static String describe(List<Service> services) {
+    return services.stream().map(s -> s.name() + " (" + Addresses.format(s.host(), s.port()) + "/"
+        + s.protocol().label() + ")").collect(java.util.stream.Collectors.joining(", "));
+  }
+
+  private void warnIfServiceDown(Console console, Service service) {
+    String where = Addresses.format(service.host(), service.port());
+    if (!service.host().equals(Service.LOOPBACK) && !service.host().equals("::1")
+        && !service.host().equals("localhost")) {
+      console.info("Note: '" + service.name() + "' reaches " + where + ", which clients reach through this host.");
+    }
+    if (service.protocol() == Service.Protocol.UDP) {
+      return; // UDP has no connection to probe
+    }
     try (Socket probe = new Socket()) {
-      probe.connect(new InetSocketAddress(ip, port), 1_000);
+      probe.connect(new InetSocketAddress(service.host(), service.port()), 1_000);
     } catch (IOException e) {
-      console.event("warning: nothing answers on " + Addresses.format(ip, port) + " (" + e.getMessage()
-          + "); start the service, or clients' connections will be refused");
+      console.event("warning: nothing answers on " + where + " for '" + service.name() + "' (" + e.getMessage()
+          + "); start the service, or clients' connections to it will be refused");
     }
   }
 

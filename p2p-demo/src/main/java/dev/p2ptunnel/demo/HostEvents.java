@@ -112,6 +112,7 @@ final class HostEvents implements HostListener {
       errors = new HashMap<>(retiredErrors);
     }
     int open = 0;
+    int flows = 0;
     int connected = 0;
     int reconnecting = 0;
     java.time.@Nullable Instant lostSince = null;
@@ -131,6 +132,7 @@ final class HostEvents implements HostListener {
       down += stats.bytesFromPeer();
       total += stats.totalSockets();
       open += stats.openSockets();
+      flows += client.flowStats().size();
       stats.errors().forEach((kind, n) -> errors.merge(kind.name(), n, Long::sum));
       PathType p = paths.get(client);
       if (p != null) {
@@ -142,6 +144,6 @@ final class HostEvents implements HostListener {
     Long seconds = allLost && lostSince != null
         ? java.time.Duration.between(lostSince, java.time.Instant.now()).toSeconds() : null;
     return new StatusReporter.Counters("host", connected == 0 ? "WAITING" : allLost ? "RECONNECTING" : "OPEN", path,
-        connected, maxClients, up, down, open, total, errors, seconds);
+        connected, maxClients, up, down, open, total, errors, seconds, flows);
   }
 }

@@ -86,7 +86,7 @@ final class SignalingOptions {
     }
     console.result("Session ID: " + session.sessionId());
     console.info("Give it to the client, who runs: p2p-tunnel client --signal " + server + " --session "
-        + session.sessionId() + " --port " + port);
+        + session.sessionId() + (port > 0 ? " --port " + port : ""));
     return session;
   }
 

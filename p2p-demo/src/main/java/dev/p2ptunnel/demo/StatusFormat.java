@@ -32,6 +32,9 @@ final class StatusFormat {
         .append(" received ").append(bytes(s.bytesDown()))
         .append(" | ").append(s.openSockets()).append(s.openSockets() == 1 ? " socket" : " sockets")
         .append(" (").append(s.totalSockets()).append(" total)");
+    if (s.openFlows() > 0) {
+      line.append(", ").append(s.openFlows()).append(s.openFlows() == 1 ? " UDP flow" : " UDP flows");
+    }
     if (!s.errors().isEmpty()) {
       line.append(" | errors:");
       s.errors().entrySet().stream().sorted(Map.Entry.comparingByKey())

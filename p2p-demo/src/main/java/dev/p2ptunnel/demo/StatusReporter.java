@@ -23,7 +23,13 @@ final class StatusReporter implements AutoCloseable {
    */
   record Counters(String role, String state, @Nullable String path, int clients, int maxClients, long bytesUp,
       long bytesDown, int openSockets, long totalSockets, Map<String, Long> errors,
-      @Nullable Long reconnectingSeconds) {}
+      @Nullable Long reconnectingSeconds, int openFlows) {
+    /** Not reconnecting, without UDP flows. */
+    Counters(String role, String state, @Nullable String path, int clients, int maxClients, long bytesUp,
+        long bytesDown, int openSockets, long totalSockets, Map<String, Long> errors) {
+      this(role, state, path, clients, maxClients, bytesUp, bytesDown, openSockets, totalSockets, errors, null, 0);
+    }
+  }
 
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
     Thread thread = new Thread(task, "p2p-tunnel-status");
@@ -83,7 +89,7 @@ final class StatusReporter implements AutoCloseable {
     previousNanos = nowNanos;
     return new StatusSnapshot(Instant.now().toString(), now.role(), now.state(), now.path(), now.clients(),
         now.maxClients(), up, down, now.bytesUp(), now.bytesDown(), now.openSockets(), now.totalSockets(),
-        now.errors(), now.reconnectingSeconds());
+        now.errors(), now.reconnectingSeconds(), now.openFlows());
   }
 
   @Override

@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param totalSockets TCP connections carried since start
  * @param errors problems by kind, summed over the connected peers
  * @param reconnectingSeconds while {@code RECONNECTING}, for how many seconds; else null
+ * @param openFlows UDP flows (source addresses of the client's applications) open now
  */
 record StatusSnapshot(
     String time,
@@ -38,10 +39,19 @@ record StatusSnapshot(
     int openSockets,
     long totalSockets,
     Map<String, Long> errors,
-    @Nullable Long reconnectingSeconds) {
+    @Nullable Long reconnectingSeconds,
+    int openFlows) {
 
   /** Copies the error map. */
   StatusSnapshot {
     errors = Map.copyOf(errors);
+  }
+
+  /** Not reconnecting, without UDP flows. */
+  StatusSnapshot(String time, String role, String state, @Nullable String path, int clients, int maxClients,
+      long bytesUpPerSecond, long bytesDownPerSecond, long bytesUp, long bytesDown, int openSockets,
+      long totalSockets, Map<String, Long> errors) {
+    this(time, role, state, path, clients, maxClients, bytesUpPerSecond, bytesDownPerSecond, bytesUp, bytesDown,
+        openSockets, totalSockets, errors, null, 0);
   }
 }

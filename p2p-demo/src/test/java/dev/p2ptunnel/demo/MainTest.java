@@ -39,9 +39,39 @@ class MainTest {
 
   /** Each case: arguments (split on spaces) and the exact one-line error. */
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
+  @CsvSource(delimiterString = " | ", value = {
       "host --port 80 --offline --bogus | p2p-tunnel host: Unknown option: '--bogus' (see 'p2p-tunnel host --help')",
-      "host --offline | p2p-tunnel host: Missing required option: '--port=PORT' (see 'p2p-tunnel host --help')",
+      "host --offline | p2p-tunnel host: nothing to share: give --port PORT or one or more --share "
+          + "NAME=[HOST:]PORT[/tcp|/udp] (see 'p2p-tunnel host --help')",
+      "host --share 8080 --offline | p2p-tunnel host: --share \"8080\": no NAME= before the port "
+          + "(expected: NAME=[HOST:]PORT[/tcp|/udp]) (see 'p2p-tunnel host --help')",
+      "host --share game=25565/sctp --offline | p2p-tunnel host: --share \"game=25565/sctp\": unknown "
+          + "protocol \"sctp\" (expected: tcp or udp) (see 'p2p-tunnel host --help')",
+      "host --share game=nas:x --offline | p2p-tunnel host: --share \"game=nas:x\": port \"x\" is not a "
+          + "number (expected: 1..65535) (see 'p2p-tunnel host --help')",
+      "host --share web=80 --share web=81/udp --offline | p2p-tunnel host: --share web=81/udp: the name "
+          + "'web' is used twice (as web=127.0.0.1:80/tcp); each service needs a name of its own "
+          + "(see 'p2p-tunnel host --help')",
+      "host --port 80 --share default=81 --offline | p2p-tunnel host: --share default=81: the name 'default' "
+          + "is used twice (as default=127.0.0.1:80/tcp); each service needs a name of its own "
+          + "(see 'p2p-tunnel host --help')",
+      "host --port 80 --offline --max-connections 0 | p2p-tunnel host: --max-connections 0: out of range "
+          + "(expected: 1-65536) (see 'p2p-tunnel host --help')",
+      "host --port 80 --offline --connect-rate 0 | p2p-tunnel host: --connect-rate 0: out of range "
+          + "(expected: 1-1000000) (see 'p2p-tunnel host --help')",
+      "host --port 80 --offline --max-flows 70000 | p2p-tunnel host: --max-flows 70000: out of range "
+          + "(expected: 1-65536) (see 'p2p-tunnel host --help')",
+      "host --port 80 --offline --udp-idle-timeout soon | p2p-tunnel host: --udp-idle-timeout soon: not a "
+          + "duration (expected: 1s to 24h, e.g. 90s or 5m) (see 'p2p-tunnel host --help')",
+      "client --map 25565 --offline | p2p-tunnel client: --map \"25565\": expected [BIND:]PORT=NAME "
+          + "(see 'p2p-tunnel client --help')",
+      "client --map x=game --offline | p2p-tunnel client: --map \"x=game\": port \"x\" is not a number "
+          + "(expected: 0..65535) (see 'p2p-tunnel client --help')",
+      "client --map 70000=game --offline | p2p-tunnel client: --map \"70000=game\": port: 70000 "
+          + "(expected: 0..65535) (see 'p2p-tunnel client --help')",
+      "client --map 1=a^b --offline | p2p-tunnel client: --map \"1=a^b\": service name \"a^b\" has '^' "
+          + "at index 1 (expected: 1..64 of A-Z a-z 0-9 . _ -, starting with a letter or digit) "
+          + "(see 'p2p-tunnel client --help')",
       "host --port x --offline | p2p-tunnel host: Invalid value for option '--port': 'x' is not an int "
           + "(see 'p2p-tunnel host --help')",
       "host --port 70000 --offline | p2p-tunnel host: --port 70000: out of range (expected: 1-65535) "

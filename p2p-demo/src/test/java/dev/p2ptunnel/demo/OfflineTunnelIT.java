@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -156,6 +159,93 @@ class OfflineTunnelIT {
           errors.get(0));
     }
     assertEquals(0, ProcessHandle.current().descendants().count(), "no process left behind");
+  }
+
+  @Test
+  void shouldShareATcpAndAUdpServiceThroughOneApprovalAndMapEachOnItsOwnPort(@TempDir Path dir) throws Exception {
+    DatagramSocket echo = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    {
+      Thread echoer = new Thread(() -> echoUntilClosed(echo), "udp-echo");
+      echoer.start();
+      int webPort = service.getAddress().getPort();
+      int echoPort = echo.getLocalPort();
+      Path stats = dir.resolve("client-stats.jsonl");
+      try (DemoProcess host = DemoProcess.start("host", "host", "--share", "web=" + webPort, "--share",
+              "echo=" + echoPort + "/udp", "--offline", "--no-stun", "--yes");
+          DemoProcess client = DemoProcess.start("client", "client", "--offline", "--no-stun", "--stats-json",
+              stats.toString())) {
+        host.awaitLine(line -> line.startsWith("Sharing web (127.0.0.1:" + webPort + "/tcp), echo (127.0.0.1:"
+            + echoPort + "/udp) with up to 1 client at a time; nothing else is reachable."), STEP);
+        host.type(client.awaitLine(line -> line.startsWith("p2pt1."), STEP));
+        client.type(host.awaitLine(line -> line.startsWith("p2pt1."), STEP));
+        client.awaitLine(line -> line.equals("The host shares web (" + webPort + "/tcp), echo (" + echoPort
+            + "/udp)."), STEP);
+        // Both ports are taken here (the services run on this machine): each goes to the next free port.
+        String web = client.awaitLine(line -> line.startsWith("Connect your app to 127.0.0.1:")
+            && line.endsWith(" for 'web' (port " + webPort + " on the host)"), STEP);
+        String udp = client.awaitLine(line -> line.startsWith("Connect your app to 127.0.0.1:")
+            && line.endsWith(" (UDP) for 'echo' (port " + echoPort + " on the host)"), STEP);
+        int localWeb = localPort(web);
+        int localUdp = localPort(udp);
+
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + localWeb + "/both")).timeout(STEP).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals("served /both", response.body());
+
+        // UDP is unreliable: ask again until an answer comes back (a lost datagram is allowed, a wrong one not).
+        try (DatagramSocket app = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+          app.setSoTimeout(1_000);
+          byte[] question = "ping over udp".getBytes(StandardCharsets.UTF_8);
+          String answer = null;
+          long deadline = System.nanoTime() + STEP.toNanos();
+          while (answer == null && System.nanoTime() < deadline) {
+            app.send(new DatagramPacket(question, question.length, InetAddress.getLoopbackAddress(), localUdp));
+            DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
+            try {
+              app.receive(reply);
+              answer = new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8);
+            } catch (SocketTimeoutException e) {
+              // lost, or the flow is still being set up: send again
+            }
+          }
+          assertEquals("echo: ping over udp", answer);
+        }
+        awaitStats(stats, "\"openFlows\":1");
+        client.signal("INT");
+        assertEquals(0, client.awaitExit(EXIT), "client exit code after SIGINT; stderr " + client.stderr());
+        host.signal("INT");
+        assertEquals(0, host.awaitExit(EXIT), "host exit code after SIGINT; stderr " + host.stderr());
+        assertEquals(List.of(), host.stderr(), "nothing went wrong on the host");
+      } finally {
+        echo.close();
+        echoer.join(STEP.toMillis());
+      }
+    }
+    assertEquals(0, ProcessHandle.current().descendants().count(), "no process left behind");
+  }
+
+  /** Answers each datagram with "echo: " and its text, to its sender. */
+  private static void echoUntilClosed(DatagramSocket socket) {
+    byte[] buffer = new byte[2048];
+    while (!socket.isClosed()) {
+      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+      try {
+        socket.receive(packet);
+        byte[] reply = ("echo: " + new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8))
+            .getBytes(StandardCharsets.UTF_8);
+        socket.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
+      } catch (IOException e) {
+        return; // closed
+      }
+    }
+  }
+
+  /** The port of a "Connect your app to 127.0.0.1:PORT ..." line. */
+  private static int localPort(String line) {
+    String rest = line.substring("Connect your app to 127.0.0.1:".length());
+    return Integer.parseInt(rest.substring(0, rest.indexOf(' ')));
   }
 
   /** Waits until the --stats-json file holds a line containing {@code fragment}. */

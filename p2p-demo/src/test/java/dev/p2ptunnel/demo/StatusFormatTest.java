@@ -31,7 +31,7 @@ class StatusFormatTest {
   @Test
   void shouldFormatAClientLine() {
     StatusSnapshot s = new StatusSnapshot("t", "client", "OPEN", "direct", 1, 1, 1_200_000, 35_000, 12_000_000,
-        1_000_000, 2, 7, Map.of(), null);
+        1_000_000, 2, 7, Map.of(), null, 0);
     assertEquals("OPEN direct | up 1.2 MB/s down 35.0 kB/s | sent 12.0 MB received 1.0 MB | 2 sockets (7 total)",
         StatusFormat.line(s));
   }
@@ -39,14 +39,23 @@ class StatusFormatTest {
   @Test
   void shouldFormatAHostLineWithClientsAndSortedErrors() {
     StatusSnapshot s = new StatusSnapshot("t", "host", "OPEN", "mixed", 2, 4, 0, 0, 0, 0, 1, 1,
-        Map.of("SERVICE_REFUSED", 3L, "OVERFLOW", 1L), null);
+        Map.of("SERVICE_REFUSED", 3L, "OVERFLOW", 1L), null, 0);
     assertEquals("2/4 clients | OPEN mixed | up 0 B/s down 0 B/s | sent 0 B received 0 B | 1 socket (1 total)"
         + " | errors: OVERFLOW=1 SERVICE_REFUSED=3", StatusFormat.line(s));
   }
 
   @Test
+  void shouldCountUdpFlowsOnlyWhenThereAreAny() {
+    StatusSnapshot s = new StatusSnapshot("t", "client", "OPEN", "direct", 1, 1, 0, 0, 0, 0, 1, 1, Map.of(), null,
+        2);
+    assertEquals("OPEN direct | up 0 B/s down 0 B/s | sent 0 B received 0 B | 1 socket (1 total), 2 UDP flows",
+        StatusFormat.line(s));
+  }
+
+  @Test
   void shouldLeaveOutAnUnknownPath() {
-    StatusSnapshot s = new StatusSnapshot("t", "host", "WAITING", null, 0, 1, 0, 0, 0, 0, 0, 0, Map.of(), null);
+    StatusSnapshot s = new StatusSnapshot("t", "host", "WAITING", null, 0, 1, 0, 0, 0, 0, 0, 0, Map.of(), null,
+        0);
     assertEquals("0/1 clients | WAITING | up 0 B/s down 0 B/s | sent 0 B received 0 B | 0 sockets (0 total)",
         StatusFormat.line(s));
   }
@@ -54,7 +63,7 @@ class StatusFormatTest {
   @Test
   void shouldSayForHowLongItHasBeenReconnecting() {
     StatusSnapshot s = new StatusSnapshot("t", "client", "RECONNECTING", "direct", 1, 1, 0, 0, 12_000_000,
-        1_000_000, 2, 7, Map.of(), 12L);
+        1_000_000, 2, 7, Map.of(), 12L, 0);
     assertEquals("reconnecting (12 s) | up 0 B/s down 0 B/s | sent 12.0 MB received 1.0 MB | 2 sockets (7 total)",
         StatusFormat.line(s));
   }
@@ -71,7 +80,7 @@ class StatusFormatTest {
   }
 
   private static StatusReporter.Counters counters(long up, long down) {
-    return new StatusReporter.Counters("client", "OPEN", "direct", 1, 1, up, down, 0, 0, Map.of(), null);
+    return new StatusReporter.Counters("client", "OPEN", "direct", 1, 1, up, down, 0, 0, Map.of(), null, 0);
   }
 
   @Test
@@ -106,12 +115,12 @@ class StatusFormatTest {
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     try (StatsJson json = StatsJson.open("-", out)) {
       json.write(new StatusSnapshot("2026-11-24T20:00:00Z", "client", "OPEN", "direct", 1, 1, 5, 6, 7, 8, 1, 2,
-          Map.of("OVERFLOW", 1L), null));
+          Map.of("OVERFLOW", 1L), null, 3));
     }
     assertEquals("{\"time\":\"2026-11-24T20:00:00Z\",\"role\":\"client\",\"state\":\"OPEN\",\"path\":\"direct\","
         + "\"clients\":1,\"maxClients\":1,\"bytesUpPerSecond\":5,\"bytesDownPerSecond\":6,\"bytesUp\":7,"
         + "\"bytesDown\":8,\"openSockets\":1,\"totalSockets\":2,\"errors\":{\"OVERFLOW\":1},"
-        + "\"reconnectingSeconds\":null}\n",
+        + "\"reconnectingSeconds\":null,\"openFlows\":3}\n",
         bytes.toString(StandardCharsets.UTF_8));
   }
 }

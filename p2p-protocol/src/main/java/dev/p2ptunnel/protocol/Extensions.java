@@ -16,6 +16,12 @@ import java.nio.ByteBuffer;
  * PONG   socket 0   nonce u64                          (the probe's nonce, echoed)
  * </pre>
  *
+ * <p>The named-services extension's messages ({@code SERVICES}, {@code REASON}, the service id of {@code CONNECT})
+ * are laid out in {@link ServiceMessages}, the datagrams of the second channel in {@link Datagrams}.
+ *
+ * <p>One extension is not an event: {@link #FEATURE_COALESCE} lets a channel message carry several frames
+ * ({@link Coalescing}).
+ *
  * <p>Stateless and thread-safe. See docs/PROTOCOL.md for the rules around them.
  */
 public final class Extensions {
@@ -28,15 +34,34 @@ public final class Extensions {
   /** Feature bit: keepalive with {@code PING}/{@code PONG}. */
   public static final int FEATURE_KEEPALIVE = 1 << 2;
   /**
+   * Feature bit: coalesced messages, several frames back to back in one channel message ({@link Coalescing}). Each
+   * side that announces it splits such messages; a side coalesces only when both announced it (and may still send
+   * one frame per message).
+   */
+  public static final int FEATURE_COALESCE = 1 << 3;
+  /**
    * Feature bit: streams survive a channel replaced under them ({@code SESSION}, {@code RESUME}, {@code RESUME_END},
    * {@code BYE}; {@link Resumption}). In use only together with the three base features.
    */
   public static final int FEATURE_RESUME = 1 << 4;
   /**
-   * The base features of version 1 (flow control, half-close, keepalive), which every bridge of ours announces; later
-   * ones ({@link #FEATURE_RESUME}) are added where they apply.
+   * Feature bit: named services ({@code SERVICES}, a service id in {@code CONNECT}, {@code REASON};
+   * {@link ServiceMessages}). Bits 5 to 7 are left to other extensions.
+   */
+  public static final int FEATURE_SERVICES = 1 << 8;
+  /**
+   * Feature bit: UDP datagrams on a second, unordered and unreliable channel ({@link Datagrams}); announced only by a
+   * side whose transport can open that channel.
+   */
+  public static final int FEATURE_DATAGRAMS = 1 << 9;
+  /**
+   * The first three features (flow control, half-close, keepalive): the set the HELLO golden vector announces. Every
+   * feature this implementation announces on every channel is {@link #SUPPORTED_FEATURES}; {@link #FEATURE_RESUME},
+   * {@link #FEATURE_SERVICES} and {@link #FEATURE_DATAGRAMS} are added where they apply.
    */
   public static final int ALL_FEATURES = FEATURE_FLOW_CONTROL | FEATURE_HALF_CLOSE | FEATURE_KEEPALIVE;
+  /** Every feature this implementation knows and announces: {@link #ALL_FEATURES} and {@link #FEATURE_COALESCE}. */
+  public static final int SUPPORTED_FEATURES = ALL_FEATURES | FEATURE_COALESCE;
 
   /**
    * Send credit of every socket in each direction when it opens, before any {@code WINDOW}: a receiver that wants

@@ -78,6 +78,10 @@ public final class Frame {
   public static final int EVENT_RESUME_END = 26;
   /** {@code event} of the resume extension: the sender closes the tunnel on purpose ({@link Resumption}). */
   public static final int EVENT_BYE = 27;
+  /** {@code event} of our extension: the host's list of named services ({@link ServiceMessages}). */
+  public static final int EVENT_SERVICES = 32;
+  /** {@code event} of our extension: why the sender refuses or closes a socket, before its CLOSE ({@link ServiceMessages}). */
+  public static final int EVENT_REASON = 33;
 
   private Frame() {}
 
@@ -113,6 +117,10 @@ public final class Frame {
         return "RESUME_END";
       case EVENT_BYE:
         return "BYE";
+      case EVENT_SERVICES:
+        return "SERVICES";
+      case EVENT_REASON:
+        return "REASON";
       default:
         return "event " + event;
     }

@@ -35,6 +35,9 @@ public interface ClientConnection {
   /** Its bridge's counters, or null before it opened. */
   @Nullable BridgeStats stats();
 
+  /** Its UDP flows now (one per source address of its applications); empty when none. */
+  java.util.List<BridgeStats.FlowStats> flowStats();
+
   /** Direct or relayed; fails if not open. */
   CompletableFuture<PathType> path();
 

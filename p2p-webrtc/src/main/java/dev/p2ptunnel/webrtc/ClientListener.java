@@ -1,9 +1,15 @@
 package dev.p2ptunnel.webrtc;
 
+import dev.p2ptunnel.bridge.MappedPort;
+import dev.p2ptunnel.bridge.Mapping;
+import dev.p2ptunnel.bridge.SharedService;
+import java.util.List;
+
 /**
- * Events of a {@link ClientTunnel}'s join and of its reconnections, for user interfaces. Called on the tunnel's own
- * threads (never a native one), one at a time; return quickly. The join's events come once per join: again for every
- * rejoin. All methods do nothing by default.
+ * Events of a {@link ClientTunnel}'s join, its reconnections and its mappings, for user interfaces. The join's and
+ * the reconnections' events are called on the tunnel's own threads (never a native one), one at a time; the join's
+ * come once per join: again for every rejoin. The mappings' events are called on the tunnel's bridge thread. Return
+ * quickly. All methods do nothing by default.
  */
 public interface ClientListener {
   /**
@@ -39,4 +45,19 @@ public interface ClientListener {
    * host no longer had them (it restarted).
    */
   default void onConnectionRestored(int resumed, int closed) {}
+
+  /**
+   * The host's list of services arrived (once the tunnel is open) or changed (the host shared or withdrew one). Called
+   * on the tunnel's bridge thread; return quickly.
+   */
+  default void onServices(List<SharedService> services) {}
+
+  /** A mapping is in place: applications may use {@code port.local()}. Called on the tunnel's bridge thread. */
+  default void onMapped(MappedPort port) {}
+
+  /**
+   * A mapping of {@link ClientOptions#mappings()} or {@link ClientOptions#mapAll()} could not be made, saying why (a
+   * port in use, a service the host does not share). Called on the tunnel's bridge thread.
+   */
+  default void onMappingFailed(Mapping mapping, String reason) {}
 }

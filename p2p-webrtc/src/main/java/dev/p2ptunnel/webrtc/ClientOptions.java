@@ -1,6 +1,7 @@
 package dev.p2ptunnel.webrtc;
 
 import dev.p2ptunnel.bridge.BridgeConfig;
+import dev.p2ptunnel.bridge.Mapping;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -11,7 +12,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * What {@link Tunnel#client} needs. Immutable and thread-safe.
  *
- * @param bind the local address the user's app connects to (default 127.0.0.1; port 0 picks a free port)
+ * @param bind the default mapping: a local address (bound at once, before joining) whose connections reach the host's
+ *     default service, as with the original app (port 0 picks a free port); null for none
+ * @param mappings ports mapped to the host's services by name, bound once the host's list arrives (what protocol a
+ *     service speaks is in that list)
+ * @param mapAll whether to map every service the host shares (now and later) that {@code mappings} does not name, on
+ *     127.0.0.1 and the service's own port number, or the next free one
  * @param signaling carries the join exchange
  * @param webRtc ICE servers, ports, timeouts
  * @param bridge engine settings
@@ -25,13 +31,13 @@ import org.jspecify.annotations.Nullable;
  * @param listener the code and the approval, for user interfaces
  */
 public record ClientOptions(
-    InetSocketAddress bind, Signaling signaling, WebRtcConfig webRtc, BridgeConfig bridge,
+    @Nullable InetSocketAddress bind, List<Mapping> mappings, boolean mapAll, Signaling signaling, WebRtcConfig webRtc, BridgeConfig bridge,
     List<SessionPlugin> plugins, String name, Identity identity, @Nullable TrustStore knownHosts, boolean pairing,
     ClientListener listener) {
 
   /** Validates and copies. */
   public ClientOptions {
-    Objects.requireNonNull(bind, "bind");
+    mappings = List.copyOf(mappings);
     Objects.requireNonNull(signaling, "signaling");
     Objects.requireNonNull(webRtc, "webRtc");
     Objects.requireNonNull(bridge, "bridge");
@@ -41,19 +47,26 @@ public record ClientOptions(
     plugins = List.copyOf(plugins);
   }
 
-  /** A builder listening on 127.0.0.1:{@code port}. */
+  /** A builder whose default mapping listens on 127.0.0.1:{@code port}. */
   public static Builder builder(int port) {
     return new Builder(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
   }
 
-  /** A builder listening on {@code bind} (e.g. {@code ::1}, or an explicit interface address). */
+  /** A builder whose default mapping listens on {@code bind} (e.g. {@code ::1}, or an explicit interface address). */
   public static Builder builder(InetSocketAddress bind) {
-    return new Builder(bind);
+    return new Builder(Objects.requireNonNull(bind, "bind"));
+  }
+
+  /** A builder without a default mapping: add {@link Builder#map} or {@link Builder#mapAll}. */
+  public static Builder builder() {
+    return new Builder(null);
   }
 
   /** Builds {@link ClientOptions}; defaults: {@link WebRtcConfig#builder()}, {@link BridgeConfig#defaults()}. */
   public static final class Builder {
-    private final InetSocketAddress bind;
+    private final @Nullable InetSocketAddress bind;
+    private final List<Mapping> mappings = new ArrayList<>();
+    private boolean mapAll;
     private @Nullable Signaling signaling;
     private WebRtcConfig webRtc = WebRtcConfig.builder().build();
     private BridgeConfig bridge = BridgeConfig.defaults();
@@ -64,8 +77,20 @@ public record ClientOptions(
     private boolean pairing = true;
     private ClientListener listener = new ClientListener() {};
 
-    private Builder(InetSocketAddress bind) {
-      this.bind = Objects.requireNonNull(bind, "bind");
+    private Builder(@Nullable InetSocketAddress bind) {
+      this.bind = bind;
+    }
+
+    /** Maps a port to a service of the host, by name. */
+    public Builder map(Mapping value) {
+      mappings.add(Objects.requireNonNull(value, "mapping"));
+      return this;
+    }
+
+    /** Whether to map every service the host shares that no {@link #map} names; default false. */
+    public Builder mapAll(boolean value) {
+      mapAll = value;
+      return this;
     }
 
     /** Required: how the join travels. */
@@ -127,7 +152,7 @@ public record ClientOptions(
       if (signaling == null) {
         throw new IllegalStateException("signaling: null (expected: set with signaling(...))");
       }
-      return new ClientOptions(bind, signaling, webRtc, bridge, plugins, name,
+      return new ClientOptions(bind, mappings, mapAll, signaling, webRtc, bridge, plugins, name,
           identity != null ? identity : Identity.generate(), knownHosts, pairing, listener);
     }
   }

@@ -1,6 +1,7 @@
 package dev.p2ptunnel.webrtc;
 
 import dev.p2ptunnel.bridge.BridgeConfig;
+import dev.p2ptunnel.bridge.Service;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,8 +12,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * What {@link Tunnel#host} needs. Immutable and thread-safe.
  *
- * @param target the shared service; every connection of the peer is dialed here and nowhere else (an IPv4 or IPv6
- *     address, or a host name resolved when the tunnel opens)
+ * @param services the host's access rules: the services it shares, in order (the first TCP one is the default, what
+ *     an original client reaches); nothing else is reachable, and the host names a LAN machine only if a service
+ *     names it ({@link Service}); host names are resolved when the tunnel starts. {@link HostTunnel#share} and
+ *     {@link HostTunnel#unshare} change them while it runs
  * @param signaling brings clients' join requests (with their offers) and carries answers or refusals back
  * @param webRtc ICE servers, ports, timeouts
  * @param bridge engine settings (flow control window, keepalive, …)
@@ -30,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  *     from the same address
  */
 public record HostOptions(
-    InetSocketAddress target, HostSignaling signaling, WebRtcConfig webRtc, BridgeConfig bridge,
+    List<Service> services, HostSignaling signaling, WebRtcConfig webRtc, BridgeConfig bridge,
     List<SessionPlugin> plugins, JoinApprover approver, int maxClients, boolean stayOpen,
     HostListener listener, Identity identity, @Nullable TrustStore trustStore, Duration approveTimeout,
     int maxPendingJoins) {
@@ -42,7 +45,10 @@ public record HostOptions(
     if (maxClients < 1) {
       throw new IllegalArgumentException("maxClients: " + maxClients + " (expected: >= 1)");
     }
-    Objects.requireNonNull(target, "target");
+    services = List.copyOf(services);
+    if (services.isEmpty()) {
+      throw new IllegalArgumentException("services: none (expected: at least one, e.g. builder(host, port))");
+    }
     Objects.requireNonNull(signaling, "signaling");
     Objects.requireNonNull(webRtc, "webRtc");
     Objects.requireNonNull(bridge, "bridge");
@@ -56,14 +62,35 @@ public record HostOptions(
     plugins = List.copyOf(plugins);
   }
 
-  /** A builder for a service at {@code host:port}, e.g. {@code ("127.0.0.1", 25565)} or {@code ("::1", 11434)}. */
+  /**
+   * A builder sharing one TCP service at {@code host:port}, named {@value Service#DEFAULT_NAME}, e.g.
+   * {@code ("127.0.0.1", 25565)} or {@code ("::1", 11434)}; {@link Builder#share} adds more.
+   */
   public static Builder builder(String host, int port) {
-    return new Builder(InetSocketAddress.createUnresolved(host, port));
+    return new Builder().share(Service.tcp(Service.DEFAULT_NAME, host, port));
+  }
+
+  /** A builder sharing nothing yet: add services with {@link Builder#share}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The default service's target, unresolved: the first TCP service, what an original client reaches (null if only
+   * UDP services are shared).
+   */
+  public @Nullable InetSocketAddress target() {
+    for (Service service : services) {
+      if (service.protocol() == Service.Protocol.TCP) {
+        return InetSocketAddress.createUnresolved(service.host(), service.port());
+      }
+    }
+    return null;
   }
 
   /** Builds {@link HostOptions}; defaults: {@link WebRtcConfig#builder()}, {@link BridgeConfig#defaults()}. */
   public static final class Builder {
-    private final InetSocketAddress target;
+    private final List<Service> services = new ArrayList<>();
     private @Nullable HostSignaling signaling;
     private WebRtcConfig webRtc = WebRtcConfig.builder().build();
     private BridgeConfig bridge = BridgeConfig.defaults();
@@ -77,8 +104,19 @@ public record HostOptions(
     private Duration approveTimeout = Duration.ofMinutes(5);
     private int maxPendingJoins = 4;
 
-    private Builder(InetSocketAddress target) {
-      this.target = target;
+    private Builder() {}
+
+    /** Shares one more service (a name not used yet). */
+    public Builder share(Service value) {
+      Objects.requireNonNull(value, "service");
+      for (Service shared : services) {
+        if (shared.name().equals(value.name())) {
+          throw new IllegalArgumentException("service name: '" + value.name() + "' is shared already (as " + shared
+              + "; expected: a name not in use)");
+        }
+      }
+      services.add(value);
+      return this;
     }
 
     /** Required: how offer and answer travel. */
@@ -158,7 +196,7 @@ public record HostOptions(
       if (signaling == null) {
         throw new IllegalStateException("signaling: null (expected: set with signaling(...))");
       }
-      return new HostOptions(target, signaling, webRtc, bridge, plugins, approver, maxClients, stayOpen,
+      return new HostOptions(services, signaling, webRtc, bridge, plugins, approver, maxClients, stayOpen,
           listener, identity != null ? identity : Identity.generate(), trustStore, approveTimeout,
           maxPendingJoins);
     }

@@ -4,6 +4,7 @@ import dev.p2ptunnel.webrtc.internal.HostRuntime;
 import dev.p2ptunnel.webrtc.internal.Tunnels;
 import dev.p2ptunnel.webrtc.internal.TunnelCore;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 
 /**
@@ -30,43 +31,54 @@ public final class Tunnel {
   private Tunnel() {}
 
   /**
-   * Shares {@code options.target()}: takes clients' join requests from signaling (in the background), answers each
-   * with a session of its own once the approver agrees, and bridges every connection a client opens to the target.
+   * Shares {@code options.services()}: takes clients' join requests from signaling (in the background), answers each
+   * with a session of its own once the approver agrees, and bridges every connection (and UDP flow) a client opens to
+   * the service it names. Host names of services are resolved here.
+   *
+   * @throws IllegalArgumentException if a service's host name does not resolve
    */
   public static HostTunnel host(HostOptions options) {
     HostRuntime runtime = new HostRuntime(options);
     runtime.start();
-    return new HostTunnel(runtime, options.target());
+    return new HostTunnel(runtime);
   }
 
   /**
-   * Listens on {@code options.bind()} at once (so that a port in use fails here), then joins the host through
-   * signaling (offer and commitment, the host's challenge, the code, the reveal, the answer once the host approved;
-   * docs/SIGNALING.md) and bridges every local connection to the host once the channel is open and checked.
-   * Connections made before that wait in the listen backlog. When the network fails or changes, the tunnel gets its
-   * path back by itself (ICE restart, or a rejoin through the same signaling: docs/SIGNALING.md, "Reconnecting") and
-   * every connection carries on; the local port stays open throughout.
+   * Listens on {@code options.bind()} (the default mapping, if any) at once, so that a port in use fails here, then
+   * joins the host through signaling (offer and commitment, the host's challenge, the code, the reveal, the answer
+   * once the host approved; docs/SIGNALING.md) and bridges every local connection to the host once the channel is open
+   * and checked; the named mappings are made once the host's list of services arrives. Connections made before that
+   * wait in the listen backlog. When the network fails or changes, the tunnel gets its path back by itself (ICE
+   * restart, or a rejoin through the same signaling: docs/SIGNALING.md, "Reconnecting") and every connection carries
+   * on; the local ports stay open throughout.
    *
-   * @throws IOException if the local address cannot be bound, naming it
+   * @throws IOException if the default mapping's address cannot be bound, naming it
    */
   public static ClientTunnel client(ClientOptions options) throws IOException {
-    ServerSocketChannel server = ServerSocketChannel.open();
-    try {
-      server.bind(options.bind(), 1024);
-    } catch (IOException e) {
-      server.close();
-      throw new IOException("cannot listen on " + options.bind() + ": " + e.getMessage(), e);
+    InetSocketAddress bind = options.bind();
+    ServerSocketChannel server = null;
+    if (bind != null) {
+      server = ServerSocketChannel.open();
+      try {
+        server.bind(bind, 1024);
+      } catch (IOException e) {
+        server.close();
+        throw new IOException("cannot listen on " + bind + ": " + e.getMessage(), e);
+      }
     }
-    TunnelCore core = Tunnels.client(options, server);
+    ServerSocketChannel listening = server;
+    TunnelCore core = Tunnels.client(options, listening);
     // The bridge owns the server socket once it runs; if it never does, release the port here.
     core.closed().thenRun(() -> {
-      try {
-        server.close();
-      } catch (IOException e) {
-        // nothing more to release
+      if (listening != null) {
+        try {
+          listening.close();
+        } catch (IOException e) {
+          // nothing more to release
+        }
       }
     });
     core.start();
-    return new ClientTunnel(core, (java.net.InetSocketAddress) server.getLocalAddress());
+    return new ClientTunnel(core, listening == null ? null : (InetSocketAddress) listening.getLocalAddress());
   }
 }

@@ -74,7 +74,8 @@ class TunnelTest {
       }
       BridgeStats stats = client.stats();
       assertNotNull(stats);
-      assertEquals(Extensions.ALL_FEATURES | Extensions.FEATURE_RESUME, stats.features(), "both ends are ours: extensions on");
+      assertEquals(Extensions.SUPPORTED_FEATURES | Extensions.FEATURE_RESUME | Extensions.FEATURE_SERVICES
+          | Extensions.FEATURE_DATAGRAMS, stats.features(), "both ends are ours: extensions on");
       assertEquals(PathType.DIRECT, client.path().get());
     } finally {
       server.stop(0);

@@ -2,9 +2,15 @@ package dev.p2ptunnel.bridge.internal;
 
 import dev.p2ptunnel.bridge.BridgeStats;
 import dev.p2ptunnel.bridge.MessageChannel;
+import dev.p2ptunnel.bridge.DatagramTransport;
+import dev.p2ptunnel.bridge.MappedPort;
+import dev.p2ptunnel.bridge.Mapping;
+import dev.p2ptunnel.bridge.Service;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything another thread hands to the loop: messages and signals from the channel, requests from the API. The
@@ -32,6 +38,18 @@ sealed interface Command {
     void stats(CompletableFuture<BridgeStats> result);
 
     void socketStats(CompletableFuture<List<BridgeStats.SocketStats>> result);
+
+    void flowStats(CompletableFuture<List<BridgeStats.FlowStats>> result);
+
+    void servicesChanged();
+
+    void datagramsOpened(@Nullable DatagramTransport transport, @Nullable Throwable failure, int generation);
+
+    void map(Mapping mapping, CompletableFuture<MappedPort> result);
+
+    void unmap(InetSocketAddress local, Service.Protocol protocol, CompletableFuture<Boolean> result);
+
+    void mappings(CompletableFuture<List<MappedPort>> result);
   }
 
   /** A message from the peer on channel number {@code channel}; the buffer is the loop's to keep. */
@@ -87,6 +105,61 @@ sealed interface Command {
     @Override
     public void dispatch(Handler handler) {
       handler.socketStats(result);
+    }
+  }
+
+  /** Someone wants the per-flow view. */
+  record FlowStats(CompletableFuture<List<BridgeStats.FlowStats>> result) implements Command {
+    @Override
+    public void dispatch(Handler handler) {
+      handler.flowStats(result);
+    }
+  }
+
+  /** Host: the registry of services changed. */
+  enum ServicesChanged implements Command {
+    INSTANCE;
+
+    @Override
+    public void dispatch(Handler handler) {
+      handler.servicesChanged();
+    }
+  }
+
+  /**
+   * The datagram transport opened ({@code transport}) or could not ({@code failure}), for the channel of
+   * {@code generation} (a replaced channel's late transport is closed, not used).
+   */
+  record DatagramsOpened(@Nullable DatagramTransport transport, @Nullable Throwable failure, int generation)
+      implements Command {
+    @Override
+    public void dispatch(Handler handler) {
+      handler.datagramsOpened(transport, failure, generation);
+    }
+  }
+
+  /** Client: map a port. */
+  record Map(Mapping mapping, CompletableFuture<MappedPort> result) implements Command {
+    @Override
+    public void dispatch(Handler handler) {
+      handler.map(mapping, result);
+    }
+  }
+
+  /** Client: unmap a port. */
+  record Unmap(InetSocketAddress local, Service.Protocol protocol, CompletableFuture<Boolean> result)
+      implements Command {
+    @Override
+    public void dispatch(Handler handler) {
+      handler.unmap(local, protocol, result);
+    }
+  }
+
+  /** Client: list the mappings. */
+  record Mappings(CompletableFuture<List<MappedPort>> result) implements Command {
+    @Override
+    public void dispatch(Handler handler) {
+      handler.mappings(result);
     }
   }
 }

@@ -2,7 +2,13 @@ package dev.p2ptunnel.bridge.internal;
 
 import dev.p2ptunnel.bridge.BridgeConfig;
 import dev.p2ptunnel.bridge.BridgeStats;
+import dev.p2ptunnel.bridge.DatagramTransport;
+import dev.p2ptunnel.bridge.HostServices;
+import dev.p2ptunnel.bridge.MappedPort;
+import dev.p2ptunnel.bridge.Mapping;
 import dev.p2ptunnel.bridge.MessageChannel;
+import dev.p2ptunnel.bridge.Service;
+import dev.p2ptunnel.bridge.SharedService;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -41,6 +47,7 @@ public final class Engine {
 
   private final MessageChannel channel;
   private final InboundQueue inbound;
+  private final DatagramInbox datagrams;
   private final Loop loop;
   private final @Nullable Thread thread;
   private final @Nullable ManualTicker manualTicker;
@@ -55,8 +62,11 @@ public final class Engine {
     this.channel = Objects.requireNonNull(channel, "channel");
     this.manualTicker = manualTicker;
     Ticker ticker = manualTicker != null ? manualTicker : Ticker.SYSTEM;
-    this.inbound = new InboundQueue(config.maxInboundQueueBytes(), config.inboundOverflow(), this::wakeup);
-    this.loop = new Loop(channel, server, plan, config, ticker, inbound, firstSocketId, ChannelEvents::new);
+    this.inbound = new InboundQueue(config.maxInboundQueueBytes(), config.maxInboundQueueMessages(),
+        config.inboundOverflow(), this::wakeup);
+    this.datagrams = new DatagramInbox(this::wakeup);
+    this.loop = new Loop(channel, server, plan, config, ticker, inbound, datagrams, firstSocketId,
+        ChannelEvents::new);
     if (manualTicker == null) {
       Thread t = new Thread(this::run, "p2p-bridge-" + loop.roleName());
       t.setDaemon(true);
@@ -66,23 +76,25 @@ public final class Engine {
     }
   }
 
-  /** A client engine serving connections accepted by {@code server} (bound, any blocking mode); threaded. */
-  public static Engine client(MessageChannel channel, ServerSocketChannel server, BridgeConfig config)
+  /**
+   * A client engine; threaded. {@code server} (bound, any blocking mode) is its default mapping's port, or null when
+   * it has named mappings only ({@link #map}).
+   */
+  public static Engine client(MessageChannel channel, @Nullable ServerSocketChannel server, BridgeConfig config)
       throws IOException {
     return new Engine(channel, server, null, config, null, 0);
   }
 
-  /** A host engine dialing {@code target} (resolved) for every CONNECT; threaded. */
-  public static Engine host(MessageChannel channel, InetSocketAddress target, BridgeConfig config)
-      throws IOException {
-    return new Engine(channel, null, DialPlan.fixed(target), config, null, 0);
+  /** A host engine sharing what {@code services} says (read at each CONNECT and datagram); threaded. */
+  public static Engine host(MessageChannel channel, HostServices services, BridgeConfig config) throws IOException {
+    return new Engine(channel, null, new DialPlan(services), config, null, 0);
   }
 
   /**
    * An embedded client engine on {@code ticker}, whose first socket id is {@code firstSocketId} (so that a test reaches
    * the wrap of ids without 65 536 connections).
    */
-  static Engine embeddedClient(MessageChannel channel, ServerSocketChannel server, BridgeConfig config,
+  static Engine embeddedClient(MessageChannel channel, @Nullable ServerSocketChannel server, BridgeConfig config,
       ManualTicker ticker, int firstSocketId) throws IOException {
     return new Engine(channel, server, null, config, Objects.requireNonNull(ticker, "ticker"), firstSocketId);
   }
@@ -172,6 +184,50 @@ public final class Engine {
     return askLoop(Command.SocketStats::new, "socket stats", () -> finalStats != null ? List.of() : null);
   }
 
+  /** The UDP flows, listed on the loop thread; empty once closed. */
+  public List<BridgeStats.FlowStats> flowStats() {
+    if (finalStats != null) {
+      return List.of();
+    }
+    if (inLoop()) {
+      return loop.flowStats();
+    }
+    return askLoop(Command.FlowStats::new, "flow stats", () -> finalStats != null ? List.of() : null);
+  }
+
+  /** Client: completes with the host's first list of services (on the loop thread); fails if none will come. */
+  public CompletableFuture<List<SharedService>> services() {
+    return loop.services();
+  }
+
+  /**
+   * Client: binds {@code mapping} (once the host's list says what its service is); completes on the loop thread with
+   * the mapped port, or fails saying why (port in use, service not shared, bridge closed).
+   */
+  public CompletableFuture<MappedPort> map(Mapping mapping) {
+    CompletableFuture<MappedPort> result = new CompletableFuture<>();
+    inbound.control(new Command.Map(Objects.requireNonNull(mapping, "mapping"), result));
+    return result;
+  }
+
+  /** Client: stops the mapping bound to {@code local}; completes with whether there was one. */
+  public CompletableFuture<Boolean> unmap(InetSocketAddress local, Service.Protocol protocol) {
+    CompletableFuture<Boolean> result = new CompletableFuture<>();
+    inbound.control(new Command.Unmap(Objects.requireNonNull(local, "local"), protocol, result));
+    return result;
+  }
+
+  /** Client: the mappings in place; empty once closed. */
+  public List<MappedPort> mappings() {
+    if (finalStats != null) {
+      return List.of();
+    }
+    if (inLoop()) {
+      return loop.mappings();
+    }
+    return askLoop(Command.Mappings::new, "mappings", () -> finalStats != null ? List.of() : null);
+  }
+
   // ------------------------------------------------------------------------------------------------ embedded mode
 
   /**
@@ -247,7 +303,7 @@ public final class Engine {
       loop.start();
       while (loop.running()) {
         wakeupPending.set(false);
-        if (inbound.isEmpty()) {
+        if (loop.idle()) {
           loop.selector().select(loop.waitMillis());
         } else {
           loop.selector().selectNow();
@@ -356,6 +412,37 @@ public final class Engine {
 
     @Override
     public void socketStats(CompletableFuture<List<BridgeStats.SocketStats>> result) {
+      result.complete(List.of());
+    }
+
+    @Override
+    public void flowStats(CompletableFuture<List<BridgeStats.FlowStats>> result) {
+      result.complete(List.of());
+    }
+
+    @Override
+    public void servicesChanged() {}
+
+    @Override
+    public void datagramsOpened(@Nullable DatagramTransport transport, @Nullable Throwable failure,
+        int generation) {
+      if (transport != null) {
+        transport.close("the bridge closed");
+      }
+    }
+
+    @Override
+    public void map(Mapping mapping, CompletableFuture<MappedPort> result) {
+      result.completeExceptionally(new IOException("the bridge closed"));
+    }
+
+    @Override
+    public void unmap(InetSocketAddress local, Service.Protocol protocol, CompletableFuture<Boolean> result) {
+      result.complete(false);
+    }
+
+    @Override
+    public void mappings(CompletableFuture<List<MappedPort>> result) {
       result.complete(List.of());
     }
   }

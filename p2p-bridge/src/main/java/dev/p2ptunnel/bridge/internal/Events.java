@@ -18,8 +18,14 @@ final class Events {
   private static final Set<ErrorKind> WARNINGS =
       EnumSet.of(ErrorKind.ACCEPT_FAILED, ErrorKind.ID_EXHAUSTED, ErrorKind.INBOUND_OVERFLOW);
 
+  /** {@link #throttled} reports each kind at most this often. */
+  static final long THROTTLE_NANOS = 1_000_000_000L;
+
   private final BridgeListener listener;
   private final Counters counters;
+  private final long[] reportedNanos = new long[ErrorKind.values().length];
+  private final long[] unreported = new long[ErrorKind.values().length];
+  private final boolean[] everReported = new boolean[ErrorKind.values().length];
 
   Events(BridgeListener listener, Counters counters) {
     this.listener = listener;
@@ -35,6 +41,34 @@ final class Events {
     }
     try {
       listener.onError(kind, socketId, message);
+    } catch (RuntimeException e) {
+      listenerFailed(e);
+    }
+  }
+
+  /**
+   * Counts one error, but reports it (listener and log) only if no error of its kind was reported in the last second,
+   * saying how many were counted without a report since: for errors a peer or an application can cause thousands of
+   * times a second (dropped datagrams, refused floods), so that the listener and the log are not flooded too.
+   */
+  void throttled(ErrorKind kind, int socketId, String message, long nowNanos) {
+    int k = kind.ordinal();
+    if (everReported[k] && nowNanos - reportedNanos[k] < THROTTLE_NANOS) {
+      counters.count(kind);
+      unreported[k]++;
+      return;
+    }
+    long skipped = unreported[k];
+    everReported[k] = true;
+    reportedNanos[k] = nowNanos;
+    unreported[k] = 0;
+    error(kind, socketId, skipped == 0 ? message : message + " (and " + skipped + " more since the last report)");
+  }
+
+  /** The host's list of services arrived or changed (client). */
+  void services(java.util.List<dev.p2ptunnel.bridge.SharedService> services) {
+    try {
+      listener.onServices(services);
     } catch (RuntimeException e) {
       listenerFailed(e);
     }

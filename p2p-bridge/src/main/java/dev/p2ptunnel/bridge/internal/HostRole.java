@@ -1,11 +1,12 @@
 package dev.p2ptunnel.bridge.internal;
 
 import dev.p2ptunnel.bridge.ErrorKind;
+import dev.p2ptunnel.bridge.HostServices;
 import dev.p2ptunnel.protocol.Extensions;
 import dev.p2ptunnel.protocol.Frame;
+import dev.p2ptunnel.protocol.ServiceMessages;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -17,7 +18,9 @@ import java.util.function.IntConsumer;
  * The host's side: for every CONNECT from the peer, dials the target its {@link DialPlan} names and answers with a
  * CONNECT of its own once the service accepted (the original host's "established" signal), or with CLOSE if it
  * refused or did not accept within the connect timeout. DATA arriving during the dial waits in the socket's pending
- * bytes. A CONNECT for a socket that is still live is ignored ({@link ErrorKind#DUPLICATE_CONNECT}). Loop thread only.
+ * bytes. A CONNECT for a socket that is still live is ignored ({@link ErrorKind#DUPLICATE_CONNECT}). A CONNECT for a
+ * service that is not shared, or beyond the client's socket limit, is refused (with a REASON first when the client
+ * speaks named services), never dialed. Loop thread only.
  */
 final class HostRole implements Role {
   private final DialPlan plan;
@@ -35,10 +38,15 @@ final class HostRole implements Role {
   private final ArrayDeque<Stream> dialing = new ArrayDeque<>();
   /** Told the id of every CONNECT that opens a socket: a new life of the id (resume drops what it kept of the old). */
   private final IntConsumer newLife;
+  private final Negotiation negotiation;
+  private final int maxSockets;
 
-  HostRole(DialPlan plan, Duration connectTimeout, Streams streams, Outbound outbound, FlowControl flow,
-      Counters counters, Events events, Ticker ticker, LocalIo io, IntConsumer newLife) {
+  HostRole(DialPlan plan, Duration connectTimeout, int maxSockets, Streams streams, Outbound outbound,
+      FlowControl flow, Negotiation negotiation, Counters counters, Events events, Ticker ticker, LocalIo io,
+      IntConsumer newLife) {
     this.plan = plan;
+    this.maxSockets = maxSockets;
+    this.negotiation = negotiation;
     this.connectTimeoutNanos = connectTimeout.toNanos();
     this.connectTimeoutMillis = connectTimeout.toMillis();
     this.streams = streams;
@@ -62,29 +70,35 @@ final class HostRole implements Role {
   }
 
   @Override
-  public void acceptable() {
-    throw new IllegalStateException("acceptable (expected: a host never accepts)");
-  }
-
-  @Override
   public void peerConnect(int socketId, ByteBuffer payload) {
     if (streams.get(socketId) != null) {
       events.error(ErrorKind.DUPLICATE_CONNECT, socketId, "CONNECT for live socket " + socketId + " ignored");
       return;
     }
-    newLife.accept(socketId);
+    newLife.accept(socketId); // before a refusal too: its CLOSE starts a tombstone of the new life
+    if (streams.count() >= maxSockets) {
+      refuse(socketId, ErrorKind.SOCKET_LIMIT, "the host allows at most " + maxSockets
+          + " open connections per client");
+      return;
+    }
+    DialPlan.Dial dial = plan.connect(socketId, payload, negotiation.services());
+    if (dial instanceof DialPlan.Refused refused) {
+      refuse(socketId, refused.kind(), refused.reason());
+      return;
+    }
+    DialPlan.Target target = (DialPlan.Target) dial;
     SocketChannel socket = null;
     Stream stream = null;
     try {
-      InetSocketAddress target = plan.target(socketId, payload);
       socket = SocketChannel.open();
       stream = streams.open(socketId, socket, false);
+      stream.serviceId = target.serviceId();
       long grant = flow.initialGrant();
       if (grant > 0) {
         outbound.sendExtension(Extensions.window(socketId, grant));
       }
       counters.totalSockets++;
-      if (socket.connect(target)) {
+      if (socket.connect(target.address())) {
         dialed(stream);
       } else {
         stream.dialDeadlineNanos = ticker.nanoTime() + connectTimeoutNanos;
@@ -106,6 +120,33 @@ final class HostRole implements Role {
         events.error(ErrorKind.SERVICE_REFUSED, socketId, reason);
         outbound.sendEvent(Frame.EVENT_CLOSE, socketId);
         outbound.resetChunkIds(socketId);
+      }
+    }
+  }
+
+  /**
+   * Refuses a CONNECT without dialing: the reason first (when the client reads it), then CLOSE; the socket id's chunk
+   * ids start over, as after any end.
+   */
+  void refuse(int socketId, ErrorKind kind, String reason) {
+    newLife.accept(socketId); // a refused CONNECT (rate limit too) is a new life of the id: the old tombstone goes
+    events.throttled(kind, socketId, reason, ticker.nanoTime());
+    if (negotiation.services()) {
+      outbound.sendExtension(ServiceMessages.reason(socketId, reason));
+    }
+    outbound.sendEvent(Frame.EVENT_CLOSE, socketId);
+    outbound.resetChunkIds(socketId);
+  }
+
+  /** The registry changed: sockets of services no longer shared close, telling the client why. */
+  void servicesChanged(HostServices.Snapshot now) {
+    for (Stream stream : streams.live()) {
+      if (stream.isLive() && now.service(stream.serviceId) == null) {
+        String reason = "the host no longer shares this service";
+        if (negotiation.services() && stream.live().abortSendsClose()) {
+          outbound.sendExtension(ServiceMessages.reason(stream.id, reason));
+        }
+        streams.abort(stream, ErrorKind.UNKNOWN_SERVICE, reason);
       }
     }
   }

@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The loop's inbox: commands from the channel's threads and from API callers, in order, with received messages
- * bounded. Each message is charged its length plus {@value BridgeConfig#INBOUND_MESSAGE_OVERHEAD} bytes; a message that
- * would take the charge past the limit (unless the queue is empty: one message always fits) meets the
+ * bounded. Each message is charged its length plus {@value BridgeConfig#INBOUND_MESSAGE_OVERHEAD} bytes, and counted;
+ * a message that would take the charge or the count past its limit (unless the queue is empty: one message always
+ * fits) meets the
  * {@link InboundOverflow} policy: {@code CLOSE} drops it and every later one and reports the {@link #overflow()} that
  * closes the bridge; {@code BLOCK} makes the delivering thread wait until the loop has made room. Control commands
  * (writability, close, stats) are never refused.
@@ -24,7 +25,9 @@ import org.jspecify.annotations.Nullable;
 final class InboundQueue {
   private final ConcurrentLinkedQueue<Command> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong chargedBytes = new AtomicLong();
+  private final AtomicInteger messages = new AtomicInteger();
   private final long maxBytes;
+  private final int maxMessages;
   private final InboundOverflow policy;
   private final Runnable wakeup;
   private volatile boolean closed;
@@ -37,8 +40,9 @@ final class InboundQueue {
   /**
    * @param wakeup called after every offer, on the offering thread, so that the loop notices (e.g. wakes its selector)
    */
-  InboundQueue(long maxBytes, InboundOverflow policy, Runnable wakeup) {
+  InboundQueue(long maxBytes, int maxMessages, InboundOverflow policy, Runnable wakeup) {
     this.maxBytes = maxBytes;
+    this.maxMessages = maxMessages;
     this.policy = policy;
     this.wakeup = wakeup;
   }
@@ -54,10 +58,14 @@ final class InboundQueue {
         return; // the bridge is closing: nothing more is handled
       }
       long queued = chargedBytes.get();
-      if (queued != 0 && queued + cost > maxBytes) {
+      int count = messages.get();
+      if (queued != 0 && (queued + cost > maxBytes || count >= maxMessages)) {
         if (policy == InboundOverflow.CLOSE) {
-          overflow = "inbound queue " + (queued + cost) + " bytes > max " + maxBytes
-              + ": the peer sends faster than the bridge handles its messages";
+          overflow = queued + cost > maxBytes
+              ? "inbound queue " + (queued + cost) + " bytes > max " + maxBytes
+                  + ": the peer sends faster than the bridge handles its messages"
+              : "inbound queue " + (count + 1) + " messages > max " + maxMessages
+                  + ": the peer sends faster than the bridge handles its messages";
           wakeup.run();
           return;
         }
@@ -65,6 +73,7 @@ final class InboundQueue {
         continue;
       }
       if (chargedBytes.compareAndSet(queued, queued + cost)) {
+        messages.incrementAndGet();
         break;
       }
     }
@@ -82,6 +91,7 @@ final class InboundQueue {
   @Nullable Command poll() {
     Command command = queue.poll();
     if (command instanceof Command.Received) {
+      messages.decrementAndGet();
       chargedBytes.addAndGet(-cost(((Command.Received) command).message()));
       if (waiting.get() > 0) {
         signalRoom();
@@ -119,7 +129,8 @@ final class InboundQueue {
     waiting.incrementAndGet();
     try {
       // Re-checked under the lock: the loop signals under it after every poll while someone waits.
-      while (!closed && chargedBytes.get() != 0 && chargedBytes.get() + cost > maxBytes) {
+      while (!closed && chargedBytes.get() != 0
+          && (chargedBytes.get() + cost > maxBytes || messages.get() >= maxMessages)) {
         room.await();
       }
     } catch (InterruptedException e) {

@@ -3,13 +3,20 @@ package dev.p2ptunnel.bridge.internal;
 import dev.p2ptunnel.bridge.BridgeConfig;
 import dev.p2ptunnel.bridge.BridgeListener;
 import dev.p2ptunnel.bridge.BridgeStats;
+import dev.p2ptunnel.bridge.DatagramTransport;
 import dev.p2ptunnel.bridge.ErrorKind;
+import dev.p2ptunnel.bridge.MappedPort;
+import dev.p2ptunnel.bridge.Mapping;
 import dev.p2ptunnel.bridge.MessageChannel;
+import dev.p2ptunnel.bridge.Service;
+import dev.p2ptunnel.bridge.SharedService;
+import dev.p2ptunnel.protocol.Coalescing;
 import dev.p2ptunnel.protocol.Extensions;
 import dev.p2ptunnel.protocol.Reassembler;
 import dev.p2ptunnel.protocol.Resumption;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -41,6 +48,9 @@ final class Loop implements Command.Handler, Resume.Port {
   private final InboundQueue inbound;
   private final Selector selector;
   private final boolean extensions;
+  private final int maxCoalescedBytes;
+  /** The resume extension is on (extensions and a grace period above 0): our HELLO announces it. */
+  private final boolean resuming;
   private final Counters counters = new Counters();
   private final Events events;
   private final Outbound outbound;
@@ -57,23 +67,28 @@ final class Loop implements Command.Handler, Resume.Port {
   private final Resume resume;
   /** Starts listening to the channel of a given number: the engine's callbacks for it. */
   private final IntFunction<MessageChannel.Listener> listeners;
+  private final DatagramInbox datagrams;
+  private final NamedServices named;
+  private final PeerGuard guard;
+  private final Coalescing.FrameConsumer toReassembler;
 
   private boolean running = true;
   private String closeReason = "closed";
 
-  /** Either {@code server} (client) or {@code plan} (host) is given. */
+  /** {@code plan} given: a host; else a client, listening on {@code server} (its default mapping) if given. */
   Loop(MessageChannel channel, @Nullable ServerSocketChannel server, @Nullable DialPlan plan, BridgeConfig config,
-      Ticker ticker, InboundQueue inbound, int firstSocketId, IntFunction<MessageChannel.Listener> listeners)
-      throws IOException {
+      Ticker ticker, InboundQueue inbound, DatagramInbox datagrams, int firstSocketId,
+      IntFunction<MessageChannel.Listener> listeners) throws IOException {
     this.ticker = ticker;
     this.inbound = inbound;
+    this.datagrams = datagrams;
     this.selector = Selector.open();
     this.extensions = config.extensions();
+    this.maxCoalescedBytes = config.maxCoalescedBytes();
     this.events = new Events(config.listener(), counters);
-    this.outbound = new Outbound(channel, counters, ticker);
-    boolean resuming = config.extensions() && !config.resumeGrace().isZero();
-    this.negotiation = new Negotiation(config.extensions(),
-        resuming ? Extensions.ALL_FEATURES | Extensions.FEATURE_RESUME : Extensions.ALL_FEATURES);
+    this.outbound = new Outbound(channel, counters, ticker, maxCoalescedBytes);
+    this.resuming = config.extensions() && !config.resumeGrace().isZero();
+    this.negotiation = new Negotiation(config.extensions(), announced(channel));
     this.flow = new FlowControl(config.extensions(), config.receiveWindowBytes(), negotiation);
     this.keepalive = new Keepalive(config.keepaliveInterval(), config.keepaliveTimeout());
     Limits limits = new Limits(config.maxPendingBytesPerSocket(), config.maxPendingBytesTotal());
@@ -83,21 +98,58 @@ final class Loop implements Command.Handler, Resume.Port {
     this.scheduler = new Scheduler(outbound, io);
     this.listeners = listeners;
     this.link = new Link(config.resumeGrace());
-    this.resume = new Resume(resuming, config.receiveWindowBytes(), server != null,
+    this.resume = new Resume(resuming, config.receiveWindowBytes(), plan == null,
         outbound, streams, flow, events, ticker, this);
     outbound.observe(resume);
     streams.onOpen(resume::opened);
-    if (server != null) {
-      this.role = new ClientRole(server, firstSocketId, streams, outbound, flow, counters, events, ticker);
-    } else if (plan != null) {
-      this.role = new HostRole(plan, config.connectTimeout(), streams, outbound, flow, counters, events, ticker, io,
-          resume::newLife);
+    DatagramLink datagramLink = new DatagramLink(datagrams);
+    int maxFlows = config.peerLimits().maxFlows();
+    if (plan != null) {
+      // Per-client limits (maxSockets here, the PeerGuard below) belong to the bridge, not to a channel: they hold
+      // across a replaced channel, counting the resumed sockets too.
+      HostRole host = new HostRole(plan, config.connectTimeout(), config.peerLimits().maxSockets(), streams,
+          outbound, flow, negotiation, counters, events, ticker, io, resume::newLife);
+      this.role = host;
+      UdpHost udp = new UdpHost(plan, datagramLink, datagrams, selector, maxFlows, config.udpIdleTimeout(), counters,
+          events, ticker);
+      this.named = new NamedServices(channel, inbound, negotiation, outbound, events, ticker, datagramLink, udp, plan,
+          host, null);
     } else {
-      selector.close();
-      throw new IllegalArgumentException("server and plan: both null (expected: one of them)");
+      ClientRole client;
+      try {
+        client = new ClientRole(server, firstSocketId, streams, outbound, flow, counters, events, ticker);
+      } catch (IOException e) {
+        selector.close();
+        throw e;
+      }
+      this.role = client;
+      UdpClient udp = new UdpClient(datagramLink, datagrams, selector, maxFlows, config.udpIdleTimeout(), counters,
+          events, ticker);
+      this.named = new NamedServices(channel, inbound, negotiation, outbound, events, ticker, datagramLink, udp, null,
+          null, new ClientMappings(client, udp, negotiation, events));
     }
+    this.guard = new PeerGuard(config.peerLimits(), ticker.nanoTime());
     this.reassembler = new Reassembler(config.reassemblerLimits(),
-        new PeerMessages(streams, role, io, halfClose, flow, negotiation, outbound, events, resume));
+        new PeerMessages(streams, role, io, halfClose, flow, negotiation, outbound, events, resume, guard,
+            ticker,
+            new PeerMessages.Peer() {
+              @Override
+              public void services(List<SharedService> list) {
+                named.received(list);
+              }
+
+              @Override
+              public void flooded(String reason) {
+                events.error(ErrorKind.FLOOD, BridgeListener.NO_SOCKET, reason);
+                stop(reason);
+              }
+            }));
+    // With coalescing every frame counts as one message of the channel for resume (RESUME_END, receipts): the peer's
+    // Outbound numbers frames, not channel messages (see Outbound).
+    this.toReassembler = frame -> {
+      resume.received();
+      reassembler.accept(frame);
+    };
   }
 
   Selector selector() {
@@ -121,9 +173,23 @@ final class Loop implements Command.Handler, Resume.Port {
     role.register(selector);
     keepalive.start(ticker.nanoTime());
     if (extensions) {
-      outbound.sendExtension(Extensions.hello(resume.features()));
+      outbound.sendExtension(Extensions.hello(negotiation.announced()));
       resume.started();
     }
+    named.start();
+  }
+
+  /**
+   * What our HELLO announces over {@code channel}: what we support, services, datagrams where the channel has them
+   * ({@link NamedServices#announced}), and resume when it is on.
+   */
+  private int announced(MessageChannel channel) {
+    return NamedServices.announced(channel) | (resuming ? Extensions.FEATURE_RESUME : 0);
+  }
+
+  /** Whether nothing waits in the inboxes (the selector may wait). */
+  boolean idle() {
+    return inbound.isEmpty() && datagrams.isEmpty();
   }
 
   /**
@@ -147,10 +213,15 @@ final class Loop implements Command.Handler, Resume.Port {
     if (!running) {
       return work;
     }
+    work += named.turn();
+    if (!running) {
+      return work;
+    }
     work += keys();
     work += resume.resender().run();
     work += scheduler.runTurn();
     work += timers(ticker.nanoTime());
+    outbound.flush(); // what this turn made ready goes out now, together when coalescing
     return work;
   }
 
@@ -160,6 +231,7 @@ final class Loop implements Command.Handler, Resume.Port {
     long wait = MAX_WAIT_NANOS;
     wait = Math.min(wait, until(outbound.pollDeadlineNanos(), now));
     wait = Math.min(wait, until(role.deadlineNanos(), now));
+    wait = Math.min(wait, until(named.deadlineNanos(), now));
     if (negotiation.keepalive()) {
       wait = Math.min(wait, until(keepalive.deadlineNanos(), now));
     }
@@ -185,11 +257,10 @@ final class Loop implements Command.Handler, Resume.Port {
         continue;
       }
       Object attachment = key.attachment();
-      if (attachment == null) {
-        role.acceptable();
+      if (!(attachment instanceof Stream stream)) {
+        ((Selectable) attachment).ready(key);
         continue;
       }
-      Stream stream = (Stream) attachment;
       int ready = key.readyOps();
       if ((ready & SelectionKey.OP_CONNECT) != 0) {
         role.connectable(stream);
@@ -207,6 +278,7 @@ final class Loop implements Command.Handler, Resume.Port {
 
   private int timers(long nowNanos) {
     int work = role.tick(nowNanos);
+    work += named.tick(nowNanos);
     if (outbound.pollWritable(nowNanos)) {
       scheduler.unparkAll();
       work++;
@@ -287,12 +359,17 @@ final class Loop implements Command.Handler, Resume.Port {
       return; // a replaced channel's late message: the new channel's resume says what counts
     }
     counters.messagesFromPeer++;
-    resume.received();
     keepalive.received(ticker.nanoTime());
     if (!negotiation.decided()) {
+      resume.received();
       negotiated(negotiation.decide(message));
+      reassembler.accept(message); // the first message is one frame: the peer did not know our features yet
+    } else if (negotiation.coalesce()) {
+      Coalescing.split(message, toReassembler); // counts each frame for resume
+    } else {
+      resume.received();
+      reassembler.accept(message);
     }
-    reassembler.accept(message);
     if (link.lost() && !resume.awaitingList() && outbound.attached() && running) {
       restored(streams.count(), 0); // the same channel carries again, or a new one to a peer with nothing to resume
     }
@@ -300,6 +377,9 @@ final class Loop implements Command.Handler, Resume.Port {
 
   /** The peer is known: the sockets opened before (a client's only) learn what is in use. */
   private void negotiated(int features) {
+    if (negotiation.coalesce()) {
+      outbound.coalesce(maxCoalescedBytes);
+    }
     for (Stream stream : negotiation.openedBefore()) {
       if (!stream.isLive()) {
         continue;
@@ -312,6 +392,7 @@ final class Loop implements Command.Handler, Resume.Port {
     }
     events.negotiated(features);
     resume.negotiated(features);
+    named.negotiated();
   }
 
   @Override
@@ -345,7 +426,8 @@ final class Loop implements Command.Handler, Resume.Port {
     }
     int number = link.next();
     outbound.attach(next);
-    negotiation.restart(streams.live());
+    named.attach(next); // the services state carries over; the new channel gets its own datagram transport
+    negotiation.restart(streams.live(), announced(next));
     keepalive.start(ticker.nanoTime());
     lose("the channel was replaced"); // until the peer is back on the new one
     try {
@@ -356,7 +438,7 @@ final class Loop implements Command.Handler, Resume.Port {
       return;
     }
     if (extensions) {
-      outbound.sendExtension(Extensions.hello(resume.features()));
+      outbound.sendExtension(Extensions.hello(negotiation.announced()));
       resume.attached();
     }
     scheduler.unparkAll();
@@ -375,6 +457,49 @@ final class Loop implements Command.Handler, Resume.Port {
   @Override
   public void socketStats(CompletableFuture<List<BridgeStats.SocketStats>> result) {
     result.complete(streams.socketStats());
+  }
+
+  @Override
+  public void flowStats(CompletableFuture<List<BridgeStats.FlowStats>> result) {
+    result.complete(named.flowStats());
+  }
+
+  @Override
+  public void servicesChanged() {
+    named.servicesChanged();
+  }
+
+  @Override
+  public void datagramsOpened(@Nullable DatagramTransport transport, @Nullable Throwable failure, int generation) {
+    named.datagramsOpened(transport, failure, generation);
+  }
+
+  @Override
+  public void map(Mapping mapping, CompletableFuture<MappedPort> result) {
+    named.map(mapping, result);
+  }
+
+  @Override
+  public void unmap(InetSocketAddress local, Service.Protocol protocol, CompletableFuture<Boolean> result) {
+    result.complete(named.unmap(local, protocol));
+  }
+
+  @Override
+  public void mappings(CompletableFuture<List<MappedPort>> result) {
+    result.complete(named.mappings());
+  }
+
+  /** The client's future of the host's list. */
+  CompletableFuture<List<SharedService>> services() {
+    return named.services();
+  }
+
+  List<BridgeStats.FlowStats> flowStats() {
+    return named.flowStats();
+  }
+
+  List<MappedPort> mappings() {
+    return named.mappings();
   }
 
   BridgeStats snapshot() {
@@ -411,6 +536,8 @@ final class Loop implements Command.Handler, Resume.Port {
       outbound.sendExtension(Resumption.bye(reason)); // the peer closes at once instead of waiting for us
     }
     streams.endAll("bridge closed: " + reason);
+    named.shutdown(reason);
+    outbound.flush(); // the CLOSEs go out before the channel closes
     role.close();
     try {
       selector.close();

@@ -16,23 +16,28 @@ import java.util.List;
  */
 final class Negotiation {
   private final boolean extensions;
-  private final int announced;
+  private int announced;
   private boolean decided;
   private int features;
   private List<Stream> opened = new ArrayList<>();
 
-  /** @param extensions whether we announce and use the base extensions at all (and nothing else) */
+  /** @param extensions whether we announce and use {@link Extensions#SUPPORTED_FEATURES} at all (and nothing else) */
   Negotiation(boolean extensions) {
-    this(extensions, Extensions.ALL_FEATURES);
+    this(extensions, Extensions.SUPPORTED_FEATURES);
   }
 
   /**
    * @param extensions whether we announce and use extensions at all
-   * @param announced the features we announce, and the most that can be in use
+   * @param announced the features our HELLO announces (the most that can be in use)
    */
   Negotiation(boolean extensions, int announced) {
     this.extensions = extensions;
-    this.announced = announced;
+    this.announced = extensions ? announced : 0;
+  }
+
+  /** The features our HELLO announces (0 with extensions off). */
+  int announced() {
+    return announced;
   }
 
   boolean decided() {
@@ -56,6 +61,21 @@ final class Negotiation {
     return (features & Extensions.FEATURE_KEEPALIVE) != 0;
   }
 
+  /** Whether messages may carry several frames, both ways (docs/PROTOCOL.md, "Coalescing"). */
+  boolean coalesce() {
+    return (features & Extensions.FEATURE_COALESCE) != 0;
+  }
+
+  /** Named services: the host's list, a service id in CONNECT, REASON. */
+  boolean services() {
+    return (features & Extensions.FEATURE_SERVICES) != 0;
+  }
+
+  /** The datagram channel: both sides can open it. */
+  boolean datagrams() {
+    return (features & Extensions.FEATURE_DATAGRAMS) != 0;
+  }
+
   /**
    * Decides from the peer's first message (not consumed: it is handled as usual afterwards). A malformed HELLO counts
    * as an original peer's message. Once only.
@@ -77,7 +97,7 @@ final class Negotiation {
       }
     }
     decided = true;
-    features = extensions ? peerFeatures & announced : 0;
+    features = peerFeatures & announced; // 0 with our extensions off
     Events.LOG.log(Level.DEBUG, "peer features {0} -> using {1}", peerFeatures, features);
     return features;
   }
@@ -87,6 +107,12 @@ final class Negotiation {
    * then (a local EOF meanwhile waits for it, as on the first channel).
    */
   void restart(List<Stream> live) {
+    restart(live, announced);
+  }
+
+  /** As {@link #restart(List)}, announcing {@code announced} on the new channel (it may carry datagrams or not). */
+  void restart(List<Stream> live, int announced) {
+    this.announced = extensions ? announced : 0;
     decided = false;
     features = 0;
     opened = new ArrayList<>(live);

@@ -9,29 +9,37 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The one way out to the peer: every frame the engine sends passes here, which frames it (chunk ids through the
- * {@link Chunker}), hands it to the channel, counts it, and notices when the channel stops being writable. DATA is
- * read straight into {@link #payloadBuffer} behind a reserved header and sent from there, so one buffer serves every
- * DATA frame (the channel copies what it sends).
+ * {@link Chunker}), hands it to the channel through the {@link Coalescer} (one frame per message, or with coalescing
+ * negotiated, the frames of one turn together: {@link #flush} at the end of each turn), counts it, and notices when
+ * the channel stops being writable. DATA is read straight into {@link #payloadBuffer} behind a reserved header and sent
+ * from there (the channel copies what it sends).
  *
  * <p>Writability: {@link #writable()} turns false as soon as a send leaves the channel above its high watermark, and
  * true again on the channel's signal ({@link #markWritable()}) or, in case a signal was missed, when polled
  * ({@link #pollWritable}) after {@link #BLOCKED_POLL_NANOS}.
  *
  * <p>The channel can be replaced ({@link #attach}) or taken away ({@link #detach}: nothing is writable, sends are
- * dropped) when a bridge survives its channel (resume extension). Each message sent on the current channel gets the
- * next sequence number ({@link #sentOnChannel()}), and the {@link Sent} observer hears of it. Loop thread only.
+ * dropped) when a bridge survives its channel (resume extension). Each <em>frame</em> sent on the current channel gets
+ * the next sequence number ({@link #sentOnChannel()}), and the {@link Sent} observer hears of it. With coalescing a
+ * channel message carries several frames, and the peer counts each frame it handles as one message (docs/PROTOCOL.md,
+ * "Coalescing": each frame is handled as if it were a message of its own), so both sides count frames; without
+ * coalescing a frame is a message, as the resume extension alone defines it. A frame held in a coalesced message that
+ * the channel then drops has its number already: the peer's count of what it handled (RESUME_END) is below it, so it
+ * is sent again like any frame lost with the channel. Retransmitted DATA ({@link #resendData}) goes through the
+ * coalescer like new DATA. A replaced channel starts without coalescing (its HELLO goes alone) until its negotiation
+ * says otherwise ({@link #coalesce}). Loop thread only.
  */
 final class Outbound {
   /** While blocked, poll the channel's writability this often, in case a signal was missed. */
   static final long BLOCKED_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-  /** Hears of every message that went to the channel (resume: what may need sending again). Loop thread. */
+  /** Hears of every frame that went to the channel (resume: what may need sending again). Loop thread. */
   interface Sent {
     /** DATA of {@code stream}: {@code length} payload bytes at {@code index} of {@code frame} (valid during the call). */
     void data(Stream stream, ByteBuffer frame, int index, int length);
 
     /**
-     * Any message, DATA included, was the {@code seq}th on the current channel, or {@link Long#MAX_VALUE} if the
+     * Any frame, DATA included, was the {@code seq}th on the current channel, or {@link Long#MAX_VALUE} if the
      * channel dropped it (closing, or none attached): it never reaches the peer.
      */
     void message(int event, int socketId, long seq);
@@ -70,27 +78,33 @@ final class Outbound {
   private final Counters counters;
   private final Ticker ticker;
   private final Chunker chunker = new Chunker();
-  private final ByteBuffer dataFrame = ByteBuffer.allocate(Frame.MAX_FRAME_LENGTH);
+  private final Coalescer coalescer;
   private final ByteBuffer eventFrame = ByteBuffer.allocate(Frame.HEADER_LENGTH);
   private boolean writable = true;
   private long blockedSinceNanos;
   private long sentOnChannel;
   private @Nullable Sent sent;
 
-  Outbound(MessageChannel channel, Counters counters, Ticker ticker) {
+  /** @param maxCoalescedBytes the longest coalesced message this bridge may send (0: none) */
+  Outbound(MessageChannel channel, Counters counters, Ticker ticker, int maxCoalescedBytes) {
     this.channel = channel;
     this.counters = counters;
     this.ticker = ticker;
+    this.coalescer = new Coalescer(channel, counters, maxCoalescedBytes);
   }
 
-  /** Who hears of every message sent from now on. */
+  /** Who hears of every frame sent from now on. */
   void observe(Sent observer) {
     this.sent = observer;
   }
 
-  /** Sends go to {@code next} from now on; it starts writable, and its messages are numbered from 1. */
+  /**
+   * Sends go to {@code next} from now on; it starts writable, one frame per message (until {@link #coalesce}), and
+   * its frames are numbered from 1. Frames still held for the previous channel are dropped.
+   */
   void attach(MessageChannel next) {
     channel = next;
+    coalescer.attach(next);
     writable = true;
     sentOnChannel = 0;
   }
@@ -98,6 +112,7 @@ final class Outbound {
   /** The channel is gone: nothing is writable and sends are dropped until {@link #attach}. */
   void detach() {
     channel = DETACHED;
+    coalescer.attach(DETACHED);
     writable = false;
     blockedSinceNanos = ticker.nanoTime();
   }
@@ -107,7 +122,7 @@ final class Outbound {
     return channel != DETACHED;
   }
 
-  /** Messages sent on the current channel so far: the sequence number of the last one. */
+  /** Frames sent on the current channel so far: the sequence number of the last one. */
   long sentOnChannel() {
     return sentOnChannel;
   }
@@ -117,53 +132,81 @@ final class Outbound {
     return channel.bufferedAmount();
   }
 
-  /** The buffer to read a DATA payload of at most {@code maxPayload} bytes into: positioned after the header. */
-  ByteBuffer payloadBuffer(int maxPayload) {
-    dataFrame.limit(Frame.HEADER_LENGTH + maxPayload).position(Frame.HEADER_LENGTH);
-    return dataFrame;
-  }
-
   /**
-   * Sends the {@code length} bytes just read into {@link #payloadBuffer} as one DATA message of {@code stream}. They
-   * count as sent even if the channel dropped them (it is closing): the resume extension sends them again over the
-   * next channel; without it, the bridge closes anyway.
+   * The peer splits coalesced messages: from now on the frames of one turn share messages of up to
+   * {@code maxMessageBytes}, within what the channel carries. Nothing changes for {@code maxMessageBytes} 0.
    */
-  void sendData(Stream stream, int length) {
-    chunker.writeSingleFrameHeader(dataFrame, 0, Frame.EVENT_DATA, stream.id, length);
-    dataFrame.limit(Frame.HEADER_LENGTH + length).position(0);
-    send(dataFrame);
-    stream.bytes.toPeer += length;
-    counters.bytesToPeer += length;
-    Sent observer = sent;
-    if (observer != null) {
-      observer.data(stream, dataFrame, Frame.HEADER_LENGTH, length);
+  void coalesce(int maxMessageBytes) {
+    if (maxMessageBytes > 0) {
+      coalescer.coalesce(Math.min(maxMessageBytes, channel.maxMessageLength()));
     }
   }
 
   /**
+   * The buffer to read a DATA payload of at most {@code maxPayload} bytes into: positioned after the header, its
+   * remaining bytes the room for this frame (fewer than {@code maxPayload} when a coalesced message is nearly full).
+   */
+  ByteBuffer payloadBuffer(int maxPayload) {
+    return coalescer.reserve(maxPayload);
+  }
+
+  /**
+   * Sends the {@code length} bytes just read into {@link #payloadBuffer} as one DATA frame of {@code stream}. They
+   * count as sent even if the channel dropped them (it is closing): the resume extension sends them again over the
+   * next channel; without it, the bridge closes anyway.
+   */
+  void sendData(Stream stream, int length) {
+    ByteBuffer buffer = coalescer.buffer();
+    int start = coalescer.frameStart();
+    chunker.writeSingleFrameHeader(buffer, start, Frame.EVENT_DATA, stream.id, length);
+    stream.bytes.toPeer += length;
+    counters.bytesToPeer += length;
+    Sent observer = sent;
+    if (observer != null) {
+      observer.data(stream, buffer, start + Frame.HEADER_LENGTH, length); // before commit: a send may reuse the buffer
+    }
+    sent(Frame.EVENT_DATA, stream.id, coalescer.commit(length));
+  }
+
+  /**
    * Sends DATA bytes again (resume): up to one frame's payload from {@code log} at stream offset {@code from}, as a
-   * DATA message of {@code socketId}; not counted as new application bytes.
+   * DATA frame of {@code socketId}, through the coalescer like new DATA; not counted as new application bytes.
    *
    * @return the bytes sent, 0 if the channel dropped the message
    */
   int resendData(int socketId, SendLog log, long from) {
-    dataFrame.clear().position(Frame.HEADER_LENGTH);
-    int length = log.copy(from, dataFrame, Frame.MAX_PAYLOAD_LENGTH);
-    chunker.writeSingleFrameHeader(dataFrame, 0, Frame.EVENT_DATA, socketId, length);
-    dataFrame.limit(Frame.HEADER_LENGTH + length).position(0);
-    return send(dataFrame) ? length : 0;
+    ByteBuffer room = coalescer.reserve(Frame.MAX_PAYLOAD_LENGTH);
+    int start = coalescer.frameStart();
+    int length = log.copy(from, room, Frame.MAX_PAYLOAD_LENGTH);
+    chunker.writeSingleFrameHeader(coalescer.buffer(), start, Frame.EVENT_DATA, socketId, length);
+    return sent(Frame.EVENT_DATA, socketId, coalescer.commit(length)) ? length : 0;
   }
 
   /** Sends an empty CONNECT or CLOSE message, taking the socket's next chunk id. */
   void sendEvent(int event, int socketId) {
     chunker.writeSingleFrameHeader(eventFrame, 0, event, socketId, 0);
     eventFrame.clear();
-    send(eventFrame);
+    sent(event, socketId, coalescer.append(eventFrame));
+  }
+
+  /** Sends a CONNECT (or CLOSE) with a payload (a CONNECT's service id), taking the socket's next chunk id. */
+  void sendEvent(int event, int socketId, ByteBuffer payload) {
+    ByteBuffer frame = ByteBuffer.allocate(Frame.HEADER_LENGTH + payload.remaining());
+    chunker.writeSingleFrameHeader(frame, 0, event, socketId, payload.remaining());
+    frame.put(Frame.HEADER_LENGTH, payload, payload.position(), payload.remaining());
+    sent(event, socketId, coalescer.append(frame));
   }
 
   /** Sends an extension frame, already encoded (they take no chunk id). */
   void sendExtension(ByteBuffer frame) {
-    send(frame);
+    int event = Frame.event(frame);
+    int socketId = Frame.socketId(frame);
+    sent(event, socketId, coalescer.append(frame));
+  }
+
+  /** The loop's turn ends: the coalesced message goes out with whatever it holds. */
+  void flush() {
+    noteWritability(coalescer.flush());
   }
 
   /** The socket id is free again: its next life starts at chunk id 0. */
@@ -205,24 +248,33 @@ final class Outbound {
     channel.close(reason);
   }
 
-  private boolean send(ByteBuffer message) {
-    if (!channel.send(message)) {
-      Sent observer = sent;
-      if (observer != null) {
-        observer.message(Frame.event(message), Frame.socketId(message), Long.MAX_VALUE);
-      }
-      return false; // closed: the ChannelClosed command follows
-    }
-    counters.messagesToPeer++;
-    sentOnChannel++;
+  /**
+   * After a frame went to the coalescer: numbers it (or reports it dropped) and notes a channel that stopped being
+   * writable. A closed channel's close follows.
+   *
+   * @param open false if a send found the channel closed: this frame never reaches the peer
+   * @return {@code open}
+   */
+  private boolean sent(int event, int socketId, boolean open) {
     Sent observer = sent;
-    if (observer != null) {
-      observer.message(Frame.event(message), Frame.socketId(message), sentOnChannel);
+    if (!open) {
+      if (observer != null) {
+        observer.message(event, socketId, Long.MAX_VALUE);
+      }
+      return false;
     }
-    if (writable && !channel.isWritable()) {
+    sentOnChannel++;
+    if (observer != null) {
+      observer.message(event, socketId, sentOnChannel);
+    }
+    noteWritability(true);
+    return true;
+  }
+
+  private void noteWritability(boolean open) {
+    if (open && writable && !channel.isWritable()) {
       writable = false;
       blockedSinceNanos = ticker.nanoTime();
     }
-    return true;
   }
 }

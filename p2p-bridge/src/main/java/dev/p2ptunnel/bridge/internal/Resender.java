@@ -2,6 +2,7 @@ package dev.p2ptunnel.bridge.internal;
 
 import dev.p2ptunnel.protocol.Extensions;
 import dev.p2ptunnel.protocol.Frame;
+import dev.p2ptunnel.protocol.ServiceMessages;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,6 +22,8 @@ final class Resender {
     final Resumable state;
     long next;
     boolean connect;
+    /** The service the CONNECT names (named services), or -1 for the default: a resent CONNECT names it again. */
+    int serviceId = -1;
     long grant;
     boolean fin;
     boolean close;
@@ -109,7 +112,11 @@ final class Resender {
   /** One frame of {@code job}; false when the channel dropped it. */
   private boolean step(Job job) {
     if (job.connect) {
-      outbound.sendEvent(Frame.EVENT_CONNECT, job.socketId);
+      if (job.serviceId < 0) {
+        outbound.sendEvent(Frame.EVENT_CONNECT, job.socketId);
+      } else {
+        outbound.sendEvent(Frame.EVENT_CONNECT, job.socketId, ServiceMessages.connectPayload(job.serviceId));
+      }
       if (job.grant > 0) {
         outbound.sendExtension(Extensions.window(job.socketId, job.grant));
       }

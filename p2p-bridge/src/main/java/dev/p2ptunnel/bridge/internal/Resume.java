@@ -118,11 +118,6 @@ final class Resume implements Outbound.Sent {
     this.resender = new Resender(outbound, this::jobDone);
   }
 
-  /** The features this bridge announces in its HELLO. */
-  int features() {
-    return enabled ? Extensions.ALL_FEATURES | Extensions.FEATURE_RESUME : Extensions.ALL_FEATURES;
-  }
-
   /** Whether the extension is in use on the current channel. */
   boolean inUse() {
     return inUse;
@@ -335,6 +330,7 @@ final class Resume implements Outbound.Sent {
       }
       Resender.Job job = new Resender.Job(stream.id, state, 0);
       job.connect = true;
+      job.serviceId = stream.serviceId; // the CONNECT sent again names the same service (named services)
       job.grant = flow.initialGrant();
       job.fin = state.fin != null;
       state.connect = null;

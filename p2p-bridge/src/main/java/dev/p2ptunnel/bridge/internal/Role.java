@@ -16,9 +16,6 @@ sealed interface Role permits ClientRole, HostRole {
   /** Registers what the role listens on (the client's server socket) with the loop's selector. */
   void register(Selector selector) throws IOException;
 
-  /** The client's server socket has connections to accept. */
-  void acceptable();
-
   /** A CONNECT from the peer for {@code socketId}; {@code payload} is valid during the call only. */
   void peerConnect(int socketId, ByteBuffer payload);
 

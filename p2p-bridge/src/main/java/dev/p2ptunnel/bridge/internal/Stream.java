@@ -21,6 +21,10 @@ final class Stream {
   long dialDeadlineNanos;
   /** The local socket's output is shut (after the peer's FIN and all its data). */
   boolean outputShut;
+  /** The service it reaches: host, the service dialed; client, its mapping's (-1: the default service). */
+  int serviceId = -1;
+  /** Client: why the host refused or closed it (its REASON), shown as the close reason; null if it said nothing. */
+  @Nullable String peerReason;
 
   /** {@link Scheduler}: queued to read this turn. */
   boolean scheduled;
@@ -35,6 +39,10 @@ final class Stream {
   @Nullable Resumable resumable;
   /** The last live state, once ended (how it ended: e.g. {@code CLOSE_RECEIVED}). */
   StreamState.@Nullable Live lastLive;
+  /** {@link Scheduler}: its last read left more behind (a bulk sender); served after sparse sockets. */
+  boolean backlogged;
+  /** {@link Scheduler}: bytes it may still read in this round of deficit round robin (may be below 0). */
+  long deficit;
 
   /** {@link FlowControl}'s per-socket state. */
   final Credit credit = new Credit();

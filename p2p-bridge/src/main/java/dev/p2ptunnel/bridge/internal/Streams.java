@@ -156,6 +156,9 @@ final class Streams implements HalfClose.Port {
       return;
     }
     StreamState.Live state = stream.live();
+    if (stream.peerReason != null) {
+      reason = "closed by the host: " + stream.peerReason;
+    }
     boolean reset = how != Ending.GRACEFUL || !stream.pending.isEmpty();
     if (reset && stream.connected) {
       try {

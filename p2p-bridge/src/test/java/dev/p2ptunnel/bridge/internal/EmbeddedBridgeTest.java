@@ -44,7 +44,8 @@ class EmbeddedBridgeTest {
     Endpoint app = world.connect(tunnel.address()).write(ascii("hello tunnel"));
     world.until(() -> app.receivedCount() == 12, "the echo");
     assertEquals("hello tunnel", new String(app.received(), StandardCharsets.US_ASCII));
-    assertEquals(Extensions.ALL_FEATURES | Extensions.FEATURE_RESUME, tunnel.client().stats().features());
+    assertEquals(Extensions.SUPPORTED_FEATURES | Extensions.FEATURE_RESUME | Extensions.FEATURE_SERVICES,
+        tunnel.client().stats().features());
   }
 
   @Test
@@ -77,7 +78,8 @@ class EmbeddedBridgeTest {
     if (clientExtensions && hostExtensions) {
       assertTrue(app.eof());
       assertEquals("REQUEST AFTER WHICH I HALF-CLOSE", new String(app.received(), StandardCharsets.US_ASCII));
-      assertEquals(Extensions.ALL_FEATURES | Extensions.FEATURE_RESUME, tunnel.client().stats().features());
+      assertEquals(Extensions.SUPPORTED_FEATURES | Extensions.FEATURE_RESUME | Extensions.FEATURE_SERVICES,
+          tunnel.client().stats().features());
     } else {
       assertEquals(0, app.receivedCount(), "EOF closed the logical socket");
       assertEquals(0, tunnel.client().stats().features());
@@ -154,17 +156,19 @@ class EmbeddedBridgeTest {
   void shouldRefuseASocketTheDialPlanHasNoTargetFor() throws Exception {
     ManualChannel.Pair pair = world.pair();
     Recorder hostEvents = new Recorder();
-    Engine host = world.host(pair.first(), (socketId, payload) -> {
-      throw new IOException("no service for socket " + socketId);
-    }, BridgeConfig.builder().listener(hostEvents).build());
+    Recorder clientEvents = new Recorder();
+    Engine host = world.host(pair.first(), new DialPlan(dev.p2ptunnel.bridge.HostServices.of()),
+        BridgeConfig.builder().listener(hostEvents).build());
     java.nio.channels.ServerSocketChannel server = World.listen();
-    world.client(pair.second(), server, BridgeConfig.defaults(), 0);
+    world.client(pair.second(), server, BridgeConfig.builder().listener(clientEvents).build(), 0);
     Endpoint app = world.connect((InetSocketAddress) server.getLocalAddress());
     world.until(app::ended, "the refused socket closed");
     assertTrue(app.eof());
-    assertEquals(List.of("error SERVICE_REFUSED 0: service refused: no service for socket 0"),
+    assertEquals(List.of("error UNKNOWN_SERVICE 0: the host shares no default (TCP) service (it shares nothing)"),
         hostEvents.starting("error"));
-    assertEquals(1L, host.stats().errors().get(ErrorKind.SERVICE_REFUSED));
+    assertEquals(1L, host.stats().errors().get(ErrorKind.UNKNOWN_SERVICE));
+    assertEquals(List.of("closed 0: closed by the host: the host shares no default (TCP) service (it shares "
+        + "nothing)"), clientEvents.starting("closed"), "the client is told why");
   }
 
   @Test

@@ -22,7 +22,8 @@ class InboundQueueTest {
 
   @Test
   void shouldChargeEachMessageItsLengthAndOverheadUntilPolled() {
-    InboundQueue queue = new InboundQueue(1 << 20, InboundOverflow.CLOSE, wakeups::incrementAndGet);
+    InboundQueue queue = new InboundQueue(1 << 20, Integer.MAX_VALUE, InboundOverflow.CLOSE,
+        wakeups::incrementAndGet);
     queue.message(ByteBuffer.allocate(100), 0);
     Command.Writable writable = new Command.Writable(0);
     queue.control(writable);
@@ -37,7 +38,7 @@ class InboundQueueTest {
   @Test
   void shouldReportOverflowAndDropEverythingAfterUnderClose() {
     long max = 3L * (1000 + OVERHEAD);
-    InboundQueue queue = new InboundQueue(max, InboundOverflow.CLOSE, wakeups::incrementAndGet);
+    InboundQueue queue = new InboundQueue(max, Integer.MAX_VALUE, InboundOverflow.CLOSE, wakeups::incrementAndGet);
     for (int i = 0; i < 3; i++) {
       queue.message(ByteBuffer.allocate(1000), 0);
     }
@@ -52,14 +53,16 @@ class InboundQueueTest {
 
   @Test
   void shouldAlwaysAcceptOneMessageIntoAnEmptyQueue() {
-    InboundQueue queue = new InboundQueue(BridgeConfig.MIN_INBOUND_QUEUE_BYTES, InboundOverflow.CLOSE, () -> {});
+    InboundQueue queue = new InboundQueue(BridgeConfig.MIN_INBOUND_QUEUE_BYTES, Integer.MAX_VALUE, InboundOverflow.CLOSE,
+        () -> {});
     queue.message(ByteBuffer.allocate(65_536), 0);
     assertNull(queue.overflow());
   }
 
   @Test
   void shouldAcceptControlCommandsWhenFull() {
-    InboundQueue queue = new InboundQueue(BridgeConfig.MIN_INBOUND_QUEUE_BYTES, InboundOverflow.BLOCK, () -> {});
+    InboundQueue queue = new InboundQueue(BridgeConfig.MIN_INBOUND_QUEUE_BYTES, Integer.MAX_VALUE, InboundOverflow.BLOCK,
+        () -> {});
     queue.message(ByteBuffer.allocate(65_536), 0);
     queue.control(new Command.Close("now"));
     queue.poll();
@@ -69,7 +72,8 @@ class InboundQueueTest {
   @Test
   @Timeout(60)
   void shouldMakeTheDeliveringThreadWaitUnderBlockUntilTheLoopMakesRoom() throws Exception {
-    InboundQueue queue = new InboundQueue(BridgeConfig.MIN_INBOUND_QUEUE_BYTES, InboundOverflow.BLOCK, () -> {});
+    InboundQueue queue = new InboundQueue(BridgeConfig.MIN_INBOUND_QUEUE_BYTES, Integer.MAX_VALUE, InboundOverflow.BLOCK,
+        () -> {});
     queue.message(ByteBuffer.allocate(65_536), 0);
     CountDownLatch delivered = new CountDownLatch(1);
     Thread channel = new Thread(() -> {
@@ -88,7 +92,8 @@ class InboundQueueTest {
   @Test
   @Timeout(60)
   void shouldReleaseAWaitingThreadWhenTheLoopEnds() throws Exception {
-    InboundQueue queue = new InboundQueue(BridgeConfig.MIN_INBOUND_QUEUE_BYTES, InboundOverflow.BLOCK, () -> {});
+    InboundQueue queue = new InboundQueue(BridgeConfig.MIN_INBOUND_QUEUE_BYTES, Integer.MAX_VALUE, InboundOverflow.BLOCK,
+        () -> {});
     queue.message(ByteBuffer.allocate(65_536), 0);
     Thread channel = new Thread(() -> queue.message(ByteBuffer.allocate(10), 0), "test-channel");
     channel.start();

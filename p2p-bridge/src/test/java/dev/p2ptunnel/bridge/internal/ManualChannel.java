@@ -15,21 +15,30 @@ import org.jspecify.annotations.Nullable;
 final class ManualChannel implements MessageChannel {
   /** The two ends. */
   record Pair(ManualChannel first, ManualChannel second) {
-    /** Delivers everything queued both ways, until nothing is left; returns how many messages that was. */
+    /** Delivers everything queued both ways (datagrams too), until nothing is left; returns how many that was. */
     int deliverAll() {
       int total = 0;
       int n;
       do {
-        n = first.deliver(Integer.MAX_VALUE) + second.deliver(Integer.MAX_VALUE);
+        n = first.deliver(Integer.MAX_VALUE) + second.deliver(Integer.MAX_VALUE)
+            + first.datagrams.deliver() + second.datagrams.deliver();
         total += n;
       } while (n > 0);
       return total;
+    }
+
+    /** Both ends can open a datagram transport (off by default, so that other tests see the features they expect). */
+    Pair withDatagrams() {
+      first.datagramsSupported = true;
+      second.datagramsSupported = true;
+      return this;
     }
   }
 
   private final String name;
   private final long highWatermark;
   private final long lowWatermark;
+  private final int maxMessage;
   private final ArrayDeque<Object> inbox = new ArrayDeque<>();
   private @Nullable ManualChannel peer;
   private @Nullable Listener listener;
@@ -38,11 +47,16 @@ final class ManualChannel implements MessageChannel {
   private boolean closed;
   private boolean closeDelivered;
   long sentMessages;
+  /** Whether {@link #openDatagrams()} works. */
+  boolean datagramsSupported;
+  /** This end's datagram transport; its messages wait for {@link Pair#deliverAll()} too. */
+  final ManualDatagrams datagrams = new ManualDatagrams();
 
-  private ManualChannel(String name, long highWatermark, long lowWatermark) {
+  private ManualChannel(String name, long highWatermark, long lowWatermark, int maxMessage) {
     this.name = name;
     this.highWatermark = highWatermark;
     this.lowWatermark = lowWatermark;
+    this.maxMessage = maxMessage;
   }
 
   /** A pair writable below 4 MiB queued, again at 1 MiB, like our DataChannel adapter. */
@@ -51,8 +65,13 @@ final class ManualChannel implements MessageChannel {
   }
 
   static Pair pair(long highWatermark, long lowWatermark) {
-    ManualChannel a = new ManualChannel("manual-a", highWatermark, lowWatermark);
-    ManualChannel b = new ManualChannel("manual-b", highWatermark, lowWatermark);
+    return pair(highWatermark, lowWatermark, MAX_MESSAGE_LENGTH);
+  }
+
+  /** A pair whose ends take messages of up to {@code maxMessage} bytes (coalesced ones above 64 KiB). */
+  static Pair pair(long highWatermark, long lowWatermark, int maxMessage) {
+    ManualChannel a = new ManualChannel("manual-a", highWatermark, lowWatermark, maxMessage);
+    ManualChannel b = new ManualChannel("manual-b", highWatermark, lowWatermark, maxMessage);
     a.peer = b;
     b.peer = a;
     return new Pair(a, b);
@@ -68,7 +87,7 @@ final class ManualChannel implements MessageChannel {
 
   @Override
   public boolean send(ByteBuffer message) {
-    int length = MessageChannel.checkedLength(message);
+    int length = MessageChannel.checkedLength(message, maxMessage);
     if (closed) {
       return false;
     }
@@ -81,6 +100,22 @@ final class ManualChannel implements MessageChannel {
     }
     peer().inbox.add(copy);
     return true;
+  }
+
+  @Override
+  public boolean supportsDatagrams() {
+    return datagramsSupported;
+  }
+
+  @Override
+  public java.util.concurrent.CompletionStage<dev.p2ptunnel.bridge.DatagramTransport> openDatagrams() {
+    datagrams.opened = true;
+    return java.util.concurrent.CompletableFuture.completedFuture(datagrams);
+  }
+
+  @Override
+  public int maxMessageLength() {
+    return maxMessage;
   }
 
   @Override
@@ -172,6 +207,59 @@ final class ManualChannel implements MessageChannel {
   }
 
   private record Closed(String reason) {}
+
+  /**
+   * A datagram transport delivered by the test: a message sent waits in the peer's inbox until
+   * {@link Pair#deliverAll()}, and is lost if the peer never opened its transport or {@link #lose} says so.
+   */
+  final class ManualDatagrams implements dev.p2ptunnel.bridge.DatagramTransport {
+    static final int MAX_LENGTH = 1163;
+    private final ArrayDeque<ByteBuffer> inbox = new ArrayDeque<>();
+    private dev.p2ptunnel.bridge.DatagramTransport.@Nullable Listener receiver;
+    boolean opened;
+    /** Datagrams sent from this end are dropped while true (loss). */
+    boolean lose;
+    int sent;
+
+    @Override
+    public int maxMessageLength() {
+      return MAX_LENGTH;
+    }
+
+    @Override
+    public void start(dev.p2ptunnel.bridge.DatagramTransport.Listener listener) {
+      receiver = listener;
+    }
+
+    @Override
+    public boolean send(ByteBuffer message) {
+      if (message.remaining() > MAX_LENGTH || closed) {
+        return false;
+      }
+      sent++;
+      if (!lose) {
+        ByteBuffer copy = ByteBuffer.allocate(message.remaining());
+        copy.put(0, message, message.position(), message.remaining());
+        peer().datagrams.inbox.add(copy);
+      }
+      return true;
+    }
+
+    @Override
+    public void close(String reason) {
+      opened = false;
+    }
+
+    int deliver() {
+      int n = 0;
+      for (ByteBuffer message; (message = inbox.poll()) != null; n++) {
+        if (receiver != null && opened) {
+          receiver.onMessage(message);
+        }
+      }
+      return n;
+    }
+  }
 
   @Override
   public String toString() {

@@ -41,6 +41,11 @@ final class Recorder implements BridgeListener {
   }
 
   @Override
+  public void onServices(List<dev.p2ptunnel.bridge.SharedService> services) {
+    events.add("services " + services);
+  }
+
+  @Override
   public void onClosed(String reason) {
     events.add("bridge closed: " + reason);
   }

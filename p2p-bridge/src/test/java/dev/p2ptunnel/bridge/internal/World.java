@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a deterministic bridge test runs, driven by the test's thread alone: embedded engines on one
@@ -33,6 +34,7 @@ final class World implements AutoCloseable {
   private final List<ManualChannel.Pair> pairs = new ArrayList<>();
   private final List<LocalService> services = new ArrayList<>();
   private final List<Endpoint> endpoints = new ArrayList<>();
+  private final List<LocalUdp> udps = new ArrayList<>();
   /** While false, {@link #step} does not deliver channel messages: the test delivers itself. */
   boolean deliver = true;
 
@@ -53,8 +55,8 @@ final class World implements AutoCloseable {
     return engine;
   }
 
-  /** A started embedded client engine on {@code channel}, listening on {@code server}. */
-  Engine client(ManualChannel channel, ServerSocketChannel server, BridgeConfig config, int firstSocketId)
+  /** A started embedded client engine on {@code channel}, listening on {@code server} (null: no default port). */
+  Engine client(ManualChannel channel, @Nullable ServerSocketChannel server, BridgeConfig config, int firstSocketId)
       throws IOException {
     Engine engine = Engine.embeddedClient(channel, server, config, ticker, firstSocketId);
     engines.add(engine);
@@ -90,6 +92,12 @@ final class World implements AutoCloseable {
     return service;
   }
 
+  /** A UDP socket (service or application), pumped with the world. */
+  LocalUdp udp(LocalUdp udp) {
+    udps.add(udp);
+    return udp;
+  }
+
   /** A local application connected to {@code address}, pumped with the world. */
   Endpoint connect(InetSocketAddress address) throws IOException {
     Endpoint app = Endpoint.connect(address);
@@ -113,6 +121,9 @@ final class World implements AutoCloseable {
     }
     for (Endpoint endpoint : endpoints) {
       work += endpoint.pump();
+    }
+    for (LocalUdp udp : udps) {
+      work += udp.pump();
     }
     return work + deliver(); // what the engines just sent reaches scripted peers within the same step
   }
@@ -173,6 +184,9 @@ final class World implements AutoCloseable {
     }
     for (Endpoint endpoint : endpoints) {
       endpoint.close();
+    }
+    for (LocalUdp udp : udps) {
+      udp.close();
     }
   }
 }

@@ -78,6 +78,17 @@ final class LabProcess implements AutoCloseable {
     return java(name, namespace, command, newConfigHome(name));
   }
 
+  /** A program of the machine ({@code dnsmasq}, {@code dig}, {@code iperf3}) run in {@code namespace}. */
+  static LabProcess command(String name, String namespace, List<String> command) throws IOException {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+    full.addAll(command);
+    Files.createDirectories(LOGS);
+    PrintStream log = new PrintStream(Files.newOutputStream(LOGS.resolve(name + ".log")), true,
+        StandardCharsets.UTF_8);
+    log.println("$ " + String.join(" ", full));
+    return new LabProcess(name, new ProcessBuilder(full).start(), log);
+  }
+
   private static LabProcess java(String name, String namespace, List<String> javaArgs, Path configHome)
       throws IOException {
     // The real JVM, not scripts/netns-java (which would add a namespace of its own inside the lab machine).
@@ -122,6 +133,25 @@ final class LabProcess implements AutoCloseable {
   /** The first standard output line (from the start) that matches, waiting up to {@code timeout}. */
   String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
     return await(out, match, timeout);
+  }
+
+  /** Waits until {@code count} standard output lines (from the start) match; returns the last of them. */
+  String awaitCount(Predicate<String> match, int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (this) {
+      while (true) {
+        List<String> matching = out.stream().filter(match).toList();
+        if (matching.size() >= count) {
+          return matching.get(count - 1);
+        }
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          throw new AssertionError(name + ": " + count + " matching lines not seen within " + timeout + "; output "
+              + out + ", stderr " + err);
+        }
+        wait(Math.min(left, 200));
+      }
+    }
   }
 
   /** The first standard error line that matches, waiting up to {@code timeout}. */

@@ -38,6 +38,10 @@ final class LabTunnel implements AutoCloseable {
   private @Nullable Path hostHome;
   private int hostRuns;
   private @Nullable LabProcess client;
+  private @Nullable String signalingUrl;
+  private @Nullable String sessionId;
+  private List<String> hostServices = List.of("--port", Integer.toString(SERVICE_PORT));
+  private List<String> clientPorts = List.of("--port", Integer.toString(CLIENT_PORT));
 
   private LabTunnel(NetLab lab, String label) {
     this.lab = lab;
@@ -51,7 +55,19 @@ final class LabTunnel implements AutoCloseable {
    * {@code --turn …}); the client joins the host's session. Does not wait for the tunnel to open.
    */
   static LabTunnel launch(NetLab lab, String label, List<String> iceArgs) throws IOException, InterruptedException {
+    return launch(lab, label, iceArgs, List.of("--port", Integer.toString(SERVICE_PORT)),
+        List.of("--port", Integer.toString(CLIENT_PORT)));
+  }
+
+  /**
+   * Like {@link #launch(NetLab, String, List)}, with the host's services ({@code --share …}) and the client's ports
+   * ({@code --map …}) given instead of the one {@code --port} each.
+   */
+  static LabTunnel launch(NetLab lab, String label, List<String> iceArgs, List<String> hostServices,
+      List<String> clientPorts) throws IOException, InterruptedException {
     LabTunnel tunnel = new LabTunnel(lab, label);
+    tunnel.hostServices = hostServices;
+    tunnel.clientPorts = clientPorts;
     try {
       tunnel.start(iceArgs);
       return tunnel;
@@ -76,8 +92,9 @@ final class LabTunnel implements AutoCloseable {
         List.of("signal", "--bind", lab.get("SIGNALING_IP"), "--port", Integer.toString(SIGNALING_PORT))));
     signal.awaitLine(line -> line.startsWith("Signaling server listening on "), STEP);
 
-    List<String> hostArgs = new ArrayList<>(List.of("host", "--port", Integer.toString(SERVICE_PORT), "--signal",
-        url, "--yes", "--stats-json", hostStats.toString()));
+    List<String> hostArgs = new ArrayList<>(List.of("host"));
+    hostArgs.addAll(hostServices);
+    hostArgs.addAll(List.of("--signal", url, "--yes", "--stats-json", hostStats.toString()));
     hostArgs.addAll(iceArgs);
     hostArgs.addAll(moreHostArgs);
     this.hostArgs = List.copyOf(hostArgs);
@@ -86,9 +103,12 @@ final class LabTunnel implements AutoCloseable {
     LabProcess host = track(LabProcess.demo(label + "-host", lab.get("NS_HOST"), hostArgs, hostHome));
     this.host = host;
     String idLine = host.awaitLine(line -> line.startsWith("Session ID: "), STEP);
-    List<String> clientArgs = new ArrayList<>(List.of("client", "--port", Integer.toString(CLIENT_PORT),
-        "--signal", url, "--session", idLine.substring("Session ID: ".length()), "--name", label,
-        "--stats-json", clientStats.toString()));
+    signalingUrl = url;
+    sessionId = idLine.substring("Session ID: ".length());
+    List<String> clientArgs = new ArrayList<>(List.of("client"));
+    clientArgs.addAll(clientPorts);
+    clientArgs.addAll(List.of("--signal", url, "--session", idLine.substring("Session ID: ".length()), "--name",
+        label, "--stats-json", clientStats.toString()));
     clientArgs.addAll(iceArgs);
     LabProcess client = track(LabProcess.demo(label + "-client", lab.get("NS_CLIENT"), clientArgs));
     this.client = client;
@@ -154,6 +174,29 @@ final class LabTunnel implements AutoCloseable {
         java.util.Objects.requireNonNull(hostHome, "hostHome")));
     this.host = again;
     return again;
+  }
+
+  /** A program of the machine in the host's namespace, killed with the run. */
+  LabProcess onHost(String name, List<String> command) throws IOException {
+    return track(LabProcess.command(label + "-" + name, lab.get("NS_HOST"), command));
+  }
+
+  /** A program of the machine in the client's namespace, killed with the run. */
+  LabProcess onClient(String name, List<String> command) throws IOException {
+    return track(LabProcess.command(label + "-" + name, lab.get("NS_CLIENT"), command));
+  }
+
+  /** The signaling server's URL and the host's Session ID, once launched. */
+  List<String> session() {
+    if (signalingUrl == null || sessionId == null) {
+      throw new IllegalStateException("session: not launched");
+    }
+    return List.of(signalingUrl, sessionId);
+  }
+
+  /** A helper main of the lab tests in the client's namespace, killed with the run. */
+  LabProcess helperOnClient(String name, Class<?> main, List<String> args) throws IOException {
+    return track(LabProcess.helper(label + "-" + name, lab.get("NS_CLIENT"), main, args));
   }
 
   /** A {@link LabTraffic} JVM in the client's namespace. */

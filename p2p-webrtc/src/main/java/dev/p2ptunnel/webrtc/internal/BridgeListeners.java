@@ -76,6 +76,15 @@ final class BridgeListeners implements BridgeListener {
   }
 
   @Override
+  public void onServices(java.util.List<dev.p2ptunnel.bridge.SharedService> services) {
+    try {
+      first.onServices(services);
+    } finally {
+      second.onServices(services);
+    }
+  }
+
+  @Override
   public void onClosed(String reason) {
     try {
       first.onClosed(reason);

@@ -65,6 +65,12 @@ final class HostClient implements ClientConnection {
   }
 
   @Override
+  public java.util.List<BridgeStats.FlowStats> flowStats() {
+    dev.p2ptunnel.bridge.Bridge bridge = core.bridge();
+    return bridge == null ? java.util.List.of() : bridge.flowStats();
+  }
+
+  @Override
   public CompletableFuture<PathType> path() {
     return core.path();
   }

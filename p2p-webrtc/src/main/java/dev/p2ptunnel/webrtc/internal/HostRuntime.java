@@ -3,6 +3,7 @@ package dev.p2ptunnel.webrtc.internal;
 import dev.p2ptunnel.bridge.BridgeStats;
 import dev.p2ptunnel.bridge.ErrorKind;
 import dev.p2ptunnel.bridge.HostBridge;
+import dev.p2ptunnel.bridge.HostServices;
 import dev.p2ptunnel.webrtc.ClientConnection;
 import dev.p2ptunnel.webrtc.HostOptions;
 import dev.p2ptunnel.webrtc.JoinRequest;
@@ -39,6 +40,7 @@ public final class HostRuntime implements TunnelLifecycle {
   public static final String BUSY = "the host is busy with another client";
 
   private final HostOptions options;
+  private final HostServices services;
   private final List<HostClient> clients = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> opened = new CompletableFuture<>();
   private final CompletableFuture<String> closed = new CompletableFuture<>();
@@ -49,8 +51,12 @@ public final class HostRuntime implements TunnelLifecycle {
   private volatile @Nullable CompletableFuture<JoinRequest> pendingNext;
   private final HostDecisions decisions; // loop thread only
 
+  /**
+   * @throws IllegalArgumentException if a service's host name does not resolve
+   */
   public HostRuntime(HostOptions options) {
     this.options = options;
+    this.services = HostServices.of(options.services());
     this.loop = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread thread = new Thread(runnable, "p2p-tunnel-host");
       thread.setDaemon(true);
@@ -59,6 +65,11 @@ public final class HostRuntime implements TunnelLifecycle {
     });
     loop.setRemoveOnCancelPolicy(true);
     this.decisions = new HostDecisions(options, this, loop);
+  }
+
+  /** The services shared with every client, now and as they change. */
+  public HostServices services() {
+    return services;
   }
 
   public void start() {
@@ -131,7 +142,7 @@ public final class HostRuntime implements TunnelLifecycle {
     makeRoom();
     TunnelCore core = new TunnelCore("p2p-tunnel-host-client",
         c -> HostConnect.connect(c, options, join, decisions::decideInChannel, c::attach),
-        (channel, events) -> HostBridge.start(channel, options.target(), options.bridge().toBuilder()
+        (channel, events) -> HostBridge.start(channel, services, options.bridge().toBuilder()
             .listener(BridgeListeners.both(options.bridge().listener(), events)).build()), options.plugins());
     HostClient client = new HostClient(join, core);
     if (!options.bridge().resumeGrace().isZero()) { // else a lost client is gone at once: nothing to keep

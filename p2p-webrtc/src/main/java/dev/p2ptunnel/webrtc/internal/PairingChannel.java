@@ -158,6 +158,16 @@ final class PairingChannel implements MessageChannel, MessageChannel.Listener {
   }
 
   @Override
+  public boolean supportsDatagrams() {
+    return raw.supportsDatagrams();
+  }
+
+  @Override
+  public java.util.concurrent.CompletionStage<dev.p2ptunnel.bridge.DatagramTransport> openDatagrams() {
+    return raw.openDatagrams();
+  }
+
+  @Override
   public boolean isOpen() {
     return raw.isOpen();
   }

@@ -98,6 +98,8 @@ public final class PeerSession implements WebRtcSession {
   private volatile RTCPeerConnectionState connectionState = RTCPeerConnectionState.NEW;
   /** A BYE may be in the send queue when the close is deliberate: the teardown lets it leave first. */
   private static final Duration FLUSH_WAIT = Duration.ofMillis(300);
+  /** The datagram channel, once the bridge asked for it (DataChannelDatagrams); created and released on the session thread. */
+  private volatile @Nullable DataChannelDatagrams datagrams;
 
   private PeerSession(WebRtcConfig config, boolean offerer, @Nullable Identity identity) {
     this.config = Objects.requireNonNull(config, "config");
@@ -286,6 +288,7 @@ public final class PeerSession implements WebRtcSession {
   /** Session thread (or caller, for answer): applies the remote description; parse errors fail remoteApplied. */
   private void applyRemote(SessionDescription remote, RTCSdpType type) {
     String what = "remote " + remote.type().name().toLowerCase(java.util.Locale.ROOT);
+    channel.remoteDescription(remote.sdp());
     onSession(() -> {
       try {
         pc.setRemoteDescription(new RTCSessionDescription(type, remote.sdp()), new SetSessionDescriptionObserver() {
@@ -523,6 +526,36 @@ public final class PeerSession implements WebRtcSession {
     return observers.install(plugin, this);
   }
 
+  /**
+   * Opens the datagram channel (once; later calls get the same), on the session thread; completes when it is open.
+   * See {@link DataChannelDatagrams}.
+   */
+  CompletableFuture<dev.p2ptunnel.bridge.DatagramTransport> openDatagrams() {
+    CompletableFuture<dev.p2ptunnel.bridge.DatagramTransport> result = new CompletableFuture<>();
+    boolean queued = onSession(() -> {
+      if (closing.get()) {
+        result.completeExceptionally(new WebRtcException(name + ": closed: " + closeReason));
+        return;
+      }
+      DataChannelDatagrams existing = datagrams;
+      if (existing == null) {
+        existing = DataChannelDatagrams.create(pc, this);
+        datagrams = existing;
+      }
+      existing.opened().whenComplete((transport, error) -> {
+        if (error != null) {
+          result.completeExceptionally(error);
+        } else {
+          result.complete(transport);
+        }
+      });
+    });
+    if (!queued) {
+      result.completeExceptionally(new WebRtcException(name + ": closed: " + closeReason));
+    }
+    return result;
+  }
+
   void messageSent(int bytes) {
     observers.messageSent(bytes);
   }
@@ -578,6 +611,11 @@ public final class PeerSession implements WebRtcSession {
     open.completeExceptionally(failure);
     remoteApplied.completeExceptionally(failure);
     observers.closed(reason);
+    DataChannelDatagrams udp = datagrams;
+    if (udp != null) {
+      udp.shutdown(reason);
+      NativeObjects.release(name, udp.channel(), null, null); // before the connection closes, as the data channel
+    }
     NativeObjects.release(name, dc, pc, factory);
     // Stop the executor first: a path() that gets its timer in before this is in statsRequests by now, and any later
     // one finds the executor gone and fails itself; the other order could drop a late request's timer unfailed.

@@ -299,6 +299,11 @@ public final class TunnelCore implements TunnelLifecycle {
     return opened;
   }
 
+  /** The bridge, once started; null before. */
+  public @Nullable Bridge bridge() {
+    return bridge;
+  }
+
   @Override
   public @Nullable BridgeStats stats() {
     Bridge b = bridge;
