@@ -185,7 +185,7 @@ class ServicesTunnelTest {
       }
       BridgeStats stats = client.stats();
       assertNotNull(stats);
-      assertEquals(Extensions.ALL_FEATURES | Extensions.FEATURE_SERVICES | Extensions.FEATURE_DATAGRAMS,
+      assertEquals(Extensions.SUPPORTED_FEATURES | Extensions.FEATURE_SERVICES | Extensions.FEATURE_DATAGRAMS,
           stats.features());
       assertEquals(1, host.clients().get(0).flowStats().size());
     }
