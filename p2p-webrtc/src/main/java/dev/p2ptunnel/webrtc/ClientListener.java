@@ -1,8 +1,9 @@
 package dev.p2ptunnel.webrtc;
 
 /**
- * Events of a {@link ClientTunnel}'s join, for user interfaces. Called on the tunnel's setup thread (never a native
- * one), once each at most; return quickly. All methods do nothing by default.
+ * Events of a {@link ClientTunnel}'s join, for user interfaces. Called on the tunnel's callback executor
+ * ({@link ClientOptions.Builder#callbackExecutor}; by default its own thread {@code p2p-tunnel-callbacks-client-N},
+ * never a native one nor the tunnel's setup thread), in order, once each at most. All methods do nothing by default.
  */
 public interface ClientListener {
   /**

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,11 +24,14 @@ import org.jspecify.annotations.Nullable;
  * @param pairing whether to speak the pairing extension (commitment, code, in-channel check); false joins like the
  *     original app, without a code
  * @param listener the code and the approval, for user interfaces
+ * @param callbackExecutor runs the listener's calls and completes the tunnel's futures ({@code opened()},
+ *     {@code closed()}, {@code path()}); null: one daemon thread of the tunnel's own,
+ *     {@code p2p-tunnel-callbacks-client-N}, ended once the tunnel has closed. Never the common pool
  */
 public record ClientOptions(
     InetSocketAddress bind, Signaling signaling, WebRtcConfig webRtc, BridgeConfig bridge,
     List<SessionPlugin> plugins, String name, Identity identity, @Nullable TrustStore knownHosts, boolean pairing,
-    ClientListener listener) {
+    ClientListener listener, @Nullable Executor callbackExecutor) {
 
   /** Validates and copies. */
   public ClientOptions {
@@ -63,6 +67,7 @@ public record ClientOptions(
     private @Nullable TrustStore knownHosts;
     private boolean pairing = true;
     private ClientListener listener = new ClientListener() {};
+    private @Nullable Executor callbackExecutor;
 
     private Builder(InetSocketAddress bind) {
       this.bind = Objects.requireNonNull(bind, "bind");
@@ -122,13 +127,23 @@ public record ClientOptions(
       return this;
     }
 
+    /**
+     * Where the listener's calls run and the tunnel's futures complete (in order, if the executor runs tasks in
+     * order); default: one daemon thread of the tunnel's own, {@code p2p-tunnel-callbacks-client-N}.
+     */
+    public Builder callbackExecutor(Executor value) {
+      callbackExecutor = Objects.requireNonNull(value, "callbackExecutor");
+      return this;
+    }
+
     /** The options. */
     public ClientOptions build() {
       if (signaling == null) {
         throw new IllegalStateException("signaling: null (expected: set with signaling(...))");
       }
       return new ClientOptions(bind, signaling, webRtc, bridge, plugins, name,
-          identity != null ? identity : Identity.generate(), knownHosts, pairing, listener);
+          identity != null ? identity : Identity.generate(), knownHosts, pairing, listener,
+          callbackExecutor);
     }
   }
 }

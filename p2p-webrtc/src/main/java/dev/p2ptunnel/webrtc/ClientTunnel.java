@@ -1,5 +1,6 @@
 package dev.p2ptunnel.webrtc;
 
+import dev.p2ptunnel.webrtc.internal.Callbacks;
 import dev.p2ptunnel.webrtc.internal.TunnelCore;
 import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
@@ -12,8 +13,8 @@ public final class ClientTunnel extends TunnelHandleBase implements TunnelHandle
   private final TunnelCore core;
   private final InetSocketAddress localAddress;
 
-  ClientTunnel(TunnelCore core, InetSocketAddress localAddress) {
-    super(core);
+  ClientTunnel(TunnelCore core, InetSocketAddress localAddress, Callbacks callbacks) {
+    super(core, callbacks);
     this.core = core;
     this.localAddress = localAddress;
   }

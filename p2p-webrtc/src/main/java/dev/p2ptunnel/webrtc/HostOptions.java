@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,12 +29,16 @@ import org.jspecify.annotations.Nullable;
  * @param approveTimeout a join the approver has not decided within this is refused, saying so
  * @param maxPendingJoins joins waiting for the approver at once; more are refused, as is a second waiting join
  *     from the same address
+ * @param callbackExecutor runs the listener's and the approver's calls and completes the futures of the tunnel and
+ *     its clients ({@code opened()}, {@code closed()}, {@code path()}, {@link PendingJoin#cancelled()}); null: one
+ *     daemon thread of the tunnel's own, {@code p2p-tunnel-callbacks-host-N}, ended once the tunnel has closed.
+ *     Never the common pool
  */
 public record HostOptions(
     InetSocketAddress target, HostSignaling signaling, WebRtcConfig webRtc, BridgeConfig bridge,
     List<SessionPlugin> plugins, JoinApprover approver, int maxClients, boolean stayOpen,
     HostListener listener, Identity identity, @Nullable TrustStore trustStore, Duration approveTimeout,
-    int maxPendingJoins) {
+    int maxPendingJoins, @Nullable Executor callbackExecutor) {
 
   /** Validates and copies. */
   public HostOptions {
@@ -76,6 +81,7 @@ public record HostOptions(
     private @Nullable TrustStore trustStore;
     private Duration approveTimeout = Duration.ofMinutes(5);
     private int maxPendingJoins = 4;
+    private @Nullable Executor callbackExecutor;
 
     private Builder(InetSocketAddress target) {
       this.target = target;
@@ -153,6 +159,15 @@ public record HostOptions(
       return this;
     }
 
+    /**
+     * Where the listener's and the approver's calls run and the tunnel's futures complete (in order, if the executor
+     * runs tasks in order); default: one daemon thread of the tunnel's own, {@code p2p-tunnel-callbacks-host-N}.
+     */
+    public Builder callbackExecutor(Executor value) {
+      callbackExecutor = Objects.requireNonNull(value, "callbackExecutor");
+      return this;
+    }
+
     /** The options. */
     public HostOptions build() {
       if (signaling == null) {
@@ -160,7 +175,7 @@ public record HostOptions(
       }
       return new HostOptions(target, signaling, webRtc, bridge, plugins, approver, maxClients, stayOpen,
           listener, identity != null ? identity : Identity.generate(), trustStore, approveTimeout,
-          maxPendingJoins);
+          maxPendingJoins, callbackExecutor);
     }
   }
 }

@@ -15,7 +15,7 @@ public final class HostTunnel extends TunnelHandleBase implements TunnelHandle {
   private final InetSocketAddress target;
 
   HostTunnel(HostRuntime runtime, InetSocketAddress target) {
-    super(runtime);
+    super(runtime, runtime.callbacks());
     this.runtime = runtime;
     this.target = target;
   }

@@ -1,6 +1,7 @@
 package dev.p2ptunnel.webrtc;
 
 import dev.p2ptunnel.bridge.ClientBridge;
+import dev.p2ptunnel.webrtc.internal.Callbacks;
 import dev.p2ptunnel.webrtc.internal.ClientFlow;
 import dev.p2ptunnel.webrtc.internal.HostRuntime;
 import dev.p2ptunnel.webrtc.internal.TunnelCore;
@@ -56,7 +57,8 @@ public final class Tunnel {
       server.close();
       throw new IOException("cannot listen on " + options.bind() + ": " + e.getMessage(), e);
     }
-    TunnelCore core = new TunnelCore("p2p-tunnel-client", c -> ClientFlow.connect(c, options),
+    Callbacks callbacks = Callbacks.of(options.callbackExecutor(), "client");
+    TunnelCore core = new TunnelCore("p2p-tunnel-client", c -> ClientFlow.connect(c, options, callbacks),
         channel -> ClientBridge.start(channel, server, options.bridge()), options.plugins());
     // The bridge owns the server socket once it runs; if it never does, release the port here.
     core.closed().thenRun(() -> {
@@ -66,7 +68,8 @@ public final class Tunnel {
         // nothing more to release
       }
     });
+    core.closed().whenComplete((reason, error) -> callbacks.shutdown()); // after the deliveries registered later
     core.start();
-    return new ClientTunnel(core, (java.net.InetSocketAddress) server.getLocalAddress());
+    return new ClientTunnel(core, (java.net.InetSocketAddress) server.getLocalAddress(), callbacks);
   }
 }

@@ -14,9 +14,12 @@ final class HostClient implements ClientConnection {
   /** Whether the host approved it (offline, a client connects before the decision); set on the loop thread. */
   volatile boolean approved;
 
-  HostClient(HostJoin join, TunnelCore core) {
+  private final Callbacks callbacks;
+
+  HostClient(HostJoin join, TunnelCore core, Callbacks callbacks) {
     this.join = join;
     this.core = core;
+    this.callbacks = callbacks;
   }
 
   @Override
@@ -56,17 +59,21 @@ final class HostClient implements ClientConnection {
 
   @Override
   public CompletableFuture<PathType> path() {
-    return core.path();
+    return callbacks.deliver(core.path());
   }
 
   @Override
   public CompletableFuture<String> closed() {
-    return core.closed().copy();
+    return callbacks.deliver(core.closed());
   }
 
   @Override
   public void close() {
-    core.close("disconnected by the host");
+    if (callbacks.onOwnThread()) {
+      core.closeAsync("disconnected by the host"); // from a listener: the next callbacks must not wait for it
+    } else {
+      core.close("disconnected by the host");
+    }
   }
 
   @Override

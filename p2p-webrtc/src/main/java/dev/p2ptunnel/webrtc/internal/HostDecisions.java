@@ -83,7 +83,7 @@ final class HostDecisions {
       }
       pausedUntilNs.remove(address);
     }
-    HostJoin join = new HostJoin(request, clientFp);
+    HostJoin join = new HostJoin(request, clientFp, runtime.callbacks());
     inProgress.add(join);
     request.withdrawn().thenAccept(reason -> runtime.onLoop(() -> end(join, "withdrawn by the client: " + reason, false)));
     if (join.offer.paired()) {
@@ -171,21 +171,23 @@ final class HostDecisions {
     join.waitingForDecision = true;
     join.timer = loop.schedule(() -> refuse(join, "the host did not decide within "
         + HostRuntime.seconds(options.approveTimeout())), options.approveTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    CompletionStage<JoinDecision> stage;
-    try {
-      stage = options.approver().decide(join);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "the approver threw; the join is refused", e);
-      refuse(join, JoinDecision.REFUSED);
-      return;
-    }
-    stage.whenComplete((decision, error) -> runtime.onLoop(() -> {
-      if (error != null || decision == null) {
-        refuse(join, JoinDecision.REFUSED);
-      } else {
-        decided(join, decision);
+    runtime.callbacks().execute(() -> { // the user's code: never on the loop
+      CompletionStage<JoinDecision> stage;
+      try {
+        stage = options.approver().decide(join);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "the approver threw; the join is refused", e);
+        runtime.onLoop(() -> refuse(join, JoinDecision.REFUSED));
+        return;
       }
-    }));
+      stage.whenComplete((decision, error) -> runtime.onLoop(() -> {
+        if (error != null || decision == null) {
+          refuse(join, JoinDecision.REFUSED);
+        } else {
+          decided(join, decision);
+        }
+      }));
+    });
   }
 
   private void decided(HostJoin join, JoinDecision decision) {
@@ -236,7 +238,7 @@ final class HostDecisions {
 
   private void refuse(JoinRequest request, String name, String reason) {
     HostRuntime.quietly(request.reject(reason));
-    HostRuntime.notify(() -> options.listener().onClientRejected(name, reason));
+    runtime.notify(() -> options.listener().onClientRejected(name, reason));
   }
 
   /** Takes the join out of the waiting structures; {@code decided} says whether it goes on to connect. */

@@ -47,9 +47,12 @@ public final class HostRuntime implements TunnelLifecycle {
   private volatile boolean everOpened;
   private volatile @Nullable CompletableFuture<JoinRequest> pendingNext;
   private final HostDecisions decisions; // loop thread only
+  private final Callbacks callbacks;
 
   public HostRuntime(HostOptions options) {
     this.options = options;
+    this.callbacks = Callbacks.of(options.callbackExecutor(), "host");
+    closed.whenComplete((reason, error) -> callbacks.shutdown()); // first registered: runs after the deliveries
     this.loop = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread thread = new Thread(runnable, "p2p-tunnel-host");
       thread.setDaemon(true);
@@ -62,6 +65,11 @@ public final class HostRuntime implements TunnelLifecycle {
 
   public void start() {
     onLoop(this::takeNext);
+  }
+
+  /** Where the listener, the approver and the public futures run. */
+  public Callbacks callbacks() {
+    return callbacks;
   }
 
   private boolean inLoop() {
@@ -121,7 +129,7 @@ public final class HostRuntime implements TunnelLifecycle {
     TunnelCore core = new TunnelCore("p2p-tunnel-host-client",
         c -> HostConnect.connect(c, options, join, decisions::decideInChannel),
         channel -> HostBridge.start(channel, options.target(), options.bridge()), options.plugins());
-    HostClient client = new HostClient(join, core);
+    HostClient client = new HostClient(join, core, callbacks);
     join.client = client;
     clients.add(client);
     if (!join.inChannel) {
@@ -177,12 +185,9 @@ public final class HostRuntime implements TunnelLifecycle {
     });
   }
 
-  static void notify(Runnable event) {
-    try {
-      event.run();
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "host listener threw; ignored", e);
-    }
+  /** A listener call, on the callback executor. */
+  void notify(Runnable event) {
+    callbacks.notify(event);
   }
 
   static String seconds(Duration d) {
