@@ -73,7 +73,10 @@ public record ClientOptions(
       this.bind = Objects.requireNonNull(bind, "bind");
     }
 
-    /** Required: how the join travels. */
+    /**
+     * Required: how the join travels. The tunnel never closes it (one signaling may carry several joins): whoever
+     * created it closes it, e.g. {@link dev.p2ptunnel.webrtc.signaling.HttpSignaling#close()}.
+     */
     public Builder signaling(Signaling value) {
       signaling = value;
       return this;

@@ -6,8 +6,9 @@ import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The client end of a tunnel: the user's app connects to {@link #localAddress()}. Thread-safe. See
- * {@link TunnelHandle}.
+ * The client end of a tunnel: the user's app connects to {@link #localAddress()}. It never closes the
+ * {@link Signaling} it was given ({@link ClientOptions.Builder#signaling}). close() waits 10 s at most. Thread-safe.
+ * See {@link TunnelHandle}.
  */
 public final class ClientTunnel extends TunnelHandleBase implements TunnelHandle {
   private final TunnelCore core;

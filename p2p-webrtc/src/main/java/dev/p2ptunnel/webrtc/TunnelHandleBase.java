@@ -53,6 +53,16 @@ abstract class TunnelHandleBase {
     return lifecycle.awaitClosed(timeout);
   }
 
+  /** See {@link TunnelHandle#closeAsync()}. */
+  public final CompletableFuture<String> closeAsync() {
+    if (!lifecycle.closed().isDone()) {
+      Thread closer = new Thread(() -> lifecycle.close("closed locally"), "p2p-tunnel-close");
+      closer.setDaemon(true);
+      closer.start();
+    }
+    return closed();
+  }
+
   /** See {@link TunnelHandle#close()}. */
   public final void close() {
     lifecycle.close("closed locally");

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class CallbackThreadTest {
-  private static final SessionDescription NO_FINGERPRINT =
+  static final SessionDescription NO_FINGERPRINT =
       new SessionDescription(SessionDescription.Type.OFFER, "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n");
   private static final SessionDescription WITH_FINGERPRINT = new SessionDescription(SessionDescription.Type.OFFER,
       "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\na=fingerprint:sha-256 " + "AB:".repeat(31) + "AB\r\n");

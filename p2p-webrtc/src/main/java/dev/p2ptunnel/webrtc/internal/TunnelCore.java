@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TunnelCore implements TunnelLifecycle {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.tunnel");
+  /** How long {@link #close} waits at most for the session, the bridge and the setup thread, as a whole. */
+  public static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   /**
    * Connects a session and opens its channel; may block (signaling, a person's decision, ICE). Calls
@@ -213,13 +215,15 @@ public final class TunnelCore implements TunnelLifecycle {
       s.close(reason);
     }
     if (Thread.currentThread() != setup) {
+      long deadlineNs = System.nanoTime() + CLOSE_TIMEOUT.toNanos(); // one bound for the whole wait
       try {
-        setup.join(TimeUnit.SECONDS.toMillis(10));
-        closed.get(10, TimeUnit.SECONDS);
+        setup.join(TimeUnit.NANOSECONDS.toMillis(CLOSE_TIMEOUT.toNanos()) + 1);
+        closed.get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (ExecutionException | TimeoutException e) {
-        LOG.log(Level.WARNING, "tunnel did not finish closing within 10 s: {0}", e.toString());
+        LOG.log(Level.WARNING, "tunnel did not finish closing within {0} s: {1}", CLOSE_TIMEOUT.toSeconds(),
+            e.toString());
       }
     }
   }

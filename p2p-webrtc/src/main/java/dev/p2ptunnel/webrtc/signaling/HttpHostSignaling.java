@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * {@link Builder#httpClient} injects the app's own (proxy, TLS, executor), used as is and never closed. Feed polls
  * that fail for a passing reason are tried again as the {@link RetryPolicy} says; the session ends when they fail for
  * good. Whoever creates it owns it: a {@link dev.p2ptunnel.webrtc.HostTunnel} given it closes it when the tunnel
- * closes.
+ * closes, unless told otherwise ({@link dev.p2ptunnel.webrtc.HostOptions.Builder#closeSignaling}).
  */
 public final class HttpHostSignaling implements HostSignaling {
   static final Duration POLL_WAIT = Duration.ofSeconds(25);
