@@ -15,7 +15,10 @@ import java.util.concurrent.CompletionStage;
  */
 @FunctionalInterface
 public interface JoinApprover {
-  /** Approves every client: for hosts whose Session ID is the only secret, and for tests. */
+  /**
+   * Approves every client: for hosts whose Session ID is the only secret, and for tests. Decided on the spot, without
+   * the callback executor.
+   */
   JoinApprover APPROVE_ALL = join -> CompletableFuture.completedFuture(JoinDecision.approve());
 
   /** The decision on {@code join}; a stage that fails counts as a refusal. */

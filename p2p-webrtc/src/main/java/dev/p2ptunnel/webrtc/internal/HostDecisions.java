@@ -3,6 +3,7 @@ package dev.p2ptunnel.webrtc.internal;
 import dev.p2ptunnel.webrtc.HostOptions;
 import dev.p2ptunnel.webrtc.Identity;
 import dev.p2ptunnel.webrtc.JoinChallenge;
+import dev.p2ptunnel.webrtc.JoinApprover;
 import dev.p2ptunnel.webrtc.JoinDecision;
 import dev.p2ptunnel.webrtc.JoinRequest;
 import dev.p2ptunnel.webrtc.JoinReveal;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -171,7 +173,9 @@ final class HostDecisions {
     join.waitingForDecision = true;
     join.timer = loop.schedule(() -> refuse(join, "the host did not decide within "
         + HostRuntime.seconds(options.approveTimeout())), options.approveTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    runtime.callbacks().execute(() -> { // the user's code: never on the loop
+    // The user's code runs on the callback executor, never on the loop; the library's APPROVE_ALL needs no thread.
+    Executor approverThread = options.approver() == JoinApprover.APPROVE_ALL ? Runnable::run : runtime.callbacks();
+    approverThread.execute(() -> {
       CompletionStage<JoinDecision> stage;
       try {
         stage = options.approver().decide(join);
