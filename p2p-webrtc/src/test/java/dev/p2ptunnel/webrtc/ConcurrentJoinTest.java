@@ -120,4 +120,31 @@ class ConcurrentJoinTest {
     listenerMayReturn.countDown();
     assertEquals(List.of("wanted"), host.clients().stream().map(ClientConnection::clientName).toList());
   }
+
+  @Test
+  void shouldCallTheClientListenerAndCompleteItsFuturesOnTheClientsCallbackThread() throws Exception {
+    InMemorySignaling signaling = new InMemorySignaling();
+    toClose.add(Tunnel.host(HostOptions.builder("127.0.0.1", target.getLocalPort()).signaling(signaling)
+        .webRtc(TestNetns.config()).build()));
+    List<String> events = new CopyOnWriteArrayList<>();
+    ClientTunnel client = Tunnel.client(ClientOptions.builder(0).signaling(signaling).webRtc(TestNetns.config())
+        .name("alice").listener(new ClientListener() {
+          @Override
+          public void onShortAuthString(String code) {
+            events.add("code on " + Thread.currentThread().getName());
+          }
+
+          @Override
+          public void onApproved() {
+            events.add("approved on " + Thread.currentThread().getName());
+          }
+        }).build());
+    toClose.add(client);
+    CompletableFuture<String> openedOn = new CompletableFuture<>();
+    client.opened().whenComplete((ok, error) -> openedOn.complete(Thread.currentThread().getName()));
+    client.awaitOpen(OPEN);
+    String thread = openedOn.get(60, TimeUnit.SECONDS);
+    assertTrue(thread.matches("p2p-tunnel-callbacks-client-\\d+"), thread);
+    assertEquals(List.of("code on " + thread, "approved on " + thread), events, "in order, on the same thread");
+  }
 }
