@@ -42,6 +42,9 @@ class SignalingRetryTest {
   private final List<Duration> pauses = new CopyOnWriteArrayList<>();
   private volatile int failuresLeft;
   private volatile int failStatus = 503;
+  private volatile boolean hold;
+  private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+  private final java.util.concurrent.CountDownLatch polled = new java.util.concurrent.CountDownLatch(1);
 
   private URI start(int failures) throws IOException {
     failuresLeft = failures;
@@ -58,6 +61,14 @@ class SignalingRetryTest {
       reply(exchange, 200, "{\"joinId\":\"j1\"}");
     } else if (exchange.getRequestMethod().equals("GET") && path.endsWith("/joins/j1")) {
       polls.incrementAndGet();
+      if (hold) {
+        polled.countDown();
+        try {
+          released.await(30, TimeUnit.SECONDS); // a long poll the host does not answer
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       if (failuresLeft > 0) {
         failuresLeft--;
         reply(exchange, failStatus, "{\"error\":\"" + (failStatus == 503 ? "unavailable" : "unknown_session")
@@ -80,6 +91,7 @@ class SignalingRetryTest {
 
   @AfterEach
   void stop() {
+    released.countDown();
     if (server != null) {
       server.stop(0);
     }
@@ -174,5 +186,18 @@ class SignalingRetryTest {
     } finally {
       appPool.shutdownNow();
     }
+  }
+
+  @Test
+  void shouldFailAWaitingJoinWhenClosed() throws Exception {
+    hold = true;
+    URI uri = start(0);
+    HttpSignaling signaling = signaling(uri, RetryPolicy.defaults());
+    CompletableFuture<HostReply> reply = signaling.join(HttpSignalingTest.plain("alice")).firstReply();
+    assertTrue(polled.await(20, TimeUnit.SECONDS), "the client polls");
+    signaling.close();
+    ExecutionException e = assertThrows(ExecutionException.class, () -> reply.get(20, TimeUnit.SECONDS));
+    assertTrue(e.getCause().getMessage().endsWith(": signaling closed"), e.getCause().getMessage());
+    assertEquals(List.of(), pauses, "a closed signaling does not retry");
   }
 }
