@@ -112,7 +112,16 @@ final class SignalingOptions {
     }
     try {
       HttpSignaling signaling = new HttpSignaling(server(), session);
-      warmUpJson(); // first used after ICE gathering: warmed meanwhile (docs/PERFORMANCE.md, setup)
+      // First used after ICE gathering: its HTTP client and Jackson are made ready meanwhile (docs/PERFORMANCE.md).
+      Thread thread = new Thread(() -> {
+        try {
+          signaling.prepare();
+        } catch (RuntimeException ignored) {
+          // only a warm-up: the real call reports whatever is wrong
+        }
+      }, "p2p-tunnel-signaling-warmup");
+      thread.setDaemon(true);
+      thread.start();
       return signaling;
     } catch (IllegalArgumentException e) {
       throw usage("--session " + session + ": not a Session ID" + e.getMessage().substring(e.getMessage()

@@ -66,6 +66,16 @@ public final class HttpSignaling implements Signaling, AutoCloseable {
   }
 
   /**
+   * Builds this object's HTTP client (when none was injected; ~120–160 ms on its first creation in a JVM) and loads
+   * the JSON library ({@link #warmUp()}), which the first join would otherwise pay after ICE gathering. Blocks; an app
+   * calls it on a thread of its own while the tunnel starts (the demo does). Optional; idempotent.
+   */
+  public void prepare() {
+    calls.prepare();
+    warmUp();
+  }
+
+  /**
    * Cancels the calls in flight (joins still waiting fail) and releases the HTTP client if this object built it;
    * an injected client is left open. Idempotent.
    */

@@ -140,6 +140,11 @@ final class ServerCalls {
     }
   }
 
+  /** Builds the HTTP client now rather than on the first call (see {@link HttpSignaling#prepare()}). */
+  void prepare() {
+    http();
+  }
+
   /**
    * Where replies are handled: the HTTP client's executor. The JDK's client completes {@code sendAsync}'s future on
    * the common pool (on a fresh thread per task when the machine has fewer than 3 cores), so every call hops back
