@@ -132,7 +132,8 @@ public record ClientOptions(
 
     /**
      * Where the listener's calls run and the tunnel's futures complete (in order, if the executor runs tasks in
-     * order); default: one daemon thread of the tunnel's own, {@code p2p-tunnel-callbacks-client-N}.
+     * order); default: one daemon thread of the tunnel's own, {@code p2p-tunnel-callbacks-client-N}. The executor is
+     * never shut down by the tunnel.
      */
     public Builder callbackExecutor(Executor value) {
       callbackExecutor = Objects.requireNonNull(value, "callbackExecutor");

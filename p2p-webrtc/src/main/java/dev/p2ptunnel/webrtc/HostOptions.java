@@ -176,7 +176,9 @@ public record HostOptions(
 
     /**
      * Where the listener's and the approver's calls run and the tunnel's futures complete (in order, if the executor
-     * runs tasks in order); default: one daemon thread of the tunnel's own, {@code p2p-tunnel-callbacks-host-N}.
+     * runs tasks in order); default: one daemon thread of the tunnel's own, {@code p2p-tunnel-callbacks-host-N}. The
+     * executor is never shut down by the tunnel. A direct executor ({@code Runnable::run}) runs the callbacks on the
+     * host's own threads, where a slow or blocking callback then holds up joins: avoid it.
      */
     public Builder callbackExecutor(Executor value) {
       callbackExecutor = Objects.requireNonNull(value, "callbackExecutor");
