@@ -123,6 +123,10 @@ public final class TunnelCore implements TunnelLifecycle {
       started.closed().whenCompleteAsync((reason, error) -> {
         connected.close(reason == null ? "bridge closed" : reason);
         finish(reason == null ? String.valueOf(error) : reason);
+      }, task -> { // closing the session blocks: a thread of ours, never the app's common pool
+        Thread finisher = new Thread(task, setup.getName() + "-finish");
+        finisher.setDaemon(true);
+        finisher.start();
       });
       state = TunnelHandle.State.OPEN;
       opened.complete(null);
