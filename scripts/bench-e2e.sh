@@ -6,17 +6,23 @@
 # Full run (default): cone (direct path, STUN) and symmetric (relayed path, STUN + TURN); 5 alternating runs of raw
 # DataChannel (600 MB) vs tunnel (iperf3 -P 1 and -P 8, 8 s), 10 setup runs, 20 000 round trips of 64 B
 # each way after 10 000 warm-up.
+# Issue 15 (interactive work): redis-benchmark -t set,get -c 1 -P 1, -c 50 -P 1, -c 50 -P 16 against a redis-server in
+# p2plab-host, on its loopback vs through the tunnel (5 alternating runs); 1 KiB round trips alone and during a download
+# through the same tunnel (5 runs of 4 s each); CPU seconds of both demo JVMs from start to first byte (setup runs);
+# CPU seconds per GB on both sides, tunnel vs raw DataChannel (throughput runs). A second table in the output.
 # Then 10 000 connections held open through one real tunnel (demo host and client at -Xmx256m, the driver in
 # p2plab-client proves each with a 1-byte echo), then 1 000 of them active at once (64 B round trip, every byte
 # checked); threads, heap after a full GC, RSS, fds and errors of both demo JVMs (jcmd, /proc) while held, after the
 # active round and after 70 s idle. Sizes: --connections N (0 skips), --active N, --idle-seconds N (0 skips).
 # --quick: a seconds-long smoke (tiny sizes, one run each, cone only, 200 connections / 50 active) for CI; it skips
 # with exit 0 and a reason when it cannot run here (not root, tools or jars missing, lab does not come up).
-# --only STEP[,STEP]: only the steps named (throughput, latency, setup, fairness, connections; latency and setup
-# share one step), e.g. scripts/bench-e2e.sh --variant cone --only connections (~1.5 min).
+# --only STEP[,STEP]: only the steps named (throughput, latency, setup, fairness, redis, loaded, connections; latency
+# and setup share one step), e.g. scripts/bench-e2e.sh --variant cone --only connections (~1.5 min).
+# --demo-jvm-options "OPTS" / --demo-options "OPTS": passed to every demo host and client (experiments; such a run
+# never rewrites docs/PERFORMANCE.md).
 # A complete run (both variants, every step, default sizes) also rewrites the table in docs/PERFORMANCE.md between
 # its markers, headed by date, command and exit status; any other run leaves that file alone.
-# Build first: mvn -B -ntp -DskipTests install. Results: benchmarks/target/e2e-result.{json,md}, logs in
+# Build first: mvn -B -ntp -DskipTests package (the reactor builds both jars; no install needed). Results: benchmarks/target/e2e-result.{json,md}, logs in
 # benchmarks/target/e2e/. Needs root (network namespaces); traffic stays inside the p2plab-* namespaces.
 # Always cleans up: kills the harness and everything it started, then `netlab.sh down`. Takes turns with the lab
 # tests through their machine-wide lock (flock /tmp/p2plab.lock, held for the whole run).
@@ -31,11 +37,11 @@ skip() { # reason: a smoke that cannot run here is not a failure; a full run tha
 }
 
 [ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces"
-for tool in ip iptables turnserver iperf3 java flock; do
+for tool in ip iptables turnserver iperf3 redis-server redis-benchmark java flock; do
   command -v "$tool" >/dev/null || skip "$tool not installed (scripts/install-test-deps.sh)"
 done
 jar=benchmarks/target/benchmarks.jar demo=p2p-demo/target/p2p-tunnel.jar
-for f in "$jar" "$demo"; do [ -f "$f" ] || skip "$f missing: build with mvn -B -ntp -DskipTests install"; done
+for f in "$jar" "$demo"; do [ -f "$f" ] || skip "$f missing: build with mvn -B -ntp -DskipTests package"; done
 # One lab per machine (fixed namespace names): take turns with the lab tests and other lab scripts, which hold
 # flock on the same file from `netlab.sh up` to `down`. Held on fd 9 until this script exits, so the cleanup below
 # runs under it too; the kernel drops it if we die.
@@ -59,7 +65,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-limit=$([ "$quick" = 1 ] && echo 240 || echo 1800)   # seconds; every wait inside is bounded too
+limit=$([ "$quick" = 1 ] && echo 240 || echo 3600)   # seconds; every wait inside is bounded too
 # A complete run (both paths, every step, default sizes) rewrites the table in docs/PERFORMANCE.md between its
 # markers; any other run leaves the file alone and says so.
 doc=()

@@ -41,7 +41,11 @@ public final class BridgeConfig {
   /** Smallest {@link #maxInboundQueueBytes()}: one largest message and its overhead. */
   public static final long MIN_INBOUND_QUEUE_BYTES = MessageChannel.MAX_MESSAGE_LENGTH + INBOUND_MESSAGE_OVERHEAD;
 
+  /** Largest {@link #maxCoalescedBytes()}. */
+  public static final int MAX_COALESCED_BYTES = 16 << 20;
+
   private final boolean extensions;
+  private final int maxCoalescedBytes;
   private final int receiveWindowBytes;
   private final long maxPendingBytesPerSocket;
   private final long maxPendingBytesTotal;
@@ -55,6 +59,7 @@ public final class BridgeConfig {
 
   private BridgeConfig(Builder b) {
     extensions = b.extensions;
+    maxCoalescedBytes = b.maxCoalescedBytes;
     receiveWindowBytes = b.receiveWindowBytes;
     maxPendingBytesPerSocket = b.maxPendingBytesPerSocket;
     maxPendingBytesTotal = b.maxPendingBytesTotal;
@@ -65,6 +70,11 @@ public final class BridgeConfig {
     connectTimeout = Objects.requireNonNull(b.connectTimeout, "connectTimeout");
     reassemblerLimits = Objects.requireNonNull(b.reassemblerLimits, "reassemblerLimits");
     listener = Objects.requireNonNull(b.listener, "listener");
+    if (maxCoalescedBytes != 0
+        && (maxCoalescedBytes < MessageChannel.MAX_MESSAGE_LENGTH || maxCoalescedBytes > MAX_COALESCED_BYTES)) {
+      throw new IllegalArgumentException("maxCoalescedBytes: " + maxCoalescedBytes + " (expected: 0 for one frame "
+          + "per message, or " + MessageChannel.MAX_MESSAGE_LENGTH + ".." + MAX_COALESCED_BYTES + ")");
+    }
     if (receiveWindowBytes < Extensions.INITIAL_WINDOW) {
       throw new IllegalArgumentException("receiveWindowBytes: " + receiveWindowBytes
           + " (expected: >= " + Extensions.INITIAL_WINDOW + ")");
@@ -90,7 +100,7 @@ public final class BridgeConfig {
   }
 
   /**
-   * Extensions on, 1 MiB windows, 16 MiB per socket without flow control and 256 MiB in all, a 64 MiB inbound queue
+   * Extensions on, coalesced messages up to 64 KiB, 1 MiB windows, 16 MiB per socket without flow control and 256 MiB in all, a 64 MiB inbound queue
    * that closes the bridge when it overflows, PING after 5 s, dead after 15 s, 10 s to dial the service.
    */
   public static BridgeConfig defaults() {
@@ -108,11 +118,21 @@ public final class BridgeConfig {
   }
 
   /**
-   * Whether to announce and use our protocol extensions (flow control, half-close, keepalive); false behaves exactly
-   * like an original peer.
+   * Whether to announce and use our protocol extensions (flow control, half-close, keepalive, coalescing); false
+   * behaves exactly like an original peer.
    */
   public boolean extensions() {
     return extensions;
+  }
+
+  /**
+   * Longest coalesced message this bridge sends when the peer accepts coalescing (docs/PROTOCOL.md, "Coalescing"):
+   * the frames ready in one turn of the loop go out together, up to this many bytes per message, and never more than
+   * the channel carries ({@link MessageChannel#maxMessageLength()}). 0 sends one frame per message. Received coalesced
+   * messages are split whatever this says.
+   */
+  public int maxCoalescedBytes() {
+    return maxCoalescedBytes;
   }
 
   /**
@@ -186,7 +206,8 @@ public final class BridgeConfig {
       return false;
     }
     BridgeConfig c = (BridgeConfig) o;
-    return extensions == c.extensions && receiveWindowBytes == c.receiveWindowBytes
+    return extensions == c.extensions && maxCoalescedBytes == c.maxCoalescedBytes
+        && receiveWindowBytes == c.receiveWindowBytes
         && maxPendingBytesPerSocket == c.maxPendingBytesPerSocket && maxPendingBytesTotal == c.maxPendingBytesTotal
         && maxInboundQueueBytes == c.maxInboundQueueBytes && inboundOverflow == c.inboundOverflow
         && keepaliveInterval.equals(c.keepaliveInterval) && keepaliveTimeout.equals(c.keepaliveTimeout)
@@ -196,14 +217,15 @@ public final class BridgeConfig {
 
   @Override
   public int hashCode() {
-    return Objects.hash(extensions, receiveWindowBytes, maxPendingBytesPerSocket, maxPendingBytesTotal,
+    return Objects.hash(extensions, maxCoalescedBytes, receiveWindowBytes, maxPendingBytesPerSocket, maxPendingBytesTotal,
         maxInboundQueueBytes, inboundOverflow, keepaliveInterval, keepaliveTimeout, connectTimeout,
         reassemblerLimits, listener);
   }
 
   @Override
   public String toString() {
-    return "BridgeConfig[extensions=" + extensions + ", receiveWindowBytes=" + receiveWindowBytes
+    return "BridgeConfig[extensions=" + extensions + ", maxCoalescedBytes=" + maxCoalescedBytes
+        + ", receiveWindowBytes=" + receiveWindowBytes
         + ", maxPendingBytesPerSocket=" + maxPendingBytesPerSocket + ", maxPendingBytesTotal=" + maxPendingBytesTotal
         + ", maxInboundQueueBytes=" + maxInboundQueueBytes + ", inboundOverflow=" + inboundOverflow
         + ", keepaliveInterval=" + keepaliveInterval + ", keepaliveTimeout=" + keepaliveTimeout
@@ -219,6 +241,7 @@ public final class BridgeConfig {
   /** Builds a {@link BridgeConfig}; {@link #build()} validates. Not thread-safe. */
   public static final class Builder {
     private boolean extensions = true;
+    private int maxCoalescedBytes = MessageChannel.MAX_MESSAGE_LENGTH;
     private int receiveWindowBytes = 1 << 20;
     private long maxPendingBytesPerSocket = 16L << 20;
     private long maxPendingBytesTotal = 256L << 20;
@@ -234,6 +257,7 @@ public final class BridgeConfig {
 
     private Builder(BridgeConfig c) {
       extensions = c.extensions;
+      maxCoalescedBytes = c.maxCoalescedBytes;
       receiveWindowBytes = c.receiveWindowBytes;
       maxPendingBytesPerSocket = c.maxPendingBytesPerSocket;
       maxPendingBytesTotal = c.maxPendingBytesTotal;
@@ -249,6 +273,12 @@ public final class BridgeConfig {
     /** See {@link BridgeConfig#extensions()}. */
     public Builder extensions(boolean value) {
       extensions = value;
+      return this;
+    }
+
+    /** See {@link BridgeConfig#maxCoalescedBytes()}. */
+    public Builder maxCoalescedBytes(int value) {
+      maxCoalescedBytes = value;
       return this;
     }
 

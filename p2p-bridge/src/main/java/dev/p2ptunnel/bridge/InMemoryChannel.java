@@ -56,6 +56,9 @@ public final class InMemoryChannel implements MessageChannel {
   /** The two ends of a pair. */
   public record Pair(InMemoryChannel first, InMemoryChannel second) {}
 
+  /** Longest message an in-memory channel carries: 256 KiB, the {@code max-message-size} libwebrtc announces. */
+  public static final int MAX_MESSAGE_BYTES = 256 * 1024;
+
   private static final AtomicLong PAIRS = new AtomicLong();
 
   private final String name;
@@ -103,7 +106,7 @@ public final class InMemoryChannel implements MessageChannel {
 
   @Override
   public boolean send(ByteBuffer message) {
-    int length = MessageChannel.checkedLength(message);
+    int length = MessageChannel.checkedLength(message, MAX_MESSAGE_BYTES);
     if (closed.get()) {
       return false;
     }
@@ -128,6 +131,12 @@ public final class InMemoryChannel implements MessageChannel {
     long due = config.messageDelay().isZero() ? 0 : System.nanoTime() + config.messageDelay().toNanos();
     peer().inbound.add(new Item(copy, due, null));
     return true;
+  }
+
+  /** {@value #MAX_MESSAGE_BYTES}. */
+  @Override
+  public int maxMessageLength() {
+    return MAX_MESSAGE_BYTES;
   }
 
   @Override

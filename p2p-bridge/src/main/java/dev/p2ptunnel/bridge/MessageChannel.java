@@ -12,7 +12,10 @@ import java.nio.ByteBuffer;
  * signal may make the channel close itself (as libwebrtc does past 16 MiB).
  */
 public interface MessageChannel {
-  /** Longest message a channel carries: one protocol frame. */
+  /**
+   * Longest message every channel carries: one protocol frame. A channel may carry longer ones
+   * ({@link #maxMessageLength()}), which coalesced messages use.
+   */
   int MAX_MESSAGE_LENGTH = 65_536;
 
   /**
@@ -28,9 +31,17 @@ public interface MessageChannel {
    * caller may reuse the buffer at once; its position is not moved. Never blocks.
    *
    * @return false when the channel is closed and the message was dropped
-   * @throws IllegalArgumentException if the message is longer than {@link #MAX_MESSAGE_LENGTH}
+   * @throws IllegalArgumentException if the message is longer than {@link #maxMessageLength()}
    */
   boolean send(ByteBuffer message);
+
+  /**
+   * The longest message {@link #send} takes now, at least {@link #MAX_MESSAGE_LENGTH}: for a WebRTC DataChannel, the
+   * peer's negotiated {@code max-message-size} (libwebrtc closes a channel on a longer message). Any thread.
+   */
+  default int maxMessageLength() {
+    return MAX_MESSAGE_LENGTH;
+  }
 
   /**
    * The message's length (its remaining bytes), checked against {@link #MAX_MESSAGE_LENGTH}: the check every
@@ -39,10 +50,19 @@ public interface MessageChannel {
    * @throws IllegalArgumentException if the message is longer
    */
   static int checkedLength(ByteBuffer message) {
+    return checkedLength(message, MAX_MESSAGE_LENGTH);
+  }
+
+  /**
+   * The message's length (its remaining bytes), checked against {@code maxLength}: the check of a channel whose
+   * {@link #maxMessageLength()} is {@code maxLength}.
+   *
+   * @throws IllegalArgumentException if the message is longer
+   */
+  static int checkedLength(ByteBuffer message, int maxLength) {
     int length = message.remaining();
-    if (length > MAX_MESSAGE_LENGTH) {
-      throw new IllegalArgumentException(
-          "message length: " + length + " (expected: <= " + MAX_MESSAGE_LENGTH + ")");
+    if (length > maxLength) {
+      throw new IllegalArgumentException("message length: " + length + " (expected: <= " + maxLength + ")");
     }
     return length;
   }

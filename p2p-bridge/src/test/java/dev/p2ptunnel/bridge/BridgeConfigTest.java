@@ -34,6 +34,8 @@ class BridgeConfigTest {
     assertEquals(config, config.toBuilder().build());
     assertEquals(config.hashCode(), config.toBuilder().build().hashCode());
     assertNotEquals(config, config.toBuilder().extensions(true).build());
+    assertNotEquals(config, config.toBuilder().maxCoalescedBytes(0).build());
+    assertEquals(0, config.toBuilder().maxCoalescedBytes(0).build().maxCoalescedBytes());
     assertEquals(BridgeConfig.InboundOverflow.BLOCK, config.toBuilder().build().inboundOverflow());
   }
 
@@ -48,6 +50,8 @@ class BridgeConfigTest {
         fails(BridgeConfig.builder().inboundQueue(65_536, BridgeConfig.InboundOverflow.CLOSE)));
     assertEquals("keepaliveTimeout: PT5S (expected: > keepaliveInterval PT5S)",
         fails(BridgeConfig.builder().keepalive(Duration.ofSeconds(5), Duration.ofSeconds(5))));
+    assertEquals("maxCoalescedBytes: 4096 (expected: 0 for one frame per message, or 65536..16777216)",
+        fails(BridgeConfig.builder().maxCoalescedBytes(4096)));
     assertEquals("connectTimeout: PT0S (expected: > 0)", fails(BridgeConfig.builder().connectTimeout(Duration.ZERO)));
     assertEquals("inboundOverflow", assertThrows(NullPointerException.class,
         () -> BridgeConfig.builder().inboundQueue(1 << 20, null).build()).getMessage());

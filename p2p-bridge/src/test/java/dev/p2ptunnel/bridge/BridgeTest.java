@@ -128,7 +128,7 @@ class BridgeTest {
       assertEquals(200, Services.concurrentEchoes(tunnel.address(), 200, 200_000));
       BridgeStats stats = tunnel.client.stats();
       assertEquals(200, stats.totalSockets());
-      assertEquals(Extensions.ALL_FEATURES, stats.features());
+      assertEquals(Extensions.SUPPORTED_FEATURES, stats.features());
       assertEquals(java.util.Map.of(), stats.errors());
     }
   }

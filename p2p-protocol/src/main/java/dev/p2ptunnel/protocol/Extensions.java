@@ -16,6 +16,9 @@ import java.nio.ByteBuffer;
  * PONG   socket 0   nonce u64                          (the probe's nonce, echoed)
  * </pre>
  *
+ * <p>One extension is not an event: {@link #FEATURE_COALESCE} lets a channel message carry several frames
+ * ({@link Coalescing}).
+ *
  * <p>Stateless and thread-safe. See docs/PROTOCOL.md for the rules around them.
  */
 public final class Extensions {
@@ -27,8 +30,19 @@ public final class Extensions {
   public static final int FEATURE_HALF_CLOSE = 1 << 1;
   /** Feature bit: keepalive with {@code PING}/{@code PONG}. */
   public static final int FEATURE_KEEPALIVE = 1 << 2;
-  /** Every feature this implementation knows. */
+  /**
+   * Feature bit: coalesced messages, several frames back to back in one channel message ({@link Coalescing}). Each
+   * side that announces it splits such messages; a side coalesces only when both announced it (and may still send
+   * one frame per message).
+   */
+  public static final int FEATURE_COALESCE = 1 << 3;
+  /**
+   * The first three features (flow control, half-close, keepalive): the set the HELLO golden vector announces. Every
+   * feature this implementation knows is {@link #SUPPORTED_FEATURES}.
+   */
   public static final int ALL_FEATURES = FEATURE_FLOW_CONTROL | FEATURE_HALF_CLOSE | FEATURE_KEEPALIVE;
+  /** Every feature this implementation knows and announces: {@link #ALL_FEATURES} and {@link #FEATURE_COALESCE}. */
+  public static final int SUPPORTED_FEATURES = ALL_FEATURES | FEATURE_COALESCE;
 
   /**
    * Send credit of every socket in each direction when it opens, before any {@code WINDOW}: a receiver that wants

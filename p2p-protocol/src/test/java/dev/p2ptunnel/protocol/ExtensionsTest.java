@@ -18,6 +18,14 @@ class ExtensionsTest {
   }
 
   @Test
+  void shouldAnnounceCoalescingAsBitEight() throws ProtocolException {
+    // What our bridge sends: the three features above and COALESCE (8), features 0x0000000f.
+    assertEquals("10 0000 0000 0000 0001 0005 01 0000000f".replace(" ", ""),
+        Hex.of(Extensions.hello(Extensions.SUPPORTED_FEATURES)));
+    assertEquals(8, Extensions.FEATURE_COALESCE);
+  }
+
+  @Test
   void shouldAcceptLongerHelloFromALaterVersion() throws ProtocolException {
     // Version 2 with one more byte: the features are read, the rest ignored.
     assertEquals(3, Extensions.helloFeatures(Hex.buffer("10 0000 0000 0000 0001 0006 02 00000003 ff")));

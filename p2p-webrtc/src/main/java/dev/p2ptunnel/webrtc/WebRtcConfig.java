@@ -17,8 +17,11 @@ import java.util.Objects;
  * @param gatheringTimeout upper bound for ICE gathering; when it passes, the description carries what was gathered
  * @param connectTimeout from applying the remote description until the DataChannel is open
  * @param disconnectTimeout how long the connection may stay DISCONNECTED before the session closes
- * @param highWatermarkBytes queued send bytes at which the channel stops being writable
- * @param lowWatermarkBytes queued send bytes at or below which it is writable again
+ * @param highWatermarkBytes the most queued send bytes at which the channel stops being writable: every byte queued
+ *     delays the next message of any socket by its time on the wire, so the channel keeps less, about 3 ms of what
+ *     the path drains (at least 16 KiB), once it has measured that rate
+ * @param lowWatermarkBytes queued send bytes at or below which it is writable again, at the highest; the channel keeps
+ *     this ratio to the high watermark it uses
  * @param sendLimitBytes queued send bytes past which the channel closes itself (a caller that ignores
  *     writability); kept below libwebrtc's own 16 MiB limit, which closes the channel silently
  */
@@ -121,7 +124,7 @@ public record WebRtcConfig(
     }
   }
 
-  /** A builder with the defaults: public STUN servers, any port, 10 s timeouts, 4 MiB / 1 MiB / 12 MiB. */
+  /** A builder with the defaults: public STUN servers, any port, 10 s timeouts, 256 KiB / 64 KiB / 12 MiB. */
   public static Builder builder() {
     return new Builder();
   }
@@ -135,8 +138,11 @@ public record WebRtcConfig(
     private Duration gatheringTimeout = Duration.ofSeconds(10);
     private Duration connectTimeout = Duration.ofSeconds(15);
     private Duration disconnectTimeout = Duration.ofSeconds(10);
-    private long highWatermarkBytes = 4L << 20;
-    private long lowWatermarkBytes = 1L << 20;
+    // Small on purpose: what libwebrtc holds is latency for every socket's next message (a 1 KiB round trip behind
+    // a download waited ~100 ms at 4 MiB, ~10 ms at 256 KiB, with no bulk rate lost; docs/PERFORMANCE.md). The
+    // channel keeps less on a slower path (QueueTarget).
+    private long highWatermarkBytes = 256L << 10;
+    private long lowWatermarkBytes = 64L << 10;
     private long sendLimitBytes = 12L << 20;
 
     private Builder() {}

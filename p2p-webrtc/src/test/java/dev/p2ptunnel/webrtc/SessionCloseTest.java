@@ -126,13 +126,14 @@ class SessionCloseTest {
   }
 
   @Test
-  void shouldRefuseMessagesLongerThanOneFrameWithoutClosing() throws Exception {
+  void shouldRefuseMessagesLongerThanThePeerTakesWithoutClosing() throws Exception {
     WebRtcSession[] pair = TestNetns.connectedPair(TestNetns.config());
     try {
       MessageChannel a = TestNetns.channel(pair[0]);
+      assertEquals(262_144, a.maxMessageLength(), "libwebrtc's a=max-message-size");
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> a.send(ByteBuffer.allocate(MessageChannel.MAX_MESSAGE_LENGTH + 1)));
-      assertEquals("message length: 65537 (expected: <= 65536)", e.getMessage());
+          () -> a.send(ByteBuffer.allocate(a.maxMessageLength() + 1)));
+      assertEquals("message length: 262145 (expected: <= 262144)", e.getMessage());
       assertTrue(a.isOpen());
     } finally {
       pair[0].close();

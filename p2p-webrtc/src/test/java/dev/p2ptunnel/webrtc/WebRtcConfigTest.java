@@ -12,8 +12,8 @@ class WebRtcConfigTest {
   void shouldDefaultToPublicStunAndSafeSendQueue() {
     WebRtcConfig c = WebRtcConfig.builder().build();
     assertEquals(WebRtcConfig.DEFAULT_ICE_SERVERS, c.iceServers());
-    assertEquals(4L << 20, c.highWatermarkBytes());
-    assertEquals(1L << 20, c.lowWatermarkBytes());
+    assertEquals(256L << 10, c.highWatermarkBytes());
+    assertEquals(64L << 10, c.lowWatermarkBytes());
     assertEquals(12L << 20, c.sendLimitBytes());
   }
 

@@ -18,7 +18,9 @@ final class Args {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.startsWith("--")) {
-        String value = i + 1 < args.length && !args[i + 1].startsWith("--") ? args[++i] : "";
+        // A value may start with "--" when it holds a space: a list of options passed on, e.g. --demo-options.
+        String value = i + 1 < args.length && (!args[i + 1].startsWith("--") || args[i + 1].contains(" "))
+            ? args[++i] : "";
         options.computeIfAbsent(a.substring(2), k -> new ArrayList<>()).add(value);
       } else {
         positional.add(a);
@@ -57,7 +59,8 @@ final class Args {
 
   /**
    * The ICE servers of {@code --stun URL} (repeatable) and {@code --turn URL --turn-user U --turn-pass P}, with the
-   * library's default watermarks: the same configuration the demo's {@code --stun}/{@code --turn} options build.
+   * library's default watermarks (the same configuration the demo's {@code --stun}/{@code --turn} options build)
+   * unless {@code --high-watermark B [--low-watermark B]} set others.
    */
   WebRtcConfig webRtcConfig() {
     List<WebRtcConfig.IceServer> servers = new ArrayList<>();
@@ -67,6 +70,12 @@ final class Args {
     if (has("turn")) {
       servers.add(WebRtcConfig.IceServer.turn(get("turn", ""), get("turn-user", ""), get("turn-pass", "")));
     }
-    return WebRtcConfig.builder().iceServers(servers).build();
+    WebRtcConfig.Builder builder = WebRtcConfig.builder().iceServers(servers);
+    if (has("high-watermark")) { // experiments: the send queue's watermarks (the limit stays the default)
+      WebRtcConfig defaults = builder.build();
+      builder.sendQueue(getLong("high-watermark", defaults.highWatermarkBytes()),
+          getLong("low-watermark", defaults.lowWatermarkBytes()), defaults.sendLimitBytes());
+    }
+    return builder.build();
   }
 }

@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * E2eHarness [--quick] [--variant cone|symmetric]... [--only STEP[,STEP]]... [--runs N] [--raw-mb N]
  *     [--iperf-seconds N] [--setup-runs N] [--pings N] [--warmup-pings N] [--fairness-seconds N (0: skip)]
- *     [--connections N (0: skip)] [--active N] [--idle-seconds N (0: skip)]
+ *     [--connections N (0: skip)] [--active N] [--idle-seconds N (0: skip)] [--load-seconds N]
+ *     [--demo-jvm-options "OPTS"] [--demo-options "OPTS"]
  *     --netlab scripts/netlab.sh --demo-jar p2p-demo/target/p2p-tunnel.jar --out benchmarks/target/e2e-result.json
  *     [--update-doc docs/PERFORMANCE.md --command "scripts/bench-e2e.sh …"]
  * </pre>
@@ -37,7 +38,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@code --only} runs only the steps named by one of the words of {@link #STEPS}: {@code throughput} (raw and
  * tunnel), {@code latency} (raw, and tunnel with setup), {@code setup} (setup with tunnel latency: one step),
- * {@code fairness}, {@code connections}.
+ * {@code fairness}, {@code redis} ({@link RedisStep}), {@code loaded} (1 KiB round trips under a download,
+ * {@link LoadedLatencyStep}), {@code connections}. {@code --demo-jvm-options} and {@code --demo-options} (each a
+ * space-separated list) go to every demo host and client of the throughput, setup, redis and loaded steps: for
+ * experiments, never in a complete run.
  *
  * <p>Brings each variant up with {@code netlab.sh up}, takes it down again in a finally block, and kills every
  * process it started (also from a shutdown hook). Writes the JSON result and a markdown table next to it.
@@ -46,8 +50,9 @@ public final class E2eHarness {
   /** What to run; sizes in bytes, durations in seconds or milliseconds as named. */
   record Settings(boolean quick, List<String> variants, Set<String> only, int runs, long rawBytes, int iperfSeconds,
       int iperfOmitSeconds, int setupRuns, long fairnessSeconds, int pings, int warmupPings, int connections,
-      int activeConnections, long idleSeconds, long timeoutMs, Path netlab, Path demoJar, Path out, Path work,
-      boolean defaultSizes, @Nullable Path updateDoc, String command) {
+      int activeConnections, long idleSeconds, long loadSeconds, long timeoutMs, Path netlab, Path demoJar, Path out,
+      Path work, boolean defaultSizes, List<String> demoJvmOptions, List<String> demoOptions,
+      @Nullable Path updateDoc, String command) {
 
     /** Everything measured, with the default sizes, on both paths: the run whose table docs/PERFORMANCE.md shows. */
     boolean complete() {
@@ -61,12 +66,14 @@ public final class E2eHarness {
   }
 
   /** The words {@code --only} accepts: each names the steps whose name contains it. */
-  static final List<String> STEPS = List.of("throughput", "latency", "setup", "fairness", "connections");
+  static final List<String> STEPS = List.of("throughput", "latency", "setup", "fairness", "redis", "loaded",
+      "connections");
 
   private static final int LAB_ATTEMPTS = 3;
   private static final List<String> FULL_VARIANTS = List.of("cone", "symmetric");
   private static final List<String> SIZE_OPTIONS = List.of("runs", "raw-mb", "iperf-seconds", "setup-runs",
-      "fairness-seconds", "pings", "warmup-pings", "connections", "active", "idle-seconds");
+      "fairness-seconds", "pings", "warmup-pings", "connections", "active", "idle-seconds", "load-seconds",
+      "demo-jvm-options", "demo-options");
   /** Exit code for "nothing measured: the lab cannot run here"; bench-e2e.sh --quick turns it into a skip. */
   static final int EXIT_CANNOT_RUN = 3;
 
@@ -139,14 +146,21 @@ public final class E2eHarness {
         connections,
         active,
         args.getLong("idle-seconds", quick ? 0 : 70),
+        args.getLong("load-seconds", quick ? 1 : 4),
         quick ? 20_000 : 60_000,
         Path.of(args.get("netlab", "scripts/netlab.sh")),
         Path.of(args.get("demo-jar", "p2p-demo/target/p2p-tunnel.jar")),
         out,
         freshDirectory(out.resolveSibling("e2e")),
         SIZE_OPTIONS.stream().noneMatch(args::has),
+        words(args.get("demo-jvm-options", "")),
+        words(args.get("demo-options", "")),
         args.has("update-doc") ? Path.of(args.get("update-doc", "")) : null,
         args.get("command", "E2eHarness"));
+  }
+
+  private static List<String> words(String text) {
+    return text.isBlank() ? List.of() : List.of(text.strip().split("\\s+"));
   }
 
   private int run(Settings settings) throws Exception {

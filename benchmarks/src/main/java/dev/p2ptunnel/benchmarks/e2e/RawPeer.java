@@ -25,19 +25,25 @@ import java.util.concurrent.TimeUnit;
  * offline tokens through files in a shared directory.
  *
  * <pre>
- * RawPeer offer|answer DIR throughput|echo [--bytes N] [--count N] [--warmup N] [--stun URL] [--turn URL
- *     --turn-user U --turn-pass P] [--timeout-ms MS]
+ * RawPeer offer|answer DIR throughput|echo|loaded [--bytes N] [--count N] [--warmup N] [--size N] [--seconds S]
+ *     [--stun URL] [--turn URL --turn-user U --turn-pass P] [--high-watermark B --low-watermark B] [--timeout-ms MS]
  * </pre>
  *
  * <p>throughput: the offerer sends {@code --bytes} in 64 KiB messages, gated on {@link MessageChannel#isWritable()};
- * the answerer times first to last byte and prints {@code result throughput bytes=… ns=…}, then acknowledges.
+ * the answerer times first to last byte and prints {@code result throughput bytes=… ns=…}, then acknowledges. Both
+ * print {@code result cpu_ms=… bytes=…}: this process's CPU time over its part of the transfer.
  * echo: the offerer sends a 64-byte message, waits for the answerer's echo, {@code --warmup} then {@code --count}
- * times, and prints the round-trip percentiles. Both print {@code result path=…}. Every wait is bounded by
+ * times, and prints the round-trip percentiles. loaded: the same with {@code --size} bytes for {@code --seconds}
+ * while the offerer also sends bulk from a thread of its own; prints the percentiles and the bulk MB/s. Both print
+ * {@code result path=…}. Every wait is bounded by
  * {@code --timeout-ms}; the process exits with 1 if one passes.
  */
 public final class RawPeer {
   private static final int BULK_MESSAGE_BYTES = 64 * 1024;
   private static final int PING_BYTES = 64;
+  /** In mode loaded, messages above this are the bulk, counted; smaller ones are round trips, echoed. */
+  private static final int LOADED_BULK_ABOVE = 16 * 1024;
+  private static final long LOADED_RAMP_MS = 1_500;
 
   private RawPeer() {}
 
@@ -66,7 +72,8 @@ public final class RawPeer {
       System.out.printf(Locale.ROOT, "result open_ms=%d path=%s%n",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
           session.path().get(5, TimeUnit.SECONDS).name().toLowerCase(Locale.ROOT));
-      Inbox inbox = new Inbox(!offerer && mode.equals("throughput") ? args.getLong("bytes", 100_000_000) : -1);
+      Inbox inbox = new Inbox(!offerer && mode.equals("throughput") ? args.getLong("bytes", 100_000_000) : -1,
+          mode.equals("loaded") ? LOADED_BULK_ABOVE : PING_BYTES);
       channel.start(inbox);
       boolean ok = switch (mode) {
         case "throughput" -> offerer
@@ -76,7 +83,10 @@ public final class RawPeer {
             ? ping(channel, inbox, (int) args.getLong("warmup", 2_000), (int) args.getLong("count", 10_000),
                 timeoutMs)
             : echo(channel, inbox, timeoutMs);
-        default -> throw new IllegalArgumentException("mode: " + mode + " (expected: throughput or echo)");
+        case "loaded" -> offerer
+            ? loaded(channel, inbox, (int) args.getLong("size", 1_024), args.getLong("seconds", 4), timeoutMs)
+            : echo(channel, inbox, timeoutMs);
+        default -> throw new IllegalArgumentException("mode: " + mode + " (expected: throughput, echo or loaded)");
       };
       status = ok ? 0 : 1;
     } catch (Exception e) {
@@ -93,7 +103,8 @@ public final class RawPeer {
 
   private static boolean send(MessageChannel channel, Inbox inbox, long bytes, long timeoutMs)
       throws InterruptedException {
-    ByteBuffer message = ByteBuffer.allocate(BULK_MESSAGE_BYTES);
+    ByteBuffer message = ByteBuffer.allocateDirect(BULK_MESSAGE_BYTES);
+    long cpuMs = ProcCpu.self();
     long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     for (long sent = 0; sent < bytes; ) {
       if (!channel.isWritable()) {
@@ -114,6 +125,7 @@ public final class RawPeer {
     }
     ByteBuffer ack = inbox.messages.poll(timeoutMs, TimeUnit.MILLISECONDS);
     System.out.println(ack == null ? "error no acknowledgement" : "result sent bytes=" + bytes);
+    System.out.println("result cpu_ms=" + (ProcCpu.self() - cpuMs) + " bytes=" + bytes);
     return ack != null;
   }
 
@@ -125,6 +137,7 @@ public final class RawPeer {
     }
     System.out.printf(Locale.ROOT, "result throughput bytes=%d ns=%d%n", inbox.received,
         inbox.lastNs - inbox.firstNs);
+    System.out.println("result cpu_ms=" + (ProcCpu.self() - inbox.firstCpuMs) + " bytes=" + inbox.received);
     channel.send(ByteBuffer.wrap(new byte[] {1}));
     Thread.sleep(200); // let the acknowledgement leave before the session closes
     return true;
@@ -149,6 +162,60 @@ public final class RawPeer {
     }
     channel.send(ByteBuffer.wrap(new byte[] {1})); // tells the echo side to stop
     System.out.println("result " + Percentiles.of(rttNs).line());
+    Thread.sleep(200);
+    return true;
+  }
+
+  /**
+   * Round trips of {@code size} bytes for {@code seconds} while a thread of its own sends 64 KiB messages as fast as
+   * the channel takes them (gated on writability), started {@link #LOADED_RAMP_MS} before: the raw channel's latency
+   * under its own bulk load. Prints the round trips' percentiles and the bulk MB/s sent meanwhile.
+   */
+  private static boolean loaded(MessageChannel channel, Inbox inbox, int size, long seconds, long timeoutMs)
+      throws InterruptedException {
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong bulk = new java.util.concurrent.atomic.AtomicLong();
+    Thread sender = new Thread(() -> {
+      ByteBuffer message = ByteBuffer.allocateDirect(BULK_MESSAGE_BYTES);
+      while (!stop.get() && channel.isOpen()) {
+        if (!channel.isWritable()) {
+          try {
+            inbox.writable.tryAcquire(10, TimeUnit.MILLISECONDS);
+          } catch (InterruptedException e) {
+            return;
+          }
+          continue;
+        }
+        channel.send(message.clear());
+        bulk.addAndGet(BULK_MESSAGE_BYTES);
+      }
+    }, "bulk-sender");
+    sender.setDaemon(true);
+    sender.start();
+    Thread.sleep(LOADED_RAMP_MS);
+    long bulkFrom = bulk.get();
+    long from = System.nanoTime();
+    long end = from + TimeUnit.SECONDS.toNanos(seconds);
+    ByteBuffer request = ByteBuffer.allocate(size);
+    long[] rttNs = new long[1 << 16];
+    int count = 0;
+    while (System.nanoTime() < end && count < rttNs.length) {
+      long t0 = System.nanoTime();
+      channel.send(request.clear());
+      ByteBuffer reply = inbox.messages.poll(timeoutMs, TimeUnit.MILLISECONDS);
+      if (reply == null || reply.remaining() != size) {
+        System.out.println("error loaded echo " + count + ": " + (reply == null ? "no reply" : reply.remaining()));
+        stop.set(true);
+        return false;
+      }
+      rttNs[count++] = System.nanoTime() - t0;
+    }
+    double mbps = (bulk.get() - bulkFrom) / ((System.nanoTime() - from) / 1e9) / 1e6;
+    stop.set(true);
+    sender.join(5_000);
+    channel.send(ByteBuffer.wrap(new byte[] {1})); // tells the echo side to stop
+    System.out.println("result " + Percentiles.of(java.util.Arrays.copyOf(rttNs, count)).line());
+    System.out.printf(Locale.ROOT, "result loaded bulk_mbps=%.2f%n", mbps);
     Thread.sleep(200);
     return true;
   }
@@ -197,18 +264,24 @@ public final class RawPeer {
     private final long expected;
     volatile long received;
     volatile long firstNs;
+    /** This process's CPU time when the first bulk byte arrived. */
+    volatile long firstCpuMs;
     volatile long lastNs;
 
-    Inbox(long expectedBytes) {
+    private final int bulkAbove;
+
+    Inbox(long expectedBytes, int bulkAbove) {
       this.expected = expectedBytes;
+      this.bulkAbove = bulkAbove;
     }
 
     @Override
     public void onMessage(ByteBuffer message) {
-      if (message.remaining() > PING_BYTES) {
+      if (message.remaining() > bulkAbove) {
         long now = System.nanoTime();
         if (received == 0) {
           firstNs = now;
+          firstCpuMs = ProcCpu.self();
         }
         received += message.remaining(); // only this thread writes
         lastNs = now;

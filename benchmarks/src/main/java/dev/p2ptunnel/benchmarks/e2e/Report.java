@@ -84,6 +84,9 @@ final class Report {
     used.put("connections", settings.connections());
     used.put("activeConnections", settings.activeConnections());
     used.put("idleSeconds", settings.idleSeconds());
+    used.put("loadSeconds", settings.loadSeconds());
+    used.put("demoJvmOptions", settings.demoJvmOptions());
+    used.put("demoOptions", settings.demoOptions());
     root.putPOJO("settings", used);
     ObjectNode variants = root.putObject("variants");
     for (VariantResult r : results) {
@@ -108,6 +111,7 @@ final class Report {
       if (r.connections != null) {
         s.put("connectionsTargetMet", r.connections.targetMet());
       }
+      InteractiveReport.summary(s, r);
     }
     root.putPOJO("skipped", skipped);
     Files.createDirectories(settings.out().toAbsolutePath().getParent());
@@ -142,9 +146,11 @@ final class Report {
     StringBuilder md = new StringBuilder();
     md.append("Machine: ").append(machine()).append('\n');
     md.append(String.format(Locale.ROOT, "Settings: %d run(s) of raw %d MB and iperf3 %d s (first %d s omitted), "
-        + "%d setup runs, %d round trips after %d warm-up, %d connections held (%d active)%s%n%n", settings.runs(),
+        + "%d setup runs, %d round trips after %d warm-up, %d connections held (%d active), %d s per loaded-latency "
+        + "measurement%s%n%n", settings.runs(),
         settings.rawBytes() / 1_000_000, settings.iperfSeconds(), settings.iperfOmitSeconds(), settings.setupRuns(),
         settings.pings(), settings.warmupPings(), settings.connections(), settings.activeConnections(),
+        settings.loadSeconds(),
         settings.only().isEmpty() ? "" : "; only " + String.join(", ", settings.only())));
     md.append("| path | measurement | tunnel | raw DataChannel | tunnel vs raw | target | met |\n");
     md.append("|---|---|---:|---:|---:|---|---|\n");
@@ -190,6 +196,7 @@ final class Report {
     }
     skipped.forEach((v, why) -> md.append("| ").append(v).append(" | skipped | ").append(why.replace('\n', ' '))
         .append(" | | | | |\n"));
+    InteractiveReport.table(md, results);
     return md.toString();
   }
 
@@ -201,7 +208,16 @@ final class Report {
         t, r, t / r * 100, met(t / r >= 0.9)));
   }
 
-  private static String list(List<Double> values) {
+  /** Two decimals, for milliseconds. */
+  static String list2(List<Double> values) {
+    StringBuilder s = new StringBuilder();
+    for (Double v : values) {
+      s.append(s.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", v));
+    }
+    return s.length() == 0 ? "–" : s.toString();
+  }
+
+  static String list(List<Double> values) {
     StringBuilder s = new StringBuilder();
     for (Double v : values) {
       s.append(s.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", v));
@@ -209,7 +225,7 @@ final class Report {
     return s.length() == 0 ? "–" : s.toString();
   }
 
-  private static String met(boolean met) {
+  static String met(boolean met) {
     return met ? "yes" : "**no**";
   }
 }

@@ -249,7 +249,8 @@ public final class TcpTool {
     return 1;
   }
 
-  private static Socket connect(int port, long timeoutMs) throws IOException {
+  /** Connects to 127.0.0.1:{@code port}, retrying until it listens or {@code timeoutMs} passes. */
+  static Socket connect(int port, long timeoutMs) throws IOException {
     long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     while (true) {
       Socket socket = new Socket();

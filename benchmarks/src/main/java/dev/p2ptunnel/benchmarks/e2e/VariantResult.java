@@ -26,6 +26,24 @@ final class VariantResult {
   public @Nullable Percentiles rawLatency;
   public final List<Double> fairnessBaselineMBps = new ArrayList<>();
   public final List<Double> fairnessStalledMBps = new ArrayList<>();
+  /** CPU ms of the demo host and client JVMs (launcher included) from their start to the first echoed byte. */
+  public final List<Long> setupCpuHostMs = new ArrayList<>();
+  public final List<Long> setupCpuClientMs = new ArrayList<>();
+  /** CPU seconds per GB (10^9 bytes) carried, 1 stream: tunnel host (receiver) and client (sender) JVMs. */
+  public final List<Double> tunnelCpuPerGbHost = new ArrayList<>();
+  public final List<Double> tunnelCpuPerGbClient = new ArrayList<>();
+  /** The same for the raw DataChannel: answerer (receiver, host side) and offerer (sender, client side). */
+  public final List<Double> rawCpuPerGbAnswerer = new ArrayList<>();
+  public final List<Double> rawCpuPerGbOfferer = new ArrayList<>();
+  /** redis-benchmark requests/s (mean of SET and GET) per configuration, on the host's loopback and tunnelled. */
+  public final java.util.Map<String, List<Double>> redisDirectRps = new java.util.LinkedHashMap<>();
+  public final java.util.Map<String, List<Double>> redisTunnelRps = new java.util.LinkedHashMap<>();
+  /** 1 KiB round trips through the tunnel, alone and while one download runs through the same tunnel. */
+  public final List<Percentiles> rtt1kIdle = new ArrayList<>();
+  public final List<Percentiles> rtt1kLoaded = new ArrayList<>();
+  /** The download's MB/s alone and while the round trips run. */
+  public final List<Double> downloadAloneMBps = new ArrayList<>();
+  public final List<Double> downloadLoadedMBps = new ArrayList<>();
   /** The many-connections step, null when it did not run. */
   public @Nullable ConnectionsResult connections;
   public final List<String> errors = new ArrayList<>();

@@ -80,6 +80,8 @@ final class VariantRun {
           step("fairness run " + i, () -> fairness(name));
         }
       }
+      step("redis", () -> new RedisStep(this, harness, settings, dir, result).run());
+      step("loaded latency", () -> new LoadedLatencyStep(this, harness, settings, dir, result).run());
       if (settings.connections() > 0) {
         step("connections", () -> new ConnectionsStep(this, harness, settings, dir, result).run());
       }
@@ -159,6 +161,8 @@ final class VariantRun {
       result.rawMBps.add(mbps);
       result.rawPath = offer.await("^result open_ms=\\d+ path=(\\w+)", CONNECT_MS).group(1);
       offer.await("^result sent", CONNECT_MS);
+      result.rawCpuPerGbAnswerer.add(cpuPerGb(answer));
+      result.rawCpuPerGbOfferer.add(cpuPerGb(offer));
       System.out.printf(Locale.ROOT, "  [%s] raw DataChannel %.1f MB/s (%s)%n", result.variant, mbps,
           result.rawPath);
     }
@@ -167,12 +171,25 @@ final class VariantRun {
   private void tunnelThroughput(String name) throws Exception {
     try (Tunnel tunnel = startTunnel(name, IPERF_PORT)) {
       tunnel.awaitConnected();
-      result.tunnel1MBps.add(iperf(name + "-P1", 1));
-      result.tunnel8MBps.add(iperf(name + "-P8", 8));
+      long hostCpu = ProcCpu.millis(tunnel.host.pid());
+      long clientCpu = ProcCpu.millis(tunnel.client.pid());
+      long[] bytes = new long[1];
+      result.tunnel1MBps.add(iperf(name + "-P1", 1, bytes));
+      double gb = bytes[0] / 1e9;
+      result.tunnelCpuPerGbHost.add((ProcCpu.millis(tunnel.host.pid()) - hostCpu) / 1e3 / gb);
+      result.tunnelCpuPerGbClient.add((ProcCpu.millis(tunnel.client.pid()) - clientCpu) / 1e3 / gb);
+      result.tunnel8MBps.add(iperf(name + "-P8", 8, bytes));
     }
   }
 
-  private double iperf(String name, int streams) throws Exception {
+  /** CPU seconds per GB of a raw peer's transfer, from its {@code result cpu_ms=… bytes=…} line. */
+  private double cpuPerGb(LabProcess raw) throws Exception {
+    Matcher m = raw.await("^result cpu_ms=(\\d+) bytes=(\\d+)", CONNECT_MS);
+    return Long.parseLong(m.group(1)) / 1e3 / (Long.parseLong(m.group(2)) / 1e9);
+  }
+
+  /** One iperf3 run through the tunnel: MB/s received; {@code bytes[0]}: every byte sent, omitted seconds included. */
+  private double iperf(String name, int streams, long[] bytes) throws Exception {
     List<String> command = new ArrayList<>(List.of("iperf3", "-c", "127.0.0.1", "-p",
         Integer.toString(CLIENT_PORT), "-t", Integer.toString(settings.iperfSeconds()), "-P",
         Integer.toString(streams), "--json"));
@@ -187,6 +204,11 @@ final class VariantRun {
         throw new IOException(name + ": iperf3 exit " + exit + ": " + root.path("error").asText("?"));
       }
       double mbps = root.path("end").path("sum_received").path("bits_per_second").asDouble() / 8 / 1e6;
+      long sent = 0;
+      for (JsonNode interval : root.path("intervals")) {
+        sent += interval.path("sum").path("bytes").asLong();
+      }
+      bytes[0] = sent;
       System.out.printf(Locale.ROOT, "  [%s] tunnel iperf3 -P %d: %.1f MB/s%n", result.variant, streams, mbps);
       return mbps;
     }
@@ -216,8 +238,10 @@ final class VariantRun {
   }
 
   private void setupAndTunnelLatency() throws Exception {
-    for (int run = 0; run < settings.setupRuns(); run++) {
-      String name = runName("setup", run);
+    // One untimed run first: whatever a first start on this machine makes once (the demo's identity, its class
+    // archive) is made there, as it is for a user once; what the rows show is every start after it.
+    for (int run = -1; run < settings.setupRuns(); run++) {
+      String name = run < 0 ? "setup-warmup" : runName("setup", run);
       try (LabProcess probe = harness.start(NS_CLIENT, name + "-probe", dir,
           tool(TcpTool.class, "first-byte", Integer.toString(CLIENT_PORT), "--timeout-ms",
               Long.toString(settings.timeoutMs())))) {
@@ -226,12 +250,22 @@ final class VariantRun {
         try {
           long firstByteMs = Long.parseLong(probe.await("^result first_byte_epoch_ms=(\\d+)",
               settings.timeoutMs()).group(1));
+          long hostCpuMs = ProcCpu.millis(tunnel.host.pid());
+          long clientCpuMs = ProcCpu.millis(tunnel.client.pid());
+          if (run < 0) {
+            System.out.printf(Locale.ROOT, "  [%s] setup warm-up %d ms (not counted)%n", result.variant,
+                firstByteMs - tunnel.host.startedEpochMs);
+            continue;
+          }
+          result.setupCpuHostMs.add(hostCpuMs);
+          result.setupCpuClientMs.add(clientCpuMs);
           result.setupMs.add(firstByteMs - tunnel.host.startedEpochMs);
           result.setupHostReadyMs.add(tunnel.sessionIdEpochMs - tunnel.host.startedEpochMs);
           result.setupClientMs.add(firstByteMs - tunnel.client.startedEpochMs);
-          System.out.printf(Locale.ROOT, "  [%s] setup %d ms (host ready %d ms, client start to first byte %d ms)%n",
-              result.variant, firstByteMs - tunnel.host.startedEpochMs,
-              tunnel.sessionIdEpochMs - tunnel.host.startedEpochMs, firstByteMs - tunnel.client.startedEpochMs);
+          System.out.printf(Locale.ROOT, "  [%s] setup %d ms (host ready %d ms, client start to first byte %d ms; "
+              + "CPU host %d ms, client %d ms)%n", result.variant, firstByteMs - tunnel.host.startedEpochMs,
+              tunnel.sessionIdEpochMs - tunnel.host.startedEpochMs, firstByteMs - tunnel.client.startedEpochMs,
+              hostCpuMs, clientCpuMs);
           if (run == settings.setupRuns() - 1) {
             tunnel.awaitConnected();
             try (LabProcess ping = harness.start(NS_CLIENT, "tunnel-ping", dir, tool(TcpTool.class, "ping",
@@ -269,7 +303,7 @@ final class VariantRun {
 
   /** The demo host sharing {@code servicePort}, and once it has a session ID, the demo client on CLIENT_PORT. */
   private Tunnel startTunnel(String name, int servicePort) throws Exception {
-    return startTunnel(name, servicePort, List.of(), List.of());
+    return startTunnel(name, servicePort, settings.demoJvmOptions(), settings.demoOptions());
   }
 
   /** {@link #startTunnel(String, int)}, the demo JVMs with {@code jvmOptions}, the demos with {@code demoOptions}. */

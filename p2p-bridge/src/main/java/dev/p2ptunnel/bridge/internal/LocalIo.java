@@ -8,8 +8,9 @@ import java.nio.ByteBuffer;
 /**
  * The bytes between the local sockets and the protocol, both ways.
  *
- * <p>Local → peer ({@link #read}, called by the {@link Scheduler}): reads straight into the {@link Outbound}'s DATA
- * buffer, at most the socket's credit, and sends; EOF goes to {@link HalfClose}.
+ * <p>Local → peer ({@link #read}, called by the {@link Scheduler} with a budget of bytes): reads straight into the
+ * {@link Outbound}'s message buffer, each read at most a frame and the socket's credit, and sends; EOF goes to
+ * {@link HalfClose}.
  *
  * <p>Peer → local ({@link #fromPeer}): applies the socket state's rule for DATA, charges flow control and the pending
  * {@link Limits}, writes to the socket at once, and keeps what it does not take in the socket's pending bytes, which
@@ -39,37 +40,44 @@ final class LocalIo implements Scheduler.Reader {
   // ----------------------------------------------------------------------------------------------- local → peer
 
   @Override
-  public Scheduler.ReadResult read(Stream stream, int maxReads) {
-    for (int turn = 0; turn < maxReads; turn++) {
+  public Scheduler.ReadResult read(Stream stream, long budget) {
+    for (long left = budget; left > 0; ) {
       if (!stream.live().readsLocal() || stream.credit.send <= 0) {
         break;
       }
       if (!outbound.writable()) {
+        stream.updateInterest();
         return Scheduler.ReadResult.BLOCKED;
       }
-      int max = flow.sendable(stream.credit);
+      ByteBuffer room = outbound.payloadBuffer(flow.sendable(stream.credit));
+      int max = room.remaining();
       int n;
       try {
-        n = stream.socket.read(outbound.payloadBuffer(max));
+        n = stream.socket.read(room);
       } catch (IOException e) {
         streams.abort(stream, ErrorKind.LOCAL_IO, "local connection failed: " + describe(e));
-        return Scheduler.ReadResult.DONE;
+        return Scheduler.ReadResult.DRAINED;
       }
       if (n < 0) {
         halfClose.localEof(stream);
-        return Scheduler.ReadResult.DONE;
+        return Scheduler.ReadResult.DRAINED;
       }
       if (n == 0) {
         break;
       }
       outbound.sendData(stream, n);
       flow.sent(stream.credit, n);
+      left -= n;
       if (n < max) {
         break; // the socket is drained for now
       }
+      if (left <= 0) {
+        stream.updateInterest();
+        return Scheduler.ReadResult.MORE; // the budget is used and the socket has more, as far as we know
+      }
     }
     stream.updateInterest();
-    return Scheduler.ReadResult.DONE;
+    return Scheduler.ReadResult.DRAINED;
   }
 
   // ----------------------------------------------------------------------------------------------- peer → local

@@ -5,6 +5,7 @@ import dev.p2ptunnel.bridge.BridgeListener;
 import dev.p2ptunnel.bridge.BridgeStats;
 import dev.p2ptunnel.bridge.ErrorKind;
 import dev.p2ptunnel.bridge.MessageChannel;
+import dev.p2ptunnel.protocol.Coalescing;
 import dev.p2ptunnel.protocol.Extensions;
 import dev.p2ptunnel.protocol.Reassembler;
 import java.io.IOException;
@@ -36,6 +37,7 @@ final class Loop implements Command.Handler {
   private final InboundQueue inbound;
   private final Selector selector;
   private final boolean extensions;
+  private final int maxCoalescedBytes;
   private final Counters counters = new Counters();
   private final Events events;
   private final Outbound outbound;
@@ -48,6 +50,7 @@ final class Loop implements Command.Handler {
   private final Scheduler scheduler;
   private final Role role;
   private final Reassembler reassembler;
+  private final Coalescing.FrameConsumer toReassembler;
 
   private boolean running = true;
   private String closeReason = "closed";
@@ -59,8 +62,9 @@ final class Loop implements Command.Handler {
     this.inbound = inbound;
     this.selector = Selector.open();
     this.extensions = config.extensions();
+    this.maxCoalescedBytes = config.maxCoalescedBytes();
     this.events = new Events(config.listener(), counters);
-    this.outbound = new Outbound(channel, counters, ticker);
+    this.outbound = new Outbound(channel, counters, ticker, maxCoalescedBytes);
     this.negotiation = new Negotiation(config.extensions());
     this.flow = new FlowControl(config.extensions(), config.receiveWindowBytes(), negotiation);
     this.keepalive = new Keepalive(config.keepaliveInterval(), config.keepaliveTimeout());
@@ -79,6 +83,7 @@ final class Loop implements Command.Handler {
     }
     this.reassembler = new Reassembler(config.reassemblerLimits(),
         new PeerMessages(streams, role, io, halfClose, flow, negotiation, outbound, events));
+    this.toReassembler = reassembler::accept;
   }
 
   Selector selector() {
@@ -102,7 +107,7 @@ final class Loop implements Command.Handler {
     role.register(selector);
     keepalive.start(ticker.nanoTime());
     if (extensions) {
-      outbound.sendExtension(Extensions.hello(Extensions.ALL_FEATURES));
+      outbound.sendExtension(Extensions.hello(Extensions.SUPPORTED_FEATURES));
     }
   }
 
@@ -130,6 +135,7 @@ final class Loop implements Command.Handler {
     work += keys();
     work += scheduler.runTurn();
     work += timers(ticker.nanoTime());
+    outbound.flush(); // what this turn made ready goes out now, together when coalescing
     return work;
   }
 
@@ -225,12 +231,19 @@ final class Loop implements Command.Handler {
     keepalive.received(ticker.nanoTime());
     if (!negotiation.decided()) {
       negotiated(negotiation.decide(message));
+      reassembler.accept(message); // the first message is one frame: the peer did not know our features yet
+    } else if (negotiation.coalesce()) {
+      Coalescing.split(message, toReassembler);
+    } else {
+      reassembler.accept(message);
     }
-    reassembler.accept(message);
   }
 
   /** The peer is known: the sockets opened before (a client's only) learn what is in use. */
   private void negotiated(int features) {
+    if (negotiation.coalesce()) {
+      outbound.coalesce(maxCoalescedBytes);
+    }
     for (Stream stream : negotiation.openedBefore()) {
       if (!stream.isLive()) {
         continue;
@@ -297,6 +310,7 @@ final class Loop implements Command.Handler {
   BridgeStats shutdown(String reason) {
     running = false;
     streams.endAll("bridge closed: " + reason);
+    outbound.flush(); // the CLOSEs go out before the channel closes
     role.close();
     try {
       selector.close();

@@ -45,6 +45,11 @@ final class Negotiation {
     return (features & Extensions.FEATURE_KEEPALIVE) != 0;
   }
 
+  /** Whether messages may carry several frames, both ways (docs/PROTOCOL.md, "Coalescing"). */
+  boolean coalesce() {
+    return (features & Extensions.FEATURE_COALESCE) != 0;
+  }
+
   /**
    * Decides from the peer's first message (not consumed: it is handled as usual afterwards). A malformed HELLO counts
    * as an original peer's message. Once only.
@@ -66,7 +71,7 @@ final class Negotiation {
       }
     }
     decided = true;
-    features = extensions ? peerFeatures & Extensions.ALL_FEATURES : 0;
+    features = extensions ? peerFeatures & Extensions.SUPPORTED_FEATURES : 0;
     Events.LOG.log(Level.DEBUG, "peer features {0} -> using {1}", peerFeatures, features);
     return features;
   }

@@ -8,9 +8,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The one way out to the peer: every frame the engine sends passes here, which frames it (chunk ids through the
- * {@link Chunker}), hands it to the channel, counts it, and notices when the channel stops being writable. DATA is
- * read straight into {@link #payloadBuffer} behind a reserved header and sent from there, so one buffer serves every
- * DATA frame (the channel copies what it sends).
+ * {@link Chunker}), hands it to the channel through the {@link Coalescer} (one frame per message, or with coalescing
+ * negotiated, the frames of one turn together: {@link #flush} at the end of each turn), counts it, and notices when
+ * the channel stops being writable. DATA is read straight into {@link #payloadBuffer} behind a reserved header and sent
+ * from there (the channel copies what it sends).
  *
  * <p>Writability: {@link #writable()} turns false as soon as a send leaves the channel above its high watermark, and
  * true again on the channel's signal ({@link #markWritable()}) or, in case a signal was missed, when polled
@@ -24,43 +25,60 @@ final class Outbound {
   private final Counters counters;
   private final Ticker ticker;
   private final Chunker chunker = new Chunker();
-  private final ByteBuffer dataFrame = ByteBuffer.allocate(Frame.MAX_FRAME_LENGTH);
+  private final Coalescer coalescer;
   private final ByteBuffer eventFrame = ByteBuffer.allocate(Frame.HEADER_LENGTH);
   private boolean writable = true;
   private long blockedSinceNanos;
 
-  Outbound(MessageChannel channel, Counters counters, Ticker ticker) {
+  /** @param maxCoalescedBytes the longest coalesced message this bridge may send (0: none) */
+  Outbound(MessageChannel channel, Counters counters, Ticker ticker, int maxCoalescedBytes) {
     this.channel = channel;
     this.counters = counters;
     this.ticker = ticker;
+    this.coalescer = new Coalescer(channel, counters, maxCoalescedBytes);
   }
 
-  /** The buffer to read a DATA payload of at most {@code maxPayload} bytes into: positioned after the header. */
+  /**
+   * The peer splits coalesced messages: from now on the frames of one turn share messages of up to
+   * {@code maxMessageBytes}, within what the channel carries. Nothing changes for {@code maxMessageBytes} 0.
+   */
+  void coalesce(int maxMessageBytes) {
+    if (maxMessageBytes > 0) {
+      coalescer.coalesce(Math.min(maxMessageBytes, channel.maxMessageLength()));
+    }
+  }
+
+  /**
+   * The buffer to read a DATA payload of at most {@code maxPayload} bytes into: positioned after the header, its
+   * remaining bytes the room for this frame (fewer than {@code maxPayload} when a coalesced message is nearly full).
+   */
   ByteBuffer payloadBuffer(int maxPayload) {
-    dataFrame.limit(Frame.HEADER_LENGTH + maxPayload).position(Frame.HEADER_LENGTH);
-    return dataFrame;
+    return coalescer.reserve(maxPayload);
   }
 
   /** Sends the {@code length} bytes just read into {@link #payloadBuffer} as one DATA message of {@code stream}. */
   void sendData(Stream stream, int length) {
-    chunker.writeSingleFrameHeader(dataFrame, 0, Frame.EVENT_DATA, stream.id, length);
-    dataFrame.limit(Frame.HEADER_LENGTH + length).position(0);
-    if (send(dataFrame)) {
-      stream.bytes.toPeer += length;
-      counters.bytesToPeer += length;
-    }
+    chunker.writeSingleFrameHeader(coalescer.buffer(), coalescer.frameStart(), Frame.EVENT_DATA, stream.id, length);
+    stream.bytes.toPeer += length;
+    counters.bytesToPeer += length;
+    sent(coalescer.commit(length));
   }
 
   /** Sends an empty CONNECT or CLOSE message, taking the socket's next chunk id. */
   void sendEvent(int event, int socketId) {
     chunker.writeSingleFrameHeader(eventFrame, 0, event, socketId, 0);
     eventFrame.clear();
-    send(eventFrame);
+    sent(coalescer.append(eventFrame));
   }
 
   /** Sends an extension frame, already encoded (they take no chunk id). */
   void sendExtension(ByteBuffer frame) {
-    send(frame);
+    sent(coalescer.append(frame));
+  }
+
+  /** The loop's turn ends: the coalesced message goes out with whatever it holds. */
+  void flush() {
+    sent(coalescer.flush());
   }
 
   /** The socket id is free again: its next life starts at chunk id 0. */
@@ -102,15 +120,11 @@ final class Outbound {
     channel.close(reason);
   }
 
-  private boolean send(ByteBuffer message) {
-    if (!channel.send(message)) {
-      return false; // closed: the ChannelClosed command follows
-    }
-    counters.messagesToPeer++;
-    if (writable && !channel.isWritable()) {
+  /** After a send (or none): notes a channel that stopped being writable. A closed channel's close follows. */
+  private void sent(boolean open) {
+    if (open && writable && !channel.isWritable()) {
       writable = false;
       blockedSinceNanos = ticker.nanoTime();
     }
-    return true;
   }
 }

@@ -26,6 +26,10 @@ final class Stream {
   boolean scheduled;
   /** {@link Scheduler}: waiting for the channel to become writable, not read until then. */
   boolean parked;
+  /** {@link Scheduler}: its last read left more behind (a bulk sender); served after sparse sockets. */
+  boolean backlogged;
+  /** {@link Scheduler}: bytes it may still read in this round of deficit round robin (may be below 0). */
+  long deficit;
 
   /** {@link FlowControl}'s per-socket state. */
   final Credit credit = new Credit();

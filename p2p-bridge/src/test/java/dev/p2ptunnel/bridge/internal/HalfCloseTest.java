@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Local EOF, the peer's FIN and CLOSE, and draining, against a recording channel and a recording port. */
 class HalfCloseTest {
   private final RecordingChannel channel = new RecordingChannel();
-  private final Outbound outbound = new Outbound(channel, new Counters(), new ManualTicker());
+  private final Outbound outbound = new Outbound(channel, new Counters(), new ManualTicker(), 0);
   private final Negotiation negotiation = new Negotiation(true);
   private final List<String> port = new ArrayList<>();
   private final HalfClose halfClose = new HalfClose(negotiation, outbound, new HalfClose.Port() {

@@ -30,6 +30,7 @@ final class ManualChannel implements MessageChannel {
   private final String name;
   private final long highWatermark;
   private final long lowWatermark;
+  private final int maxMessage;
   private final ArrayDeque<Object> inbox = new ArrayDeque<>();
   private @Nullable ManualChannel peer;
   private @Nullable Listener listener;
@@ -39,10 +40,11 @@ final class ManualChannel implements MessageChannel {
   private boolean closeDelivered;
   long sentMessages;
 
-  private ManualChannel(String name, long highWatermark, long lowWatermark) {
+  private ManualChannel(String name, long highWatermark, long lowWatermark, int maxMessage) {
     this.name = name;
     this.highWatermark = highWatermark;
     this.lowWatermark = lowWatermark;
+    this.maxMessage = maxMessage;
   }
 
   /** A pair writable below 4 MiB queued, again at 1 MiB, like our DataChannel adapter. */
@@ -51,8 +53,13 @@ final class ManualChannel implements MessageChannel {
   }
 
   static Pair pair(long highWatermark, long lowWatermark) {
-    ManualChannel a = new ManualChannel("manual-a", highWatermark, lowWatermark);
-    ManualChannel b = new ManualChannel("manual-b", highWatermark, lowWatermark);
+    return pair(highWatermark, lowWatermark, MAX_MESSAGE_LENGTH);
+  }
+
+  /** A pair whose ends take messages of up to {@code maxMessage} bytes (coalesced ones above 64 KiB). */
+  static Pair pair(long highWatermark, long lowWatermark, int maxMessage) {
+    ManualChannel a = new ManualChannel("manual-a", highWatermark, lowWatermark, maxMessage);
+    ManualChannel b = new ManualChannel("manual-b", highWatermark, lowWatermark, maxMessage);
     a.peer = b;
     b.peer = a;
     return new Pair(a, b);
@@ -68,7 +75,7 @@ final class ManualChannel implements MessageChannel {
 
   @Override
   public boolean send(ByteBuffer message) {
-    int length = MessageChannel.checkedLength(message);
+    int length = MessageChannel.checkedLength(message, maxMessage);
     if (closed) {
       return false;
     }
@@ -81,6 +88,11 @@ final class ManualChannel implements MessageChannel {
     }
     peer().inbox.add(copy);
     return true;
+  }
+
+  @Override
+  public int maxMessageLength() {
+    return maxMessage;
   }
 
   @Override

@@ -16,7 +16,7 @@ class OutboundTest {
   private final RecordingChannel channel = new RecordingChannel();
   private final Counters counters = new Counters();
   private final ManualTicker ticker = new ManualTicker();
-  private final Outbound outbound = new Outbound(channel, counters, ticker);
+  private final Outbound outbound = new Outbound(channel, counters, ticker, 0);
 
   @Test
   void shouldFrameEachMessageWithTheSocketsNextChunkId() throws Exception {

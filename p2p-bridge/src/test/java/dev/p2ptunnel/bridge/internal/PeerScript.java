@@ -3,6 +3,7 @@ package dev.p2ptunnel.bridge.internal;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.p2ptunnel.bridge.MessageChannel;
+import dev.p2ptunnel.protocol.Coalescing;
 import dev.p2ptunnel.protocol.DecodedFrame;
 import dev.p2ptunnel.protocol.Frame;
 import dev.p2ptunnel.protocol.ProtocolException;
@@ -15,11 +16,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The far end of a channel written frame by frame by the test: an original peer, or a hostile one. Keeps every frame
- * the engine sent, decoded (a malformed one fails the test). Test thread only.
+ * the engine sent, decoded (a malformed one fails the test). A message must be one frame unless the script announced
+ * coalescing ({@link #splitting}), then its frames are split. Test thread only.
  */
 final class PeerScript implements MessageChannel.Listener {
   final MessageChannel channel;
   final List<DecodedFrame> received = new ArrayList<>();
+  /** Messages received, and how many frames each held. */
+  final List<Integer> framesPerMessage = new ArrayList<>();
+  /** Whether the engine may send coalesced messages (the script announced it). */
+  boolean splitting;
   @Nullable String closedReason;
 
   PeerScript(MessageChannel channel) {
@@ -59,8 +65,17 @@ final class PeerScript implements MessageChannel.Listener {
 
   @Override
   public void onMessage(ByteBuffer message) {
+    if (!splitting) {
+      framesPerMessage.add(1);
+      decode(message);
+      return;
+    }
+    framesPerMessage.add(Coalescing.split(message, this::decode));
+  }
+
+  private void decode(ByteBuffer frame) {
     try {
-      received.add(Frame.decode(message));
+      received.add(Frame.decode(frame));
     } catch (ProtocolException e) {
       fail("the engine sent a malformed frame: " + e.getMessage());
     }

@@ -1,6 +1,7 @@
 package dev.p2ptunnel.bridge.internal;
 
 import dev.p2ptunnel.bridge.MessageChannel;
+import dev.p2ptunnel.protocol.Coalescing;
 import dev.p2ptunnel.protocol.DecodedFrame;
 import dev.p2ptunnel.protocol.Frame;
 import dev.p2ptunnel.protocol.ProtocolException;
@@ -9,10 +10,15 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-/** A channel that keeps what is sent (as hex and decoded) and is writable while the test says so. */
+/**
+ * A channel that keeps what is sent (each message as hex, each frame decoded: a coalesced message split) and is
+ * writable while the test says so.
+ */
 final class RecordingChannel implements MessageChannel {
   final List<String> hex = new ArrayList<>();
   final List<DecodedFrame> frames = new ArrayList<>();
+  /** What {@link #maxMessageLength()} says. */
+  int maxMessage = MAX_MESSAGE_LENGTH;
   boolean writable = true;
   boolean open = true;
   /** After this many sends, writable turns false (-1: never). */
@@ -23,22 +29,29 @@ final class RecordingChannel implements MessageChannel {
 
   @Override
   public boolean send(ByteBuffer message) {
-    int length = MessageChannel.checkedLength(message);
+    int length = MessageChannel.checkedLength(message, maxMessage);
     if (!open) {
       return false;
     }
     byte[] copy = new byte[length];
     message.get(message.position(), copy);
     hex.add(HexFormat.of().formatHex(copy));
-    try {
-      frames.add(Frame.decode(ByteBuffer.wrap(copy)));
-    } catch (ProtocolException e) {
-      throw new AssertionError("sent a malformed frame: " + e.getMessage());
-    }
-    if (unwritableAfter >= 0 && frames.size() >= unwritableAfter) {
+    Coalescing.split(ByteBuffer.wrap(copy), frame -> {
+      try {
+        frames.add(Frame.decode(frame));
+      } catch (ProtocolException e) {
+        throw new AssertionError("sent a malformed frame: " + e.getMessage());
+      }
+    });
+    if (unwritableAfter >= 0 && hex.size() >= unwritableAfter) {
       writable = false;
     }
     return true;
+  }
+
+  @Override
+  public int maxMessageLength() {
+    return maxMessage;
   }
 
   @Override

@@ -19,9 +19,15 @@ import org.jspecify.annotations.Nullable;
  * queue size is tracked as an estimate (last {@code getBufferedAmount()} plus bytes sent since), refreshed from
  * libwebrtc whenever it reaches the high watermark. Since {@code onBufferedAmountChange} never fires in 0.14.0, the
  * session thread polls {@code getBufferedAmount()} every millisecond, only while the queue is above the high
- * watermark, and calls {@link Listener#onWritable()} (on the session thread) once it is at or below the low one. A
+ * watermark, and calls {@link Listener#onWritable()} (on the session thread) once it is at or below the low one. The
+ * watermarks follow the path's drain rate, measured by those polls ({@link QueueTarget}: about 3 ms of queue, at most
+ * the configured ones), so that a small message never waits behind more than the path needs to stay busy. A
  * send that would take the queue past {@link WebRtcConfig#sendLimitBytes()} closes the session instead, so
  * libwebrtc's silent close at 16 MiB cannot happen.
+ *
+ * <p>Longest message: the peer's {@code a=max-message-size} (RFC 8841; 65 536 when its description has none), learnt
+ * when the remote description is applied: libwebrtc closes the channel silently on a longer one, so {@link #send}
+ * refuses it first.
  *
  * <p>Receiving: each message is copied into a heap buffer before the native callback returns and handed to the
  * listener on libwebrtc's signaling thread; messages that arrive before {@link #start} wait in a bounded queue.
@@ -31,13 +37,18 @@ import org.jspecify.annotations.Nullable;
  */
 final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelObserver {
   private static final long POLL_INTERVAL_NS = 1_000_000;
+  /** What a description without {@code a=max-message-size} allows (RFC 8841, section 6). */
+  static final int DEFAULT_MAX_MESSAGE_SIZE = 65_536;
+  /** Our cap on what a peer may allow, also for "0" (any size): libwebrtc's own receive limit. */
+  static final int MAX_MESSAGE_SIZE_CAP = 256 * 1024;
+  private static final String MAX_MESSAGE_SIZE_ATTRIBUTE = "a=max-message-size:";
 
   private final RTCDataChannel dc;
   private final PeerSession session;
-  private final long highWatermark;
-  private final long lowWatermark;
+  private final QueueTarget target; // guarded by sendLock
   private final long sendLimit;
   private final AtomicBoolean started = new AtomicBoolean();
+  private volatile int maxMessage = DEFAULT_MAX_MESSAGE_SIZE;
 
   private final Object sendLock = new Object();
   private volatile boolean sendClosed; // written under sendLock
@@ -55,8 +66,7 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
   DataChannelMessageChannel(RTCDataChannel dc, PeerSession session, WebRtcConfig config) {
     this.dc = dc;
     this.session = session;
-    this.highWatermark = config.highWatermarkBytes();
-    this.lowWatermark = config.lowWatermarkBytes();
+    this.target = new QueueTarget(config.highWatermarkBytes(), config.lowWatermarkBytes());
     this.sendLimit = config.sendLimitBytes();
   }
 
@@ -81,9 +91,41 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
     }
   }
 
+  /** The peer's description is applied: from now on messages may be as long as it says. Session thread. */
+  void remoteDescription(String sdp) {
+    maxMessage = maxMessageSize(sdp);
+  }
+
+  /**
+   * The longest message a peer with this description takes: its {@code a=max-message-size}, 65 536 without one, at
+   * most {@value #MAX_MESSAGE_SIZE_CAP} (also for 0, "any size"), at least one frame (65 536).
+   */
+  static int maxMessageSize(String sdp) {
+    int at = sdp.indexOf(MAX_MESSAGE_SIZE_ATTRIBUTE);
+    if (at < 0) {
+      return DEFAULT_MAX_MESSAGE_SIZE;
+    }
+    int start = at + MAX_MESSAGE_SIZE_ATTRIBUTE.length();
+    int end = start;
+    while (end < sdp.length() && end - start < 12 && Character.isDigit(sdp.charAt(end))) {
+      end++;
+    }
+    if (end == start) {
+      return DEFAULT_MAX_MESSAGE_SIZE;
+    }
+    long size = Long.parseLong(sdp.substring(start, end));
+    long allowed = size == 0 ? MAX_MESSAGE_SIZE_CAP : Math.min(size, MAX_MESSAGE_SIZE_CAP);
+    return (int) Math.max(MAX_MESSAGE_LENGTH, allowed);
+  }
+
+  @Override
+  public int maxMessageLength() {
+    return maxMessage;
+  }
+
   @Override
   public boolean send(ByteBuffer message) {
-    int length = MessageChannel.checkedLength(message);
+    int length = MessageChannel.checkedLength(message, maxMessage);
     if (closing) {
       return false;
     }
@@ -104,11 +146,13 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
         } else {
           dc.send(new RTCDataChannelBuffer(exact, true));
           queuedEstimate = projected;
-          if (projected >= highWatermark) {
+          target.sent(length);
+          if (projected >= target.high()) {
             long actual = dc.getBufferedAmount();
             queuedEstimate = actual;
-            if (actual >= highWatermark && !unwritable) {
+            if (actual >= target.high() && !unwritable) {
               unwritable = true;
+              target.sample(actual, System.nanoTime());
               session.schedule(this::pollBufferedAmount, POLL_INTERVAL_NS);
             }
           }
@@ -151,9 +195,11 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
       }
       long actual = dc.getBufferedAmount();
       queuedEstimate = actual;
-      writable = actual <= lowWatermark;
+      target.sample(actual, System.nanoTime());
+      writable = actual <= target.low();
       if (writable) {
         unwritable = false;
+        target.resume();
       }
     }
     if (!writable) {

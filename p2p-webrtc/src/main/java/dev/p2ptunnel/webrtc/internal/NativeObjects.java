@@ -30,6 +30,7 @@ final class NativeObjects {
    */
   static synchronized HeadlessAudioDeviceModule sharedAudioModule() {
     if (sharedAudio == null) {
+      NativeCache.load(); // libwebrtc from the user's cache when it can, else webrtc-java unpacks it below
       try {
         sharedAudio = new HeadlessAudioDeviceModule();
       } catch (RuntimeException | LinkageError e) {

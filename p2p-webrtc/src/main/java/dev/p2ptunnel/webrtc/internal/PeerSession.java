@@ -199,6 +199,7 @@ public final class PeerSession implements WebRtcSession {
   /** Session thread (or caller, for answer): applies the remote description; parse errors fail remoteApplied. */
   private void applyRemote(SessionDescription remote, RTCSdpType type) {
     String what = "remote " + remote.type().name().toLowerCase(java.util.Locale.ROOT);
+    channel.remoteDescription(remote.sdp());
     onSession(() -> {
       try {
         pc.setRemoteDescription(new RTCSessionDescription(type, remote.sdp()), new SetSessionDescriptionObserver() {

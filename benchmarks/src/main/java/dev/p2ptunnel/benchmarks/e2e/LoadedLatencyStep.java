@@ -1,0 +1,103 @@
+package dev.p2ptunnel.benchmarks.e2e;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+
+/**
+ * Latency under load (issue 15): 1 KiB request/response round trips through one tunnel, alone and while one download
+ * (service to app, the host sending) runs through the same tunnel, and the download's throughput alone and meanwhile.
+ * Behind the host one {@link LoadTool} mixed server does both; in the client's namespace a ping and a download tool
+ * connect through the demo client's port. One fresh tunnel for the step, warmed first; then per run, alternating in
+ * this order: download alone, round trips alone, both at once. Runs on the harness thread.
+ */
+final class LoadedLatencyStep {
+  static final int MIXED_PORT = 9002;
+  /** The download runs this long before the round trips start, so that its queues are full. */
+  private static final long RAMP_MS = 1_500;
+
+  private final VariantRun run;
+  private final E2eHarness harness;
+  private final E2eHarness.Settings settings;
+  private final Path dir;
+  private final VariantResult result;
+  private final long seconds;
+
+  LoadedLatencyStep(VariantRun run, E2eHarness harness, E2eHarness.Settings settings, Path dir,
+      VariantResult result) {
+    this.run = run;
+    this.harness = harness;
+    this.settings = settings;
+    this.dir = dir;
+    this.result = result;
+    this.seconds = settings.loadSeconds();
+  }
+
+  void run() throws Exception {
+    try (LabProcess server = harness.start(VariantRun.NS_HOST, "mixed-server", dir,
+            run.tool(LoadTool.class, "mixed-server", Integer.toString(MIXED_PORT)));
+        VariantRun.Tunnel tunnel = run.startTunnel("loaded", MIXED_PORT, settings.demoJvmOptions(),
+            settings.demoOptions())) {
+      server.await("^ready", 30_000);
+      tunnel.awaitConnected();
+      if (!settings.quick()) { // the smoke only proves that the step runs
+        ping("loaded-warmup-ping", 2, 1); // JIT and queues of a fresh tunnel, both ways
+        try (LabProcess warmup = download("loaded-warmup-download", 3)) {
+          warmup.waitFor(settings.timeoutMs());
+        }
+      }
+      for (int i = 0; i < settings.runs(); i++) {
+        double alone = mbps(download("loaded-download-" + i, seconds + 1));
+        result.downloadAloneMBps.add(alone);
+        Percentiles idle = ping("loaded-ping-idle-" + i, seconds, 1);
+        result.rtt1kIdle.add(idle);
+        try (LabProcess bulk = download("loaded-download-during-" + i, seconds + 4)) {
+          Thread.sleep(RAMP_MS); // a benchmark's pause, not a test's: the download fills the queues first
+          Percentiles loaded = ping("loaded-ping-during-" + i, seconds, 1);
+          result.rtt1kLoaded.add(loaded);
+          double during = mbps(bulk);
+          result.downloadLoadedMBps.add(during);
+          System.out.printf(Locale.ROOT, "  [%s] 1 KiB round trip alone p50 %.2f / p99 %.2f ms; during a download "
+              + "p50 %.2f / p99 %.2f ms; download alone %.1f MB/s, during %.1f MB/s%n", result.variant,
+              idle.p50Us() / 1e3, idle.p99Us() / 1e3, loaded.p50Us() / 1e3, loaded.p99Us() / 1e3, alone, during);
+        }
+      }
+    }
+  }
+
+  private Percentiles ping(String name, long pingSeconds, long warmupSeconds) throws Exception {
+    try (LabProcess ping = harness.start(VariantRun.NS_CLIENT, name, dir, run.tool(LoadTool.class, "ping",
+        Integer.toString(VariantRun.CLIENT_PORT), "--size", "1024", "--seconds", Long.toString(pingSeconds),
+        "--warmup-seconds", Long.toString(warmupSeconds)))) {
+      Matcher m = ping.await("^result latency count=(\\d+) p50_us=([\\d.]+) p90_us=([\\d.]+) p99_us=([\\d.]+) "
+          + "max_us=([\\d.]+)", settings.timeoutMs() + (pingSeconds + warmupSeconds) * 1_000);
+      return new Percentiles(Integer.parseInt(m.group(1)), Double.parseDouble(m.group(2)),
+          Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)));
+    }
+  }
+
+  /** Starts a download of {@code downloadSeconds} (its first second not counted). */
+  private LabProcess download(String name, long downloadSeconds) throws Exception {
+    return harness.start(VariantRun.NS_CLIENT, name, dir, run.tool(LoadTool.class, "download",
+        Integer.toString(VariantRun.CLIENT_PORT), "--seconds", Long.toString(downloadSeconds), "--skip-seconds", "1"));
+  }
+
+  private double mbps(LabProcess download) throws Exception {
+    try (download) {
+      Matcher m = download.await("^result download bytes=\\d+ ns=\\d+ mbps=([\\d.]+)", settings.timeoutMs()
+          + (seconds + 5) * 1_000);
+      return Double.parseDouble(m.group(1));
+    }
+  }
+
+  /** The p50 of each run, in ms. */
+  static List<Double> p50Ms(List<Percentiles> list) {
+    return list.stream().map(p -> p.p50Us() / 1e3).toList();
+  }
+
+  /** The p99 of each run, in ms. */
+  static List<Double> p99Ms(List<Percentiles> list) {
+    return list.stream().map(p -> p.p99Us() / 1e3).toList();
+  }
+}

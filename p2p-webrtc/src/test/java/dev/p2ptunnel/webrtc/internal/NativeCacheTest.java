@@ -1,0 +1,89 @@
+package dev.p2ptunnel.webrtc.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cached copy of libwebrtc: made once, privately, atomically; refused where others could have written it. */
+class NativeCacheTest {
+  @TempDir Path dir;
+
+  @Test
+  void shouldMakeTheCopyOnceInDirectoriesOnlyTheUserMayWrite() throws IOException {
+    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "needs a POSIX file system");
+    byte[] library = "not really a library".getBytes(StandardCharsets.UTF_8);
+    URL resource = write(dir.resolve("jar-entry"), library);
+    Path copy = dir.resolve("cache").resolve("native").resolve("0000abcd-20").resolve("libx.so");
+
+    assertEquals(copy, NativeCache.cachedCopy(resource, copy, library.length));
+    assertArrayEquals(library, Files.readAllBytes(copy));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(copy.getParent())));
+    assertEquals("rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(copy.getParent().getParent())));
+    try (Stream<Path> files = Files.list(copy.getParent())) {
+      assertEquals(1, files.count(), "no temporary file left behind");
+    }
+
+    Files.writeString(dir.resolve("jar-entry"), "changed, same length"); // not read again: the copy is there
+    NativeCache.cachedCopy(resource, copy, library.length);
+    assertArrayEquals(library, Files.readAllBytes(copy));
+  }
+
+  @Test
+  void shouldReplaceACopyOfTheWrongSize() throws IOException {
+    byte[] library = "the whole library".getBytes(StandardCharsets.UTF_8);
+    URL resource = write(dir.resolve("jar-entry"), library);
+    Path copy = dir.resolve("native").resolve("v1").resolve("libx.so");
+    NativeCache.cachedCopy(resource, copy, library.length);
+    Files.writeString(copy, "cut");
+
+    NativeCache.cachedCopy(resource, copy, library.length);
+
+    assertArrayEquals(library, Files.readAllBytes(copy));
+  }
+
+  @Test
+  void shouldRefuseACopyOthersCouldHaveWritten() throws IOException {
+    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "needs a POSIX file system");
+    byte[] library = "library".getBytes(StandardCharsets.UTF_8);
+    URL resource = write(dir.resolve("jar-entry"), library);
+    Path copy = dir.resolve("native").resolve("v1").resolve("libx.so");
+    NativeCache.cachedCopy(resource, copy, library.length);
+    Files.setPosixFilePermissions(copy.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    assertNull(NativeCache.cachedCopy(resource, copy, library.length));
+  }
+
+  @Test
+  void shouldTakeTheConfiguredDirectoryOrNoneWhenOff() {
+    String before = System.getProperty("p2p.native.cache");
+    try {
+      System.setProperty("p2p.native.cache", "off");
+      assertNull(NativeCache.directory());
+      System.setProperty("p2p.native.cache", dir.toString());
+      assertEquals(dir, NativeCache.directory());
+    } finally {
+      if (before == null) {
+        System.clearProperty("p2p.native.cache");
+      } else {
+        System.setProperty("p2p.native.cache", before);
+      }
+    }
+  }
+
+  private static URL write(Path file, byte[] bytes) throws IOException {
+    Files.write(file, bytes);
+    return file.toUri().toURL();
+  }
+}
