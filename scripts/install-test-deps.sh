@@ -9,8 +9,12 @@ packages=(
   iptables    # NAT and packet loss in the network lab
   coturn      # STUN + TURN server inside the network lab (scripts/netlab.sh runs its own instance in a namespace)
   iperf3      # TCP load through the tunnel in the end-to-end benchmark (scripts/bench-e2e.sh)
-  redis-server  # a real request/response service behind the tunnel in the end-to-end benchmark (bench-e2e.sh)
-  redis-tools   # redis-benchmark, its client: many small requests over 1 and 50 connections
+  mosquitto   # MQTT brokers for the rendezvous tests (p2p-rendezvous on loopback, RendezvousLabIT in the lab's WAN)
+  mosquitto-clients  # mosquitto_sub: the lab test's subscriber on '#' that records what the broker relayed
+  openssl     # the rendezvous TLS tests make a throwaway CA and broker certificates with it
+  redis-server  # the signaling server's shared state (p2p-signaling's tests start their own on a loopback port) and a
+                # real request/response service behind the tunnel in the end-to-end benchmark (bench-e2e.sh, in p2plab-host)
+  redis-tools   # redis-cli, to look into that Redis by hand (docs/SIGNALING.md); redis-benchmark for bench-e2e.sh
 )
 
 missing=()
@@ -24,7 +28,7 @@ if ((${#missing[@]})); then
   fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  # No service may start on install (redis-server's and coturn's would listen outside the lab): Debian's
+  # No service may start on install (redis-server's, coturn's, mosquitto's would listen on real interfaces): Debian's
   # policy-rc.d hook refuses every start while it exists; ours goes again after, one already there stays.
   policy=/usr/sbin/policy-rc.d ours=""
   if [ ! -e "$policy" ]; then
@@ -34,17 +38,32 @@ if ((${#missing[@]})); then
   [ -z "$ours" ] || rm -f "$policy"
 fi
 
-# Debian's coturn and redis-server packages enable system-wide services listening on the machine (coturn on its real
-# interfaces). The lab never uses them (netlab.sh starts its own turnserver inside p2plab-wan, bench-e2e.sh its own
-# redis-server inside p2plab-host): do not leave an open relay or a database running, now or after a reboot.
-for service in coturn redis-server; do
-  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && [ "$(id -u)" -eq 0 ]; then
+# Debian's coturn and mosquitto packages enable system-wide services listening on the machine's real interfaces
+# (an open relay, an open broker). The tests never use them (netlab.sh starts its own turnserver inside p2plab-wan;
+# the rendezvous tests start their own mosquitto in a namespace); do not leave them running.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && [ "$(id -u)" -eq 0 ]; then
+  for service in coturn mosquitto; do
     if systemctl is-enabled --quiet "$service" 2>/dev/null || systemctl is-active --quiet "$service" 2>/dev/null; then
       systemctl disable --now "$service" >/dev/null 2>&1 || true
     fi
-  elif [ -x "/etc/init.d/$service" ] && [ "$(id -u)" -eq 0 ]; then
-    # Without systemd (containers): the SysV script, stopped if it runs and kept from starting at boot.
-    "/etc/init.d/$service" status >/dev/null 2>&1 && "/etc/init.d/$service" stop >/dev/null 2>&1 || true
-    command -v update-rc.d >/dev/null 2>&1 && update-rc.d "$service" disable >/dev/null 2>&1 || true
+  done
+fi
+# Without systemd (containers) the package's init script may have started the broker: stop it by its pid file.
+if [ "$(id -u)" -eq 0 ] && [ -f /run/mosquitto/mosquitto.pid ]; then
+  pid=$(cat /run/mosquitto/mosquitto.pid 2>/dev/null || true)
+  if [ -n "$pid" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = mosquitto ]; then
+    kill "$pid" 2>/dev/null || true
   fi
-done
+fi
+
+# Debian's redis-server package enables (and, where services start, starts) a system-wide redis on port 6379. The
+# tests never use it (each starts its own on a free loopback port with a temporary directory): do not leave a
+# database server running that nobody asked for.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && [ "$(id -u)" -eq 0 ]; then
+  if systemctl is-enabled --quiet redis-server 2>/dev/null || systemctl is-active --quiet redis-server 2>/dev/null; then
+    systemctl disable --now redis-server >/dev/null 2>&1 || true
+  fi
+elif [ "$(id -u)" -eq 0 ] && [ -x /etc/init.d/redis-server ] && pgrep -x redis-server >/dev/null 2>&1 \
+    && [ -f /run/redis/redis-server.pid ]; then
+  /etc/init.d/redis-server stop >/dev/null 2>&1 || true
+fi

@@ -4,6 +4,8 @@
  */
 module dev.p2ptunnel.demo {
   requires dev.p2ptunnel.webrtc;
+  requires dev.p2ptunnel.rendezvous;
+  requires dev.p2ptunnel.signaling;
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
   requires java.logging;

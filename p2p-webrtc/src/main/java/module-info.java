@@ -1,7 +1,7 @@
 /**
  * One WebRTC peer connection with one negotiated DataChannel, exposed as a
- * {@link dev.p2ptunnel.bridge.MessageChannel}, plus offline signaling tokens and a self-hostable HTTP signaling
- * server with its clients.
+ * {@link dev.p2ptunnel.bridge.MessageChannel}, plus offline signaling tokens and the clients of the HTTP signaling
+ * server (the server itself is the module dev.p2ptunnel.signaling).
  */
 @SuppressWarnings("requires-automatic") // dev.p2ptunnel.natives.resolver is automatic on purpose
 module dev.p2ptunnel.webrtc {
@@ -12,9 +12,10 @@ module dev.p2ptunnel.webrtc {
   // webrtc-java cannot find libwebrtc and fails with a NullPointerException.
   requires dev.p2ptunnel.natives.resolver;
   requires static org.jspecify;
-  // The HTTP signaling server and its clients: the JDK's own server and client, Jackson's tree model for bodies.
-  requires jdk.httpserver;
+  // The HTTP signaling clients: the JDK's HTTP client; the wire vocabulary shared with the server (and through it
+  // Jackson's tree model for bodies).
   requires java.net.http;
+  requires dev.p2ptunnel.signaling.api;
   requires com.fasterxml.jackson.databind;
   // The DTLS identity's self-signed certificate (Identity): Bouncy Castle's certificate builder.
   requires org.bouncycastle.pkix;

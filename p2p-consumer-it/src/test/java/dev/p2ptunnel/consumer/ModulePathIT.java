@@ -83,7 +83,8 @@ class ModulePathIT {
       }
     }
     ours.sort(null);
-    assertEquals(List.of("p2p-bridge", "p2p-consumer-it", "p2p-natives-resolver", "p2p-protocol", "p2p-webrtc"),
-        ours);
+    // p2p-signaling-api: the wire vocabulary of the HTTP signaling clients; never the server (p2p-signaling).
+    assertEquals(List.of("p2p-bridge", "p2p-consumer-it", "p2p-natives-resolver", "p2p-protocol", "p2p-signaling-api",
+        "p2p-webrtc"), ours);
   }
 }

@@ -44,7 +44,7 @@ final class ClientCommand implements Callable<Integer> {
   @Spec
   @Nullable CommandSpec spec;
 
-  @Option(names = "--session", paramLabel = "ID", description = "Session ID the host printed (with --signal).")
+  @Option(names = "--session", paramLabel = "ID", description = "Session ID the host printed.")
   @Nullable String session;
 
   @Option(names = "--name", paramLabel = "NAME", description = "Your name as the host sees it when it approves "
@@ -99,6 +99,9 @@ final class ClientCommand implements Callable<Integer> {
     TrustStore knownHosts = TrustStore.open(identityOptions.directory().resolve("known-hosts"));
     ConsoleInput input = new ConsoleInput(env.in());
     Signaling base = signaling.client(session, input, console);
+    if (base instanceof AutoCloseable closeable) {
+      env.shutdown().register(closeable); // rendezvous: its broker connections
+    }
     Identity identity;
     try {
       identity = loading.join();

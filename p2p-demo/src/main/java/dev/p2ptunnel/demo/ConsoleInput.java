@@ -24,6 +24,7 @@ final class ConsoleInput {
   private final InputStream in;
   private @Nullable IOException ended;
   private boolean started;
+  private long delivered;
 
   ConsoleInput(InputStream in) {
     this.in = in;
@@ -88,7 +89,13 @@ final class ConsoleInput {
     finish(end);
   }
 
+  /** How many lines the reader has handed out or buffered so far (for tests that must know a line arrived). */
+  synchronized long delivered() {
+    return delivered;
+  }
+
   private synchronized void deliver(String line) {
+    delivered++;
     CompletableFuture<String> request;
     while ((request = answers.poll()) != null) {
       if (request.complete(line)) {

@@ -55,6 +55,9 @@ final class ConsolePrompt implements JoinApprover {
   }
 
   private void show(Ask ask) {
+    // Ask for the answer line before the prompt appears: a person (or a script) who answers as soon as the join
+    // request shows must reach this prompt, not the offline host's reader of the next offer token.
+    CompletableFuture<String> answer = input.nextAnswer();
     PendingJoin join = ask.join();
     String from = "'" + join.clientName() + "'" + (join.clientAddress() == null ? "" : " at " + join.clientAddress());
     String code = join.shortAuthString();
@@ -66,11 +69,10 @@ final class ConsolePrompt implements JoinApprover {
       console.info("Compare it with the code the client shows (read it out on a call).");
     }
     console.prompt("Allow? [y/N/a=always] ");
-    read(ask);
+    read(ask, answer);
   }
 
-  private void read(Ask ask) {
-    CompletableFuture<String> line = input.nextAnswer();
+  private void read(Ask ask, CompletableFuture<String> line) {
     ask.decision().whenComplete((d, e) -> line.cancel(false));
     line.whenComplete((text, error) -> {
       if (ask.decision().isDone()) {
@@ -83,7 +85,7 @@ final class ConsolePrompt implements JoinApprover {
       String word = text.trim().toLowerCase(Locale.ROOT);
       if (word.startsWith("p2pt")) {
         input.giveBack(text); // a token pasted for the offline host, not an answer
-        read(ask);
+        read(ask, input.nextAnswer());
         return;
       }
       JoinDecision decision = switch (word) {

@@ -17,6 +17,10 @@ final class Hints {
       return what + ": " + reason + "; another client is connected: try again once it has left";
     } else if (lower.contains("did not decide within")) {
       return what + ": " + reason + "; ask the host person to answer the prompt, then join again";
+    } else if (lower.contains("no host answered session id") || lower.contains("the host stopped answering")) {
+      return what + ": " + reason; // rendezvous: says what to check
+    } else if (lower.contains("cannot reach any rendezvous broker")) {
+      return what + ": " + reason + "; check this machine's network, or give other brokers with --rendezvous URL";
     } else if (lower.contains("the host is not answering")) {
       return what + ": " + reason + "; the host is not running or lost its network: ask the host person";
     }

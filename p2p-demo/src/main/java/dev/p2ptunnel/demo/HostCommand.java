@@ -64,7 +64,7 @@ final class HostCommand implements Callable<Integer> {
       + "asking; 'a' at the prompt adds one (default: trusted-clients in the --config-dir).")
   @Nullable Path trust;
 
-  @Option(names = "--session-name", paramLabel = "NAME", description = "With --signal: keep the same Session ID "
+  @Option(names = "--session-name", paramLabel = "NAME", description = "Keep the same Session ID "
       + "across restarts (derived from NAME and this installation's identity), so a saved client command keeps "
       + "working.")
   @Nullable String sessionName;
@@ -97,7 +97,7 @@ final class HostCommand implements Callable<Integer> {
     signaling.check();
     Duration timeout = Durations.parse(approveTimeout, "--approve-timeout", this::usage);
     if (sessionName != null && signaling.offline) {
-      throw usage("--session-name is for --signal; offline there is no Session ID");
+      throw usage("--session-name is for rendezvous and --signal; offline there is no Session ID");
     }
     Console console = output.console(env);
     Logs.configure(output.verbose);

@@ -1,6 +1,8 @@
 package dev.p2ptunnel.demo;
 
-import dev.p2ptunnel.webrtc.signaling.SignalingServer;
+import dev.p2ptunnel.signaling.SignalingConfig;
+import dev.p2ptunnel.signaling.SignalingServer;
+import dev.p2ptunnel.signaling.cli.ServerOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
@@ -8,29 +10,29 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code p2p-tunnel signal}: runs a signaling server for hosts and clients to meet. */
+/**
+ * {@code p2p-tunnel signal}: runs a signaling server for hosts and clients to meet (the server of p2p-signaling, with
+ * all its options: {@link ServerOptions}).
+ */
 @Command(name = "signal", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Run a signaling server: hosts open a session and get a Session ID, clients join it with that ID. "
-        + "It only relays the two connection descriptions; tunnel traffic never passes through it.",
+        + "It only relays the two connection descriptions; tunnel traffic never passes through it. Every option "
+        + "can also come from its P2P_SIGNAL_... environment variable; with --redis several servers share the "
+        + "sessions (docs/SIGNALING.md, running it for the public).",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped with Ctrl-C/SIGTERM", "1:runtime failure (port in use)", "2:bad usage"})
+    exitCodeList = {"0:stopped with Ctrl-C/SIGTERM", "1:runtime failure (port in use, Redis unreachable)",
+        "2:bad usage"})
 final class SignalCommand implements Callable<Integer> {
   private final Env env;
 
   @Spec
   @Nullable CommandSpec spec;
 
-  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8787",
-      description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
-  int port = 8787;
-
-  @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
-      description = "Address to listen on (default: ${DEFAULT-VALUE}, every interface).")
-  String bind = "0.0.0.0";
+  @Mixin
+  ServerOptions server = new ServerOptions();
 
   @Mixin
   OutputOptions output = new OutputOptions();
@@ -41,33 +43,49 @@ final class SignalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    if (port < 0 || port > 65_535) {
+    SignalingConfig config;
+    try {
+      config = server.config();
+    } catch (IllegalArgumentException e) {
       if (spec == null) {
-        throw new IllegalStateException("spec: null (expected: injected by picocli)");
+        throw new IllegalStateException("spec: null (expected: injected by picocli)", e);
       }
-      throw new ParameterException(spec.commandLine(), "--port " + port + ": out of range (expected: 0-65535)");
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     Console console = output.console(env);
     Logs.configure(output.verbose);
+    server.installAccessLog(env.out());
     Shutdown shutdown = env.shutdown();
     try {
-      SignalingServer server;
+      SignalingServer running;
       try {
-        server = shutdown.register(SignalingServer.start(new InetSocketAddress(bind, port),
-            SignalingServer.Config.defaults()));
+        running = shutdown.register(SignalingServer.start(new InetSocketAddress(server.bind(), server.port()),
+            config));
       } catch (IOException e) {
-        throw new UserError("cannot listen on " + Addresses.format(bind, port) + ": "
-            + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
-            + "; choose another --port, or stop the program using it", e);
+        throw new UserError("cannot start the signaling server on " + Addresses.format(server.bind(), server.port())
+            + ": " + (e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+            : e.getMessage()) + (config.redis() == null ? "; choose another --port, or stop the program using it"
+            : "; check --redis and that the port is free"), e);
       }
-      console.result("Signaling server listening on " + Addresses.format(bind, server.address().getPort()));
-      console.info("Hosts and clients use --signal http://ADDRESS:" + server.address().getPort()
+      console.result("Signaling server listening on " + Addresses.format(server.bind(), running.address().getPort())
+          + (config.redis() == null ? "" : ", sessions in Redis " + redactedRedis(config)));
+      console.info("Hosts and clients use --signal http://ADDRESS:" + running.address().getPort()
           + " with an address of this machine they can reach. Stop with Ctrl-C.");
-      server.awaitClose();
+      running.awaitClose();
       shutdown.parkIfStopping();
       return ExitCodes.OK;
     } finally {
       shutdown.closeAll();
     }
+  }
+
+  /** The Redis URI without its password. */
+  private static String redactedRedis(SignalingConfig config) {
+    java.net.URI uri = config.redis();
+    if (uri == null) {
+      return "";
+    }
+    return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+        + (uri.getPath() == null ? "" : uri.getPath());
   }
 }

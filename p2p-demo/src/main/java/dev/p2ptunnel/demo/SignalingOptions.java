@@ -7,6 +7,9 @@ import dev.p2ptunnel.webrtc.signaling.HttpHostSignaling;
 import dev.p2ptunnel.webrtc.signaling.HttpSignaling;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,8 +17,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * How offer and answer travel: a signaling server ({@code --signal URL}) or copy and paste ({@code --offline}).
- * Set by picocli.
+ * How offer and answer travel: rendezvous through MQTT brokers (the default; {@code --rendezvous URL} to choose the
+ * brokers), a signaling server ({@code --signal URL}) or copy and paste ({@code --offline}). Set by picocli.
  */
 final class SignalingOptions {
   @Spec(Spec.Target.MIXEE)
@@ -28,18 +31,37 @@ final class SignalingOptions {
   @Option(names = "--offline", description = "No server: exchange tokens by copy and paste (chat, e-mail).")
   boolean offline;
 
+  @Option(names = "--rendezvous", paramLabel = "URL", description = "MQTT broker to meet through, "
+      + "mqtts://HOST[:PORT] or mqtt://HOST[:PORT]; repeat for several (default, without --signal and --offline: "
+      + "well-known public brokers over TLS). End-to-end encrypted: brokers see neither addresses nor names.")
+  List<String> rendezvous = new ArrayList<>();
+
+  @Option(names = "--rendezvous-ca", paramLabel = "FILE", description = "Trust the CA certificates in this PEM file "
+      + "for mqtts:// brokers instead of the system's (a self-hosted broker).")
+  @Nullable Path rendezvousCa;
+
+  private @Nullable RendezvousChoice choice;
 
   /** Usage errors in the choice of signaling, before anything starts. */
   void check() {
     if (signal != null && offline) {
       throw usage("--signal and --offline exclude each other; choose one");
     }
-    if (signal == null && !offline) {
-      throw usage("choose how to exchange connection details: --signal URL or --offline");
+    if ((!rendezvous.isEmpty() || rendezvousCa != null) && (signal != null || offline)) {
+      throw usage("--rendezvous and --rendezvous-ca are for rendezvous, the default; they exclude "
+          + (offline ? "--offline" : "--signal"));
     }
     if (signal != null) {
       server();
     }
+    if (rendezvous()) {
+      choice = RendezvousChoice.of(rendezvous, rendezvousCa, this::usage);
+    }
+  }
+
+  /** Whether joins go through MQTT brokers: neither --signal nor --offline. */
+  boolean rendezvous() {
+    return signal == null && !offline;
   }
 
   /**
@@ -50,6 +72,9 @@ final class SignalingOptions {
     check();
     if (offline) {
       return new ConsoleHostSignaling(input, console);
+    }
+    if (choice != null) {
+      return choice.host(console, port, claim);
     }
     URI server = server();
     HttpHostSignaling session;
@@ -70,9 +95,16 @@ final class SignalingOptions {
     check();
     if (offline) {
       if (session != null) {
-        throw usage("--session is for --signal; offline there is no session ID");
+        throw usage("--session is for rendezvous and --signal; offline there is no session ID");
       }
       return new ConsoleClientSignaling(input, console);
+    }
+    if (choice != null) {
+      if (session == null) {
+        throw usage("choose how to reach the host: --session ID (what the host printed), --signal URL --session ID "
+            + "for a signaling server, or --offline");
+      }
+      return choice.client(session, console);
     }
     if (session == null) {
       throw usage("--signal needs --session ID (the host prints it)");

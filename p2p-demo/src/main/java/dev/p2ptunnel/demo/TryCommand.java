@@ -1,5 +1,7 @@
 package dev.p2ptunnel.demo;
 
+import dev.p2ptunnel.signaling.SignalingConfig;
+import dev.p2ptunnel.signaling.SignalingServer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.p2ptunnel.bridge.BridgeStats;
@@ -12,7 +14,6 @@ import dev.p2ptunnel.webrtc.Tunnel;
 import dev.p2ptunnel.webrtc.WebRtcConfig;
 import dev.p2ptunnel.webrtc.signaling.HttpHostSignaling;
 import dev.p2ptunnel.webrtc.signaling.HttpSignaling;
-import dev.p2ptunnel.webrtc.signaling.SignalingServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -80,7 +81,7 @@ final class TryCommand implements Callable<Integer> {
       console.info("1. web server (the service to share) on " + Addresses.format(service));
 
       SignalingServer signal = shutdown.register(SignalingServer.start(
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SignalingServer.Config.defaults()));
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SignalingConfig.defaults()));
       HttpHostSignaling session = shutdown.register(HttpHostSignaling.create(signal.uri(), 1));
       console.info("2. signaling server on " + Addresses.format(signal.address()) + ", host session "
           + session.sessionId());

@@ -190,6 +190,8 @@ class ConsoleSignalingTest {
     assertEquals(1, count(streams.out(), "Allow? [y/N/a=always] "), "one prompt at a time");
     type("y");
     assertEquals(JoinDecision.approve(), a.get(5, TimeUnit.SECONDS));
+    // alice's answer shows bob's prompt on the input thread: the timeout under test ends a shown prompt.
+    awaitOutput("Join request from 'bob'");
     bob.cancelled.complete("the host did not decide within 5 min");
     type("a");
     assertEquals(JoinDecision.approveAndTrust(), c.get(5, TimeUnit.SECONDS));
@@ -205,6 +207,52 @@ class ConsoleSignalingTest {
     CompletableFuture<JoinDecision> e = prompt.decide(new Pending("eve"));
     typing.close();
     assertFalse(e.get(5, TimeUnit.SECONDS).approved(), "end of input is no");
+  }
+
+  @Test
+  void shouldGiveAnAnswerTypedAsSoonAsTheJoinRequestShowsToThePromptNotToTheOfflineTokenReader() throws Exception {
+    // The offline host reads the next offer token while a join waits for its decision. A person who answers the
+    // moment "Join request from" appears (before "Allow?") once had the answer taken for a bad token, and the join
+    // then waited for a decision until its timeout (seen in OfflineTunnelIT).
+    CompletableFuture<String> nextToken = input.nextLine();
+    java.io.OutputStream answering = new java.io.OutputStream() {
+      private final StringBuilder line = new StringBuilder();
+
+      @Override
+      public void write(int b) throws IOException {
+        line.append((char) b);
+        if (b == '\n' && line.toString().startsWith("Join request from")) {
+          long before = input.delivered();
+          type("n");
+          try {
+            while (input.delivered() == before) { // the reader thread has the line before the prompt goes on
+              TimeUnit.MILLISECONDS.sleep(1);
+            }
+          } catch (InterruptedException e) {
+            throw new IOException(e);
+          }
+        }
+        if (b == '\n') {
+          line.setLength(0);
+        }
+      }
+    };
+    Console typingAtOnce = new Console(new java.io.PrintStream(answering, true, StandardCharsets.UTF_8),
+        streams.env.err(), false, false, false);
+    ConsolePrompt prompt = new ConsolePrompt(input, typingAtOnce);
+    CompletableFuture<JoinDecision> decision = prompt.decide(new Pending("mallory"));
+    assertEquals(JoinDecision.refuse(JoinDecision.REFUSED), decision.get(5, TimeUnit.SECONDS));
+    assertFalse(nextToken.isDone(), "the answer was taken for an offer token");
+  }
+
+  private void awaitOutput(String part) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!streams.out().contains(part)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no '" + part + "' within 5 s in: " + streams.out());
+      }
+      TimeUnit.MILLISECONDS.sleep(5);
+    }
   }
 
   private static int count(String text, String part) {

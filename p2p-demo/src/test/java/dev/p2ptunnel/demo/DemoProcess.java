@@ -26,8 +26,8 @@ final class DemoProcess implements AutoCloseable {
   private DemoProcess(String name, Process process) {
     this.name = name;
     this.process = process;
-    pump(process.getInputStream(), out, name + "-out");
-    pump(process.getErrorStream(), err, name + "-err");
+    pump(process.getInputStream(), out, name + "-out", "[" + name + "] ");
+    pump(process.getErrorStream(), err, name + "-err", "[" + name + " stderr] ");
   }
 
   /** Skips the calling test, saying why, unless scripts/netns-java started this JVM in a fresh namespace. */
@@ -65,12 +65,12 @@ final class DemoProcess implements AutoCloseable {
     return java.nio.file.Files.createTempDirectory(root, name + "-").toAbsolutePath();
   }
 
-  private void pump(InputStream stream, List<String> lines, String thread) {
+  private void pump(InputStream stream, List<String> lines, String thread, String prefix) {
     Thread reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
         String line;
         while ((line = in.readLine()) != null) {
-          System.out.println("[" + name + "] " + line);
+          System.out.println(prefix + line);
           synchronized (this) {
             lines.add(line);
             notifyAll();
@@ -129,9 +129,28 @@ final class DemoProcess implements AutoCloseable {
     }
   }
 
-  /** The exit code, or null if still running after {@code timeout}. */
+  /**
+   * The exit code, or null if still running after {@code timeout}; then the process's threads are printed (jstack)
+   * so that a test that fails on a process that did not stop shows where it stood.
+   */
   Integer awaitExit(Duration timeout) throws InterruptedException {
-    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return process.exitValue();
+    }
+    printThreads();
+    return null;
+  }
+
+  private void printThreads() throws InterruptedException {
+    String jstack = System.getProperty("java.home") + "/bin/jstack";
+    try {
+      Process dump = new ProcessBuilder(jstack, Long.toString(process.pid())).redirectErrorStream(true).start();
+      String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      dump.waitFor(30, TimeUnit.SECONDS);
+      System.out.println("[" + name + "] still running; its threads:\n" + text);
+    } catch (IOException e) {
+      System.out.println("[" + name + "] still running; jstack failed: " + e);
+    }
   }
 
   boolean alive() {

@@ -29,4 +29,16 @@ class HintsTest {
   void shouldAdviseOnRecognisedReasons(String reason, String advice) {
     assertEquals("it failed: " + reason + "; " + advice, Hints.explain("it failed", reason));
   }
+
+  @org.junit.jupiter.api.Test
+  void shouldAddNothingToRendezvousReasonsThatSayWhatToCheckAndNotMistakeARefusedConnectionForTheHost() {
+    String noHost = "tunnel setup failed: no host answered Session ID 7KQ2-M9XA-R3TB-0C5D within 20 s through "
+        + "mqtt://a:1883: check the Session ID (a typo leads nowhere) and that the host is running with the same brokers";
+    assertEquals("it failed: " + noHost, Hints.explain("it failed", noHost));
+    String silent = "tunnel setup failed: the host stopped answering: nothing through mqtt://a:1883 for 60 s";
+    assertEquals("it failed: " + silent, Hints.explain("it failed", silent));
+    String unreachable = "tunnel setup failed: cannot reach any rendezvous broker: mqtt://a:1883: Connection refused";
+    assertEquals("it failed: " + unreachable + "; check this machine's network, or give other brokers with "
+        + "--rendezvous URL", Hints.explain("it failed", unreachable));
+  }
 }

@@ -46,8 +46,24 @@ class MainTest {
           + "(see 'p2p-tunnel host --help')",
       "host --port 70000 --offline | p2p-tunnel host: --port 70000: out of range (expected: 1-65535) "
           + "(see 'p2p-tunnel host --help')",
-      "host --port 80 | p2p-tunnel host: choose how to exchange connection details: --signal URL or --offline "
-          + "(see 'p2p-tunnel host --help')",
+      "host --port 80 --offline --rendezvous mqtt://x | p2p-tunnel host: --rendezvous and --rendezvous-ca are for "
+          + "rendezvous, the default; they exclude --offline (see 'p2p-tunnel host --help')",
+      "host --port 80 --signal http://x --rendezvous-ca ca.pem | p2p-tunnel host: --rendezvous and --rendezvous-ca "
+          + "are for rendezvous, the default; they exclude --signal (see 'p2p-tunnel host --help')",
+      "host --port 80 --rendezvous http://x | p2p-tunnel host: --rendezvous: broker http://x: scheme 'http' "
+          + "(expected: mqtt://HOST[:PORT] or mqtts://HOST[:PORT]) (see 'p2p-tunnel host --help')",
+      "host --port 80 --rendezvous mqtt://a --rendezvous mqtt://a:1883 | p2p-tunnel host: --rendezvous: broker "
+          + "mqtt://a:1883 is listed twice (see 'p2p-tunnel host --help')",
+      "host --port 80 --rendezvous mqtts://a --rendezvous-ca /nonexistent/ca.pem | p2p-tunnel host: --rendezvous-ca "
+          + "/nonexistent/ca.pem (see 'p2p-tunnel host --help')",
+      "client --port 80 | p2p-tunnel client: choose how to reach the host: --session ID (what the host printed), "
+          + "--signal URL --session ID for a signaling server, or --offline (see 'p2p-tunnel client --help')",
+      "client --port 80 --session abc | p2p-tunnel client: --session \"abc\" is not a Session ID (expected: 16 "
+          + "characters of 0-9 and A-Z without I, L, O, U; dashes optional) (see 'p2p-tunnel client --help')",
+      "client --port 80 --session 7KQ2-M9XA-R3TB-0C5D-HJ8W-ZP4E-6NYF | p2p-tunnel client: --session "
+          + "\"7KQ2-M9XA-R3TB-0C5D-HJ8W-ZP4E-6NYF\" has 28 characters, like a Session ID of a signaling server (use it "
+          + "with that server: HttpSignaling, or p2p-tunnel's --signal URL); a rendezvous Session ID has 16 "
+          + "(see 'p2p-tunnel client --help')",
       "host --port 80 --offline --signal http://x | p2p-tunnel host: --signal and --offline exclude each other; "
           + "choose one (see 'p2p-tunnel host --help')",
       "host --port 80 --offline --max-clients 0 | p2p-tunnel host: --max-clients 0: must be at least 1 "
@@ -62,8 +78,8 @@ class MainTest {
           + "(see 'p2p-tunnel host --help')",
       "client --port 80 --offline --relay-only | p2p-tunnel client: --relay-only needs a TURN relay: add --turn "
           + "URL --turn-user U --turn-pass P (see 'p2p-tunnel client --help')",
-      "client --port 80 --offline --session abc | p2p-tunnel client: --session is for --signal; offline there "
-          + "is no session ID (see 'p2p-tunnel client --help')",
+      "client --port 80 --offline --session abc | p2p-tunnel client: --session is for rendezvous and --signal; "
+          + "offline there is no session ID (see 'p2p-tunnel client --help')",
       "client --port 80 --signal http://x | p2p-tunnel client: --signal needs --session ID (the host prints it) "
           + "(see 'p2p-tunnel client --help')",
       "client --port -1 --offline | p2p-tunnel client: --port -1: out of range (expected: 0-65535) "
@@ -93,5 +109,30 @@ class MainTest {
     assertTrue(err.startsWith("p2p-tunnel: cannot open a session on the signaling server http://127.0.0.1:1: "), err);
     assertTrue(err.endsWith("; check the URL and that 'p2p-tunnel signal' runs there\n"), err);
     assertEquals(1, err.lines().count(), err);
+  }
+
+  @Test
+  void shouldRefuseTheBuiltInPublicBrokersWhileTheTestSuiteForbidsThem() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("P2P_TUNNEL_NO_PUBLIC_BROKERS") != null,
+        "the build sets P2P_TUNNEL_NO_PUBLIC_BROKERS for every test JVM");
+    for (String command : new String[] {"host --port 80", "client --port 0 --session 7KQ2-M9XA-R3TB-0C5D"}) {
+      Streams streams = new Streams();
+      assertEquals(ExitCodes.FAILURE, Main.run(streams.env, command.split(" ")), command);
+      assertEquals("p2p-tunnel: the built-in public MQTT brokers are disabled in this environment "
+          + "(P2P_TUNNEL_NO_PUBLIC_BROKERS=1, set by the test suite so that no test reaches the internet): give the "
+          + "brokers explicitly with --rendezvous URL, or choose --signal URL or --offline\n", streams.err(), command);
+    }
+  }
+
+  @Test
+  void shouldStopAHostThatReachesNoBrokerNamingEachWithItsError(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    Streams streams = new Streams();
+    assertEquals(ExitCodes.FAILURE, Main.run(streams.env, "host", "--port", "80", "--rendezvous", "mqtt://127.0.0.1:1",
+        "--config-dir", dir.toString()));
+    assertTrue(streams.out().contains("Session ID: "), "the ID is shown at once: " + streams.out());
+    assertEquals("p2p-tunnel: the host stopped: signaling ended: cannot reach any rendezvous broker: "
+        + "mqtt://127.0.0.1:1: Connection refused; check this machine's network, or give other brokers with "
+        + "--rendezvous URL\n", streams.err());
   }
 }

@@ -121,7 +121,7 @@ class OfflineTunnelIT {
       host.awaitLine(line -> line.startsWith("Join request from 'mallory'"), STEP);
       host.type("n");
       // The refusal travels over the channel: the client says so and exits 1, having shared nothing.
-      assertEquals(1, client.awaitExit(STEP), "client exit code after the refusal");
+      assertEquals(1, client.awaitExit(STEP), () -> "client exit code after the refusal; stdout " + client.stdout());
       List<String> refused = client.stderr();
       assertEquals(List.of("p2p-tunnel: the tunnel did not open: tunnel setup failed: the host refused; the host "
           + "said no; ask them to approve your join request"), refused);

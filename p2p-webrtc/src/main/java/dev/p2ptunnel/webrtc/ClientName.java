@@ -1,6 +1,6 @@
 package dev.p2ptunnel.webrtc;
 
-import java.util.Locale;
+import dev.p2ptunnel.signaling.api.WireLimits;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,10 +11,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ClientName {
   /** The longest name, in UTF-16 characters. */
-  public static final int MAX_CHARS = 64;
+  public static final int MAX_CHARS = WireLimits.MAX_CLIENT_NAME_CHARS;
   /** The rule in words, as error messages state it. */
-  public static final String RULE = "1.." + MAX_CHARS + " characters of printable text without control, format or "
-      + "bidi characters";
+  public static final String RULE = WireLimits.CLIENT_NAME_RULE;
 
   private ClientName() {}
 
@@ -23,28 +22,7 @@ public final class ClientName {
    * if it follows the rule.
    */
   public static @Nullable String problem(String name) {
-    if (name.isEmpty()) {
-      return "empty";
-    }
-    if (name.length() > MAX_CHARS) {
-      return name.length() + " characters";
-    }
-    if (name.isBlank()) {
-      return "only white space";
-    }
-    for (int i = 0; i < name.length(); ) {
-      int cp = name.codePointAt(i);
-      int type = Character.getType(cp);
-      boolean bad = type == Character.CONTROL || type == Character.FORMAT || type == Character.PRIVATE_USE
-          || type == Character.UNASSIGNED || type == Character.SURROGATE || type == Character.LINE_SEPARATOR
-          || type == Character.PARAGRAPH_SEPARATOR;
-      if (bad) {
-        String label = Character.getName(cp);
-        return String.format(Locale.ROOT, "U+%04X%s at index %d", cp, label == null ? "" : " " + label, i);
-      }
-      i += Character.charCount(cp);
-    }
-    return null;
+    return WireLimits.clientNameProblem(name); // one rule for clients and the server
   }
 
   /**

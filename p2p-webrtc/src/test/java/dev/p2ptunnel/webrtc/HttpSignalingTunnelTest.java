@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.p2ptunnel.webrtc.signaling.HttpHostSignaling;
 import dev.p2ptunnel.webrtc.signaling.HttpSignaling;
-import dev.p2ptunnel.webrtc.signaling.SignalingServer;
+import dev.p2ptunnel.signaling.SignalingConfig;
+import dev.p2ptunnel.signaling.SignalingServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -34,7 +35,7 @@ class HttpSignalingTunnelTest {
   void start() throws Exception {
     TestNetns.assumeNamespace();
     signal = SignalingServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        SignalingServer.Config.defaults());
+        SignalingConfig.defaults());
   }
 
   @AfterEach

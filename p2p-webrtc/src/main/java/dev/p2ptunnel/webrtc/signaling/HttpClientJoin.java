@@ -1,5 +1,9 @@
 package dev.p2ptunnel.webrtc.signaling;
 
+import dev.p2ptunnel.signaling.api.WireLimits;
+import dev.p2ptunnel.signaling.api.SessionIds;
+import dev.p2ptunnel.signaling.api.ErrorCode;
+import dev.p2ptunnel.signaling.api.JsonBodies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.p2ptunnel.webrtc.ClientJoin;
@@ -16,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
-/** One client's join through a {@link SignalingServer}. Thread-safe: its futures complete once. */
+/** One client's join through a signaling server. Thread-safe: its futures complete once. */
 final class HttpClientJoin implements ClientJoin {
   private final ServerCalls calls;
   private final String sessionId;
@@ -33,7 +37,7 @@ final class HttpClientJoin implements ClientJoin {
   }
 
   void start(JoinOffer offer) {
-    ObjectNode body = Json.object().put("clientName", offer.clientName()).put("offer", offer.offer().sdp());
+    ObjectNode body = JsonBodies.object().put("clientName", offer.clientName()).put("offer", offer.offer().sdp());
     byte[] commitment = offer.commitment();
     if (commitment != null) {
       body.put("commitment", b64(commitment));
@@ -71,7 +75,7 @@ final class HttpClientJoin implements ClientJoin {
       return CompletableFuture.failedFuture(new IllegalStateException("reveal: no challenge yet (expected: after "
           + "firstReply() completed with a JoinChallenge)"));
     }
-    ObjectNode body = Json.object().put("nonce", b64(reveal.clientNonce()));
+    ObjectNode body = JsonBodies.object().put("nonce", b64(reveal.clientNonce()));
     byte[] certificate = reveal.certificate();
     byte[] proof = reveal.proof();
     if (certificate != null && proof != null) {
@@ -98,7 +102,7 @@ final class HttpClientJoin implements ClientJoin {
     first.completeExceptionally(gone);
     answer.completeExceptionally(gone);
     joinId.thenAccept(id -> calls.call("withdrawing the join request", "POST", path(id) + "/withdraw", null,
-        Json.object().put("reason", reason.length() > 500 ? reason.substring(0, 500) : reason),
+        JsonBodies.object().put("reason", WireLimits.reason(reason, "withdrawn by the client")),
         ServerCalls.POLL_SLACK));
   }
 
@@ -119,7 +123,7 @@ final class HttpClientJoin implements ClientJoin {
         .whenComplete((body, error) -> {
           if (error != null) {
             Throwable cause = ServerCalls.cause(error);
-            if (!(cause instanceof ServerCalls.Refused) && failures + 1 < HttpSignaling.MAX_TRANSIENT_FAILURES) {
+            if (ServerCalls.passing(cause) && failures + 1 < HttpSignaling.MAX_TRANSIENT_FAILURES) {
               CompletableFuture.delayedExecutor(HttpSignaling.RETRY_DELAY_MS, TimeUnit.MILLISECONDS)
                   .execute(() -> poll(id, since, failures + 1));
             } else {
@@ -168,7 +172,7 @@ final class HttpClientJoin implements ClientJoin {
 
   private WebRtcException unexpected(JsonNode body) {
     return new WebRtcException("waiting for the host in session " + sessionId + ": unexpected reply "
-        + Ids.quote(body.toString()));
+        + SessionIds.quote(body.toString()));
   }
 
   private void fail(Throwable error) {
@@ -184,10 +188,10 @@ final class HttpClientJoin implements ClientJoin {
   static Throwable refusal(Throwable error) {
     Throwable cause = ServerCalls.cause(error);
     if (cause instanceof ServerCalls.Refused refused) {
-      if (refused.code.equals("session_full")) {
+      if (refused.code.equals(ErrorCode.SESSION_FULL.wire())) {
         return new JoinRejectedException(refused.serverMessage);
       }
-      if (refused.code.equals("host_not_answering")) {
+      if (refused.code.equals(ErrorCode.HOST_NOT_ANSWERING.wire())) {
         return new WebRtcException(refused.serverMessage);
       }
     }

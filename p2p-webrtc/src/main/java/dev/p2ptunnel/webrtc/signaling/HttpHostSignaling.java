@@ -1,5 +1,6 @@
 package dev.p2ptunnel.webrtc.signaling;
 
+import dev.p2ptunnel.signaling.api.JsonBodies;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.p2ptunnel.webrtc.HostSignaling;
 import dev.p2ptunnel.webrtc.JoinRequest;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The host's side of HTTP signaling: {@link #create} makes a session on a {@link SignalingServer} and holds its
+ * The host's side of HTTP signaling: {@link #create} makes a session on a signaling server and holds its
  * Session ID (to read out to the client) and host secret; it long-polls the server's event feed (joins, reveals,
  * withdrawals), re-polling after each idle wait, and hands each join out through {@link #nextJoin}; each
  * {@link JoinRequest}'s challenge, accept, reject and left post to the server. {@link #close()} stops polling and
@@ -76,12 +77,12 @@ public final class HttpHostSignaling implements HostSignaling {
     if (maxClients < 1) {
       throw new IllegalArgumentException("maxClients: " + maxClients + " (expected: >= 1)");
     }
-    Json.warmUpInBackground(); // overlaps the HTTP client's creation, the other ~150 ms before the first call
+    ServerCalls.warmUpInBackground(); // overlaps the HTTP client's creation, the other ~150 ms before the first call
     ServerCalls calls = new ServerCalls(server);
     JsonNode created;
     try {
       created = calls.call("creating a session", "POST", "v1/sessions", null,
-          claim == null ? Json.object().put("maxClients", maxClients) : Json.object().put("maxClients", maxClients)
+          claim == null ? JsonBodies.object().put("maxClients", maxClients) : JsonBodies.object().put("maxClients", maxClients)
               .put("claim", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(claim)),
           ServerCalls.POLL_SLACK).get();
     } catch (InterruptedException e) {
@@ -156,7 +157,7 @@ public final class HttpHostSignaling implements HostSignaling {
     }
     if (error != null) {
       Throwable cause = ServerCalls.cause(error);
-      if (cause instanceof ServerCalls.Refused || ++failures >= HttpSignaling.MAX_TRANSIENT_FAILURES) {
+      if (!ServerCalls.passing(cause) || ++failures >= HttpSignaling.MAX_TRANSIENT_FAILURES) {
         end(cause);
       } else {
         loop.schedule(this::poll, HttpSignaling.RETRY_DELAY_MS, TimeUnit.MILLISECONDS);

@@ -1,5 +1,8 @@
 package dev.p2ptunnel.webrtc.signaling;
 
+import dev.p2ptunnel.signaling.api.WireLimits;
+import dev.p2ptunnel.signaling.api.SessionIds;
+import dev.p2ptunnel.signaling.api.JsonBodies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.p2ptunnel.webrtc.JoinAnswer;
@@ -56,7 +59,7 @@ final class HttpJoinRequest implements JoinRequest {
     } catch (IllegalArgumentException e) {
       LOG.log(Level.WARNING, "join request " + joinId + " is malformed: " + e.getMessage());
       calls.call("rejecting a malformed join request", "POST", "v1/sessions/" + sessionId + "/joins/" + joinId
-          + "/reject", hostSecret, Json.object().put("reason", "malformed join request"), ServerCalls.POLL_SLACK);
+          + "/reject", hostSecret, JsonBodies.object().put("reason", "malformed join request"), ServerCalls.POLL_SLACK);
       return null;
     }
   }
@@ -97,7 +100,7 @@ final class HttpJoinRequest implements JoinRequest {
 
   @Override
   public CompletableFuture<JoinReveal> challenge(JoinChallenge challenge) {
-    post("challenge", Json.object().put("fingerprint", challenge.hostFingerprint()).put("nonce",
+    post("challenge", JsonBodies.object().put("fingerprint", challenge.hostFingerprint()).put("nonce",
         b64(challenge.hostNonce()))).whenComplete((ok, error) -> {
           if (error != null) {
             reveal.completeExceptionally(error);
@@ -108,7 +111,7 @@ final class HttpJoinRequest implements JoinRequest {
 
   @Override
   public CompletableFuture<Void> accept(JoinAnswer answer) {
-    ObjectNode body = Json.object().put("answer", answer.answer().sdp());
+    ObjectNode body = JsonBodies.object().put("answer", answer.answer().sdp());
     byte[] hostNonce = answer.hostNonce();
     if (hostNonce != null) {
       body.put("hostNonce", b64(hostNonce));
@@ -119,20 +122,13 @@ final class HttpJoinRequest implements JoinRequest {
   @Override
   public CompletableFuture<Void> reject(String reason) {
     forget.run();
-    String text = reason.isEmpty() ? "the host refused" : reason;
-    if (text.length() > HttpFront.MAX_REASON_CHARS) {
-      text = text.substring(0, HttpFront.MAX_REASON_CHARS);
-    }
-    return post("reject", Json.object().put("reason", text.replaceAll("\\p{Cntrl}", " ")));
+    return post("reject", JsonBodies.object().put("reason", WireLimits.reason(reason, "the host refused")));
   }
 
   @Override
   public CompletableFuture<Void> left(String reason) {
     forget.run();
-    String text = reason.length() > HttpFront.MAX_REASON_CHARS ? reason.substring(0, HttpFront.MAX_REASON_CHARS)
-        : reason;
-    return post("leave", Json.object().put("reason", text.isEmpty() ? "the client left" : text.replaceAll("\\p{Cntrl}",
-        " ")));
+    return post("leave", JsonBodies.object().put("reason", WireLimits.reason(reason, "the client left")));
   }
 
   @Override
@@ -141,7 +137,7 @@ final class HttpJoinRequest implements JoinRequest {
   }
 
   private CompletableFuture<Void> post(String verb, ObjectNode body) {
-    return calls.call(verb + " join request " + joinId + " from " + Ids.quote(offer.clientName()), "POST",
+    return calls.call(verb + " join request " + joinId + " from " + SessionIds.quote(offer.clientName()), "POST",
         "v1/sessions/" + sessionId + "/joins/" + joinId + "/" + verb, hostSecret, body, ServerCalls.POLL_SLACK)
         .thenApply(reply -> null);
   }
@@ -152,6 +148,6 @@ final class HttpJoinRequest implements JoinRequest {
 
   @Override
   public String toString() {
-    return "JoinRequest[" + joinId + " from " + Ids.quote(offer.clientName()) + "]";
+    return "JoinRequest[" + joinId + " from " + SessionIds.quote(offer.clientName()) + "]";
   }
 }

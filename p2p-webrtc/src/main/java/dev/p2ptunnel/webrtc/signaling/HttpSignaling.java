@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * The client's side of HTTP signaling: {@link #join} posts a join request (name, offer, commitment) to a Session ID
- * on a {@link SignalingServer}, then long-polls for the host's challenge, posts the reveal and long-polls for the
+ * on a signaling server ({@code p2p-signaling}), then long-polls for the host's challenge, posts the reveal and long-polls for the
  * decision (docs/SIGNALING.md). A refusal by the host, or a session whose clients are all connected, fails with
  * {@link dev.p2ptunnel.webrtc.JoinRejectedException}; an unknown or ended session, a host that does not answer and
  * other errors fail with a {@link dev.p2ptunnel.webrtc.WebRtcException} carrying the server's message. Thread-safe;
@@ -34,7 +34,7 @@ public final class HttpSignaling implements Signaling {
     this.calls = new ServerCalls(Objects.requireNonNull(server, "server"));
     // First used after ICE gathering: warm it meanwhile, not earlier, when the HTTP client and libwebrtc load
     // already share the CPU (docs/PERFORMANCE.md, setup).
-    Json.warmUpInBackground();
+    ServerCalls.warmUpInBackground();
     this.sessionId = ServerCalls.sessionId(sessionId);
   }
 

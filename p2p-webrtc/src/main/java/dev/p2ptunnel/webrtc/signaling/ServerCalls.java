@@ -1,9 +1,11 @@
 package dev.p2ptunnel.webrtc.signaling;
 
+import dev.p2ptunnel.signaling.api.SessionIds;
+import dev.p2ptunnel.signaling.api.ErrorCode;
+import dev.p2ptunnel.signaling.api.JsonBodies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.p2ptunnel.webrtc.WebRtcException;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,13 +14,14 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The clients' side of the protocol: one JSON call to a {@link SignalingServer}, completing with the response body
+ * The clients' side of the protocol: one JSON call to a signaling server, completing with the response body
  * or failing with a {@link WebRtcException} that says what the server said (a {@link Refused} for any JSON error
  * reply, so that callers can tell a refusal from an unreachable server). Thread-safe.
  */
@@ -43,6 +46,45 @@ final class ServerCalls {
       this.code = code;
       this.serverMessage = serverMessage;
     }
+
+    /**
+     * Whether to try again after a pause rather than give up: a 5xx (the instance reached is stopping, or its store
+     * had a passing fault: behind a load balancer the next try may reach another instance) or too many waiting
+     * polls.
+     */
+    boolean passing() {
+      return status >= 500 || ErrorCode.TOO_MANY_POLLS.wire().equals(code);
+    }
+  }
+
+  private static final AtomicBoolean WARMING = new AtomicBoolean();
+
+  /**
+   * Once per JVM, writes and parses a small tree on a short-lived daemon thread: Jackson's first use costs ~150 ms
+   * of class loading on the reference machine, which a client would otherwise pay between the end of ICE gathering
+   * and its join request, a host before it can create its session. The host starts it before building its HTTP
+   * client, the client once that is built: it then overlaps the HTTP client's creation (host) or ICE gathering
+   * (client) instead.
+   */
+  static void warmUpInBackground() {
+    if (!WARMING.compareAndSet(false, true)) {
+      return;
+    }
+    Thread thread = new Thread(() -> {
+      try {
+        JsonBodies.parseObject(JsonBodies.bytes(JsonBodies.object().put("warm", "up")), false);
+      } catch (RuntimeException ignored) {
+        // only a warm-up: the real call reports whatever is wrong
+      }
+    }, "p2p-tunnel-json-warmup");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Whether a failed call may succeed if made again: the server was unreachable, or refused for a passing reason. */
+  static boolean passing(Throwable error) {
+    Throwable cause = cause(error);
+    return !(cause instanceof Refused refused) || refused.passing();
   }
 
   ServerCalls(URI server) {
@@ -88,7 +130,7 @@ final class ServerCalls {
     HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
         .header("Accept", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)));
+            : HttpRequest.BodyPublishers.ofByteArray(JsonBodies.bytes(body)));
     if (body != null) {
       request.header("Content-Type", "application/json");
     }
@@ -108,12 +150,7 @@ final class ServerCalls {
   }
 
   private JsonNode parse(String what, HttpResponse<byte[]> response) {
-    JsonNode body;
-    try {
-      body = Json.MAPPER.readTree(response.body());
-    } catch (IOException e) {
-      body = null;
-    }
+    JsonNode body = JsonBodies.tryParse(response.body());
     int status = response.statusCode();
     if (status >= 200 && status < 300 && body != null && body.isObject()) {
       return body;
@@ -136,11 +173,11 @@ final class ServerCalls {
 
   /** The Session ID in display form, or IllegalArgumentException naming what is wrong. */
   static String sessionId(String typed) {
-    String id = Ids.parseSessionId(typed);
+    String id = SessionIds.parse(typed);
     if (id == null) {
-      throw new IllegalArgumentException("sessionId: " + Ids.quote(typed) + " (expected: " + Ids.SESSION_ID_CHARS
-          + " characters of 0-9 and A-Z without I, L, O, U; dashes optional)");
+      throw new IllegalArgumentException("sessionId: " + SessionIds.quote(typed) + " (expected: " + SessionIds.SHAPE
+          + ")");
     }
-    return Ids.display(id);
+    return SessionIds.display(id);
   }
 }

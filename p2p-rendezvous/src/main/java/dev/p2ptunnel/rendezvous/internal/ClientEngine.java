@@ -1,0 +1,372 @@
+package dev.p2ptunnel.rendezvous.internal;
+
+import dev.p2ptunnel.webrtc.ClientJoin;
+import dev.p2ptunnel.webrtc.JoinAnswer;
+import dev.p2ptunnel.webrtc.JoinChallenge;
+import dev.p2ptunnel.webrtc.JoinOffer;
+import dev.p2ptunnel.webrtc.JoinRejectedException;
+import dev.p2ptunnel.webrtc.JoinReveal;
+import dev.p2ptunnel.webrtc.SessionDescription;
+import dev.p2ptunnel.webrtc.WebRtcException;
+import java.security.InvalidKeyException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import javax.crypto.SecretKey;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The client's side of rendezvous: connects to every broker as soon as it is made (while the key schedule is
+ * derived), and for each join says hello until the host welcomes it, then sends the offer and the reveal, each
+ * repeated with growing pauses until the host replies (the host repeats its latest message for each repeat, so a
+ * message lost while a broker reconnected costs one pause). It gives up, saying why, when no broker can be reached,
+ * when no host answers within the find timeout, and when the host falls silent. The links close once no join is left
+ * and open again for the next. Everything runs on the loop thread of {@link Endpoint}.
+ */
+public final class ClientEngine extends Endpoint {
+  static final long HELLO_REPEAT_MS = 2_000;
+  static final long FIRST_REPEAT_MS = 2_000;
+  static final long MAX_REPEAT_MS = 15_000;
+  /** The host repeats its latest message for every repeat of ours: this long without anything means it is gone. */
+  static final Duration SILENCE = Duration.ofSeconds(60);
+
+  private final CompletableFuture<SessionSecrets> derived;
+  // Owned by the loop thread:
+  private final Map<String, ClientJoinState> joins = new HashMap<>();
+  private boolean closed;
+
+  private ClientEngine(Settings settings, String sessionId, String canonicalId) {
+    super(settings, sessionId, "client", false);
+    this.derived = derive(canonicalId);
+  }
+
+  /** Starts deriving keys and connecting at once, so that the first join finds both ready. */
+  public static ClientEngine start(Settings settings, String sessionId, String canonicalId) {
+    ClientEngine engine = new ClientEngine(settings, sessionId, canonicalId);
+    engine.onLoop(() -> engine.startLinks(engine.derived));
+    return engine;
+  }
+
+  /** Starts a join; does not block. */
+  public ClientJoin join(JoinOffer offer) {
+    byte[] joinId = new byte[Envelope.ID_BYTES];
+    random.nextBytes(joinId);
+    ClientJoinState join = new ClientJoinState(this, joinId, offer);
+    if (!onLoop(() -> begin(join))) {
+      join.fail(closed());
+    }
+    return join;
+  }
+
+  private void begin(ClientJoinState join) {
+    if (closed) {
+      join.fail(closed());
+      return;
+    }
+    if (links.isEmpty()) {
+      startLinks(derived); // the links closed after the last join; open them again
+    }
+    joins.put(join.id, join);
+    join.startedNs = System.nanoTime();
+    SessionSecrets s = secrets;
+    join.repeating = Body.encode(Body.Type.HELLO, join.mine.publicKey());
+    if (anyUp() && s != null) {
+      lookForHost(join);
+    } else {
+      // Waiting for a broker: linkUp starts the search; give up if none comes within the connect timeout.
+      join.deadline = schedule(() -> noBroker(join), settings.connectTimeout().toMillis() + 2_000);
+    }
+  }
+
+  private void lookForHost(ClientJoinState join) {
+    join.cancelTimers();
+    repeat(join, HELLO_REPEAT_MS);
+    join.deadline = schedule(() -> fail(join, new WebRtcException("no host answered Session ID " + sessionId
+        + " within " + settings.findTimeout().toSeconds() + " s through " + String.join(", ", connectedBrokers())
+        + ": check the Session ID (a typo leads nowhere) and that the host is running with the same brokers")),
+        settings.findTimeout().toMillis());
+  }
+
+  private void noBroker(ClientJoinState join) {
+    if (join.state == ClientJoinState.State.FINDING && !anyUp()) {
+      String none = allDown();
+      fail(join, new WebRtcException(none != null ? none : "no rendezvous broker answered within "
+          + (settings.connectTimeout().toSeconds() + 2) + " s: " + settings.brokerList()));
+    }
+  }
+
+  @Override
+  void linkUp(BrokerLink link) {
+    for (ClientJoinState join : new ArrayList<>(joins.values())) {
+      if (join.state == ClientJoinState.State.FINDING) {
+        if (join.repeatTimer == null) {
+          lookForHost(join);
+        } else {
+          sendRepeating(join); // a new broker: say hello there too
+        }
+      }
+    }
+  }
+
+  @Override
+  void linkDown(BrokerLink link, String reason) {
+    String none = allDown();
+    if (none == null) {
+      return;
+    }
+    for (ClientJoinState join : new ArrayList<>(joins.values())) {
+      if (join.state == ClientJoinState.State.FINDING && join.repeatTimer == null) {
+        fail(join, new WebRtcException(none));
+      }
+    }
+  }
+
+  @Override
+  void onSecretsFailed(Throwable error) {
+    for (ClientJoinState join : new ArrayList<>(joins.values())) {
+      fail(join, error);
+    }
+  }
+
+  /** Sends the join's current message now and again after {@code pauseMs}, doubling up to 15 s. */
+  private void repeat(ClientJoinState join, long pauseMs) {
+    if (join.repeatTimer != null) {
+      join.repeatTimer.cancel(false);
+    }
+    join.repeatMs = pauseMs;
+    sendRepeating(join);
+    join.repeatTimer = schedule(() -> {
+      join.repeatTimer = null;
+      if (join.state != ClientJoinState.State.DONE && join.state != ClientJoinState.State.CHALLENGED) {
+        repeat(join, join.state == ClientJoinState.State.FINDING ? HELLO_REPEAT_MS
+            : Math.min(MAX_REPEAT_MS, join.repeatMs * 2));
+      }
+    }, pauseMs);
+  }
+
+  private void sendRepeating(ClientJoinState join) {
+    SessionSecrets s = secrets;
+    byte[] plaintext = join.repeating;
+    if (s == null || plaintext == null) {
+      return;
+    }
+    SessionSecrets.JoinKeys keys = join.keys;
+    if (keys == null) {
+      send(s.toHostTopic(), s.sessionKey(Direction.CLIENT_TO_HOST), Envelope.KEY_SESSION, join.joinId, plaintext);
+    } else {
+      send(s.toHostTopic(), keys.of(Direction.CLIENT_TO_HOST), Envelope.KEY_JOIN, join.joinId, plaintext);
+    }
+  }
+
+  /** Restarts the silence deadline: the host answered something. */
+  private void heard(ClientJoinState join) {
+    if (join.deadline != null) {
+      join.deadline.cancel(false);
+    }
+    join.deadline = schedule(() -> fail(join, new WebRtcException("the host stopped answering: nothing through "
+        + String.join(", ", connectedBrokers()) + " for " + SILENCE.toSeconds() + " s")), SILENCE.toMillis());
+  }
+
+  @Override
+  public void onMessage(BrokerLink link, byte[] payload) {
+    SessionSecrets s = secrets;
+    if (s == null) {
+      return;
+    }
+    Envelope.Header header;
+    try {
+      header = Envelope.header(payload);
+    } catch (InvalidMessageException e) {
+      discard("a message on the clients' topic: " + e.getMessage());
+      return;
+    }
+    ClientJoinState join = joins.get(hex(header.joinId()));
+    if (join == null || join.state == ClientJoinState.State.DONE) {
+      return; // another client's join, or ours, finished: not ours to judge
+    }
+    SessionSecrets.JoinKeys keys = join.keys;
+    SecretKey key = header.key() == Envelope.KEY_SESSION ? s.sessionKey(Direction.HOST_TO_CLIENT)
+        : keys == null ? null : keys.of(Direction.HOST_TO_CLIENT);
+    if (key == null) {
+      discard("join " + join.id.substring(0, 8) + "…: a message under the join key before the welcome");
+      return;
+    }
+    Body body;
+    try {
+      body = Body.decode(Envelope.open(key, payload));
+    } catch (InvalidMessageException e) {
+      discard("join " + join.id.substring(0, 8) + "…: " + e.getMessage());
+      return;
+    }
+    // No time window here: every reply is bound to this join's fresh id and keys, so an old one cannot fit; a host
+    // whose clock is off is still understood.
+    String stale = replay.check(header.messageId(), header.sentAtMs(), 0, System.nanoTime(), false);
+    if (stale != null) {
+      discard("join " + join.id.substring(0, 8) + "…: " + body.type() + " " + stale);
+      return;
+    }
+    if (body.type().direction() != Direction.HOST_TO_CLIENT || !body.type().allowedUnder(header.key())) {
+      discard("join " + join.id.substring(0, 8) + "…: a " + body.type() + " on the clients' topic under the "
+          + (header.key() == 0 ? "session" : "join") + " key");
+      return;
+    }
+    step(join, body);
+  }
+
+  private void step(ClientJoinState join, Body body) {
+    switch (body.type()) {
+      case WELCOME -> {
+        if (join.state != ClientJoinState.State.FINDING) {
+          return; // a repeat
+        }
+        SessionSecrets s = secrets;
+        assert s != null;
+        byte[] hostPublic = body.bytes(0);
+        try {
+          join.keys = s.joinKeys(join.joinId, join.mine.publicKey(), hostPublic, X25519.agree(join.mine.privateKey(),
+              hostPublic));
+        } catch (InvalidKeyException e) {
+          discard("join " + join.id.substring(0, 8) + "…: a welcome with an unusable host key: " + e.getMessage());
+          return;
+        }
+        join.state = ClientJoinState.State.OFFERING;
+        byte[] commitment = join.offer.commitment();
+        join.repeating = Body.encode(Body.Type.OFFER, join.offer.clientName(), join.offer.offer().sdp(),
+            commitment);
+        join.cancelTimers();
+        repeat(join, FIRST_REPEAT_MS);
+        heard(join);
+      }
+      case PENDING -> {
+        if (join.state == ClientJoinState.State.OFFERING || join.state == ClientJoinState.State.REVEALING) {
+          heard(join);
+          join.repeatMs = MAX_REPEAT_MS; // the host has it: from now on repeat only to show that we are still here
+        }
+      }
+      case CHALLENGE -> {
+        if (join.state != ClientJoinState.State.OFFERING) {
+          return;
+        }
+        JoinChallenge challenge;
+        try {
+          challenge = new JoinChallenge(body.text(0), body.bytes(1));
+        } catch (IllegalArgumentException e) {
+          fail(join, new WebRtcException("the host's challenge is malformed: " + e.getMessage()));
+          return;
+        }
+        join.state = ClientJoinState.State.CHALLENGED;
+        join.cancelTimers(); // nothing to repeat until the reveal
+        join.first.complete(challenge);
+      }
+      case ANSWER -> {
+        if (join.state != ClientJoinState.State.OFFERING && join.state != ClientJoinState.State.REVEALING) {
+          return;
+        }
+        JoinAnswer answer;
+        try {
+          answer = new JoinAnswer(new SessionDescription(SessionDescription.Type.ANSWER, body.text(0)),
+              body.optional(1));
+        } catch (IllegalArgumentException e) {
+          fail(join, new WebRtcException("the host's answer is malformed: " + e.getMessage()));
+          return;
+        }
+        boolean firstStage = join.state == ClientJoinState.State.OFFERING;
+        finish(join);
+        if (firstStage) {
+          join.first.complete(answer);
+        } else {
+          join.answer.complete(answer);
+        }
+      }
+      case REFUSE -> fail(join, new JoinRejectedException(body.text(0)));
+      default -> discard("join " + join.id.substring(0, 8) + "…: unexpected " + body.type());
+    }
+  }
+
+  void reveal(ClientJoinState join, JoinReveal reveal) {
+    if (join.state != ClientJoinState.State.CHALLENGED) {
+      return;
+    }
+    join.state = ClientJoinState.State.REVEALING;
+    join.repeating = Body.encode(Body.Type.REVEAL, reveal.clientNonce(), reveal.certificate(), reveal.proof());
+    repeat(join, FIRST_REPEAT_MS);
+    heard(join);
+  }
+
+  void withdraw(ClientJoinState join, String reason) {
+    if (join.state == ClientJoinState.State.DONE) {
+      return;
+    }
+    SessionSecrets s = secrets;
+    SessionSecrets.JoinKeys keys = join.keys;
+    List<CompletableFuture<Void>> told = List.of();
+    if (s != null && keys != null) {
+      told = send(s.toHostTopic(), keys.of(Direction.CLIENT_TO_HOST), Envelope.KEY_JOIN, join.joinId,
+          Body.encode(Body.Type.WITHDRAW, HostEngine.reason(reason, "the client gave up")));
+    }
+    join.fail(new WebRtcException("join withdrawn: " + reason));
+    finish(join, told);
+  }
+
+  private void fail(ClientJoinState join, Throwable error) {
+    if (join.state == ClientJoinState.State.DONE) {
+      return;
+    }
+    finish(join);
+    join.fail(error);
+  }
+
+  private void finish(ClientJoinState join) {
+    finish(join, List.of());
+  }
+
+  /** The join is over: timers stop; the links close once no join is left and {@code pending} went out. */
+  private void finish(ClientJoinState join, List<CompletableFuture<Void>> pending) {
+    join.state = ClientJoinState.State.DONE;
+    join.cancelTimers();
+    joins.remove(join.id);
+    if (joins.isEmpty()) {
+      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+          .completeOnTimeout(null, 2, java.util.concurrent.TimeUnit.SECONDS)
+          .whenCompleteAsync((ok, error) -> {
+            if (joins.isEmpty() && !links.isEmpty()) {
+              closeLinks();
+            }
+          }, loop);
+    }
+  }
+
+  /** Withdraws every join and disconnects. Idempotent. */
+  public void close() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (!onLoop(() -> {
+      closed = true;
+      List<CompletableFuture<Void>> told = new ArrayList<>();
+      for (ClientJoinState join : new ArrayList<>(joins.values())) {
+        SessionSecrets s = secrets;
+        SessionSecrets.JoinKeys keys = join.keys;
+        if (s != null && keys != null) {
+          told.addAll(send(s.toHostTopic(), keys.of(Direction.CLIENT_TO_HOST), Envelope.KEY_JOIN, join.joinId,
+              Body.encode(Body.Type.WITHDRAW, "the client stopped")));
+        }
+        fail(join, closed());
+      }
+      CompletableFuture.allOf(told.toArray(CompletableFuture[]::new))
+          .completeOnTimeout(null, 2, java.util.concurrent.TimeUnit.SECONDS)
+          .whenCompleteAsync((ok, error) -> closeLinks().whenComplete((ok2, error2) -> done.complete(null)), loop);
+    })) {
+      return;
+    }
+    try {
+      done.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // disconnected as far as it goes
+    }
+    loop.shutdownNow();
+  }
+}

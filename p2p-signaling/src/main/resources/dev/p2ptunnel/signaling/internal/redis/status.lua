@@ -1,0 +1,7 @@
+-- A join as its client sees it. A(1) join ID.
+local sess, e = live()
+if not sess then return e end
+local f = join(A(1))
+if not f then return {'E', 'join_not_found', A(1)} end
+if f.st == 'expired' then return {'E', 'join_expired', A(1)} end
+return {'OK', f.st, f.cf or '', f.cn or '', f.rs or '', f.hn or ''}

@@ -1,7 +1,0 @@
-package dev.p2ptunnel.webrtc.signaling;
-
-/** Sends the one response of one request; any thread may call it, only the first call counts. */
-@FunctionalInterface
-interface Responder {
-  void send(Reply reply);
-}
