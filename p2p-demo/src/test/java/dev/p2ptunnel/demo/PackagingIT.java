@@ -132,10 +132,12 @@ class PackagingIT {
     System.out.println("native load probe:\n" + output);
     assertTrue(probe.waitFor(60, TimeUnit.SECONDS), "probe did not exit: " + output);
     assertEquals(0, probe.exitValue(), output);
-    // webrtc-java extracts "lib<name>.so" to a temporary file "lib<name><digits>.so" and loads that.
+    // webrtc-java extracts "lib<name>.so" to a temporary file "lib<name><digits>.so" and loads that; p2p-tunnel loads
+    // its private copy in the user's cache instead, "p2p-tunnel/native/<crc>-<size>/lib<name>.so", where it can.
     String prefix = "/libwebrtc-java-" + classifier;
-    assertTrue(output.lines().anyMatch(line -> line.contains(prefix) && line.matches(".*" + prefix + "\\d+\\.so.*")),
-        "expected a mapped " + prefix + "<digits>.so in:\n" + output);
+    assertTrue(output.lines().anyMatch(line -> line.contains(prefix) && (line.matches(".*" + prefix + "\\d+\\.so.*")
+        || line.matches(".*/p2p-tunnel/native/[0-9a-f]{8}-\\d+" + prefix + "\\.so.*"))),
+        "expected a mapped " + prefix + "<digits>.so or p2p-tunnel/native/…" + prefix + ".so in:\n" + output);
     assertTrue(output.lines().noneMatch(line -> line.contains("/libwebrtc-java-") && !line.contains(prefix)),
         "only this platform's native is loaded:\n" + output);
   }
