@@ -12,9 +12,9 @@ module dev.p2ptunnel.webrtc {
   // webrtc-java cannot find libwebrtc and fails with a NullPointerException.
   requires dev.p2ptunnel.natives.resolver;
   requires static org.jspecify;
-  // The HTTP signaling clients: the JDK's HTTP client; the wire vocabulary shared with the server (and through it
-  // Jackson's tree model for bodies).
-  requires java.net.http;
+  // The HTTP signaling clients: the JDK's HTTP client (transitive: their builders take the app's HttpClient); the wire
+  // vocabulary shared with the server (and through it Jackson's tree model for bodies).
+  requires transitive java.net.http;
   requires dev.p2ptunnel.signaling.api;
   requires com.fasterxml.jackson.databind;
   // The DTLS identity's self-signed certificate (Identity): Bouncy Castle's certificate builder.

@@ -77,6 +77,7 @@ final class SignalingOptions {
       return choice.host(console, port, claim);
     }
     URI server = server();
+    warmUpJson(); // overlaps the HTTP client's creation, the other ~150 ms before the first call
     HttpHostSignaling session;
     try {
       session = HttpHostSignaling.create(server, maxClients, claim);
@@ -110,11 +111,38 @@ final class SignalingOptions {
       throw usage("--signal needs --session ID (the host prints it)");
     }
     try {
-      return new HttpSignaling(server(), session);
+      HttpSignaling signaling = new HttpSignaling(server(), session);
+      // First used after ICE gathering: its HTTP client and Jackson are made ready meanwhile (docs/PERFORMANCE.md).
+      Thread thread = new Thread(() -> {
+        try {
+          signaling.prepare();
+        } catch (RuntimeException ignored) {
+          // only a warm-up: the real call reports whatever is wrong
+        }
+      }, "p2p-tunnel-signaling-warmup");
+      thread.setDaemon(true);
+      thread.start();
+      return signaling;
     } catch (IllegalArgumentException e) {
       throw usage("--session " + session + ": not a Session ID" + e.getMessage().substring(e.getMessage()
           .indexOf(" (")));
     }
+  }
+
+  /**
+   * Jackson's first use costs ~150 ms of class loading: the demo pays it on a short-lived thread of its own while
+   * the tunnel starts (the library starts no thread for it).
+   */
+  private static void warmUpJson() {
+    Thread thread = new Thread(() -> {
+      try {
+        HttpSignaling.warmUp();
+      } catch (RuntimeException ignored) {
+        // only a warm-up: the real call reports whatever is wrong
+      }
+    }, "p2p-tunnel-json-warmup");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   private URI server() {

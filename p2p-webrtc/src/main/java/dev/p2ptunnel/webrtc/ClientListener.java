@@ -6,10 +6,10 @@ import dev.p2ptunnel.bridge.SharedService;
 import java.util.List;
 
 /**
- * Events of a {@link ClientTunnel}'s join, its reconnections and its mappings, for user interfaces. The join's and
- * the reconnections' events are called on the tunnel's own threads (never a native one), one at a time; the join's
- * come once per join: again for every rejoin. The mappings' events are called on the tunnel's bridge thread. Return
- * quickly. All methods do nothing by default.
+ * Events of a {@link ClientTunnel}'s join, its reconnections and its mappings, for user interfaces. Called on the
+ * tunnel's callback executor ({@link ClientOptions.Builder#callbackExecutor}; by default its own thread
+ * {@code p2p-tunnel-callbacks-client-N}, never a native one nor the tunnel's setup, reconnect or bridge thread), in
+ * order. The join's events come once per join: again for every rejoin. All methods do nothing by default.
  */
 public interface ClientListener {
   /**

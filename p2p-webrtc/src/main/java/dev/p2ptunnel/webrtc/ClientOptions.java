@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,11 +30,20 @@ import org.jspecify.annotations.Nullable;
  * @param pairing whether to speak the pairing extension (commitment, code, in-channel check); false joins like the
  *     original app, without a code
  * @param listener the code and the approval, for user interfaces
+ * @param callbackExecutor runs the listener's calls and completes the tunnel's futures ({@code opened()},
+ *     {@code closed()}, {@code path()}); null: one daemon thread of the tunnel's own,
+ *     {@code p2p-tunnel-callbacks-client-N}, ended once the tunnel has closed. Never the common pool
  */
 public record ClientOptions(
     @Nullable InetSocketAddress bind, List<Mapping> mappings, boolean mapAll, Signaling signaling, WebRtcConfig webRtc, BridgeConfig bridge,
     List<SessionPlugin> plugins, String name, Identity identity, @Nullable TrustStore knownHosts, boolean pairing,
-    ClientListener listener) {
+    ClientListener listener, @Nullable Executor callbackExecutor) {
+
+  /** The same options with another listener (the tunnel's own wrapper that moves calls to its callback executor). */
+  ClientOptions withListener(ClientListener other) {
+    return new ClientOptions(bind, mappings, mapAll, signaling, webRtc, bridge, plugins, name, identity, knownHosts,
+        pairing, other, callbackExecutor);
+  }
 
   /** Validates and copies. */
   public ClientOptions {
@@ -76,6 +86,7 @@ public record ClientOptions(
     private @Nullable TrustStore knownHosts;
     private boolean pairing = true;
     private ClientListener listener = new ClientListener() {};
+    private @Nullable Executor callbackExecutor;
 
     private Builder(@Nullable InetSocketAddress bind) {
       this.bind = bind;
@@ -93,7 +104,10 @@ public record ClientOptions(
       return this;
     }
 
-    /** Required: how the join travels. */
+    /**
+     * Required: how the join travels. The tunnel never closes it (one signaling may carry several joins): whoever
+     * created it closes it, e.g. {@link dev.p2ptunnel.webrtc.signaling.HttpSignaling#close()}.
+     */
     public Builder signaling(Signaling value) {
       signaling = value;
       return this;
@@ -147,13 +161,23 @@ public record ClientOptions(
       return this;
     }
 
+    /**
+     * Where the listener's calls run and the tunnel's futures complete (in order, if the executor runs tasks in
+     * order); default: one daemon thread of the tunnel's own, {@code p2p-tunnel-callbacks-client-N}. The executor is
+     * never shut down by the tunnel.
+     */
+    public Builder callbackExecutor(Executor value) {
+      callbackExecutor = Objects.requireNonNull(value, "callbackExecutor");
+      return this;
+    }
+
     /** The options. */
     public ClientOptions build() {
       if (signaling == null) {
         throw new IllegalStateException("signaling: null (expected: set with signaling(...))");
       }
       return new ClientOptions(bind, mappings, mapAll, signaling, webRtc, bridge, plugins, name,
-          identity != null ? identity : Identity.generate(), knownHosts, pairing, listener);
+          identity != null ? identity : Identity.generate(), knownHosts, pairing, listener, callbackExecutor);
     }
   }
 }

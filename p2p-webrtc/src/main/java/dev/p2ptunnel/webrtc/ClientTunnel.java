@@ -6,6 +6,7 @@ import dev.p2ptunnel.bridge.ClientBridge;
 import dev.p2ptunnel.bridge.MappedPort;
 import dev.p2ptunnel.bridge.Mapping;
 import dev.p2ptunnel.bridge.SharedService;
+import dev.p2ptunnel.webrtc.internal.Callbacks;
 import dev.p2ptunnel.webrtc.internal.TunnelCore;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -14,15 +15,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The client end of a tunnel: the user's apps connect to its mapped ports ({@link #localAddress()} for the default
- * mapping, {@link #mappings()} for all). Mappings can be added and removed while it runs. Thread-safe. See
- * {@link TunnelHandle}.
+ * mapping, {@link #mappings()} for all). Mappings can be added and removed while it runs. It never closes the
+ * {@link Signaling} it was given ({@link ClientOptions.Builder#signaling}). close() waits 10 s at most. Thread-safe.
+ * See {@link TunnelHandle}.
  */
 public final class ClientTunnel extends TunnelHandleBase implements TunnelHandle {
   private final TunnelCore core;
   private final @Nullable InetSocketAddress localAddress;
 
-  ClientTunnel(TunnelCore core, @Nullable InetSocketAddress localAddress) {
-    super(core);
+  ClientTunnel(TunnelCore core, @Nullable InetSocketAddress localAddress, Callbacks callbacks) {
+    super(core, callbacks);
     this.core = core;
     this.localAddress = localAddress;
   }

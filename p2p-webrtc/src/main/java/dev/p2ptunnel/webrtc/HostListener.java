@@ -1,8 +1,11 @@
 package dev.p2ptunnel.webrtc;
 
 /**
- * Events of a {@link HostTunnel}, for logs and user interfaces. Called on the host's own threads (never a native
- * one), possibly concurrently for different clients; return quickly. All methods do nothing by default.
+ * Events of a {@link HostTunnel}, for logs and user interfaces. Called on the host's callback executor
+ * ({@link HostOptions.Builder#callbackExecutor}; by default its own thread {@code p2p-tunnel-callbacks-host-N}, one
+ * call at a time, in the order the events happened), never on a native thread nor on the threads that take joins and
+ * run clients: a slow listener delays the next events, not the host. A listener may call back into the tunnel (close a
+ * client, close the host). What it throws is logged and ignored. All methods do nothing by default.
  */
 public interface HostListener {
   /** A client was approved and is connecting. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,12 +32,18 @@ import org.jspecify.annotations.Nullable;
  * @param approveTimeout a join the approver has not decided within this is refused, saying so
  * @param maxPendingJoins joins waiting for the approver at once; more are refused, as is a second waiting join
  *     from the same address
+ * @param closeSignaling whether closing the tunnel closes {@code signaling} (default true: handing it over hands
+ *     over its ownership, e.g. of a session created for this host); false: the caller keeps it and closes it
+ * @param callbackExecutor runs the listener's and the approver's calls and completes the futures of the tunnel and
+ *     its clients ({@code opened()}, {@code closed()}, {@code path()}, {@link PendingJoin#cancelled()}); null: one
+ *     daemon thread of the tunnel's own, {@code p2p-tunnel-callbacks-host-N}, ended once the tunnel has closed.
+ *     Never the common pool
  */
 public record HostOptions(
     List<Service> services, HostSignaling signaling, WebRtcConfig webRtc, BridgeConfig bridge,
     List<SessionPlugin> plugins, JoinApprover approver, int maxClients, boolean stayOpen,
     HostListener listener, Identity identity, @Nullable TrustStore trustStore, Duration approveTimeout,
-    int maxPendingJoins) {
+    int maxPendingJoins, boolean closeSignaling, @Nullable Executor callbackExecutor) {
 
   /** Validates and copies. */
   public HostOptions {
@@ -103,6 +110,8 @@ public record HostOptions(
     private @Nullable TrustStore trustStore;
     private Duration approveTimeout = Duration.ofMinutes(5);
     private int maxPendingJoins = 4;
+    private boolean closeSignaling = true;
+    private @Nullable Executor callbackExecutor;
 
     private Builder() {}
 
@@ -119,7 +128,10 @@ public record HostOptions(
       return this;
     }
 
-    /** Required: how offer and answer travel. */
+    /**
+     * Required: how offer and answer travel. The tunnel closes it when it closes, unless
+     * {@link #closeSignaling(boolean) closeSignaling(false)}.
+     */
     public Builder signaling(HostSignaling value) {
       signaling = value;
       return this;
@@ -191,6 +203,26 @@ public record HostOptions(
       return this;
     }
 
+    /**
+     * Whether closing the tunnel closes the signaling; default true (the tunnel owns it). False keeps it open for
+     * the caller, who closes it (e.g. one {@link InMemorySignaling} shared by several hosts one after another).
+     */
+    public Builder closeSignaling(boolean value) {
+      closeSignaling = value;
+      return this;
+    }
+
+    /**
+     * Where the listener's and the approver's calls run and the tunnel's futures complete (in order, if the executor
+     * runs tasks in order); default: one daemon thread of the tunnel's own, {@code p2p-tunnel-callbacks-host-N}. The
+     * executor is never shut down by the tunnel. A direct executor ({@code Runnable::run}) runs the callbacks on the
+     * host's own threads, where a slow or blocking callback then holds up joins: avoid it.
+     */
+    public Builder callbackExecutor(Executor value) {
+      callbackExecutor = Objects.requireNonNull(value, "callbackExecutor");
+      return this;
+    }
+
     /** The options. */
     public HostOptions build() {
       if (signaling == null) {
@@ -198,7 +230,7 @@ public record HostOptions(
       }
       return new HostOptions(services, signaling, webRtc, bridge, plugins, approver, maxClients, stayOpen,
           listener, identity != null ? identity : Identity.generate(), trustStore, approveTimeout,
-          maxPendingJoins);
+          maxPendingJoins, closeSignaling, callbackExecutor);
     }
   }
 }

@@ -12,14 +12,15 @@ import org.jspecify.annotations.Nullable;
  * The host end of a tunnel: shares {@link #services()} with up to {@link HostOptions#maxClients()} clients at once,
  * each with its own session and bridge ({@link #clients()}). It is OPEN once a first client's channel has opened;
  * {@link #stats()} sums over the connected clients. Services can be shared and withdrawn while it runs; every
- * connected client learns it at once. Closing it disconnects every client and closes its signaling. Thread-safe. See
- * {@link TunnelHandle}.
+ * connected client learns it at once. Closing it disconnects every client (in parallel) and closes its signaling,
+ * which it owns unless {@link HostOptions.Builder#closeSignaling closeSignaling(false)}; close() waits 15 s at most as
+ * a whole. Thread-safe. See {@link TunnelHandle}.
  */
 public final class HostTunnel extends TunnelHandleBase implements TunnelHandle {
   private final HostRuntime runtime;
 
   HostTunnel(HostRuntime runtime) {
-    super(runtime);
+    super(runtime, runtime.callbacks());
     this.runtime = runtime;
   }
 

@@ -156,6 +156,15 @@ public final class InMemorySignaling implements Signaling, HostSignaling {
       return CompletableFuture.completedFuture(null);
     }
 
+    /** The host ended this client's session: a client still waiting for its answer learns it at once. */
+    @Override
+    public CompletableFuture<Void> left(String reason) {
+      WebRtcException gone = new WebRtcException("the host ended the session: " + reason);
+      first.completeExceptionally(gone);
+      answer.completeExceptionally(gone);
+      return CompletableFuture.completedFuture(null);
+    }
+
     @Override
     public CompletableFuture<String> withdrawn() {
       return withdrawn.copy();

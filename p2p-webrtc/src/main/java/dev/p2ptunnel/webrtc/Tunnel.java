@@ -1,5 +1,6 @@
 package dev.p2ptunnel.webrtc;
 
+import dev.p2ptunnel.webrtc.internal.Callbacks;
 import dev.p2ptunnel.webrtc.internal.HostRuntime;
 import dev.p2ptunnel.webrtc.internal.Tunnels;
 import dev.p2ptunnel.webrtc.internal.TunnelCore;
@@ -67,7 +68,9 @@ public final class Tunnel {
       }
     }
     ServerSocketChannel listening = server;
-    TunnelCore core = Tunnels.client(options, listening);
+    Callbacks callbacks = Callbacks.of(options.callbackExecutor(), "client");
+    // Every listener call of this tunnel (join, reconnections, mappings) goes through the callback executor.
+    TunnelCore core = Tunnels.client(options.withListener(callbacks.clientListener(options.listener())), listening);
     // The bridge owns the server socket once it runs; if it never does, release the port here.
     core.closed().thenRun(() -> {
       if (listening != null) {
@@ -78,7 +81,9 @@ public final class Tunnel {
         }
       }
     });
+    core.closed().whenComplete((reason, error) -> callbacks.shutdown()); // after the deliveries registered later
     core.start();
-    return new ClientTunnel(core, listening == null ? null : (InetSocketAddress) listening.getLocalAddress());
+    return new ClientTunnel(core, listening == null ? null : (InetSocketAddress) listening.getLocalAddress(),
+        callbacks);
   }
 }

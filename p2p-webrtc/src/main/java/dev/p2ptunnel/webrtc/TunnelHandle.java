@@ -61,7 +61,17 @@ public sealed interface TunnelHandle extends AutoCloseable permits HostTunnel, C
    */
   @Nullable String awaitClosed(Duration timeout) throws InterruptedException;
 
-  /** Closes the bridge and the session; returns once everything is released. */
+  /**
+   * Closes the bridge and the session; returns once everything is released, or after a bound at most (10 s for a
+   * client tunnel; 15 s for a host tunnel, whose clients close in parallel), logging what is still closing, which
+   * then goes on in the background. Idempotent; may be called from a listener.
+   */
   @Override
   void close();
+
+  /**
+   * Starts {@link #close()} on a thread of its own and returns at once: the future is {@link #closed()}, completing
+   * with the reason on the tunnel's callback executor once everything is released.
+   */
+  CompletableFuture<String> closeAsync();
 }

@@ -1,6 +1,7 @@
 package dev.p2ptunnel.webrtc;
 
 import dev.p2ptunnel.bridge.BridgeStats;
+import dev.p2ptunnel.webrtc.internal.Callbacks;
 import dev.p2ptunnel.webrtc.internal.TunnelLifecycle;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -10,9 +11,11 @@ import org.jspecify.annotations.Nullable;
 /** The {@link TunnelHandle} methods both ends share, delegating to their lifecycle. */
 abstract class TunnelHandleBase {
   private final TunnelLifecycle lifecycle;
+  private final Callbacks callbacks;
 
-  TunnelHandleBase(TunnelLifecycle lifecycle) {
+  TunnelHandleBase(TunnelLifecycle lifecycle, Callbacks callbacks) {
     this.lifecycle = lifecycle;
+    this.callbacks = callbacks;
   }
 
   /** See {@link TunnelHandle#state()}. */
@@ -27,7 +30,7 @@ abstract class TunnelHandleBase {
 
   /** See {@link TunnelHandle#opened()}. */
   public final CompletableFuture<Void> opened() {
-    return lifecycle.opened().copy();
+    return callbacks.deliver(lifecycle.opened());
   }
 
   /** See {@link TunnelHandle#awaitOpen(Duration)}. */
@@ -42,17 +45,27 @@ abstract class TunnelHandleBase {
 
   /** See {@link TunnelHandle#path()}. */
   public final CompletableFuture<PathType> path() {
-    return lifecycle.path();
+    return callbacks.deliver(lifecycle.path());
   }
 
   /** See {@link TunnelHandle#closed()}. */
   public final CompletableFuture<String> closed() {
-    return lifecycle.closed().copy();
+    return callbacks.deliver(lifecycle.closed());
   }
 
   /** See {@link TunnelHandle#awaitClosed(Duration)}. */
   public final @Nullable String awaitClosed(Duration timeout) throws InterruptedException {
     return lifecycle.awaitClosed(timeout);
+  }
+
+  /** See {@link TunnelHandle#closeAsync()}. */
+  public final CompletableFuture<String> closeAsync() {
+    if (!lifecycle.closed().isDone()) {
+      Thread closer = new Thread(() -> lifecycle.close("closed locally"), "p2p-tunnel-close");
+      closer.setDaemon(true);
+      closer.start();
+    }
+    return closed();
   }
 
   /** See {@link TunnelHandle#close()}. */

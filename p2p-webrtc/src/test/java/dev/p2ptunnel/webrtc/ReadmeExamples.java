@@ -41,8 +41,8 @@ final class ReadmeExamples {
   static void client(String sessionId) throws Exception {
     // README client example begins
     // Next to the user's app: 127.0.0.1:25565 leads to the host's service.
-    Signaling signaling = new HttpSignaling(URI.create("http://signal.example:8787"), sessionId);
-    try (ClientTunnel client = Tunnel.client(ClientOptions.builder(25565).signaling(signaling).name("alice")
+    try (HttpSignaling signaling = new HttpSignaling(URI.create("http://signal.example:8787"), sessionId);
+         ClientTunnel client = Tunnel.client(ClientOptions.builder(25565).signaling(signaling).name("alice")
              .identity(Identity.loadOrCreate(Identity.defaultDirectory()))
              .knownHosts(TrustStore.open(Identity.defaultDirectory().resolve("known-hosts")))
              .listener(new ClientListener() {

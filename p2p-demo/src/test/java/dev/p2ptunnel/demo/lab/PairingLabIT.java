@@ -198,7 +198,10 @@ class PairingLabIT {
     String url = signal("flood", 8790);
     LabProcess host = host("flood-host", LabProcess.newConfigHome("flood-host"), "--port", "8085", "--signal", url);
     String session = sessionId(host);
-    LabProcess flood = track(LabProcess.helper("flood-flooder", lab().get("NS_HOST"), LabFlood.class,
+    // The flooder is a stranger with an address of its own (the WAN namespace), not a program behind the host's NAT:
+    // the signaling server caps connections per address (64), and a flood from the host's own address would take
+    // the host's long poll down with it.
+    LabProcess flood = track(LabProcess.helper("flood-flooder", lab().get("NS_WAN"), LabFlood.class,
         List.of(url, session, "100")));
     host.awaitLine(line -> line.startsWith("Join request from 'flood-"), STEP);
     flood.awaitLine(line -> line.equals("flood done"), Duration.ofSeconds(60));

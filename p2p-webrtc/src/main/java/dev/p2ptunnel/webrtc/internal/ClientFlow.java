@@ -2,6 +2,7 @@ package dev.p2ptunnel.webrtc.internal;
 
 import dev.p2ptunnel.bridge.MessageChannel;
 import dev.p2ptunnel.webrtc.ClientJoin;
+import dev.p2ptunnel.webrtc.ClientListener;
 import dev.p2ptunnel.webrtc.ClientOptions;
 import dev.p2ptunnel.webrtc.HostIdentityChangedException;
 import dev.p2ptunnel.webrtc.HostReply;
@@ -47,6 +48,7 @@ public final class ClientFlow {
    */
   public static Joined connect(TunnelCore core, ClientOptions options, @Nullable String sameHost,
       Consumer<WebRtcSession> created) throws Exception {
+    ClientListener listener = options.listener(); // already on the callback executor (Tunnel.client)
     WebRtcSession session = PeerSession.offer(options.webRtc(), options.identity());
     created.accept(session);
     SessionDescription offer = session.localDescription();
@@ -70,7 +72,7 @@ public final class ClientFlow {
         byte[] hostNonce = challenge.hostNonce();
         String code = ShortAuthString.of(clientFp, hostFp, nonce, hostNonce);
         core.shortAuthString(code);
-        options.listener().onShortAuthString(code);
+        listener.onShortAuthString(code);
         byte[] proof = options.identity().sign(ShortAuthString.proofTranscript(clientFp, hostFp, nonce, hostNonce));
         answer = core.await(join.reveal(new JoinReveal(nonce, options.identity().certificateDer(), proof)),
             "the host's decision");
@@ -80,7 +82,7 @@ public final class ClientFlow {
               + " from which the code was computed: someone between you substituted it; nothing was connected");
         }
         inChannelDecision = false;
-        options.listener().onApproved();
+        listener.onApproved();
       } else {
         answer = (JoinAnswer) first;
         hostFp = ShortAuthString.fingerprint(answer.answer());
@@ -90,11 +92,11 @@ public final class ClientFlow {
           checkKnownHost(options, hostFp);
           String code = ShortAuthString.of(clientFp, hostFp, nonce, hostNonce);
           core.shortAuthString(code);
-          options.listener().onShortAuthString(code);
+          listener.onShortAuthString(code);
           inChannelDecision = true;
         } else {
           nonce = null; // the host has no pairing: nothing to check over the channel
-          options.listener().onNoShortAuthString();
+          listener.onNoShortAuthString();
           inChannelDecision = false;
         }
       }
@@ -102,7 +104,7 @@ public final class ClientFlow {
       session.acceptAnswer(answer.answer());
       MessageChannel channel = session.dataChannel(options.webRtc().connectTimeout());
       if (nonce != null) {
-        channel = pairOverChannel(channel, nonce, clientFp, hostFp, options, inChannelDecision);
+        channel = pairOverChannel(channel, nonce, clientFp, hostFp, options, inChannelDecision, listener);
         remember(options, hostFp);
       }
       return new Joined(new TunnelCore.Connected(session, channel), join, hostFp);
@@ -114,7 +116,7 @@ public final class ClientFlow {
   }
 
   private static MessageChannel pairOverChannel(MessageChannel raw, byte[] nonce, String clientFp, String hostFp,
-      ClientOptions options, boolean decisionPending) throws InterruptedException {
+      ClientOptions options, boolean decisionPending, ClientListener listener) throws InterruptedException {
     PairingChannel channel = new PairingChannel(raw);
     channel.sendPair(PairFrames.client(nonce, clientFp, hostFp));
     PairFrames.Message host = expect(channel.awaitPair(options.webRtc().connectTimeout(), "fingerprints"),
@@ -130,7 +132,7 @@ public final class ClientFlow {
       throw new JoinRejectedException(decision.reason());
     }
     if (decisionPending) {
-      options.listener().onApproved();
+      listener.onApproved();
     }
     channel.paired();
     return channel;

@@ -19,9 +19,12 @@ final class HostClient implements ClientConnection {
   /** What the host does about its trouble; set once, before its tunnel starts. */
   volatile @Nullable HostKeeper keeper;
 
-  HostClient(HostJoin join, TunnelCore core) {
+  private final Callbacks callbacks;
+
+  HostClient(HostJoin join, TunnelCore core, Callbacks callbacks) {
     this.join = join;
     this.core = core;
+    this.callbacks = callbacks;
   }
 
   @Override
@@ -72,17 +75,21 @@ final class HostClient implements ClientConnection {
 
   @Override
   public CompletableFuture<PathType> path() {
-    return core.path();
+    return callbacks.deliver(core.path());
   }
 
   @Override
   public CompletableFuture<String> closed() {
-    return core.closed().copy();
+    return callbacks.deliver(core.closed());
   }
 
   @Override
   public void close() {
-    core.close("disconnected by the host");
+    if (callbacks.onOwnThread()) {
+      core.closeAsync("disconnected by the host"); // from a listener: the next callbacks must not wait for it
+    } else {
+      core.close("disconnected by the host");
+    }
   }
 
   @Override

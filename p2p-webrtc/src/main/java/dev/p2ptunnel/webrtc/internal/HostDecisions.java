@@ -3,6 +3,7 @@ package dev.p2ptunnel.webrtc.internal;
 import dev.p2ptunnel.webrtc.HostOptions;
 import dev.p2ptunnel.webrtc.Identity;
 import dev.p2ptunnel.webrtc.JoinChallenge;
+import dev.p2ptunnel.webrtc.JoinApprover;
 import dev.p2ptunnel.webrtc.JoinDecision;
 import dev.p2ptunnel.webrtc.JoinRequest;
 import dev.p2ptunnel.webrtc.JoinReveal;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -83,7 +85,7 @@ final class HostDecisions {
       }
       pausedUntilNs.remove(address);
     }
-    HostJoin join = new HostJoin(request, clientFp);
+    HostJoin join = new HostJoin(request, clientFp, runtime.callbacks());
     inProgress.add(join);
     request.withdrawn().thenAccept(reason -> runtime.onLoop(() -> end(join, "withdrawn by the client: " + reason, false)));
     if (join.offer.paired()) {
@@ -171,21 +173,25 @@ final class HostDecisions {
     join.waitingForDecision = true;
     join.timer = loop.schedule(() -> refuse(join, "the host did not decide within "
         + HostRuntime.seconds(options.approveTimeout())), options.approveTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    CompletionStage<JoinDecision> stage;
-    try {
-      stage = options.approver().decide(join);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "the approver threw; the join is refused", e);
-      refuse(join, JoinDecision.REFUSED);
-      return;
-    }
-    stage.whenComplete((decision, error) -> runtime.onLoop(() -> {
-      if (error != null || decision == null) {
-        refuse(join, JoinDecision.REFUSED);
-      } else {
-        decided(join, decision);
+    // The user's code runs on the callback executor, never on the loop; the library's APPROVE_ALL needs no thread.
+    Executor approverThread = options.approver() == JoinApprover.APPROVE_ALL ? Runnable::run : runtime.callbacks();
+    approverThread.execute(() -> {
+      CompletionStage<JoinDecision> stage;
+      try {
+        stage = options.approver().decide(join);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "the approver threw; the join is refused", e);
+        runtime.onLoop(() -> refuse(join, JoinDecision.REFUSED));
+        return;
       }
-    }));
+      stage.whenComplete((decision, error) -> runtime.onLoop(() -> {
+        if (error != null || decision == null) {
+          refuse(join, JoinDecision.REFUSED);
+        } else {
+          decided(join, decision);
+        }
+      }));
+    });
   }
 
   private void decided(HostJoin join, JoinDecision decision) {
@@ -236,7 +242,7 @@ final class HostDecisions {
 
   private void refuse(JoinRequest request, String name, String reason) {
     HostRuntime.quietly(request.reject(reason));
-    HostRuntime.notify(() -> options.listener().onClientRejected(name, reason));
+    runtime.notify(() -> options.listener().onClientRejected(name, reason));
   }
 
   /** Takes the join out of the waiting structures; {@code decided} says whether it goes on to connect. */

@@ -37,7 +37,10 @@ final class HostJoin implements PendingJoin {
   @Nullable ScheduledFuture<?> timer;
   @Nullable HostClient client;
 
-  HostJoin(JoinRequest request, String clientFingerprint) {
+  private final Callbacks callbacks;
+
+  HostJoin(JoinRequest request, String clientFingerprint, Callbacks callbacks) {
+    this.callbacks = callbacks;
     this.request = request;
     this.offer = request.offer();
     this.address = request.clientAddress();
@@ -67,7 +70,7 @@ final class HostJoin implements PendingJoin {
 
   @Override
   public CompletableFuture<String> cancelled() {
-    return cancelled.copy();
+    return callbacks.deliver(cancelled);
   }
 
   void cancelTimer() {

@@ -27,13 +27,16 @@ final class HostKeeper implements TunnelCore.Keeper {
 
   private final HostClient client;
   private final HostListener listener;
+  /** Runs a listener call on the host's callback executor. */
+  private final java.util.function.Consumer<Runnable> notifier;
   /** The join whose place on the signaling was freed (only once per join). */
   private volatile @Nullable HostJoin leftFor;
   private volatile boolean reconnecting;
 
-  HostKeeper(HostClient client, HostListener listener) {
+  HostKeeper(HostClient client, HostListener listener, java.util.function.Consumer<Runnable> notifier) {
     this.client = client;
     this.listener = listener;
+    this.notifier = notifier;
   }
 
   @Override
@@ -71,7 +74,7 @@ final class HostKeeper implements TunnelCore.Keeper {
   public void restored(int resumed, int closed) {
     if (reconnecting) {
       reconnecting = false;
-      HostRuntime.notify(() -> listener.onClientReconnected(client));
+      notifier.accept(() -> listener.onClientReconnected(client));
     }
   }
 
@@ -83,7 +86,7 @@ final class HostKeeper implements TunnelCore.Keeper {
   private void reconnecting(String reason) {
     if (!reconnecting && client.core.state() != TunnelHandle.State.CLOSED) {
       reconnecting = true;
-      HostRuntime.notify(() -> listener.onClientReconnecting(client, reason));
+      notifier.accept(() -> listener.onClientReconnecting(client, reason));
     }
   }
 

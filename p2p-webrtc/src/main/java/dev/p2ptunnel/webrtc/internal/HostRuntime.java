@@ -38,6 +38,8 @@ public final class HostRuntime implements TunnelLifecycle {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.host");
   /** What a client is told when the host has all the clients it takes. */
   public static final String BUSY = "the host is busy with another client";
+  /** How long {@link #close} waits at most, as a whole (see {@code HostTunnel}). */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(15);
 
   private final HostOptions options;
   private final HostServices services;
@@ -50,6 +52,7 @@ public final class HostRuntime implements TunnelLifecycle {
   private volatile boolean everOpened;
   private volatile @Nullable CompletableFuture<JoinRequest> pendingNext;
   private final HostDecisions decisions; // loop thread only
+  private final Callbacks callbacks;
 
   /**
    * @throws IllegalArgumentException if a service's host name does not resolve
@@ -57,6 +60,8 @@ public final class HostRuntime implements TunnelLifecycle {
   public HostRuntime(HostOptions options) {
     this.options = options;
     this.services = HostServices.of(options.services());
+    this.callbacks = Callbacks.of(options.callbackExecutor(), "host");
+    closed.whenComplete((reason, error) -> callbacks.shutdown()); // first registered: runs after the deliveries
     this.loop = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread thread = new Thread(runnable, "p2p-tunnel-host");
       thread.setDaemon(true);
@@ -74,6 +79,11 @@ public final class HostRuntime implements TunnelLifecycle {
 
   public void start() {
     onLoop(this::takeNext);
+  }
+
+  /** Where the listener, the approver and the public futures run. */
+  public Callbacks callbacks() {
+    return callbacks;
   }
 
   private boolean inLoop() {
@@ -144,9 +154,9 @@ public final class HostRuntime implements TunnelLifecycle {
         c -> HostConnect.connect(c, options, join, decisions::decideInChannel, c::attach),
         (channel, events) -> HostBridge.start(channel, services, options.bridge().toBuilder()
             .listener(BridgeListeners.both(options.bridge().listener(), events)).build()), options.plugins());
-    HostClient client = new HostClient(join, core);
+    HostClient client = new HostClient(join, core, callbacks);
     if (!options.bridge().resumeGrace().isZero()) { // else a lost client is gone at once: nothing to keep
-      HostKeeper keeper = new HostKeeper(client, options.listener());
+      HostKeeper keeper = new HostKeeper(client, options.listener(), this::notify);
       client.keeper = keeper;
       core.keeper(keeper);
     }
@@ -297,12 +307,9 @@ public final class HostRuntime implements TunnelLifecycle {
     });
   }
 
-  static void notify(Runnable event) {
-    try {
-      event.run();
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "host listener threw; ignored", e);
-    }
+  /** A listener call, on the callback executor. */
+  void notify(Runnable event) {
+    callbacks.notify(event);
   }
 
   static String seconds(Duration d) {
@@ -400,7 +407,11 @@ public final class HostRuntime implements TunnelLifecycle {
     return closed;
   }
 
-  /** Stops taking joins, refuses those in progress, disconnects every client, closes signaling (bounded wait). */
+  /**
+   * Stops taking joins, refuses those in progress, then disconnects every client and closes signaling (if the
+   * options say the tunnel owns it) all at once, waiting for them {@link #CLOSE_TIMEOUT} at most as a whole; what
+   * has not finished by then goes on in the background, logged.
+   */
   @Override
   public void close(String reason) {
     synchronized (this) {
@@ -418,6 +429,7 @@ public final class HostRuntime implements TunnelLifecycle {
       decisions.refuseAll("the host is closing");
       refused.complete(null);
     });
+    long deadlineNs = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
     try {
       refused.get(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -425,13 +437,34 @@ public final class HostRuntime implements TunnelLifecycle {
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       LOG.log(Level.DEBUG, "refusing the joins in progress did not finish: {0}", e.toString());
     }
-    try {
-      options.signaling().close();
-    } catch (RuntimeException e) {
-      LOG.log(Level.DEBUG, "closing signaling failed: {0}", e.toString());
+    List<CompletableFuture<?>> closing = new ArrayList<>();
+    if (options.closeSignaling()) {
+      CompletableFuture<Void> signalingClosed = new CompletableFuture<>();
+      Thread closer = new Thread(() -> {
+        try {
+          options.signaling().close();
+        } catch (RuntimeException e) {
+          LOG.log(Level.DEBUG, "closing signaling failed: {0}", e.toString());
+        } finally {
+          signalingClosed.complete(null);
+        }
+      }, "p2p-tunnel-host-close-signaling");
+      closer.setDaemon(true);
+      closer.start();
+      closing.add(signalingClosed);
     }
     for (HostClient client : clients) {
-      client.core.close(reason);
+      client.core.closeAsync(reason); // in parallel: one slow client does not hold up the others
+      closing.add(client.core.closed());
+    }
+    try {
+      CompletableFuture.allOf(closing.toArray(CompletableFuture<?>[]::new))
+          .get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.log(Level.WARNING, "the host did not finish closing its clients and signaling within {0}; the rest goes on "
+          + "in the background", seconds(CLOSE_TIMEOUT));
     }
     loop.shutdownNow();
     opened.completeExceptionally(new WebRtcException("host closed before a client connected: " + reason));

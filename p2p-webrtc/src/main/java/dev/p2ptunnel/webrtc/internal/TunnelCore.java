@@ -30,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TunnelCore implements TunnelLifecycle {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.tunnel");
+  /** How long {@link #close} waits at most for the session, the bridge and the setup thread, as a whole. */
+  public static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   /**
    * Connects a session and opens its channel; may block (signaling, a person's decision, ICE). Calls
@@ -227,6 +229,10 @@ public final class TunnelCore implements TunnelLifecycle {
           current.close(why);
         }
         finish(why);
+      }, task -> { // closing the session blocks: a thread of ours, never the app's common pool
+        Thread finisher = new Thread(task, setup.getName() + "-finish");
+        finisher.setDaemon(true);
+        finisher.start();
       });
       state = TunnelHandle.State.OPEN;
       opened.complete(null);
@@ -349,13 +355,15 @@ public final class TunnelCore implements TunnelLifecycle {
       s.close(reason);
     }
     if (Thread.currentThread() != setup) {
+      long deadlineNs = System.nanoTime() + CLOSE_TIMEOUT.toNanos(); // one bound for the whole wait
       try {
-        setup.join(TimeUnit.SECONDS.toMillis(10));
-        closed.get(10, TimeUnit.SECONDS);
+        setup.join(TimeUnit.NANOSECONDS.toMillis(CLOSE_TIMEOUT.toNanos()) + 1);
+        closed.get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (ExecutionException | TimeoutException e) {
-        LOG.log(Level.WARNING, "tunnel did not finish closing within 10 s: {0}", e.toString());
+        LOG.log(Level.WARNING, "tunnel did not finish closing within {0} s: {1}", CLOSE_TIMEOUT.toSeconds(),
+            e.toString());
       }
     }
   }

@@ -59,7 +59,7 @@ final class HttpClientJoin implements ClientJoin {
                   }
                 });
           }
-          poll(id, "pending", 0);
+          poll(id, "pending");
         });
   }
 
@@ -86,7 +86,7 @@ final class HttpClientJoin implements ClientJoin {
           if (error != null) {
             answer.completeExceptionally(refusal(error));
           } else {
-            poll(id, "revealed", 0);
+            poll(id, "revealed");
           }
         });
     return answer.copy();
@@ -114,24 +114,18 @@ final class HttpClientJoin implements ClientJoin {
     return withdrawn || answer.isDone() || first.isCompletedExceptionally();
   }
 
-  private void poll(String id, String since, int failures) {
+  private void poll(String id, String since) {
     if (done()) {
       return;
     }
-    calls.call("waiting for the host in session " + sessionId, "GET", path(id) + "?since=" + since + "&wait="
-        + HttpSignaling.POLL_WAIT.toSeconds(), null, null, HttpSignaling.POLL_WAIT.plus(ServerCalls.POLL_SLACK))
+    calls.retrying("waiting for the host in session " + sessionId, "GET", path(id) + "?since=" + since + "&wait="
+        + HttpSignaling.POLL_WAIT.toSeconds(), null, HttpSignaling.POLL_WAIT.plus(ServerCalls.POLL_SLACK))
         .whenComplete((body, error) -> {
           if (error != null) {
-            Throwable cause = ServerCalls.cause(error);
-            if (ServerCalls.passing(cause) && failures + 1 < HttpSignaling.MAX_TRANSIENT_FAILURES) {
-              CompletableFuture.delayedExecutor(HttpSignaling.RETRY_DELAY_MS, TimeUnit.MILLISECONDS)
-                  .execute(() -> poll(id, since, failures + 1));
-            } else {
-              fail(refusal(error));
-            }
-            return;
+            fail(refusal(error));
+          } else {
+            onStatus(id, since, body);
           }
-          onStatus(id, since, body);
         });
   }
 
@@ -140,7 +134,7 @@ final class HttpClientJoin implements ClientJoin {
     switch (status) {
       case "pending", "revealed" -> {
         if (status.equals(since)) {
-          poll(id, since, 0);
+          poll(id, since);
         } else {
           fail(unexpected(body));
         }

@@ -6,6 +6,7 @@ import dev.p2ptunnel.webrtc.HostSignaling;
 import dev.p2ptunnel.webrtc.JoinRequest;
 import dev.p2ptunnel.webrtc.WebRtcException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,12 @@ import org.jspecify.annotations.Nullable;
  * {@link JoinRequest}'s challenge, accept, reject and left post to the server. {@link #close()} stops polling and
  * deletes the session. Thread-safe: one thread of its own owns the queue of requests, the requests in progress and
  * the waiters.
+ *
+ * <p>HTTP: by default one {@link HttpClient} per session object, released by {@link #close()};
+ * {@link Builder#httpClient} injects the app's own (proxy, TLS, executor), used as is and never closed. Feed polls
+ * that fail for a passing reason are tried again as the {@link RetryPolicy} says; the session ends when they fail for
+ * good. Whoever creates it owns it: a {@link dev.p2ptunnel.webrtc.HostTunnel} given it closes it when the tunnel
+ * closes, unless told otherwise ({@link dev.p2ptunnel.webrtc.HostOptions.Builder#closeSignaling}).
  */
 public final class HttpHostSignaling implements HostSignaling {
   static final Duration POLL_WAIT = Duration.ofSeconds(25);
@@ -39,7 +46,6 @@ public final class HttpHostSignaling implements HostSignaling {
   private final ArrayDeque<CompletableFuture<JoinRequest>> takers = new ArrayDeque<>();
   private long after;
   private boolean polling;
-  private int failures;
   private @Nullable Throwable ended;
   private volatile @Nullable Thread loopThread;
 
@@ -58,12 +64,12 @@ public final class HttpHostSignaling implements HostSignaling {
 
   /** A session for one client on {@code server}. Blocks until the server answers. */
   public static HttpHostSignaling create(URI server) {
-    return create(server, 1);
+    return builder(server).create();
   }
 
   /** A session taking up to {@code maxClients} clients on {@code server}, with a random Session ID. */
   public static HttpHostSignaling create(URI server, int maxClients) {
-    return create(server, maxClients, null);
+    return builder(server).maxClients(maxClients).create();
   }
 
   /**
@@ -74,21 +80,34 @@ public final class HttpHostSignaling implements HostSignaling {
    * @throws WebRtcException if the server is unreachable or refuses, with its message
    */
   public static HttpHostSignaling create(URI server, int maxClients, byte @Nullable [] claim) {
-    if (maxClients < 1) {
-      throw new IllegalArgumentException("maxClients: " + maxClients + " (expected: >= 1)");
+    Builder builder = builder(server).maxClients(maxClients);
+    if (claim != null) {
+      builder.claim(claim);
     }
-    ServerCalls.warmUpInBackground(); // overlaps the HTTP client's creation, the other ~150 ms before the first call
-    ServerCalls calls = new ServerCalls(server);
+    return builder.create();
+  }
+
+  /** A builder for a session on {@code server}; {@link Builder#create()} makes it. */
+  public static Builder builder(URI server) {
+    return new Builder(java.util.Objects.requireNonNull(server, "server"));
+  }
+
+  private static HttpHostSignaling create(Builder b) {
+    ServerCalls calls = new ServerCalls(b.server, b.httpClient, b.retryPolicy, b.delayer);
+    byte[] claim = b.claim;
     JsonNode created;
     try {
       created = calls.call("creating a session", "POST", "v1/sessions", null,
-          claim == null ? JsonBodies.object().put("maxClients", maxClients) : JsonBodies.object().put("maxClients", maxClients)
+          claim == null ? JsonBodies.object().put("maxClients", b.maxClients) : JsonBodies.object()
+              .put("maxClients", b.maxClients)
               .put("claim", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(claim)),
           ServerCalls.POLL_SLACK).get();
     } catch (InterruptedException e) {
+      calls.close();
       Thread.currentThread().interrupt();
       throw new WebRtcException("creating a session: interrupted", e);
     } catch (ExecutionException e) {
+      calls.close();
       Throwable cause = ServerCalls.cause(e.getCause());
       throw cause instanceof WebRtcException w ? w : new WebRtcException("creating a session: " + cause, cause);
     }
@@ -96,6 +115,65 @@ public final class HttpHostSignaling implements HostSignaling {
         created.path("hostSecret").asText());
     signaling.loop.execute(signaling::poll); // the feed runs from now on: reveals and withdrawals must not wait
     return signaling;
+  }
+
+  /** Builds and creates an {@link HttpHostSignaling}. Not thread-safe. */
+  public static final class Builder {
+    private final URI server;
+    private int maxClients = 1;
+    private byte @Nullable [] claim;
+    private @Nullable HttpClient httpClient;
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private ServerCalls.Delayer delayer = ServerCalls.Delayer.SCHEDULER;
+
+    private Builder(URI server) {
+      this.server = server;
+    }
+
+    /** How many clients the session takes at once (>= 1); default 1. */
+    public Builder maxClients(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("maxClients: " + value + " (expected: >= 1)");
+      }
+      maxClients = value;
+      return this;
+    }
+
+    /** A stable Session ID derived from {@link dev.p2ptunnel.webrtc.Identity#sessionClaim}; default: random. */
+    public Builder claim(byte[] value) {
+      claim = value.clone();
+      return this;
+    }
+
+    /**
+     * The app's HTTP client (proxy, TLS, executor: its executor runs the replies' handling); used as is, never
+     * closed. Default: one of our own (HTTP/1.1, 10 s connect timeout, no redirects), released by close().
+     */
+    public Builder httpClient(HttpClient value) {
+      httpClient = java.util.Objects.requireNonNull(value, "httpClient");
+      return this;
+    }
+
+    /** How feed polls are tried again; default {@link RetryPolicy#defaults()}. */
+    public Builder retryPolicy(RetryPolicy value) {
+      retryPolicy = java.util.Objects.requireNonNull(value, "retryPolicy");
+      return this;
+    }
+
+    /** Tests: how the pause before a retry is waited. */
+    Builder delayer(ServerCalls.Delayer value) {
+      delayer = value;
+      return this;
+    }
+
+    /**
+     * Creates the session on the server. Blocks until the server answers.
+     *
+     * @throws WebRtcException if the server is unreachable or refuses, with its message
+     */
+    public HttpHostSignaling create() {
+      return HttpHostSignaling.create(this);
+    }
   }
 
   /** The Session ID to give the client, {@code XXXX-XXXX-…}. */
@@ -144,8 +222,8 @@ public final class HttpHostSignaling implements HostSignaling {
       return;
     }
     polling = true;
-    calls.call("waiting for join requests in session " + sessionId, "GET", "v1/sessions/" + sessionId
-        + "/events?after=" + after + "&wait=" + POLL_WAIT.toSeconds(), hostSecret, null,
+    calls.retrying("waiting for join requests in session " + sessionId, "GET", "v1/sessions/" + sessionId
+        + "/events?after=" + after + "&wait=" + POLL_WAIT.toSeconds(), hostSecret,
         POLL_WAIT.plus(ServerCalls.POLL_SLACK))
         .whenCompleteAsync(this::onPoll, loop);
   }
@@ -156,15 +234,9 @@ public final class HttpHostSignaling implements HostSignaling {
       return;
     }
     if (error != null) {
-      Throwable cause = ServerCalls.cause(error);
-      if (!ServerCalls.passing(cause) || ++failures >= HttpSignaling.MAX_TRANSIENT_FAILURES) {
-        end(cause);
-      } else {
-        loop.schedule(this::poll, HttpSignaling.RETRY_DELAY_MS, TimeUnit.MILLISECONDS);
-      }
+      end(ServerCalls.cause(error)); // the retry policy is spent, or the server refused
       return;
     }
-    failures = 0;
     for (JsonNode event : body.path("events")) {
       long seq = event.path("seq").asLong();
       if (seq > after) {
@@ -244,5 +316,6 @@ public final class HttpHostSignaling implements HostSignaling {
     } catch (ExecutionException | TimeoutException e) {
       // expired or unreachable: nothing is left to delete, or nothing can be done
     }
+    calls.close();
   }
 }

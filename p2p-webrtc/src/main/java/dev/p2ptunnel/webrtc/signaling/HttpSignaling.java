@@ -4,8 +4,10 @@ import dev.p2ptunnel.webrtc.ClientJoin;
 import dev.p2ptunnel.webrtc.JoinOffer;
 import dev.p2ptunnel.webrtc.Signaling;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client's side of HTTP signaling: {@link #join} posts a join request (name, offer, commitment) to a Session ID
@@ -14,11 +16,15 @@ import java.util.Objects;
  * {@link dev.p2ptunnel.webrtc.JoinRejectedException}; an unknown or ended session, a host that does not answer and
  * other errors fail with a {@link dev.p2ptunnel.webrtc.WebRtcException} carrying the server's message. Thread-safe;
  * each join is independent.
+ *
+ * <p>HTTP: by default one {@link HttpClient} per {@code HttpSignaling}, built on the first join (the constructor
+ * starts no thread) and released by {@link #close()}; {@link Builder#httpClient} injects the app's own (proxy, TLS,
+ * executor), which is used as is and never closed. Polls that fail for a passing reason are tried again as the
+ * {@link RetryPolicy} says. A {@link dev.p2ptunnel.webrtc.ClientTunnel} never closes the signaling it was given: its
+ * creator does, once no join needs it.
  */
-public final class HttpSignaling implements Signaling {
+public final class HttpSignaling implements Signaling, AutoCloseable {
   static final Duration POLL_WAIT = Duration.ofSeconds(25);
-  static final int MAX_TRANSIENT_FAILURES = 3;
-  static final long RETRY_DELAY_MS = 1_000;
   /** A host of ours challenges a paired join at once; silence this long means it is not there. */
   static final Duration FIRST_REPLY_TIMEOUT = Duration.ofSeconds(45);
 
@@ -31,11 +37,51 @@ public final class HttpSignaling implements Signaling {
    * @throws IllegalArgumentException if {@code sessionId} cannot be a Session ID or {@code server} is not http(s)
    */
   public HttpSignaling(URI server, String sessionId) {
-    this.calls = new ServerCalls(Objects.requireNonNull(server, "server"));
-    // First used after ICE gathering: warm it meanwhile, not earlier, when the HTTP client and libwebrtc load
-    // already share the CPU (docs/PERFORMANCE.md, setup).
-    ServerCalls.warmUpInBackground();
-    this.sessionId = ServerCalls.sessionId(sessionId);
+    this(builder(server, sessionId));
+  }
+
+  private HttpSignaling(Builder builder) {
+    this.calls = new ServerCalls(builder.server, builder.httpClient, builder.retryPolicy, builder.delayer);
+    this.sessionId = ServerCalls.sessionId(builder.sessionId);
+  }
+
+  /**
+   * A builder for the client of {@code sessionId} on {@code server} (see {@link #HttpSignaling(URI, String)}).
+   *
+   * @throws IllegalArgumentException if {@code sessionId} cannot be a Session ID or {@code server} is not http(s)
+   */
+  public static Builder builder(URI server, String sessionId) {
+    Objects.requireNonNull(server, "server");
+    ServerCalls.sessionId(Objects.requireNonNull(sessionId, "sessionId"));
+    return new Builder(server, sessionId);
+  }
+
+  /**
+   * Loads and runs the JSON library once (~150 ms of class loading on its first use, docs/PERFORMANCE.md): an app
+   * may call this on a thread of its own while it does other start-up work (the demo does it during ICE gathering),
+   * so that the join request does not pay it. Blocks; starts no thread; optional.
+   */
+  public static void warmUp() {
+    ServerCalls.warmUp();
+  }
+
+  /**
+   * Builds this object's HTTP client (when none was injected; ~120–160 ms on its first creation in a JVM) and loads
+   * the JSON library ({@link #warmUp()}), which the first join would otherwise pay after ICE gathering. Blocks; an app
+   * calls it on a thread of its own while the tunnel starts (the demo does). Optional; idempotent.
+   */
+  public void prepare() {
+    calls.prepare();
+    warmUp();
+  }
+
+  /**
+   * Cancels the calls in flight (joins still waiting fail) and releases the HTTP client if this object built it;
+   * an injected client is left open. Idempotent.
+   */
+  @Override
+  public void close() {
+    calls.close();
   }
 
   /** The Session ID in canonical display form ({@code XXXX-XXXX-…}). */
@@ -54,5 +100,45 @@ public final class HttpSignaling implements Signaling {
     HttpClientJoin join = new HttpClientJoin(calls, sessionId, offer.paired());
     join.start(offer);
     return join;
+  }
+
+  /** Builds an {@link HttpSignaling}. Not thread-safe. */
+  public static final class Builder {
+    private final URI server;
+    private final String sessionId;
+    private @Nullable HttpClient httpClient;
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private ServerCalls.Delayer delayer = ServerCalls.Delayer.SCHEDULER;
+
+    private Builder(URI server, String sessionId) {
+      this.server = server;
+      this.sessionId = sessionId;
+    }
+
+    /**
+     * The app's HTTP client (proxy, TLS, executor: its executor runs the replies' handling); used as is, never
+     * closed. Default: one of our own (HTTP/1.1, 10 s connect timeout, no redirects), released by close().
+     */
+    public Builder httpClient(HttpClient value) {
+      httpClient = Objects.requireNonNull(value, "httpClient");
+      return this;
+    }
+
+    /** How polls are tried again; default {@link RetryPolicy#defaults()}. */
+    public Builder retryPolicy(RetryPolicy value) {
+      retryPolicy = Objects.requireNonNull(value, "retryPolicy");
+      return this;
+    }
+
+    /** Tests: how the pause before a retry is waited. */
+    Builder delayer(ServerCalls.Delayer value) {
+      delayer = value;
+      return this;
+    }
+
+    /** The signaling; starts no thread. */
+    public HttpSignaling build() {
+      return new HttpSignaling(this);
+    }
   }
 }

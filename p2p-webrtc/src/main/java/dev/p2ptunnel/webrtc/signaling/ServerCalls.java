@@ -14,7 +14,15 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -26,12 +34,30 @@ import org.jspecify.annotations.Nullable;
  * reply, so that callers can tell a refusal from an unreachable server). Thread-safe.
  */
 final class ServerCalls {
+  private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.signaling");
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   /** Added to a poll's wait for its request timeout: the server answers an idle poll after the wait. */
   static final Duration POLL_SLACK = Duration.ofSeconds(30);
 
-  private final HttpClient http;
   private final URI base;
+  private final @Nullable HttpClient injected;
+  private final RetryPolicy retry;
+  private final Delayer delayer;
+  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+  private final Object lock = new Object();
+  private @Nullable HttpClient created; // guarded by lock; built on the first call when none was injected
+  private @Nullable ExecutorService ownExecutor; // guarded by lock; our client's, or for an injected one without
+  private volatile boolean closed;
+
+  /** Runs a task after a pause: the retry's sleeper, replaced in tests to record the pauses instead of waiting. */
+  @FunctionalInterface
+  interface Delayer {
+    void after(Duration delay, Runnable task);
+
+    /** The JDK's shared delay scheduler; the task then issues an asynchronous call, which does not block it. */
+    Delayer SCHEDULER = (delay, task) ->
+        CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS, Runnable::run).execute(task);
+  }
 
   /** The server said no: its status, error code and message. */
   static final class Refused extends WebRtcException {
@@ -57,28 +83,13 @@ final class ServerCalls {
     }
   }
 
-  private static final AtomicBoolean WARMING = new AtomicBoolean();
-
   /**
-   * Once per JVM, writes and parses a small tree on a short-lived daemon thread: Jackson's first use costs ~150 ms
-   * of class loading on the reference machine, which a client would otherwise pay between the end of ICE gathering
-   * and its join request, a host before it can create its session. The host starts it before building its HTTP
-   * client, the client once that is built: it then overlaps the HTTP client's creation (host) or ICE gathering
-   * (client) instead.
+   * Loads and runs Jackson once, as the first JSON call would: its first use costs ~150 ms of class loading on the
+   * reference machine. Blocks; an app that wants it off its path calls it on a thread of its own
+   * ({@link HttpSignaling#warmUp()}).
    */
-  static void warmUpInBackground() {
-    if (!WARMING.compareAndSet(false, true)) {
-      return;
-    }
-    Thread thread = new Thread(() -> {
-      try {
-        JsonBodies.parseObject(JsonBodies.bytes(JsonBodies.object().put("warm", "up")), false);
-      } catch (RuntimeException ignored) {
-        // only a warm-up: the real call reports whatever is wrong
-      }
-    }, "p2p-tunnel-json-warmup");
-    thread.setDaemon(true);
-    thread.start();
+  static void warmUp() {
+    JsonBodies.parseObject(JsonBodies.bytes(JsonBodies.object().put("warm", "up")), false);
   }
 
   /** Whether a failed call may succeed if made again: the server was unreachable, or refused for a passing reason. */
@@ -88,17 +99,108 @@ final class ServerCalls {
   }
 
   ServerCalls(URI server) {
+    this(server, null, RetryPolicy.defaults(), Delayer.SCHEDULER);
+  }
+
+  /**
+   * Creates no thread and no HTTP client: a client of its own (when none is injected) is built on the first call.
+   *
+   * @param injected the app's HTTP client, used as is and never closed; null: one of our own, released by close()
+   */
+  ServerCalls(URI server, @Nullable HttpClient injected, RetryPolicy retry, Delayer delayer) {
     if (!"http".equals(server.getScheme()) && !"https".equals(server.getScheme())) {
       throw new IllegalArgumentException("server: " + server + " (expected: an http:// or https:// URI)");
     }
     String path = server.getPath() == null || server.getPath().isEmpty() ? "/" : server.getPath();
     this.base = server.resolve(path.endsWith("/") ? path : path + "/");
-    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER);
-    if ("http".equals(server.getScheme())) {
-      builder.sslContext(noTls()); // never used: calls go to this one server and redirects are not followed
+    this.injected = injected;
+    this.retry = Objects.requireNonNull(retry, "retry");
+    this.delayer = delayer;
+  }
+
+  private HttpClient http() {
+    if (injected != null) {
+      return injected;
     }
-    this.http = builder.build();
+    synchronized (lock) {
+      if (closed) {
+        throw new WebRtcException("signaling closed");
+      }
+      HttpClient client = created;
+      if (client == null) {
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).executor(ownExecutor());
+        if ("http".equals(base.getScheme())) {
+          builder.sslContext(noTls()); // never used: calls go to this one server and redirects are not followed
+        }
+        client = builder.build();
+        created = client;
+      }
+      return client;
+    }
+  }
+
+  /** Builds the HTTP client now rather than on the first call (see {@link HttpSignaling#prepare()}). */
+  void prepare() {
+    http();
+  }
+
+  /**
+   * Where replies are handled: the HTTP client's executor. The JDK's client completes {@code sendAsync}'s future on
+   * the common pool (on a fresh thread per task when the machine has fewer than 3 cores), so every call hops back
+   * to it explicitly. An injected client without an executor gets a pool of ours.
+   */
+  private Executor replies() {
+    if (injected != null) {
+      Optional<Executor> executor = injected.executor();
+      if (executor.isPresent()) {
+        return executor.get();
+      }
+    }
+    synchronized (lock) {
+      return ownExecutor();
+    }
+  }
+
+  /** Daemon threads named {@code p2p-signaling-http-N}, made as calls need them; shut down by close(). */
+  private ExecutorService ownExecutor() {
+    assert Thread.holdsLock(lock);
+    ExecutorService executor = ownExecutor;
+    if (executor == null) {
+      AtomicInteger n = new AtomicInteger();
+      executor = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "p2p-signaling-http-" + n.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+      });
+      ownExecutor = executor;
+    }
+    return executor;
+  }
+
+  /**
+   * Stops: calls in flight are cancelled, no call is made from now on, and a client of our own is released (shut
+   * down on Java 21+, which has {@code HttpClient.shutdown()}; on Java 17 its selector thread ends once it is
+   * unreachable). An injected client is left as it is. Idempotent.
+   */
+  void close() {
+    HttpClient own;
+    ExecutorService executor;
+    synchronized (lock) {
+      closed = true;
+      own = created;
+      created = null;
+      executor = ownExecutor;
+    }
+    for (CompletableFuture<?> call : inFlight) {
+      call.cancel(true);
+    }
+    if (own != null) {
+      Shutdown.of(own);
+    }
+    if (executor != null) {
+      executor.shutdown(); // replies already queued still run; idle threads end
+    }
   }
 
   /**
@@ -137,16 +239,70 @@ final class ServerCalls {
     if (secret != null) {
       request.header("Authorization", "Bearer " + secret);
     }
-    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
-        .handle((response, error) -> {
+    CompletableFuture<HttpResponse<byte[]>> sent;
+    Executor replies;
+    try {
+      if (closed) {
+        throw new WebRtcException("signaling closed");
+      }
+      sent = http().sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      replies = replies();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e instanceof WebRtcException ? e : new WebRtcException(what + ": " + e, e));
+    }
+    inFlight.add(sent);
+    sent.whenComplete((response, error) -> inFlight.remove(sent));
+    return sent.handleAsync((response, error) -> {
           if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null
                 ? error.getCause() : error;
+            if (closed) {
+              throw new WebRtcException(what + ": signaling closed", cause);
+            }
             throw new WebRtcException(what + ": signaling server " + base + " unreachable: "
                 + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
           }
           return parse(what, response);
+        }, command -> {
+          try {
+            replies.execute(command);
+          } catch (java.util.concurrent.RejectedExecutionException e) {
+            command.run(); // closed meanwhile: the failure is still delivered
+          }
         });
+  }
+
+  /**
+   * {@link #call}, tried again after passing failures ({@link #passing}) as the {@link RetryPolicy} says. For
+   * idempotent calls only (polls): a retried POST could act twice.
+   */
+  CompletableFuture<JsonNode> retrying(String what, String method, String path, @Nullable String secret,
+      Duration timeout) {
+    CompletableFuture<JsonNode> result = new CompletableFuture<>();
+    attempt(result, 1, what, method, path, secret, timeout);
+    return result;
+  }
+
+  private void attempt(CompletableFuture<JsonNode> result, int attempt, String what, String method, String path,
+      @Nullable String secret, Duration timeout) {
+    if (result.isDone()) {
+      return;
+    }
+    call(what, method, path, secret, null, timeout).whenComplete((body, error) -> {
+      if (error == null) {
+        result.complete(body);
+        return;
+      }
+      Throwable cause = cause(error);
+      if (closed || !passing(cause) || attempt >= retry.attempts()) {
+        result.completeExceptionally(cause);
+        return;
+      }
+      Duration pause = retry.delay(attempt);
+      LOG.log(System.Logger.Level.DEBUG, "{0} failed (try {1} of {2}), again in {3} ms: {4}", what, attempt,
+          retry.attempts(), pause.toMillis(), cause.getMessage());
+      delayer.after(pause, () -> attempt(result, attempt + 1, what, method, path, secret, timeout));
+    });
   }
 
   private JsonNode parse(String what, HttpResponse<byte[]> response) {

@@ -28,4 +28,17 @@ class ListenerChainTest {
       assertEquals(List.of(), missing, link.getSimpleName() + " does not pass these on");
     }
   }
+
+  @Test
+  void shouldMoveEveryClientListenerCallToTheCallbackExecutor() {
+    List<String> missing = new ArrayList<>();
+    for (Method method : dev.p2ptunnel.webrtc.ClientListener.class.getMethods()) {
+      try {
+        Callbacks.ClientCalls.class.getDeclaredMethod(method.getName(), method.getParameterTypes());
+      } catch (NoSuchMethodException e) {
+        missing.add(method.getName());
+      }
+    }
+    assertEquals(List.of(), missing, "these would run on the tunnel's own threads, not the callback executor");
+  }
 }
