@@ -56,6 +56,16 @@ class TunnelMetricsTest {
     }
 
     @Override
+    public java.time.@Nullable Instant reconnectingSince() {
+      return null;
+    }
+
+    @Override
+    public java.util.List<BridgeStats.FlowStats> flowStats() {
+      return java.util.List.of();
+    }
+
+    @Override
     public @Nullable BridgeStats stats() {
       return stats;
     }
