@@ -185,8 +185,8 @@ class ServicesTunnelTest {
       }
       BridgeStats stats = client.stats();
       assertNotNull(stats);
-      assertEquals(Extensions.SUPPORTED_FEATURES | Extensions.FEATURE_SERVICES | Extensions.FEATURE_DATAGRAMS,
-          stats.features());
+      assertEquals(Extensions.SUPPORTED_FEATURES | Extensions.FEATURE_RESUME | Extensions.FEATURE_SERVICES
+          | Extensions.FEATURE_DATAGRAMS, stats.features());
       assertEquals(1, host.clients().get(0).flowStats().size());
     }
   }
