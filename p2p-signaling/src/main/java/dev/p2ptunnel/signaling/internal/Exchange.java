@@ -64,6 +64,12 @@ final class Exchange implements Responder {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
       response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
       reply.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+      if (reply.status() >= 400 && bodyBytes == 0 && hasBody()) {
+        // Refused before its body was read: the server may have to close the connection after this reply to be rid
+        // of the unread body, and a client that was not told so sends its next request on a dead connection
+        // ("header parser received no bytes", seen once in SignalingServerTest after a 405 to a PUT with a body).
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      }
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
       bytesOut = head ? 0 : reply.body().length;
       response.write(false, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(reply.body()),
@@ -72,6 +78,11 @@ final class Exchange implements Responder {
       written.completeExceptionally(e);
     }
     return true;
+  }
+
+  private boolean hasBody() {
+    return request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) > 0
+        || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
   }
 
   /** Ends the exchange once the reply is written. */
