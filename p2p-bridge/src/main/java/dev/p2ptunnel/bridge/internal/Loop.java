@@ -73,6 +73,8 @@ final class Loop implements Command.Handler, Resume.Port {
   private final Coalescing.FrameConsumer toReassembler;
 
   private boolean running = true;
+  /** The bridge closes because the grace period ended: sockets end {@link Streams.Ending#ORDERLY}. */
+  private boolean orderly;
   private String closeReason = "closed";
 
   /** {@code plan} given: a host; else a client, listening on {@code server} (its default mapping) if given. */
@@ -311,6 +313,7 @@ final class Loop implements Command.Handler, Resume.Port {
     if (expired != null && running) {
       events.error(ErrorKind.NOT_RESUMED, BridgeListener.NO_SOCKET, expired);
       stop(expired);
+      orderly = true; // the peer is gone, not the local applications' fault: their connections get a FIN
       work++;
     }
     return work;
@@ -535,7 +538,7 @@ final class Loop implements Command.Handler, Resume.Port {
     if (resume.peerMayResume() && outbound.attached() && !resume.byeReceived()) {
       outbound.sendExtension(Resumption.bye(reason)); // the peer closes at once instead of waiting for us
     }
-    streams.endAll("bridge closed: " + reason);
+    streams.endAll("bridge closed: " + reason, orderly ? Streams.Ending.ORDERLY : Streams.Ending.SHUTDOWN);
     named.shutdown(reason);
     outbound.flush(); // the CLOSEs go out before the channel closes
     role.close();

@@ -339,7 +339,7 @@ final class Resume implements Outbound.Sent {
     } else if (stream.live().readsLocal()) {
       stream.resending = false;
       events.error(ErrorKind.NOT_RESUMED, stream.id, "the " + peerName + " no longer has this connection");
-      streams.end(stream, "the " + peerName + " no longer has this connection", Streams.Ending.SHUTDOWN);
+      streams.end(stream, "the " + peerName + " no longer has this connection", Streams.Ending.ORDERLY);
     } else {
       settle(state, prev, handled);
       done(stream); // the peer is done with it: only what it sent is left to write out here
@@ -414,7 +414,7 @@ final class Resume implements Outbound.Sent {
       for (Stream stream : streams.live()) {
         stream.resending = false;
         events.error(ErrorKind.NOT_RESUMED, stream.id, reason);
-        streams.end(stream, reason, Streams.Ending.SHUTDOWN);
+        streams.end(stream, reason, Streams.Ending.ORDERLY);
       }
     } finally {
       forgetting = false;
