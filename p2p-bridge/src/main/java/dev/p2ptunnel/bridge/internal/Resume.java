@@ -307,6 +307,10 @@ final class Resume implements Outbound.Sent {
   /** Ends every socket and tombstone without telling the peer, which has none of them; returns the sockets ended. */
   private int forgetAll(String reason) {
     int ended = streams.count();
+    if (ended > 0) {
+      Events.LOG.log(System.Logger.Level.INFO, "closing {0} connection(s) cleanly (FIN after what arrived): {1}",
+          ended, reason);
+    }
     forgetting = true;
     try {
       for (Stream stream : streams.live()) {

@@ -146,6 +146,9 @@ final class Streams implements HalfClose.Port {
 
   /** The bridge closes: ends every live socket, {@code how} (SHUTDOWN or ORDERLY). */
   void endAll(String reason, Ending how) {
+    if (how == Ending.ORDERLY && count > 0) {
+      Events.LOG.log(Level.INFO, "closing {0} connection(s) cleanly (FIN after what arrived): {1}", count, reason);
+    }
     while (head != null) {
       end(head, reason, how);
     }
