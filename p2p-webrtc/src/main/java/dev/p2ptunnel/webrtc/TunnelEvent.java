@@ -25,7 +25,10 @@ public final class TunnelEvent {
      * client opens and whenever it comes back; host: with {@link #client()}).
      */
     PATH_CHANGED,
-    /** Client: the connection to the host is lost, every connection is kept: {@link #reason()}, {@link #needsPerson()}. */
+    /**
+     * Client: the connection to the host is lost, every connection is kept: {@link #reason()},
+     * {@link #needsPerson()}.
+     */
     RECONNECTING,
     /** Client: a rejoin attempt failed: {@link #reason()}, {@link #retryIn()} (zero: no retry, offline). */
     REJOIN_FAILED,

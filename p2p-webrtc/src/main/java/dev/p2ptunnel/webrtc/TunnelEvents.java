@@ -228,7 +228,9 @@ final class TunnelEvents {
     };
   }
 
-  /** A host listener that calls {@code next} (the user's), then reports the same event; runs on the callback executor. */
+  /**
+   * A host listener that calls {@code next} (the user's), then reports the same event; runs on the callback executor.
+   */
   HostListener host(HostListener next) {
     return new HostListener() {
       @Override

@@ -316,7 +316,8 @@ public final class WebRtcConfig {
     }
     WebRtcConfig c = (WebRtcConfig) o;
     return iceServers.equals(c.iceServers) && relayOnly == c.relayOnly && minPort == c.minPort
-        && maxPort == c.maxPort && gatheringTimeout.equals(c.gatheringTimeout) && connectTimeout.equals(c.connectTimeout)
+        && maxPort == c.maxPort && gatheringTimeout.equals(c.gatheringTimeout)
+        && connectTimeout.equals(c.connectTimeout)
         && disconnectTimeout.equals(c.disconnectTimeout) && highWatermarkBytes == c.highWatermarkBytes
         && lowWatermarkBytes == c.lowWatermarkBytes && sendLimitBytes == c.sendLimitBytes
         && reconnect.equals(c.reconnect);
@@ -351,7 +352,10 @@ public final class WebRtcConfig {
     return value;
   }
 
-  /** A builder with the defaults: public STUN servers, any port, 10 s timeouts, 256 KiB / 64 KiB / 12 MiB. */
+  /**
+   * A builder with the defaults: public STUN servers, any port, gathering 10 s, connect 15 s, disconnect 10 s,
+   * 256 KiB / 64 KiB / 12 MiB.
+   */
   public static Builder builder() {
     return new Builder();
   }

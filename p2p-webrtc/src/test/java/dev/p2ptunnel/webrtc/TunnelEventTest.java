@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * One {@link TunnelListener} hears every {@link TunnelEvent.Kind} in real scenarios over {@link InMemorySignaling} (real
- * DataChannels in the test's namespace): joins approved, refused and without pairing, mappings made and failed,
+ * One {@link TunnelListener} hears every {@link TunnelEvent.Kind} in real scenarios over {@link InMemorySignaling}
+ * (real DataChannels in the test's namespace): joins approved, refused and without pairing, mappings made and failed,
  * connections carried and refused, an outage long enough for a failed rejoin, the return, leaving and closing. Every
  * event arrives on the tunnel's own callback thread. A kind that is never delivered fails the test.
  */

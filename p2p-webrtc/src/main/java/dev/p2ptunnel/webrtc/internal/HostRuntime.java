@@ -430,8 +430,8 @@ public final class HostRuntime implements TunnelLifecycle {
 
   /**
    * Stops taking joins, refuses those in progress, then disconnects every client and closes signaling (if the
-   * options say the tunnel owns it) all at once, waiting for them {@link HostOptions#closeTimeout()} at most as a whole; what
-   * has not finished by then goes on in the background, logged.
+   * options say the tunnel owns it) all at once, waiting for them {@link HostOptions#closeTimeout()} at most as a
+   * whole; what has not finished by then goes on in the background, logged.
    */
   @Override
   public void close(String reason) {
