@@ -78,6 +78,12 @@ class OfflineRejoinIT {
         assertTrue(lost.endsWith(OFFLINE_HINT), lost);
         host.awaitLine(line -> line.contains("client #1 'dave'") && line.contains(" lost ("), STEP);
         client.awaitCount(line -> line.startsWith("p2pt1."), 2, STEP); // the new offer token, for the person
+        // A connection made now waits, and the client says so (issue 14: never a silent hang).
+        Socket late = new Socket(InetAddress.getLoopbackAddress(), port);
+        late.setSoTimeout((int) STEP.toMillis());
+        String waits = client.awaitLine(line -> line.contains("new connection from 127.0.0.1:"
+            + late.getLocalPort() + " waits for the host to come back (at most "), STEP);
+        assertTrue(waits.endsWith("or is closed with the rest when the grace period (2 min) ends without it"), waits);
         network(false);
         // Nothing goes by itself: the old session stays broken until the person carries the new tokens across.
         assertTrue(client.alive() && host.alive(), "both keep the connections for the grace period");
@@ -86,10 +92,13 @@ class OfflineRejoinIT {
         host.awaitCount(line -> line.startsWith("p2pt1."), 2, STEP);
         client.type(last(host, "p2pt1."));
         String back = client.awaitLine(line -> line.contains("reconnected: "), STEP);
-        assertTrue(back.contains("reconnected: 1 connection carries on"), back);
+        assertTrue(back.contains("reconnected: 2 connections carry on"), back);
         host.awaitLine(line -> line.contains("client #1 'dave'") && line.contains(" is back: "), STEP);
 
         assertEquals("served /after", get(app, "/after"), "the connection opened before the outage answers");
+        try (late) {
+          assertEquals("served /late", get(late, "/late"), "the connection that waited goes through");
+        }
       }
       assertEquals(1, host.stdout().stream().filter(line -> line.contains(" lost (")).count(),
           "one message per loss: " + host.stdout());
