@@ -68,15 +68,16 @@ class ScaleOutIT {
                "http://127.0.0.1:" + balancer.port(), "--no-stun")) {
         String sessionId = host.awaitLine(line -> line.startsWith("Session ID: "), STEP)
             .substring("Session ID: ".length());
-        a.awaitLine(line -> line.contains("route=events"), STEP);
-
+        // A signaling server logs a poll when it ends: an idle one after its 25 s wait, one that brings a join at once.
+        // So the test waits for the polls that bring the joins, not for idle ones to time out (50 s of this test).
         joinAndTunnel(host, "alice", urlB, sessionId);
+        a.awaitLine(line -> line.contains("route=events"), STEP); // the poll that brought alice's join
         assertTrue(b.stdout().stream().anyMatch(line -> line.contains("route=join")), "alice joined through B");
         assertTrue(b.stdout().stream().noneMatch(line -> line.contains("route=events")), "the host polled A only");
 
         kill(a); // SIGKILL while the host's poll waits there
-        b.awaitLine(line -> line.contains("route=events"), STEP);
-        joinAndTunnel(host, "bob", urlB, sessionId);
+        joinAndTunnel(host, "bob", urlB, sessionId); // the host can hear of bob through B alone now
+        b.awaitLine(line -> line.contains("route=events"), STEP); // the poll that brought bob's join
 
         host.signal("INT");
         assertEquals(0, host.awaitExit(Duration.ofSeconds(5)), "host exit code; stderr " + host.stderr());
