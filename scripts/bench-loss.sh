@@ -43,11 +43,12 @@ run_level() { # LOSS DIR: everything of one level, under the lab lock held by th
   ip netns exec p2plab-host java -cp "$tools" dev.p2ptunnel.benchmarks.e2e.LoadTool mixed-server $SERVICE \
     >"$dir/server.log" 2>&1 &
   await "$dir/signal.log" "^Signaling server listening on " 30 >/dev/null
-  ip netns exec p2plab-host java -jar "$demo" host --port $SERVICE --signal "$url" --yes --stun stun:203.0.113.1:3478 \
-    --config-dir "$home" >"$dir/host.log" 2>&1 &
+  # Host and client keep identities and trust lists in config homes of this level (never the real ~/.config).
+  XDG_CONFIG_HOME="$home/host" ip netns exec p2plab-host java -jar "$demo" host --port $SERVICE --signal "$url" --yes \
+    --stun stun:203.0.113.1:3478 >"$dir/host.log" 2>&1 &
   local host_pid=$!
   local id; id=$(await "$dir/host.log" "^Session ID: " 60 | sed 's/^Session ID: //')
-  ip netns exec p2plab-client java -jar "$demo" client --port $CLIENT_PORT --signal "$url" --session "$id" \
+  XDG_CONFIG_HOME="$home/client" ip netns exec p2plab-client java -jar "$demo" client --port $CLIENT_PORT --signal "$url" --session "$id" \
     --name loss --stun stun:203.0.113.1:3478 >"$dir/client.log" 2>&1 &
   local client_pid=$!
   await "$dir/client.log" "connected, path " 90 >/dev/null
