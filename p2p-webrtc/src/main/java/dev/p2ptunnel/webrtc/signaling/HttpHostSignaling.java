@@ -265,6 +265,12 @@ public final class HttpHostSignaling implements HostSignaling {
           request.revealed(event);
         }
       }
+      case "restart" -> {
+        HttpJoinRequest request = active.get(joinId);
+        if (request != null) {
+          request.restartOffered(event.path("restart").asLong(), event.path("offer").asText());
+        }
+      }
       case "withdrawn" -> {
         HttpJoinRequest request = active.remove(joinId);
         if (request != null) {

@@ -15,6 +15,7 @@ import dev.p2ptunnel.webrtc.WebRtcException;
 import java.lang.System.Logger.Level;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +34,9 @@ final class HttpJoinRequest implements JoinRequest {
   private final Runnable forget;
   private final CompletableFuture<JoinReveal> reveal = new CompletableFuture<>();
   private final CompletableFuture<String> withdrawn = new CompletableFuture<>();
+  private volatile @Nullable Function<SessionDescription, CompletableFuture<SessionDescription>> restarts;
+  /** The number of the latest ICE restart handed to the answerer (feed thread only). */
+  private long restartHandled;
 
   private HttpJoinRequest(ServerCalls calls, String sessionId, String hostSecret, String joinId, JoinOffer offer,
       @Nullable String address, Runnable forget) {
@@ -134,6 +138,47 @@ final class HttpJoinRequest implements JoinRequest {
   @Override
   public CompletableFuture<String> withdrawn() {
     return withdrawn.copy();
+  }
+
+  /** The server carries the client's ICE restarts of an accepted join. */
+  @Override
+  public boolean restartable() {
+    return true;
+  }
+
+  @Override
+  public void onRestart(Function<SessionDescription, CompletableFuture<SessionDescription>> answerer) {
+    restarts = answerer;
+  }
+
+  /**
+   * The feed brought ICE restart {@code restart} of this join: the host's session answers it, and the answer is
+   * posted (once: a lost answer costs the client one restart interval, then it sends a newer offer). Feed thread.
+   */
+  void restartOffered(long restart, String sdp) {
+    if (restart <= restartHandled) {
+      return;
+    }
+    restartHandled = restart;
+    Function<SessionDescription, CompletableFuture<SessionDescription>> answerer = restarts;
+    if (answerer == null) {
+      LOG.log(Level.DEBUG, () -> this + ": ICE restart " + restart + " before the session carries; ignored");
+      return;
+    }
+    CompletableFuture<SessionDescription> answer;
+    try {
+      answer = answerer.apply(new SessionDescription(SessionDescription.Type.OFFER, sdp));
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, () -> this + ": ICE restart " + restart + " not answered: " + e);
+      return;
+    }
+    answer.thenCompose(description -> post("restart-answer", JsonBodies.object().put("restart", restart)
+        .put("answer", description.sdp()))).whenComplete((ok, error) -> {
+          if (error != null) {
+            LOG.log(Level.DEBUG, () -> this + ": ICE restart " + restart + " not answered: "
+                + ServerCalls.cause(error).getMessage());
+          }
+        });
   }
 
   private CompletableFuture<Void> post(String verb, ObjectNode body) {

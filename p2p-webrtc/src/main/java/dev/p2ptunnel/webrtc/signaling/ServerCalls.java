@@ -222,6 +222,14 @@ final class ServerCalls {
     return base;
   }
 
+  RetryPolicy retry() {
+    return retry;
+  }
+
+  Delayer delayer() {
+    return delayer;
+  }
+
   /**
    * One call; {@code what} names it in error messages ("join request to session …").
    *
