@@ -129,10 +129,23 @@ final class HttpJoinRequest implements JoinRequest {
     return post("reject", JsonBodies.object().put("reason", WireLimits.reason(reason, "the host refused")));
   }
 
+  /**
+   * Frees the client's place. A refusal (the join or the session is gone from the server, e.g. after it restarted
+   * without its state) leaves nothing to free and counts as done; only an unreachable server fails it.
+   */
   @Override
   public CompletableFuture<Void> left(String reason) {
     forget.run();
-    return post("leave", JsonBodies.object().put("reason", WireLimits.reason(reason, "the client left")));
+    return post("leave", JsonBodies.object().put("reason", WireLimits.reason(reason, "the client left")))
+        .exceptionally(error -> {
+          if (ServerCalls.passing(error)) {
+            throw error instanceof java.util.concurrent.CompletionException c ? c
+                : new java.util.concurrent.CompletionException(error);
+          }
+          LOG.log(Level.DEBUG, () -> this + ": nothing to free on the server: " + ServerCalls.cause(error)
+              .getMessage());
+          return null;
+        });
   }
 
   @Override
