@@ -43,7 +43,7 @@ final class HttpClientJoin implements ClientJoin {
       body.put("commitment", b64(commitment));
     }
     calls.call("join request to session " + sessionId, "POST", "v1/sessions/" + sessionId + "/joins", null, body,
-        ServerCalls.POLL_SLACK).whenComplete((reply, error) -> {
+        ServerCalls.REQUEST_TIMEOUT).whenComplete((reply, error) -> {
           if (error != null) {
             fail(refusal(error));
             return;
@@ -82,7 +82,7 @@ final class HttpClientJoin implements ClientJoin {
       body.put("certificate", b64(certificate)).put("proof", b64(proof));
     }
     calls.call("revealing the nonce in session " + sessionId, "POST", path(id) + "/reveal", null, body,
-        ServerCalls.POLL_SLACK).whenComplete((reply, error) -> {
+        ServerCalls.REQUEST_TIMEOUT).whenComplete((reply, error) -> {
           if (error != null) {
             answer.completeExceptionally(refusal(error));
           } else {

@@ -36,6 +36,11 @@ import org.jspecify.annotations.Nullable;
 final class ServerCalls {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.signaling");
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * A request the server answers at once (a join request, a reveal): a server that does not answer within this is
+   * unreachable, so that a rejoin against it fails within a bound and is tried again with the rejoin's backoff.
+   */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   /** Added to a poll's wait for its request timeout: the server answers an idle poll after the wait. */
   static final Duration POLL_SLACK = Duration.ofSeconds(30);
 

@@ -166,4 +166,31 @@ class HttpRestartTest {
     assertTrue(paused.compareTo(HttpRestart.POST_BUDGET) < 0, "the retries' pauses stay within the post budget: "
         + pauses);
   }
+
+  @Test
+  void shouldFailAJoinToAServerThatDoesNotAnswerWithinTheRequestTimeout() throws Exception {
+    // A server that takes the connection and never answers (a host behind a dead proxy): a rejoin must fail within a
+    // bound, not hang, so that the client's rejoin backoff tries again.
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 16, InetAddress.getLoopbackAddress())) {
+      Thread taker = new Thread(() -> {
+        List<java.net.Socket> held = new java.util.ArrayList<>();
+        while (!silent.isClosed()) {
+          try {
+            held.add(silent.accept());
+          } catch (IOException e) {
+            return;
+          }
+        }
+      });
+      taker.setDaemon(true);
+      taker.start();
+      try (HttpSignaling quiet = new HttpSignaling(URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/"),
+          "0000-0000-0000-0000-0000-0000-0000")) {
+        Throwable e = failure(quiet.join(HttpSignalingTest.plain("alice")).firstReply());
+        assertInstanceOf(WebRtcException.class, e);
+        assertTrue(e.getMessage().startsWith("join request to session 0000-0000-0000-0000-0000-0000-0000: signaling "
+            + "server http://127.0.0.1:" + silent.getLocalPort() + "/ unreachable: "), e.getMessage());
+      }
+    }
+  }
 }
