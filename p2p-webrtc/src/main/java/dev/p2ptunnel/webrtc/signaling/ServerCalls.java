@@ -264,6 +264,9 @@ final class ServerCalls {
       return CompletableFuture.failedFuture(e instanceof WebRtcException ? e : new WebRtcException(what + ": " + e, e));
     }
     inFlight.add(sent);
+    if (closed) {
+      sent.cancel(true); // close() ran between the check above and the add: it did not see this call
+    }
     sent.whenComplete((response, error) -> inFlight.remove(sent));
     return sent.handleAsync((response, error) -> {
           if (error != null) {
