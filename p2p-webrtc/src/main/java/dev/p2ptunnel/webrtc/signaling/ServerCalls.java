@@ -81,10 +81,11 @@ final class ServerCalls {
     /**
      * Whether to try again after a pause rather than give up: a 5xx (the instance reached is stopping, or its store
      * had a passing fault: behind a load balancer the next try may reach another instance) or too many waiting
-     * polls.
+     * polls, or too many connections from this address (a flood beside a host: back off and come again).
      */
     boolean passing() {
-      return status >= 500 || ErrorCode.TOO_MANY_POLLS.wire().equals(code);
+      return status >= 500 || ErrorCode.TOO_MANY_POLLS.wire().equals(code)
+          || ErrorCode.TOO_MANY_CONNECTIONS.wire().equals(code);
     }
   }
 
