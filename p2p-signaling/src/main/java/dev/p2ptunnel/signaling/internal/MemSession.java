@@ -121,8 +121,8 @@ final class MemSession {
       MemJoin join = event.join();
       boolean live = joins.get(join.id) == join && switch (event.type()) {
         case WITHDRAWN -> true;
-        case RESTART -> join.state == dev.p2ptunnel.signaling.api.JoinStatus.APPROVED
-            && event.restart() == join.restart && join.restartAnswered < join.restart && join.restartOffer != null;
+        case RESTART -> (join.state == dev.p2ptunnel.signaling.api.JoinStatus.APPROVED
+            || join.state == dev.p2ptunnel.signaling.api.JoinStatus.LEFT) && event.restart() == join.restart && join.restartAnswered < join.restart && join.restartOffer != null;
         default -> join.state.undecided();
       };
       if (event.seq() > after && live) {

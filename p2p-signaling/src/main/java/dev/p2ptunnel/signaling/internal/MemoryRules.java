@@ -236,7 +236,7 @@ final class MemoryRules {
     MemSession session = live(id, nowNs);
     prune(session, nowNs);
     MemJoin join = join(session, joinId);
-    requireState(join, JoinStatus.APPROVED, "restarted");
+    requireRestartable(join, "restarted");
     restarts.acquire(joinId, nowNs);
     long before = join.storedChars();
     String previous = join.restartOffer;
@@ -249,14 +249,24 @@ final class MemoryRules {
     join.restart++;
     session.restartEvent(join, join.restart);
     listener.changed(id, null);
-    return Views.restarted(202, join.id, join.restart);
+    return Views.restarted(202, join.id, join.state, join.restart);
+  }
+
+  /**
+   * ICE restarts need an approved join, or one whose place the host freed (left) while its client may still come back
+   * on the same connection; it is forgotten joinTtl after that.
+   */
+  private void requireRestartable(MemJoin join, String verb) {
+    if (join.state != JoinStatus.LEFT) {
+      requireState(join, JoinStatus.APPROVED, verb);
+    }
   }
 
   /** The host answers its client's latest ICE restart offer. */
   Reply restartAnswer(String id, @Nullable String secret, String joinId, long restart, String answer, long nowNs) {
     MemSession session = hostCall(id, secret, nowNs);
     MemJoin join = join(session, joinId);
-    requireState(join, JoinStatus.APPROVED, "answered for an ICE restart");
+    requireRestartable(join, "answered for an ICE restart");
     if (restart != join.restart || join.restartAnswered >= restart) {
       throw Errors.staleRestart(join.id, restart, join.restart, join.restartAnswered);
     }
@@ -266,7 +276,7 @@ final class MemoryRules {
     join.restartAnswered = restart;
     storedChars += join.storedChars();
     listener.changed(id, null);
-    return Views.restarted(200, join.id, restart);
+    return Views.restarted(200, join.id, join.state, restart);
   }
 
   Reply leave(String id, @Nullable String secret, String joinId, String reason, long nowNs) {
@@ -305,8 +315,10 @@ final class MemoryRules {
     join.offer = null;
     join.revealCertificate = null;
     join.revealProof = null;
-    join.restartOffer = null;
-    join.restartAnswer = null;
+    if (state != JoinStatus.LEFT) {
+      join.restartOffer = null;
+      join.restartAnswer = null;
+    }
     join.result = result;
     join.state = state;
     join.endedNs = nowNs;

@@ -353,7 +353,8 @@ final class RedisStore implements Store {
 
   @Override
   public CompletableFuture<Reply> restart(String id, String joinId, String offer) {
-    return run(RedisScripts.Script.STEP, id, list -> Views.restarted(202, joinId, parse(str(list, 2))), "restart",
+    return run(RedisScripts.Script.STEP, id, list -> Views.restarted(202, joinId, status(str(list, 1)),
+        parse(str(list, 2))), "restart",
         "", joinId, offer, Integer.toString(Limits.RESTARTS_PER_MINUTE), "");
   }
 
@@ -363,7 +364,8 @@ final class RedisStore implements Store {
     if (secret == null) {
       return CompletableFuture.failedFuture(Errors.noSecret(id));
     }
-    return run(RedisScripts.Script.STEP, id, list -> Views.restarted(200, joinId, parse(str(list, 2))),
+    return run(RedisScripts.Script.STEP, id, list -> Views.restarted(200, joinId, status(str(list, 1)),
+        parse(str(list, 2))),
         "restart-answer", hash(secret), joinId, Long.toString(restart), answer, "");
   }
 

@@ -77,16 +77,18 @@ final class Views {
       case APPROVED -> {
         body.put("answer", join.result());
         putIf(body, "hostNonce", join.hostNonce());
-        if (join.restart() > 0) {
-          body.put("restart", join.restart());
-        }
-        if (join.restartAnswer() != null) {
-          body.putObject("restartAnswer").put("restart", join.restartAnswered()).put("answer", join.restartAnswer());
-        }
       }
       case REJECTED, WITHDRAWN, LEFT -> body.put("reason", join.result());
       default -> {
         // nothing more
+      }
+    }
+    if (join.status() == JoinStatus.APPROVED || join.status() == JoinStatus.LEFT) {
+      if (join.restart() > 0) {
+        body.put("restart", join.restart());
+      }
+      if (join.restartAnswer() != null) {
+        body.putObject("restartAnswer").put("restart", join.restartAnswered()).put("answer", join.restartAnswer());
       }
     }
     return Reply.of(200, body);
@@ -97,9 +99,9 @@ final class Views {
     return Reply.of(200, JsonBodies.object().put("joinId", joinId).put("status", status.wire()));
   }
 
-  /** {@code {"joinId", "status": "approved", "restart": N}}: the answer to a restart offer or its answer. */
-  static Reply restarted(int httpStatus, String joinId, long restart) {
-    return Reply.of(httpStatus, JsonBodies.object().put("joinId", joinId).put("status", JoinStatus.APPROVED.wire())
+  /** {@code {"joinId", "status", "restart": N}}: the answer to a restart offer or its answer. */
+  static Reply restarted(int httpStatus, String joinId, JoinStatus status, long restart) {
+    return Reply.of(httpStatus, JsonBodies.object().put("joinId", joinId).put("status", status.wire())
         .put("restart", restart));
   }
 

@@ -162,11 +162,31 @@ class RestartServerTest {
         Api.json().put("offer", RESTART_OFFER));
     assertEquals(409, early.status());
     assertEquals("join request " + bob + " is pending; it can be restarted only when approved", early.message());
+    assertEquals(200, api.post("/v1/sessions/" + s[0] + "/joins/" + bob + "/reject", s[1],
+        Api.json().put("reason", "no")).status());
+    Response rejected = api.post("/v1/sessions/" + s[0] + "/joins/" + bob + "/restart", null,
+        Api.json().put("offer", RESTART_OFFER));
+    assertEquals(409, rejected.status());
+    assertEquals("wrong_state", rejected.error());
+    assertEquals("join request " + bob + " is rejected; it can be restarted only when approved", rejected.message());
+  }
+
+  @Test
+  void shouldStillCarryRestartsOfAJoinWhosePlaceTheHostFreed() throws Exception {
+    startApproved();
     assertEquals(200, api.post(join + "/leave", s[1], Api.json().put("reason", "lost")).status());
-    Response gone = restart(RESTART_OFFER);
-    assertEquals(409, gone.status());
-    assertEquals("wrong_state", gone.error());
-    assertEquals("join request " + joinId + " is left; it can be restarted only when approved", gone.message());
+    Response posted = restart(RESTART_OFFER);
+    assertEquals(202, posted.status(), "the client may come back on its connection: " + posted);
+    assertEquals("left", posted.body().get("status").asText());
+    Response events = api.get("/v1/sessions/" + s[0] + "/events?wait=0", s[1]);
+    assertEquals("restart", events.body().at("/events/0/type").asText(), events.toString());
+    CompletableFuture<Response> client = api.getAsync(join + "?since=left&restart=1&wait=20", null);
+    awaitParked(1);
+    assertEquals(200, api.post(join + "/restart-answer", s[1], Api.json().put("restart", 1)
+        .put("answer", RESTART_ANSWER)).status());
+    Response reply = client.get(10, TimeUnit.SECONDS);
+    assertEquals(RESTART_ANSWER, reply.body().at("/restartAnswer/answer").asText(), reply.toString());
+    assertEquals(202, api.join(s[0], "bob", OFFER).status(), "and its place is free for another client");
   }
 
   @Test

@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class HttpJoinRequest implements JoinRequest {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.signaling");
+  /** How long a join whose place was freed still takes its client's ICE restarts here (the server's default joinTtl). */
+  static final java.time.Duration LEFT_KEPT = java.time.Duration.ofMinutes(10);
 
   private final ServerCalls calls;
   private final String sessionId;
@@ -135,7 +137,9 @@ final class HttpJoinRequest implements JoinRequest {
    */
   @Override
   public CompletableFuture<Void> left(String reason) {
-    forget.run();
+    // Its client may still come back on the same connection by ICE restart: the feed keeps routing its restart
+    // offers while the server keeps the join (joinTtl, 10 min by default).
+    CompletableFuture.delayedExecutor(LEFT_KEPT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).execute(forget);
     return post("leave", JsonBodies.object().put("reason", WireLimits.reason(reason, "the client left")))
         .exceptionally(error -> {
           if (ServerCalls.passing(error)) {

@@ -71,7 +71,7 @@ final class HttpRestart {
     calls.call("ICE restart offer in session " + sessionId, "POST", joinPath + "/restart", null,
         JsonBodies.object().put("offer", offer.sdp()), left).whenComplete((reply, error) -> {
           if (error == null) {
-            poll(reply.path("restart").asLong());
+            poll(reply.path("restart").asLong(), reply.path("status").asText("approved"));
             return;
           }
           Throwable cause = ServerCalls.cause(error);
@@ -88,7 +88,8 @@ final class HttpRestart {
         });
   }
 
-  private void poll(long restart) {
+  /** @param since the join's status as last seen: approved, or left (the host freed its place meanwhile) */
+  private void poll(long restart, String since) {
     Duration left = left(ANSWER_BUDGET);
     if (result.isDone()) {
       return;
@@ -105,14 +106,14 @@ final class HttpRestart {
     Duration wait = left.compareTo(POLL_WAIT) < 0 ? left : POLL_WAIT;
     long waitSeconds = Math.max(1, wait.toSeconds());
     calls.call("waiting for the host's ICE restart answer in session " + sessionId, "GET", joinPath
-        + "?since=approved&restart=" + restart + "&wait=" + waitSeconds, null, null,
+        + "?since=" + since + "&restart=" + restart + "&wait=" + waitSeconds, null, null,
         Duration.ofSeconds(waitSeconds).plus(POST_BUDGET)).whenComplete((body, error) -> {
           if (error != null) {
             Throwable cause = ServerCalls.cause(error);
             if (ServerCalls.passing(cause)) {
               Duration pause = calls.retry().delay(1);
               pausedNs += pause.toNanos();
-              calls.delayer().after(pause, () -> poll(restart));
+              calls.delayer().after(pause, () -> poll(restart, since));
             } else {
               result.completeExceptionally(refusal(cause));
             }
@@ -124,7 +125,7 @@ final class HttpRestart {
 
   private void onStatus(long restart, JsonNode body) {
     String status = body.path("status").asText();
-    if (!"approved".equals(status)) {
+    if (!"approved".equals(status) && !"left".equals(status)) {
       result.completeExceptionally(new JoinRejectedException("the join request is " + status
           + " on the signaling server: it takes no more ICE restarts"));
       return;
@@ -136,7 +137,7 @@ final class HttpRestart {
       result.completeExceptionally(new WebRtcException("ICE restart " + restart + " was superseded by restart "
           + body.path("restart").asLong()));
     } else {
-      poll(restart);
+      poll(restart, status);
     }
   }
 

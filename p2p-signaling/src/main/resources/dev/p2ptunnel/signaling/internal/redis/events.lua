@@ -22,7 +22,7 @@ for _, entry in ipairs(redis.call('LRANGE', EV, 0, -1)) do
     if f and kind == 'restart' then
       -- only the join's latest restart offer, while approved and unanswered
       x = redis.call('HMGET', k, 'xn', 'xa', 'xq', 'xo')
-      live = f.st == 'approved' and x[4] ~= false and tonumber(x[3]) == tonumber(seq)
+      live = (f.st == 'approved' or f.st == 'left') and x[4] ~= false and tonumber(x[3]) == tonumber(seq)
         and (tonumber(x[2]) or 0) < tonumber(x[1])
     end
     if live then

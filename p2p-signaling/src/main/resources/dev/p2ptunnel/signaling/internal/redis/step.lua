@@ -19,8 +19,14 @@ if not f then return {'E', 'join_not_found', joinId} end
 local k = J(joinId)
 local function close(st, result)
   redis.call('HSET', k, 'st', st, 'rs', result, 'en', tostring(NOW))
-  redis.call('HDEL', k, 'of', 'rc', 'rp', 'xo', 'xs')
+  redis.call('HDEL', k, 'of', 'rc', 'rp')
+  if st ~= 'left' then redis.call('HDEL', k, 'xo', 'xs') end
   redis.call('PEXPIRE', k, JOIN_TTL)
+end
+-- ICE restarts: an approved join, or one whose place the host freed (left; forgotten JOIN_TTL later)
+local function restartable(verb)
+  if f.st == 'left' then return nil end
+  return requireState(f, joinId, 'approved', verb)
 end
 if verb == 'challenge' then
   e = requireState(f, joinId, 'pending', 'challenged')
@@ -51,7 +57,7 @@ elseif verb == 'approve' or verb == 'reject' then
     close('rejected', A(4))
   end
 elseif verb == 'restart' then
-  e = requireState(f, joinId, 'approved', 'restarted')
+  e = restartable('restarted')
   if e then return e end
   local wait = take(P .. 'rl:x:' .. joinId, tonumber(A(5)))
   if wait > 0 then return {'E', 'rate', 'ICE restarts', 'of join request', joinId, A(5), tostring(wait)} end
@@ -62,9 +68,9 @@ elseif verb == 'restart' then
   redis.call('LTRIM', EV, -256, -1)
   expire(sess)
   redis.call('PUBLISH', CH, 'C')
-  return {'OK', 'approved', tostring(n)}
+  return {'OK', f.st, tostring(n)}
 elseif verb == 'restart-answer' then
-  e = requireState(f, joinId, 'approved', 'answered for an ICE restart')
+  e = restartable('answered for an ICE restart')
   if e then return e end
   local x = redis.call('HMGET', k, 'xn', 'xa')
   local latest = tonumber(x[1]) or 0
@@ -77,7 +83,7 @@ elseif verb == 'restart-answer' then
   redis.call('HDEL', k, 'xo')
   expire(sess)
   redis.call('PUBLISH', CH, 'C')
-  return {'OK', 'approved', A(4)}
+  return {'OK', f.st, A(4)}
 elseif verb == 'withdraw' then
   if finished(f.st) then return ended(f.st, joinId) end
   if f.st == 'approved' then
