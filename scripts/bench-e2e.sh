@@ -52,6 +52,10 @@ if ! flock -x -n 9; then
   flock -x -w "$lock_wait" 9 || skip "the network lab stayed busy (/tmp/p2plab.lock held for $lock_wait s)"
 fi
 export P2PLAB_LOCK_HELD=1   # netlab.sh, run by the harness and the cleanup below: this run holds the lock
+# The demo hosts and clients keep their identity and trust lists under $XDG_CONFIG_HOME/p2p-tunnel: a directory of
+# this run's own (removed at exit), never the real ~/.config of whoever runs the benchmark (root in CI).
+config_home=$(mktemp -d "${TMPDIR:-/tmp}/p2p-bench-config.XXXXXX")
+export XDG_CONFIG_HOME="$config_home"
 
 harness_pid=""
 cleanup() {
@@ -61,6 +65,7 @@ cleanup() {
     kill -9 "$harness_pid" 2>/dev/null || true
   fi
   bash scripts/netlab.sh down >/dev/null 2>&1 || true   # still under the lock
+  rm -rf -- "$config_home"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

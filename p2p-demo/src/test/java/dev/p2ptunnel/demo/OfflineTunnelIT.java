@@ -3,7 +3,6 @@ package dev.p2ptunnel.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -20,10 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,34 +39,20 @@ class OfflineTunnelIT {
    */
   private static final Duration EXIT = Duration.ofSeconds(30);
 
-  private HttpServer service;
+  @RegisterExtension
+  final WebService service = WebService.echoingPaths();
 
   @BeforeEach
-  void startService() throws IOException {
+  void requireNamespace() {
     DemoProcess.assumeNamespace();
-    service = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    service.createContext("/", exchange -> {
-      byte[] body = ("served " + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    service.start();
-  }
-
-  @AfterEach
-  void stopService() {
-    if (service != null) {
-      service.stop(0);
-    }
   }
 
   @Test
   void shouldTunnelHttpAfterPastingTokensAndApprovingThenStopCleanlyOnSigint(@TempDir Path dir) throws Exception {
     int clientPort = freePort();
     Path stats = dir.resolve("host-stats.jsonl");
-    try (DemoProcess host = DemoProcess.start("host", "host", "--port", Integer.toString(service.getAddress()
-            .getPort()), "--offline", "--no-stun", "--stats-json", stats.toString());
+    try (DemoProcess host = DemoProcess.start("host", "host", "--port", Integer.toString(service.port()), "--offline",
+            "--no-stun", "--stats-json", stats.toString());
         DemoProcess client = DemoProcess.start("client", "client", "--port", Integer.toString(clientPort),
             "--offline", "--no-stun", "--name", "carol")) {
       String offer = client.awaitLine(line -> line.startsWith("p2pt1."), STEP);
@@ -115,8 +100,8 @@ class OfflineTunnelIT {
 
   @Test
   void shouldStopAWaitingClientOnSigtermAndReportAHostThatRefuses() throws Exception {
-    try (DemoProcess host = DemoProcess.start("host", "host", "--port", Integer.toString(service.getAddress()
-            .getPort()), "--offline", "--no-stun", "--quiet");
+    try (DemoProcess host = DemoProcess.start("host", "host", "--port", Integer.toString(service.port()), "--offline",
+            "--no-stun", "--quiet");
         DemoProcess client = DemoProcess.start("client", "client", "--port", "0", "--offline", "--no-stun",
             "--name", "mallory");
         DemoProcess waiting = DemoProcess.start("waiting", "client", "--port", "0", "--offline", "--no-stun")) {
@@ -146,8 +131,8 @@ class OfflineTunnelIT {
 
   @Test
   void shouldReportAHostThatGoesAwayAndExitOne() throws Exception {
-    try (DemoProcess host = DemoProcess.start("host", "host", "--port", Integer.toString(service.getAddress()
-            .getPort()), "--offline", "--no-stun", "--yes");
+    try (DemoProcess host = DemoProcess.start("host", "host", "--port", Integer.toString(service.port()), "--offline",
+            "--no-stun", "--yes");
         DemoProcess client = DemoProcess.start("client", "client", "--port", "0", "--offline", "--no-stun")) {
       host.type(client.awaitLine(line -> line.startsWith("p2pt1."), STEP)); // --yes: approved once the code is in
       client.type(host.awaitLine(line -> line.startsWith("p2pt1."), STEP));
@@ -170,7 +155,7 @@ class OfflineTunnelIT {
     {
       Thread echoer = new Thread(() -> echoUntilClosed(echo), "udp-echo");
       echoer.start();
-      int webPort = service.getAddress().getPort();
+      int webPort = service.port();
       int echoPort = echo.getLocalPort();
       Path stats = dir.resolve("client-stats.jsonl");
       try (DemoProcess host = DemoProcess.start("host", "host", "--share", "web=" + webPort, "--share",

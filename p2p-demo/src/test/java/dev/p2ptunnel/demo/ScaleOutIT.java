@@ -3,21 +3,16 @@ package dev.p2ptunnel.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two {@code signal --redis} processes sharing one real redis-server, in the test network namespace: a host that
@@ -29,26 +24,12 @@ import org.junit.jupiter.api.Timeout;
 class ScaleOutIT {
   private static final Duration STEP = Duration.ofSeconds(30);
 
-  private HttpServer service;
+  @RegisterExtension
+  final WebService service = WebService.answering("through two signaling instances");
 
   @BeforeEach
-  void startService() throws IOException {
+  void requireNamespace() {
     DemoProcess.assumeNamespace();
-    service = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    service.createContext("/", exchange -> {
-      byte[] body = "through two signaling instances".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    service.start();
-  }
-
-  @AfterEach
-  void stopService() {
-    if (service != null) {
-      service.stop(0);
-    }
   }
 
   private static int listeningPort(DemoProcess signal) throws InterruptedException {
@@ -83,19 +64,20 @@ class ScaleOutIT {
       int portB = listeningPort(b);
       String urlB = "http://127.0.0.1:" + portB;
       try (FailoverProxy balancer = new FailoverProxy(List.of(portA, portB));
-           DemoProcess host = DemoProcess.start("host", "host", "--port", Integer.toString(service.getAddress()
-               .getPort()), "--signal", "http://127.0.0.1:" + balancer.port(), "--no-stun")) {
+           DemoProcess host = DemoProcess.start("host", "host", "--port", Integer.toString(service.port()), "--signal",
+               "http://127.0.0.1:" + balancer.port(), "--no-stun")) {
         String sessionId = host.awaitLine(line -> line.startsWith("Session ID: "), STEP)
             .substring("Session ID: ".length());
-        a.awaitLine(line -> line.contains("route=events"), STEP);
-
+        // A signaling server logs a poll when it ends: an idle one after its 25 s wait, one that brings a join at once.
+        // So the test waits for the polls that bring the joins, not for idle ones to time out (50 s of this test).
         joinAndTunnel(host, "alice", urlB, sessionId);
+        a.awaitLine(line -> line.contains("route=events"), STEP); // the poll that brought alice's join
         assertTrue(b.stdout().stream().anyMatch(line -> line.contains("route=join")), "alice joined through B");
         assertTrue(b.stdout().stream().noneMatch(line -> line.contains("route=events")), "the host polled A only");
 
         kill(a); // SIGKILL while the host's poll waits there
-        b.awaitLine(line -> line.contains("route=events"), STEP);
-        joinAndTunnel(host, "bob", urlB, sessionId);
+        joinAndTunnel(host, "bob", urlB, sessionId); // the host can hear of bob through B alone now
+        b.awaitLine(line -> line.contains("route=events"), STEP); // the poll that brought bob's join
 
         host.signal("INT");
         assertEquals(0, host.awaitExit(Duration.ofSeconds(5)), "host exit code; stderr " + host.stderr());

@@ -3,21 +3,16 @@ package dev.p2ptunnel.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The three commands as three JVMs from the shaded jar: {@code signal}, a {@code host} that opens a session on it,
@@ -33,26 +28,12 @@ class SignalingServerIT {
    */
   private static final Duration EXIT = Duration.ofSeconds(30);
 
-  private HttpServer service;
+  @RegisterExtension
+  final WebService service = WebService.answering("through the signaling server");
 
   @BeforeEach
-  void startService() throws IOException {
+  void requireNamespace() {
     DemoProcess.assumeNamespace();
-    service = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    service.createContext("/", exchange -> {
-      byte[] body = "through the signaling server".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    service.start();
-  }
-
-  @AfterEach
-  void stopService() {
-    if (service != null) {
-      service.stop(0);
-    }
   }
 
   @Test
@@ -60,8 +41,8 @@ class SignalingServerIT {
     try (DemoProcess signal = DemoProcess.start("signal", "signal", "--port", "0", "--bind", "127.0.0.1")) {
       String listening = signal.awaitLine(line -> line.startsWith("Signaling server listening on 127.0.0.1:"), STEP);
       String url = "http://127.0.0.1:" + listening.substring(listening.lastIndexOf(':') + 1);
-      try (DemoProcess host = DemoProcess.start("host", "host", "--port", Integer.toString(service.getAddress()
-              .getPort()), "--signal", url, "--no-stun")) {
+      try (DemoProcess host = DemoProcess.start("host", "host", "--port", Integer.toString(service.port()), "--signal",
+          url, "--no-stun")) {
         String idLine = host.awaitLine(line -> line.startsWith("Session ID: "), STEP);
         String sessionId = idLine.substring("Session ID: ".length());
         try (DemoProcess client = DemoProcess.start("client", "client", "--signal", url, "--session", sessionId,

@@ -1,5 +1,6 @@
 package dev.p2ptunnel.rendezvous;
 
+import static dev.p2ptunnel.rendezvous.BrokerFixture.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,16 +15,13 @@ import dev.p2ptunnel.webrtc.JoinAnswer;
 import dev.p2ptunnel.webrtc.JoinRequest;
 import dev.p2ptunnel.webrtc.JoinReveal;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.SecretKey;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Replayed, changed, forged and out-of-step messages injected through a real broker, as anyone subscribed to it could:
@@ -32,27 +30,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class ForgeryTest {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @BeforeEach
-  void requireMosquitto() {
-    Mosquitto.assumeInstalled();
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
+  @RegisterExtension
+  final BrokerFixture brokers = new BrokerFixture();
 
   private <T extends AutoCloseable> T track(T resource) {
-    open.add(resource);
-    return resource;
-  }
-
-  private static <T> T get(CompletableFuture<T> future) throws Exception {
-    return future.get(30, TimeUnit.SECONDS);
+    return brokers.track(resource);
   }
 
   private static byte[] flip(byte[] message, int index) {

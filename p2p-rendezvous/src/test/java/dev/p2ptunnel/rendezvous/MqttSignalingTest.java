@@ -1,5 +1,6 @@
 package dev.p2ptunnel.rendezvous;
 
+import static dev.p2ptunnel.rendezvous.BrokerFixture.get;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,15 +21,13 @@ import dev.p2ptunnel.webrtc.SessionDescription;
 import dev.p2ptunnel.webrtc.WebRtcException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The join exchange through real mosquitto brokers on loopback, through the library's interfaces (no WebRTC: the
@@ -38,27 +37,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class MqttSignalingTest {
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @BeforeEach
-  void requireMosquitto() {
-    Mosquitto.assumeInstalled();
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
+  @RegisterExtension
+  final BrokerFixture brokers = new BrokerFixture();
 
   private <T extends AutoCloseable> T track(T resource) {
-    open.add(resource);
-    return resource;
-  }
-
-  private static <T> T get(CompletableFuture<T> future) throws Exception {
-    return future.get(30, TimeUnit.SECONDS);
+    return brokers.track(resource);
   }
 
   private static Throwable failure(CompletableFuture<?> future) {

@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.p2ptunnel.webrtc.ClientJoin;
 import dev.p2ptunnel.webrtc.JoinRequest;
 import dev.p2ptunnel.webrtc.WebRtcException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * mqtts:// against a real mosquitto with a certificate of a CA made for the test: joins go through when that CA is
@@ -23,23 +20,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class TlsTest {
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @BeforeEach
-  void requireMosquitto() {
-    Mosquitto.assumeInstalled();
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
+  @RegisterExtension
+  final BrokerFixture brokers = new BrokerFixture();
 
   private <T extends AutoCloseable> T track(T resource) {
-    open.add(resource);
-    return resource;
+    return brokers.track(resource);
   }
 
   @Test

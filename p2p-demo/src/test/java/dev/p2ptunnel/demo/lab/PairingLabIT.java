@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -104,7 +105,9 @@ class PairingLabIT {
     }
   }
 
+  /** Minutes long by nature (the person's three minutes): tag "long", run by {@code mvn -Plong verify}, a CI step. */
   @Test
+  @Tag("long")
   @Timeout(420)
   void shouldConnectAfterApprovingAMinuteLateAndAfterPastingTheAnswerTokenThreeMinutesLate() throws Exception {
     // Offline first: its three minutes run while the signaling scenario happens. A hole-punched path needs both

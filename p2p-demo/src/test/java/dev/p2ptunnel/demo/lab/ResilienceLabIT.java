@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,7 +28,9 @@ class ResilienceLabIT {
   private static final Duration OUTAGE = Duration.ofSeconds(60);
   private static final long DOWNLOAD = 300_000_000L;
 
+  /** Minutes long by nature (a 60 s outage in 300 MB): tag "long", run by {@code mvn -Plong verify}, a CI step. */
   @Test
+  @Tag("long")
   void shouldLoseNothingThroughASixtySecondOutageInTheMiddleOfATransfer() throws Exception {
     try (LabTunnel tunnel = LabTunnel.open(lab(), "outage", List.of("--stun", lab().get("STUN")))) {
       tunnel.assertPath("direct");
