@@ -5,6 +5,7 @@ import dev.p2ptunnel.webrtc.Signaling;
 import dev.p2ptunnel.webrtc.WebRtcException;
 import dev.p2ptunnel.webrtc.signaling.HttpHostSignaling;
 import dev.p2ptunnel.webrtc.signaling.HttpSignaling;
+import dev.p2ptunnel.webrtc.signaling.SignalingStatusListener;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -80,7 +81,24 @@ final class SignalingOptions {
     warmUpJson(); // overlaps the HTTP client's creation, the other ~150 ms before the first call
     HttpHostSignaling session;
     try {
-      session = HttpHostSignaling.create(server, maxClients, claim);
+      HttpHostSignaling.Builder builder = HttpHostSignaling.builder(server).maxClients(maxClients)
+          .statusListener(new SignalingStatusListener() {
+            @Override
+            public void onUnreachable(String reason) {
+              console.event("signaling server unreachable (" + reason + "); the session and its clients stay, "
+                  + "trying again");
+            }
+
+            @Override
+            public void onReachable(java.time.Duration outage, boolean renewed) {
+              console.event("signaling server reachable again after " + outage.toSeconds() + " s"
+                  + (renewed ? " (it had lost the session: created again, same Session ID)" : ""));
+            }
+          });
+      if (claim != null) {
+        builder.claim(claim);
+      }
+      session = builder.create();
     } catch (WebRtcException e) {
       throw new UserError("cannot open a session on the signaling server " + server + ": " + e.getMessage()
           + "; check the URL and that 'p2p-tunnel signal' runs there", e);

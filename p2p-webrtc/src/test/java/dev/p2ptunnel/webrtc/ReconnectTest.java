@@ -100,6 +100,32 @@ class ReconnectTest {
   }
 
   @Test
+  void shouldBringTheSameSessionBackWithIceRestartsThroughTheSignalingServer() throws Exception {
+    try (dev.p2ptunnel.signaling.SignalingServer server = dev.p2ptunnel.signaling.SignalingServer.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            dev.p2ptunnel.signaling.SignalingConfig.defaults());
+        dev.p2ptunnel.webrtc.signaling.HttpHostSignaling hostSignaling =
+            dev.p2ptunnel.webrtc.signaling.HttpHostSignaling.create(server.uri());
+        dev.p2ptunnel.webrtc.signaling.HttpSignaling clientSignaling =
+            new dev.p2ptunnel.webrtc.signaling.HttpSignaling(server.uri(), hostSignaling.sessionId());
+        HostTunnel host = Tunnel.host(hostOptions(hostSignaling).closeSignaling(false).build());
+        ClientTunnel client = Tunnel.client(clientOptions(clientSignaling, BridgeConfig.defaults()).build())) {
+      client.awaitOpen(OPEN);
+      Transfer transfer = Transfer.start(client.localAddress(), 3);
+      await(() -> transfer.echoed() > 2 << 20, Duration.ofSeconds(60), "the echo under way");
+      network(true); // the server is on loopback, which stays: only the peers' path is cut
+      await(() -> client.state() == TunnelHandle.State.RECONNECTING, Duration.ofSeconds(40), "RECONNECTING");
+      Thread.sleep(OUTAGE.toMillis()); // past FAILED, which libwebrtc never leaves by itself
+      network(false);
+      transfer.result().get(120, TimeUnit.SECONDS);
+      await(() -> client.state() == TunnelHandle.State.OPEN, Duration.ofSeconds(30), "OPEN again");
+      assertEquals(2, sessions.size(), "one session each side: ICE restarted through the server, no rejoin");
+      assertTrue(hostEvents.contains("reconnected"), hostEvents.toString());
+      assertEquals(1, host.clients().size());
+    }
+  }
+
+  @Test
   void shouldRejoinWithANewSessionWhereTheSignalingCarriesNoRestartAndLoseNothing() throws Exception {
     InMemorySignaling memory = new InMemorySignaling();
     try (HostTunnel host = Tunnel.host(hostOptions(new NoRestartHost(memory)).build());

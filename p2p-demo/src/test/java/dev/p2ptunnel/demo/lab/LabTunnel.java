@@ -38,6 +38,7 @@ final class LabTunnel implements AutoCloseable {
   private @Nullable Path hostHome;
   private int hostRuns;
   private @Nullable LabProcess client;
+  private @Nullable LabProcess signal;
   private @Nullable String signalingUrl;
   private @Nullable String sessionId;
   private List<String> hostServices = List.of("--port", Integer.toString(SERVICE_PORT));
@@ -91,6 +92,7 @@ final class LabTunnel implements AutoCloseable {
     LabProcess signal = track(LabProcess.demo(label + "-signal", lab.get("NS_WAN"),
         List.of("signal", "--bind", lab.get("SIGNALING_IP"), "--port", Integer.toString(SIGNALING_PORT))));
     signal.awaitLine(line -> line.startsWith("Signaling server listening on "), STEP);
+    this.signal = signal;
 
     List<String> hostArgs = new ArrayList<>(List.of("host"));
     hostArgs.addAll(hostServices);
@@ -154,6 +156,11 @@ final class LabTunnel implements AutoCloseable {
 
   LabProcess client() {
     return started(client);
+  }
+
+  /** The signaling server (its standard output is the access log: one line per request, with its route). */
+  LabProcess signal() {
+    return started(signal);
   }
 
   private static LabProcess started(@Nullable LabProcess process) {

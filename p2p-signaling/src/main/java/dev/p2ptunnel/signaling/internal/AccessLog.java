@@ -61,7 +61,7 @@ final class AccessLog {
       case 4 -> parts[3].equals("events") ? "events" : "join";
       case 5 -> "status";
       case 6 -> switch (parts[5]) {
-        case "challenge", "reveal", "approve", "reject", "withdraw", "leave" -> parts[5];
+        case "challenge", "reveal", "approve", "reject", "withdraw", "leave", "restart", "restart-answer" -> parts[5];
         default -> "other";
       };
       default -> "other";

@@ -10,13 +10,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What Jetty does not do by itself (docs/SIGNALING.md): at most {@code maxPerAddress} open connections from one
- * client address (more are closed at once; trusted proxies are exempt), and a deadline for request headers: a
+ * client address (trusted proxies are exempt; one more is answered 429 {@code too_many_connections} with
+ * {@code Retry-After} and {@code Connection: close} if its request head comes within {@link #OVER_LIMIT_HEAD_NS},
+ * else closed, so that a client of that address, e.g. a host beside a flood, learns why and backs off), and a
+ * deadline for request headers: a
  * connection must deliver a complete request head within the header timeout of its opening or of its previous
  * response, or it is closed. So a client that drips its headers a byte at a time (slowloris) holds its connection
  * for the header timeout at most, whatever Jetty's idle timeout, which each byte would reset. A bean on the
  * connector (Jetty calls it for every connection); thread-safe.
  */
 final class ConnectionGuard implements Connection.Listener {
+  /** How long a connection over the per-address limit may take to send the request head that gets its 429. */
+  static final long OVER_LIMIT_HEAD_NS = TimeUnit.SECONDS.toNanos(1);
+
   private final int maxPerAddress;
   private final long headerTimeoutNs;
   private final ScheduledExecutorService timer;
@@ -28,12 +34,15 @@ final class ConnectionGuard implements Connection.Listener {
   private static final class Entry {
     final String address;
     final boolean counted;
+    /** Over the per-address limit: its request is answered 429 and the connection closed. */
+    final boolean overLimit;
     boolean busy;
     @Nullable ScheduledFuture<?> deadline;
 
-    Entry(String address, boolean counted) {
+    Entry(String address, boolean counted, boolean overLimit) {
       this.address = address;
       this.counted = counted;
+      this.overLimit = overLimit;
     }
   }
 
@@ -60,11 +69,13 @@ final class ConnectionGuard implements Connection.Listener {
       if (count > maxPerAddress) {
         release(address);
         metrics.rejected("connection_limit");
-        connection.getEndPoint().close();
+        Entry over = new Entry(address, false, true); // not counted: it is answered and closed
+        open.put(connection, over);
+        arm(connection, over);
         return;
       }
     }
-    Entry entry = new Entry(address, counted);
+    Entry entry = new Entry(address, counted, false);
     open.put(connection, entry);
     arm(connection, entry);
   }
@@ -87,6 +98,17 @@ final class ConnectionGuard implements Connection.Listener {
 
   private void release(String address) {
     perAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
+  }
+
+  /** Whether {@code connection} is over its address's limit: its request gets 429 and the connection closes. */
+  boolean overLimit(Connection connection) {
+    Entry entry = open.get(connection);
+    return entry != null && entry.overLimit;
+  }
+
+  /** The limit, for the 429's message. */
+  int maxPerAddress() {
+    return maxPerAddress;
   }
 
   /** A request's head arrived on {@code connection}: no deadline while it is handled. */
@@ -128,9 +150,11 @@ final class ConnectionGuard implements Connection.Listener {
             return;
           }
         }
-        metrics.rejected("header_timeout");
+        if (!entry.overLimit) {
+          metrics.rejected("header_timeout");
+        }
         connection.getEndPoint().close();
-      }, headerTimeoutNs, TimeUnit.NANOSECONDS);
+      }, entry.overLimit ? Math.min(OVER_LIMIT_HEAD_NS, headerTimeoutNs) : headerTimeoutNs, TimeUnit.NANOSECONDS);
     }
   }
 }

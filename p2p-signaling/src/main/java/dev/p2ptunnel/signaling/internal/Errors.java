@@ -108,6 +108,16 @@ final class Errors {
         + verb + " only when " + expected.wire());
   }
 
+  /** A host's answer to an ICE restart that is not the join's latest unanswered one. */
+  static ApiError staleRestart(String joinId, long restart, long latest, long answered) {
+    String why = restart > latest ? "join request " + joinId + " has no ICE restart " + restart + " (its latest is "
+        + latest + ")"
+        : restart < latest ? "ICE restart " + restart + " of join request " + joinId + " was superseded by restart "
+            + latest
+        : "ICE restart " + restart + " of join request " + joinId + " was already answered";
+    return new ApiError(ErrorCode.WRONG_STATE, why + " (expected: an answer to the latest restart, once)");
+  }
+
   static ApiError alreadyAnswered(String joinId, JoinStatus state) {
     return new ApiError(ErrorCode.ALREADY_ANSWERED, "join request " + joinId + " was already " + state.wire()
         + "; a join request is answered once");

@@ -38,7 +38,8 @@ final class Front extends Handler.Abstract.NonBlocking {
   static final long MAX_WAIT_SECONDS = 3600;
   private static final java.util.concurrent.atomic.AtomicLong lastUnavailableLogNs =
       new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - TimeUnit.MINUTES.toNanos(1));
-  private static final Set<String> VERBS = Set.of("challenge", "reveal", "approve", "reject", "withdraw", "leave");
+  private static final Set<String> VERBS = Set.of("challenge", "reveal", "approve", "reject", "withdraw", "leave",
+      "restart", "restart-answer");
 
   private final SignalingConfig config;
   private final Store store;
@@ -181,7 +182,8 @@ final class Front extends Handler.Abstract.NonBlocking {
         String joinId = decode(parts[4]);
         Map<String, String> query = query(request);
         long waitNs = waitNs(query);
-        polls.clientPoll(id, joinId, since(query), waitNs, exchange);
+        long restart = number(query, "restart", 0, Integer.MAX_VALUE, 0);
+        polls.clientPoll(id, joinId, since(query), restart, waitNs, exchange);
       }
       default -> {
         allow(method, "POST");
@@ -224,6 +226,19 @@ final class Front extends Handler.Abstract.NonBlocking {
       case "withdraw" -> {
         String reason = reason(body, "withdrawn by the client");
         answer(exchange, () -> store.withdraw(id, joinId, reason));
+      }
+      case "restart" -> {
+        String offer = sdp(body, "offer");
+        answer(exchange, () -> store.restart(id, joinId, offer));
+      }
+      case "restart-answer" -> {
+        int restart = JsonBodies.integer(body, "restart", 1, Integer.MAX_VALUE, 0);
+        if (restart == 0) {
+          throw new BodyException(ErrorCode.MISSING_FIELD, "restart: missing (expected: an integer 1.."
+              + Integer.MAX_VALUE + ", the number of the restart answered)");
+        }
+        String answer = sdp(body, "answer");
+        answer(exchange, () -> store.restartAnswer(id, secret, joinId, restart, answer));
       }
       default -> {
         String reason = reason(body, "the client left");

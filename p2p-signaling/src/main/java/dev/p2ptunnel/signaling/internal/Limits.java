@@ -13,6 +13,11 @@ final class Limits {
   static final int MAX_HOST_POLLS = 4;
   /** Parked result polls per join request per instance (a client normally has one). */
   static final int MAX_CLIENT_POLLS = 2;
+  /**
+   * ICE restart offers one join may send a minute (token bucket, burst the same): a client restarts every 5 s while
+   * its path is down (12 a minute), so this leaves room for a changing network and stops a loop.
+   */
+  static final int RESTARTS_PER_MINUTE = 30;
 
   private Limits() {}
 

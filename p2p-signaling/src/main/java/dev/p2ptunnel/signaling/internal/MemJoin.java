@@ -22,6 +22,12 @@ final class MemJoin {
   @Nullable String result;
   @Nullable String hostNonce;
   long endedNs;
+  /** ICE restarts of the approved join: the latest restart's number (0: none yet) and its offer until answered. */
+  long restart;
+  @Nullable String restartOffer;
+  /** The number of the restart answered last, and that answer (kept for the client to read). */
+  long restartAnswered;
+  @Nullable String restartAnswer;
 
   MemJoin(String id, String clientName, String clientAddress, String offer, @Nullable String commitment,
       long createdNs) {
@@ -36,7 +42,7 @@ final class MemJoin {
   /** Characters held for this join, for the server's memory budget. */
   long storedChars() {
     return clientName.length() + length(offer) + length(result) + length(revealCertificate) + length(revealProof)
-        + 256;
+        + length(restartOffer) + length(restartAnswer) + 256;
   }
 
   private static int length(@Nullable String s) {
@@ -49,6 +55,7 @@ final class MemJoin {
   }
 
   Views.Join view() {
-    return new Views.Join(id, state, challengeFingerprint, challengeNonce, result, hostNonce);
+    return new Views.Join(id, state, challengeFingerprint, challengeNonce, result, hostNonce, restart,
+        restartAnswered, restartAnswer);
   }
 }

@@ -23,10 +23,10 @@ final class MemSession {
   static final int MAX_UNDECIDED_PER_ADDRESS = 2;
 
   /** What the host learns through its event feed. */
-  enum EventType { JOIN, REVEAL, WITHDRAWN }
+  enum EventType { JOIN, REVEAL, WITHDRAWN, RESTART }
 
-  /** One entry of the host's feed. */
-  record Event(long seq, EventType type, MemJoin join) {}
+  /** One entry of the host's feed ({@code restart}: the ICE restart's number, for RESTART). */
+  record Event(long seq, EventType type, MemJoin join, long restart) {}
 
   final String id;
   private final byte[] secretHash;
@@ -72,7 +72,13 @@ final class MemSession {
 
   /** Appends an event for the host. */
   void event(EventType type, MemJoin join) {
-    events.add(new Event(++lastSeq, type, join));
+    events.add(new Event(++lastSeq, type, join, 0));
+  }
+
+  /** Appends the ICE restart offer {@code restart} of {@code join}; it replaces that join's earlier ones. */
+  void restartEvent(MemJoin join, long restart) {
+    events.removeIf(e -> e.join() == join && e.type() == EventType.RESTART);
+    events.add(new Event(++lastSeq, EventType.RESTART, join, restart));
   }
 
   long nextSeq() {
@@ -106,14 +112,19 @@ final class MemSession {
 
   /**
    * Events numbered above {@code after} that still matter to the host, oldest first: joins and reveals while the
-   * join is undecided, withdrawals while the join is remembered.
+   * join is undecided, withdrawals while the join is remembered, an approved join's latest ICE restart offer until
+   * the host answered it.
    */
   List<Views.Event> eventsAfter(long after) {
     List<Views.Event> news = new ArrayList<>();
     for (Event event : events) {
       MemJoin join = event.join();
-      boolean live = joins.get(join.id) == join
-          && (event.type() == EventType.WITHDRAWN || join.state.undecided());
+      boolean live = joins.get(join.id) == join && switch (event.type()) {
+        case WITHDRAWN -> true;
+        case RESTART -> (join.state == dev.p2ptunnel.signaling.api.JoinStatus.APPROVED
+            || join.state == dev.p2ptunnel.signaling.api.JoinStatus.LEFT) && event.restart() == join.restart && join.restartAnswered < join.restart && join.restartOffer != null;
+        default -> join.state.undecided();
+      };
       if (event.seq() > after && live) {
         news.add(switch (event.type()) {
           case JOIN -> Views.Event.join(event.seq(), join.id, join.clientName, join.clientAddress,
@@ -121,6 +132,7 @@ final class MemSession {
           case REVEAL -> Views.Event.reveal(event.seq(), join.id, String.valueOf(join.revealNonce),
               join.revealCertificate, join.revealProof);
           case WITHDRAWN -> Views.Event.withdrawn(event.seq(), join.id, String.valueOf(join.result));
+          case RESTART -> Views.Event.restart(event.seq(), join.id, event.restart(), String.valueOf(join.restartOffer));
         });
       }
     }

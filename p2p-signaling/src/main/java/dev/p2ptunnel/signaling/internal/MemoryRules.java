@@ -28,6 +28,7 @@ final class MemoryRules {
   private final MemRateLimiter prefixCreates;
   private final MemRateLimiter joinLimiter;
   private final MemRateLimiter sessionJoins;
+  private final MemRateLimiter restarts;
   private final long hostSilenceNs;
   private final long sessionTtlNs;
   private final long unjoinedTtlNs;
@@ -44,6 +45,8 @@ final class MemoryRules {
         config.maxSessions());
     this.joinLimiter = new MemRateLimiter("join requests", "from", config.joinsPerMinute(), config.maxSessions());
     this.sessionJoins = new MemRateLimiter("join requests", "to session", config.joinsPerSessionPerMinute(),
+        config.maxSessions());
+    this.restarts = new MemRateLimiter("ICE restarts", "of join request", Limits.RESTARTS_PER_MINUTE,
         config.maxSessions());
     this.hostSilenceNs = Limits.hostSilence(config.maxPollWait()).toNanos();
     this.sessionTtlNs = config.sessionTtl().toNanos();
@@ -122,7 +125,7 @@ final class MemoryRules {
     if (join.state == JoinStatus.EXPIRED) {
       return new Read(Errors.joinExpired(join.id, joinTtlNs).reply(), 0, JoinStatus.EXPIRED);
     }
-    return new Read(Views.result(join.view()), 0, join.state);
+    return new Read(Views.result(join.view()), 0, join.state, join.restart, join.restartAnswered);
   }
 
   Reply join(Store.Client client, String id, String clientName, String offer, @Nullable String commitment,
@@ -228,6 +231,54 @@ final class MemoryRules {
     return Views.status(join.id, join.state);
   }
 
+  /** The client of an approved join sends an ICE restart offer (its join ID is its authority). */
+  Reply restart(String id, String joinId, String offer, long nowNs) {
+    MemSession session = live(id, nowNs);
+    prune(session, nowNs);
+    MemJoin join = join(session, joinId);
+    requireRestartable(join, "restarted");
+    restarts.acquire(joinId, nowNs);
+    long before = join.storedChars();
+    String previous = join.restartOffer;
+    join.restartOffer = offer;
+    if (storedChars - before + join.storedChars() > config.maxStoredChars()) {
+      join.restartOffer = previous;
+      throw Errors.serverFull(Math.max(1, config.joinTtl().toSeconds()));
+    }
+    storedChars += join.storedChars() - before;
+    join.restart++;
+    session.restartEvent(join, join.restart);
+    listener.changed(id, null);
+    return Views.restarted(202, join.id, join.state, join.restart);
+  }
+
+  /**
+   * ICE restarts need an approved join, or one whose place the host freed (left) while its client may still come back
+   * on the same connection; it is forgotten joinTtl after that.
+   */
+  private void requireRestartable(MemJoin join, String verb) {
+    if (join.state != JoinStatus.LEFT) {
+      requireState(join, JoinStatus.APPROVED, verb);
+    }
+  }
+
+  /** The host answers its client's latest ICE restart offer. */
+  Reply restartAnswer(String id, @Nullable String secret, String joinId, long restart, String answer, long nowNs) {
+    MemSession session = hostCall(id, secret, nowNs);
+    MemJoin join = join(session, joinId);
+    requireRestartable(join, "answered for an ICE restart");
+    if (restart != join.restart || join.restartAnswered >= restart) {
+      throw Errors.staleRestart(join.id, restart, join.restart, join.restartAnswered);
+    }
+    storedChars -= join.storedChars();
+    join.restartOffer = null;
+    join.restartAnswer = answer;
+    join.restartAnswered = restart;
+    storedChars += join.storedChars();
+    listener.changed(id, null);
+    return Views.restarted(200, join.id, join.state, restart);
+  }
+
   Reply leave(String id, @Nullable String secret, String joinId, String reason, long nowNs) {
     MemSession session = hostCall(id, secret, nowNs);
     MemJoin join = join(session, joinId);
@@ -264,6 +315,10 @@ final class MemoryRules {
     join.offer = null;
     join.revealCertificate = null;
     join.revealProof = null;
+    if (state != JoinStatus.LEFT) {
+      join.restartOffer = null;
+      join.restartAnswer = null;
+    }
     join.result = result;
     join.state = state;
     join.endedNs = nowNs;
@@ -283,6 +338,7 @@ final class MemoryRules {
     creates.purge(nowNs);
     prefixCreates.purge(nowNs);
     joinLimiter.purge(nowNs);
+    restarts.purge(nowNs);
     sessionJoins.purge(nowNs);
   }
 

@@ -76,6 +76,17 @@ final class MemoryStore implements Store {
   }
 
   @Override
+  public CompletableFuture<Reply> restart(String id, String joinId, String offer) {
+    return onLoop(() -> rules.restart(id, joinId, offer, System.nanoTime()));
+  }
+
+  @Override
+  public CompletableFuture<Reply> restartAnswer(String id, @Nullable String secret, String joinId, long restart,
+      String answer) {
+    return onLoop(() -> rules.restartAnswer(id, secret, joinId, restart, answer, System.nanoTime()));
+  }
+
+  @Override
   public CompletableFuture<Reply> leave(String id, @Nullable String secret, String joinId, String reason) {
     return onLoop(() -> rules.leave(id, secret, joinId, reason, System.nanoTime()));
   }

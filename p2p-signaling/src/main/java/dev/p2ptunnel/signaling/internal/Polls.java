@@ -60,6 +60,8 @@ final class Polls implements Store.Listener {
     final long after;
     final @Nullable String joinId;
     final @Nullable JoinStatus since;
+    /** A client waiting for the host's answer to this ICE restart (0: none). */
+    final long restart;
     final long deadlineNs;
     final Responder responder;
     @Nullable ScheduledFuture<?> timeout;
@@ -68,12 +70,13 @@ final class Polls implements Store.Listener {
     boolean done;
 
     Waiter(String id, @Nullable String secret, long after, @Nullable String joinId, @Nullable JoinStatus since,
-        long deadlineNs, Responder responder) {
+        long restart, long deadlineNs, Responder responder) {
       this.id = id;
       this.secret = secret;
       this.after = after;
       this.joinId = joinId;
       this.since = since;
+      this.restart = restart;
       this.deadlineNs = deadlineNs;
       this.responder = responder;
     }
@@ -87,7 +90,14 @@ final class Polls implements Store.Listener {
     }
 
     boolean news(Read read) {
-      return read.reply().error() != null || (joinId == null ? read.events() > 0 : read.status() != since);
+      if (read.reply().error() != null) {
+        return true;
+      }
+      if (joinId == null) {
+        return read.events() > 0;
+      }
+      // a restart's answer, or a newer restart that supersedes the one waited for, is news too
+      return read.status() != since || restart > 0 && (read.restartAnswered() >= restart || read.restart() > restart);
     }
   }
 
@@ -113,16 +123,21 @@ final class Polls implements Store.Listener {
       reply(() -> store.hostEvents(id, secret, after, 0), responder);
       return;
     }
-    execute(responder, () -> park(new Waiter(id, secret, after, null, null, System.nanoTime() + waitNs, responder)));
+    execute(responder, () -> park(new Waiter(id, secret, after, null, null, 0, System.nanoTime() + waitNs,
+        responder)));
   }
 
-  /** The client's long-poll: answers once its join's status differs from {@code since} (or after the wait). */
-  void clientPoll(String id, String joinId, JoinStatus since, long waitNs, Responder responder) {
+  /**
+   * The client's long-poll: answers once its join's status differs from {@code since}, or (with {@code restart} &gt;
+   * 0) once the host answered that ICE restart or a newer one was sent, or after the wait.
+   */
+  void clientPoll(String id, String joinId, JoinStatus since, long restart, long waitNs, Responder responder) {
     if (waitNs == 0) {
       reply(() -> store.joinStatus(id, joinId), responder);
       return;
     }
-    execute(responder, () -> park(new Waiter(id, null, 0, joinId, since, System.nanoTime() + waitNs, responder)));
+    execute(responder, () -> park(new Waiter(id, null, 0, joinId, since, restart, System.nanoTime() + waitNs,
+        responder)));
   }
 
   private void reply(Supplier<CompletableFuture<Read>> read, Responder responder) {

@@ -234,6 +234,8 @@ final class RedisStore implements Store {
       case "already_answered" -> Errors.alreadyAnswered(str(list, 2), status(str(list, 3)));
       case "not_paired" -> Errors.notPaired(str(list, 2));
       case "not_revealed" -> Errors.notRevealed(str(list, 2));
+      case "stale_restart" -> Errors.staleRestart(str(list, 2), parse(str(list, 3)), parse(str(list, 4)),
+          parse(str(list, 5)));
       case "collision" -> throw new Collision();
       default -> throw new IllegalStateException("the Redis store answered an unknown refusal: " + list);
     };
@@ -350,6 +352,24 @@ final class RedisStore implements Store {
   }
 
   @Override
+  public CompletableFuture<Reply> restart(String id, String joinId, String offer) {
+    return run(RedisScripts.Script.STEP, id, list -> Views.restarted(202, joinId, status(str(list, 1)),
+        parse(str(list, 2))), "restart",
+        "", joinId, offer, Integer.toString(Limits.RESTARTS_PER_MINUTE), "");
+  }
+
+  @Override
+  public CompletableFuture<Reply> restartAnswer(String id, @Nullable String secret, String joinId, long restart,
+      String answer) {
+    if (secret == null) {
+      return CompletableFuture.failedFuture(Errors.noSecret(id));
+    }
+    return run(RedisScripts.Script.STEP, id, list -> Views.restarted(200, joinId, status(str(list, 1)),
+        parse(str(list, 2))),
+        "restart-answer", hash(secret), joinId, Long.toString(restart), answer, "");
+  }
+
+  @Override
   public CompletableFuture<Reply> leave(String id, @Nullable String secret, String joinId, String reason) {
     return step("leave", id, secret, joinId, reason);
   }
@@ -369,6 +389,7 @@ final class RedisStore implements Store {
         events.add(switch (str(e, 1)) {
           case "join" -> Views.Event.join(seq, joinId, str(e, 3), str(e, 4), str(e, 5), orNull(str(e, 6)));
           case "reveal" -> Views.Event.reveal(seq, joinId, str(e, 7), orNull(str(e, 8)), orNull(str(e, 9)));
+          case "restart" -> Views.Event.restart(seq, joinId, parse(str(e, 11)), str(e, 5));
           default -> Views.Event.withdrawn(seq, joinId, str(e, 10));
         });
       }
@@ -380,9 +401,11 @@ final class RedisStore implements Store {
   public CompletableFuture<Read> joinStatus(String id, String joinId) {
     CompletableFuture<Read> read = run(RedisScripts.Script.STATUS, id, list -> {
       JoinStatus status = status(str(list, 1));
+      long restart = parse(str(list, 6));
+      long answered = parse(str(list, 7));
       Views.Join view = new Views.Join(joinId, status, orNull(str(list, 2)), orNull(str(list, 3)),
-          orNull(str(list, 4)), orNull(str(list, 5)));
-      return new Read(Views.result(view), 0, status);
+          orNull(str(list, 4)), orNull(str(list, 5)), restart, answered, orNull(str(list, 8)));
+      return new Read(Views.result(view), 0, status, restart, answered);
     }, joinId);
     // An expired join reads as its 410, which is news for a waiting client.
     return read.exceptionally(error -> {

@@ -167,6 +167,13 @@ public final class Server implements AutoCloseable {
       public boolean handle(Request request, Response response, Callback callback) throws Exception {
         Connection connection = request.getConnectionMetaData().getConnection();
         guard.requestStarted(connection);
+        if (guard.overLimit(connection)) {
+          Exchange exchange = new Exchange(request, response, callback, addresses.client(request), observer);
+          exchange.send(Reply.error(ErrorCode.TOO_MANY_CONNECTIONS, "too many open connections from "
+              + exchange.address + ": at most " + guard.maxPerAddress() + "; retry after 1 s",
+              Map.of("Retry-After", "1", "Connection", "close")));
+          return true;
+        }
         return super.handle(request, response, callback);
       }
     }));

@@ -51,6 +51,13 @@ interface Store extends AutoCloseable {
 
   CompletableFuture<Reply> withdraw(String id, String joinId, String reason);
 
+  /** The client of an approved join sends ICE restart offer {@code offer}: 202 with the restart's number. */
+  CompletableFuture<Reply> restart(String id, String joinId, String offer);
+
+  /** The host answers ICE restart {@code restart} of an approved join (only the latest, once). */
+  CompletableFuture<Reply> restartAnswer(String id, @Nullable String secret, String joinId, long restart,
+      String answer);
+
   CompletableFuture<Reply> leave(String id, @Nullable String secret, String joinId, String reason);
 
   /**

@@ -147,7 +147,18 @@ class HardeningTest {
       }
       awaitAtLeast(4); // all four accepted by the server before the fifth: it is the one over the limit
       try (Raw fifth = new Raw(server.address())) {
-        assertTrue(fifth.closedByServer(), "the fifth connection from 127.0.0.1 is closed");
+        String response = fifth.write("GET /v1/sessions/0000-0000-0000-0000-0000-0000-0000/events?wait=0 "
+            + "HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
+        assertTrue(response.toLowerCase().contains("\r\nretry-after: 1\r\n"), response);
+        assertTrue(response.toLowerCase().contains("\r\nconnection: close\r\n"), response);
+        String[] refused = parse(response);
+        assertEquals("429", refused[0], "the fifth connection from 127.0.0.1 is told why");
+        assertEquals("too_many_connections", refused[1]);
+        assertEquals("too many open connections from 127.0.0.1: at most 4; retry after 1 s", refused[2]);
+        assertTrue(fifth.closedByServer(), "and closed");
+      }
+      try (Raw silent = new Raw(server.address())) {
+        assertTrue(silent.closedByServer(), "one over the limit that sends nothing is closed");
       }
       try (Raw other = new Raw(server.address(), InetAddress.getByName("127.0.0.2"))) {
         String[] answer = parse(other.write("GET /v1/sessions/0000-0000-0000-0000-0000-0000-0000/joins/x?wait=0 "

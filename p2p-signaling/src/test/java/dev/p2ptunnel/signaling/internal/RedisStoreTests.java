@@ -7,7 +7,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 
 /**
- * Every protocol test of {@link SignalingServerTest} and {@link JoinFlowServerTest} again, with the state in a real
+ * Every protocol test of {@link SignalingServerTest}, {@link JoinFlowServerTest} and
+ * {@link RestartServerTest} again, with the state in a real
  * Redis: both stores must answer byte for byte the same. Each test gets its own key prefix.
  */
 class RedisStoreTests {
@@ -32,6 +33,14 @@ class RedisStoreTests {
 
   @Nested
   class Protocol extends SignalingServerTest {
+    @Override
+    SignalingConfig adapt(SignalingConfig config) {
+      return onRedis(config);
+    }
+  }
+
+  @Nested
+  class Restart extends RestartServerTest {
     @Override
     SignalingConfig adapt(SignalingConfig config) {
       return onRedis(config);

@@ -55,6 +55,8 @@ final class ClientReconnector implements TunnelCore.Keeper {
   private boolean told;
   private @Nullable ScheduledFuture<?> restartTimer;
   private boolean restartInFlight;
+  /** The signaling said the current join takes no more ICE restarts (it ended there): rejoin instead. */
+  private boolean restartsRefused;
   private @Nullable Rejoin rejoin;
   private int failures;
 
@@ -201,7 +203,7 @@ final class ClientReconnector implements TunnelCore.Keeper {
     }
     ClientJoin current = join;
     LOG.log(Level.INFO, "the network changed (now " + network.describe() + ")");
-    if (current != null && current.restartable() && !sessionGone) {
+    if (restarts(current)) {
       restartNow(); // a new interface is used only after an ICE restart
     }
   }
@@ -221,16 +223,21 @@ final class ClientReconnector implements TunnelCore.Keeper {
     if (!told && (bridgeLost || sessionGone || path == RTCPeerConnectionState.FAILED)) {
       told = true;
       core.pathLost();
-      boolean needsPerson = !unattended && !(current != null && current.restartable() && !sessionGone);
+      boolean needsPerson = !unattended && !restarts(current);
       notify(() -> options.listener().onConnectionLost(reason, needsPerson));
     }
-    if (current != null && current.restartable() && !sessionGone) {
+    if (restarts(current)) {
       startRestarts();
       return;
     }
     if (unattended || bridgeLost || sessionGone || path == RTCPeerConnectionState.FAILED) {
       startRejoin(reason); // offline: only once the session is surely gone, never for a short blip
     }
+  }
+
+  /** Whether the path comes back by ICE restarts of {@code current} (else by a rejoin). */
+  private boolean restarts(@Nullable ClientJoin current) {
+    return current != null && current.restartable() && !sessionGone && !restartsRefused;
   }
 
   private void startRestarts() {
@@ -265,9 +272,15 @@ final class ClientReconnector implements TunnelCore.Keeper {
             .thenCompose(answer -> peer.acceptRestartAnswer(checked(answer), offer.generation())))
         .whenComplete((ok, error) -> onLoop(() -> {
           restartInFlight = false;
-          if (error != null) {
-            LOG.log(Level.DEBUG, () -> "ICE restart did not go through: " + HostRuntime.message(
-                HostRuntime.unwrap(error)));
+          Throwable cause = error == null ? null : HostRuntime.unwrap(error);
+          if (cause instanceof JoinRejectedException && exchange == join && !closed) {
+            // the join ended on the signaling (the host left it, or restarted): only a rejoin can bring it back
+            restartsRefused = true;
+            stopRestarts();
+            LOG.log(Level.INFO, "ICE restart refused (" + HostRuntime.message(cause) + "); rejoining");
+            startRejoin(HostRuntime.message(cause));
+          } else if (cause != null) {
+            LOG.log(Level.DEBUG, () -> "ICE restart did not go through: " + HostRuntime.message(cause));
           } else {
             LOG.log(Level.DEBUG, "ICE restarted; waiting for the new path");
           }
@@ -352,6 +365,7 @@ final class ClientReconnector implements TunnelCore.Keeper {
     }
     join = joined.join();
     hostFingerprint = joined.hostFingerprint();
+    restartsRefused = false;
     failures = 0;
     LOG.log(Level.INFO, "rejoined the host; the connections resume over the new session");
   }

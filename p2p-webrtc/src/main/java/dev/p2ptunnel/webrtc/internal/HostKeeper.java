@@ -53,10 +53,9 @@ final class HostKeeper implements TunnelCore.Keeper {
   @Override
   public void pathChanged(WebRtcSession session, RTCPeerConnectionState state) {
     if (state == RTCPeerConnectionState.DISCONNECTED || state == RTCPeerConnectionState.FAILED) {
-      HostJoin join = client.join;
-      if (!join.request.restartable()) {
-        free(join, "the connection to the client is interrupted");
-      }
+      // The place is freed even where the signaling carries ICE restarts: it still takes this join's restarts (the
+      // HTTP server does so for a left join), and a killed client's place must not wait for the grace period.
+      free(client.join, "the connection to the client is interrupted");
       LOG.log(Level.DEBUG, () -> client + ": path " + state);
     }
   }

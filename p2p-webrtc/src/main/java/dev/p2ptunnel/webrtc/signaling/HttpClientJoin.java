@@ -43,7 +43,7 @@ final class HttpClientJoin implements ClientJoin {
       body.put("commitment", b64(commitment));
     }
     calls.call("join request to session " + sessionId, "POST", "v1/sessions/" + sessionId + "/joins", null, body,
-        ServerCalls.POLL_SLACK).whenComplete((reply, error) -> {
+        ServerCalls.REQUEST_TIMEOUT).whenComplete((reply, error) -> {
           if (error != null) {
             fail(refusal(error));
             return;
@@ -82,7 +82,7 @@ final class HttpClientJoin implements ClientJoin {
       body.put("certificate", b64(certificate)).put("proof", b64(proof));
     }
     calls.call("revealing the nonce in session " + sessionId, "POST", path(id) + "/reveal", null, body,
-        ServerCalls.POLL_SLACK).whenComplete((reply, error) -> {
+        ServerCalls.REQUEST_TIMEOUT).whenComplete((reply, error) -> {
           if (error != null) {
             answer.completeExceptionally(refusal(error));
           } else {
@@ -162,6 +162,34 @@ final class HttpClientJoin implements ClientJoin {
           + body.path("reason").asText()));
       default -> fail(unexpected(body));
     }
+  }
+
+  /** The server carries ICE restarts of an approved join (docs/SIGNALING.md, "ICE restart through the server"). */
+  @Override
+  public boolean restartable() {
+    return true;
+  }
+
+  /**
+   * Posts the restart offer (tried again after passing failures for at most {@link HttpRestart#POST_BUDGET}, so that
+   * an unreachable server fails it before the next restart is due), then polls for the host's answer (at most
+   * {@link HttpRestart#ANSWER_BUDGET} in all). Fails with {@link JoinRejectedException} when the server says this join
+   * takes no more restarts (it ended, the session is gone, or the server has no restart endpoint): the client then
+   * rejoins. Completing (or cancelling) the returned future from outside stops the exchange.
+   */
+  @Override
+  public CompletableFuture<SessionDescription> restartIce(SessionDescription offer) {
+    String id = joinId.getNow(null);
+    boolean approved = answer.isDone() && !answer.isCompletedExceptionally()
+        || first.isDone() && !first.isCompletedExceptionally() && first.join() instanceof JoinAnswer;
+    if (id == null || !approved) {
+      return CompletableFuture.failedFuture(new WebRtcException(
+          "ICE restart: the host has not answered this join (expected: after its answer)"));
+    }
+    if (withdrawn) {
+      return CompletableFuture.failedFuture(new WebRtcException("ICE restart: the join was withdrawn"));
+    }
+    return new HttpRestart(calls, sessionId, path(id), offer).start();
   }
 
   private WebRtcException unexpected(JsonNode body) {

@@ -27,8 +27,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>HTTP: by default one {@link HttpClient} per session object, released by {@link #close()};
  * {@link Builder#httpClient} injects the app's own (proxy, TLS, executor), used as is and never closed. Feed polls
- * that fail for a passing reason are tried again as the {@link RetryPolicy} says; the session ends when they fail for
- * good. Whoever creates it owns it: a {@link dev.p2ptunnel.webrtc.HostTunnel} given it closes it when the tunnel
+ * that fail for a passing reason are tried again as the {@link RetryPolicy} says; once it is spent the server counts
+ * as unreachable, and the host keeps trying for as long as it lives (pauses doubling from 1 s up to
+ * {@link Builder#maxRetryPause}, default 30 s, with jitter), telling its {@link SignalingStatusListener} once when the outage
+ * begins and once when it ends; connected clients do not need the server and carry on. A session the server lost (it
+ * restarted without its state, or expired it meanwhile) is created again under the same Session ID when the session
+ * was made with a claim; without one the Session ID cannot be had again and the session ends saying so. Only a
+ * refusal ends the session (wrong secret, closed or replaced by its host). Whoever creates it owns it: a {@link dev.p2ptunnel.webrtc.HostTunnel} given it closes it when the tunnel
  * closes, unless told otherwise ({@link dev.p2ptunnel.webrtc.HostOptions.Builder#closeSignaling}).
  */
 public final class HttpHostSignaling implements HostSignaling {
@@ -37,7 +42,10 @@ public final class HttpHostSignaling implements HostSignaling {
 
   private final ServerCalls calls;
   private final String sessionId;
-  private final String hostSecret;
+  private final int maxClients;
+  private final byte @Nullable [] claim;
+  private final Outage outage;
+  private volatile String hostSecret; // replaced when the session is created again; written by the loop thread
   private final ScheduledThreadPoolExecutor loop;
   private final AtomicBoolean closed = new AtomicBoolean();
   // Owned by the loop thread:
@@ -46,13 +54,19 @@ public final class HttpHostSignaling implements HostSignaling {
   private final ArrayDeque<CompletableFuture<JoinRequest>> takers = new ArrayDeque<>();
   private long after;
   private boolean polling;
+  /** A pause of the outage runs: no poll until it ends. */
+  private boolean pausing;
   private @Nullable Throwable ended;
   private volatile @Nullable Thread loopThread;
 
-  private HttpHostSignaling(ServerCalls calls, String sessionId, String hostSecret) {
+  private HttpHostSignaling(ServerCalls calls, String sessionId, String hostSecret, Builder b) {
     this.calls = calls;
     this.sessionId = sessionId;
     this.hostSecret = hostSecret;
+    this.maxClients = b.maxClients;
+    this.claim = b.claim == null ? null : b.claim.clone();
+    this.outage = new Outage(b.maxRetryPause, b.jitter, System::nanoTime, b.status, calls.base() + " (session "
+        + sessionId + ")");
     this.loop = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread thread = new Thread(runnable, "p2p-host-signaling " + sessionId);
       thread.setDaemon(true);
@@ -97,10 +111,7 @@ public final class HttpHostSignaling implements HostSignaling {
     byte[] claim = b.claim;
     JsonNode created;
     try {
-      created = calls.call("creating a session", "POST", "v1/sessions", null,
-          claim == null ? JsonBodies.object().put("maxClients", b.maxClients) : JsonBodies.object()
-              .put("maxClients", b.maxClients)
-              .put("claim", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(claim)),
+      created = calls.call("creating a session", "POST", "v1/sessions", null, createBody(b.maxClients, claim),
           ServerCalls.POLL_SLACK).get();
     } catch (InterruptedException e) {
       calls.close();
@@ -112,9 +123,15 @@ public final class HttpHostSignaling implements HostSignaling {
       throw cause instanceof WebRtcException w ? w : new WebRtcException("creating a session: " + cause, cause);
     }
     HttpHostSignaling signaling = new HttpHostSignaling(calls, created.path("sessionId").asText(),
-        created.path("hostSecret").asText());
+        created.path("hostSecret").asText(), b);
     signaling.loop.execute(signaling::poll); // the feed runs from now on: reveals and withdrawals must not wait
     return signaling;
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode createBody(int maxClients, byte @Nullable [] claim) {
+    return claim == null ? JsonBodies.object().put("maxClients", maxClients) : JsonBodies.object()
+        .put("maxClients", maxClients)
+        .put("claim", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(claim));
   }
 
   /** Builds and creates an {@link HttpHostSignaling}. Not thread-safe. */
@@ -125,6 +142,10 @@ public final class HttpHostSignaling implements HostSignaling {
     private @Nullable HttpClient httpClient;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private ServerCalls.Delayer delayer = ServerCalls.Delayer.SCHEDULER;
+    private Duration maxRetryPause = Outage.DEFAULT_CAP;
+    private SignalingStatusListener status = new SignalingStatusListener() {};
+    private java.util.function.DoubleSupplier jitter = () -> java.util.concurrent.ThreadLocalRandom.current()
+        .nextDouble();
 
     private Builder(URI server) {
       this.server = server;
@@ -166,6 +187,31 @@ public final class HttpHostSignaling implements HostSignaling {
       return this;
     }
 
+    /** Tests: where the outage pauses' jitter in [0, 1] comes from. */
+    Builder jitter(java.util.function.DoubleSupplier value) {
+      jitter = value;
+      return this;
+    }
+
+    /**
+     * The longest pause between two tries while the server is unreachable (1 s to 1 h); default 30 s. The host never
+     * stops trying on its own: only close() or a refusal ends the session.
+     */
+    public Builder maxRetryPause(Duration value) {
+      java.util.Objects.requireNonNull(value, "maxRetryPause");
+      if (value.compareTo(Duration.ofSeconds(1)) < 0 || value.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("maxRetryPause: " + value + " (expected: 1 s to 1 h)");
+      }
+      maxRetryPause = value;
+      return this;
+    }
+
+    /** Who is told when the server becomes unreachable and when it is back; default nobody. */
+    public Builder statusListener(SignalingStatusListener value) {
+      status = java.util.Objects.requireNonNull(value, "statusListener");
+      return this;
+    }
+
     /**
      * Creates the session on the server. Blocks until the server answers.
      *
@@ -179,6 +225,11 @@ public final class HttpHostSignaling implements HostSignaling {
   /** The Session ID to give the client, {@code XXXX-XXXX-…}. */
   public String sessionId() {
     return sessionId;
+  }
+
+  /** Since when the signaling server cannot be reached, or null while it can (for a status line). Thread-safe. */
+  public java.time.@Nullable Instant unreachableSince() {
+    return outage.since();
   }
 
   @Override
@@ -218,14 +269,16 @@ public final class HttpHostSignaling implements HostSignaling {
   private void poll() {
     assert inLoop();
     takers.removeIf(CompletableFuture::isDone);
-    if (polling || ended != null || closed.get()) {
+    if (polling || pausing || ended != null || closed.get()) {
       return;
     }
     polling = true;
-    calls.retrying("waiting for join requests in session " + sessionId, "GET", "v1/sessions/" + sessionId
-        + "/events?after=" + after + "&wait=" + POLL_WAIT.toSeconds(), hostSecret,
-        POLL_WAIT.plus(ServerCalls.POLL_SLACK))
-        .whenCompleteAsync(this::onPoll, loop);
+    String what = "waiting for join requests in session " + sessionId;
+    String path = "v1/sessions/" + sessionId + "/events?after=" + after + "&wait=" + POLL_WAIT.toSeconds();
+    Duration timeout = POLL_WAIT.plus(ServerCalls.POLL_SLACK);
+    // During an outage each try is one call: the outage's own pauses space them.
+    (outage.active() ? calls.call(what, "GET", path, hostSecret, null, timeout)
+        : calls.retrying(what, "GET", path, hostSecret, timeout)).whenCompleteAsync(this::onPoll, loop);
   }
 
   private void onPoll(@Nullable JsonNode body, @Nullable Throwable error) {
@@ -234,9 +287,19 @@ public final class HttpHostSignaling implements HostSignaling {
       return;
     }
     if (error != null) {
-      end(ServerCalls.cause(error)); // the retry policy is spent, or the server refused
+      Throwable cause = ServerCalls.cause(error);
+      if (closed.get()) {
+        end(cause);
+      } else if (ServerCalls.passing(cause)) {
+        unreachable(cause);
+      } else if (Outage.lost(cause)) {
+        renew(cause);
+      } else {
+        end(cause); // the server refused: wrong secret, closed or replaced by its host
+      }
       return;
     }
+    outage.ended(false);
     for (JsonNode event : body.path("events")) {
       long seq = event.path("seq").asLong();
       if (seq > after) {
@@ -246,6 +309,60 @@ public final class HttpHostSignaling implements HostSignaling {
     }
     deliver();
     poll();
+  }
+
+  /** The server is unreachable: try again after the outage's next pause (the outage tells the listener once). */
+  private void unreachable(Throwable cause) {
+    assert inLoop();
+    Duration pause = outage.failed(cause);
+    pausing = true;
+    calls.delayer().after(pause, () -> {
+      try {
+        loop.execute(() -> {
+          pausing = false;
+          poll();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closed meanwhile
+      }
+    });
+  }
+
+  /**
+   * Creates the lost session again under its claimed Session ID (a new host secret; the feed starts over). Joins in
+   * progress there are gone with it; connected clients carry on, and their next ICE restart or rejoin finds the new
+   * session. Without a claim the ID cannot be had again: the session ends, saying so.
+   */
+  private void renew(Throwable cause) {
+    assert inLoop();
+    if (claim == null) {
+      end(new WebRtcException("the signaling server " + calls.base() + " lost session " + sessionId + " ("
+          + cause.getMessage() + ") and a random Session ID cannot be taken again: a host that must keep its Session "
+          + "ID across server restarts makes it from a claim (the demo: --session-name)", cause));
+      return;
+    }
+    polling = true;
+    calls.call("creating session " + sessionId + " again", "POST", "v1/sessions", null, createBody(maxClients, claim),
+        ServerCalls.POLL_SLACK).whenCompleteAsync((created, error) -> {
+          polling = false;
+          if (ended != null) {
+            return;
+          }
+          if (error != null) {
+            Throwable why = ServerCalls.cause(error);
+            if (!closed.get() && ServerCalls.passing(why)) {
+              unreachable(why);
+            } else {
+              end(why);
+            }
+            return;
+          }
+          hostSecret = created.path("hostSecret").asText();
+          after = 0;
+          outage.ended(true);
+          deliver();
+          poll();
+        }, loop);
   }
 
   private void onEvent(JsonNode event) {
@@ -263,6 +380,12 @@ public final class HttpHostSignaling implements HostSignaling {
         HttpJoinRequest request = active.get(joinId);
         if (request != null) {
           request.revealed(event);
+        }
+      }
+      case "restart" -> {
+        HttpJoinRequest request = active.get(joinId);
+        if (request != null) {
+          request.restartOffered(event.path("restart").asLong(), event.path("offer").asText());
         }
       }
       case "withdrawn" -> {

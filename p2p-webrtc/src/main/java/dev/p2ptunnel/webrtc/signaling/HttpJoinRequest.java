@@ -15,6 +15,7 @@ import dev.p2ptunnel.webrtc.WebRtcException;
 import java.lang.System.Logger.Level;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class HttpJoinRequest implements JoinRequest {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.signaling");
+  /** How long a join whose place was freed still takes its client's ICE restarts here (the server's default joinTtl). */
+  static final java.time.Duration LEFT_KEPT = java.time.Duration.ofMinutes(10);
 
   private final ServerCalls calls;
   private final String sessionId;
@@ -33,6 +36,9 @@ final class HttpJoinRequest implements JoinRequest {
   private final Runnable forget;
   private final CompletableFuture<JoinReveal> reveal = new CompletableFuture<>();
   private final CompletableFuture<String> withdrawn = new CompletableFuture<>();
+  private volatile @Nullable Function<SessionDescription, CompletableFuture<SessionDescription>> restarts;
+  /** The number of the latest ICE restart handed to the answerer (feed thread only). */
+  private long restartHandled;
 
   private HttpJoinRequest(ServerCalls calls, String sessionId, String hostSecret, String joinId, JoinOffer offer,
       @Nullable String address, Runnable forget) {
@@ -125,15 +131,71 @@ final class HttpJoinRequest implements JoinRequest {
     return post("reject", JsonBodies.object().put("reason", WireLimits.reason(reason, "the host refused")));
   }
 
+  /**
+   * Frees the client's place. A refusal (the join or the session is gone from the server, e.g. after it restarted
+   * without its state) leaves nothing to free and counts as done; only an unreachable server fails it.
+   */
   @Override
   public CompletableFuture<Void> left(String reason) {
-    forget.run();
-    return post("leave", JsonBodies.object().put("reason", WireLimits.reason(reason, "the client left")));
+    // Its client may still come back on the same connection by ICE restart: the feed keeps routing its restart
+    // offers while the server keeps the join (joinTtl, 10 min by default).
+    CompletableFuture.delayedExecutor(LEFT_KEPT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).execute(forget);
+    return post("leave", JsonBodies.object().put("reason", WireLimits.reason(reason, "the client left")))
+        .exceptionally(error -> {
+          if (ServerCalls.passing(error)) {
+            throw error instanceof java.util.concurrent.CompletionException c ? c
+                : new java.util.concurrent.CompletionException(error);
+          }
+          LOG.log(Level.DEBUG, () -> this + ": nothing to free on the server: " + ServerCalls.cause(error)
+              .getMessage());
+          return null;
+        });
   }
 
   @Override
   public CompletableFuture<String> withdrawn() {
     return withdrawn.copy();
+  }
+
+  /** The server carries the client's ICE restarts of an accepted join. */
+  @Override
+  public boolean restartable() {
+    return true;
+  }
+
+  @Override
+  public void onRestart(Function<SessionDescription, CompletableFuture<SessionDescription>> answerer) {
+    restarts = answerer;
+  }
+
+  /**
+   * The feed brought ICE restart {@code restart} of this join: the host's session answers it, and the answer is
+   * posted (once: a lost answer costs the client one restart interval, then it sends a newer offer). Feed thread.
+   */
+  void restartOffered(long restart, String sdp) {
+    if (restart <= restartHandled) {
+      return;
+    }
+    restartHandled = restart;
+    Function<SessionDescription, CompletableFuture<SessionDescription>> answerer = restarts;
+    if (answerer == null) {
+      LOG.log(Level.DEBUG, () -> this + ": ICE restart " + restart + " before the session carries; ignored");
+      return;
+    }
+    CompletableFuture<SessionDescription> answer;
+    try {
+      answer = answerer.apply(new SessionDescription(SessionDescription.Type.OFFER, sdp));
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, () -> this + ": ICE restart " + restart + " not answered: " + e);
+      return;
+    }
+    answer.thenCompose(description -> post("restart-answer", JsonBodies.object().put("restart", restart)
+        .put("answer", description.sdp()))).whenComplete((ok, error) -> {
+          if (error != null) {
+            LOG.log(Level.DEBUG, () -> this + ": ICE restart " + restart + " not answered: "
+                + ServerCalls.cause(error).getMessage());
+          }
+        });
   }
 
   private CompletableFuture<Void> post(String verb, ObjectNode body) {

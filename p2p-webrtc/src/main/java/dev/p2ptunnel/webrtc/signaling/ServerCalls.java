@@ -36,6 +36,11 @@ import org.jspecify.annotations.Nullable;
 final class ServerCalls {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.signaling");
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * A request the server answers at once (a join request, a reveal): a server that does not answer within this is
+   * unreachable, so that a rejoin against it fails within a bound and is tried again with the rejoin's backoff.
+   */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   /** Added to a poll's wait for its request timeout: the server answers an idle poll after the wait. */
   static final Duration POLL_SLACK = Duration.ofSeconds(30);
 
@@ -76,10 +81,11 @@ final class ServerCalls {
     /**
      * Whether to try again after a pause rather than give up: a 5xx (the instance reached is stopping, or its store
      * had a passing fault: behind a load balancer the next try may reach another instance) or too many waiting
-     * polls.
+     * polls, or too many connections from this address (a flood beside a host: back off and come again).
      */
     boolean passing() {
-      return status >= 500 || ErrorCode.TOO_MANY_POLLS.wire().equals(code);
+      return status >= 500 || ErrorCode.TOO_MANY_POLLS.wire().equals(code)
+          || ErrorCode.TOO_MANY_CONNECTIONS.wire().equals(code);
     }
   }
 
@@ -222,6 +228,14 @@ final class ServerCalls {
     return base;
   }
 
+  RetryPolicy retry() {
+    return retry;
+  }
+
+  Delayer delayer() {
+    return delayer;
+  }
+
   /**
    * One call; {@code what} names it in error messages ("join request to session …").
    *
@@ -251,6 +265,9 @@ final class ServerCalls {
       return CompletableFuture.failedFuture(e instanceof WebRtcException ? e : new WebRtcException(what + ": " + e, e));
     }
     inFlight.add(sent);
+    if (closed) {
+      sent.cancel(true); // close() ran between the check above and the add: it did not see this call
+    }
     sent.whenComplete((response, error) -> inFlight.remove(sent));
     return sent.handleAsync((response, error) -> {
           if (error != null) {
