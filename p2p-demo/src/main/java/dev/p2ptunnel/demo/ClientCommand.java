@@ -137,6 +137,11 @@ final class ClientCommand implements Callable<Integer> {
     }
     Shutdown shutdown = env.shutdown();
     MappingReport report = new MappingReport(console);
+    var made = new java.util.concurrent.atomic.AtomicReference<@Nullable ClientTunnel>();
+    WaitingConnections waiting = new WaitingConnections(console, bridge.resumeGrace(), () -> {
+      ClientTunnel t = made.get();
+      return t == null ? null : t.reconnectingSince();
+    }, java.time.Clock.systemUTC());
     boolean mapAll = port == null && mappings.isEmpty();
     try {
       ClientTunnel tunnel;
@@ -145,7 +150,7 @@ final class ClientCommand implements Callable<Integer> {
             : ClientOptions.builder(new InetSocketAddress(bind, port));
         mappings.forEach(options::map);
         tunnel = shutdown.register(Tunnel.client(options.mapAll(mapAll)
-            .signaling(base).webRtc(config).bridge(bridge).name(clientName).identity(identity)
+            .signaling(base).webRtc(config).bridge(bridge.toBuilder().listener(waiting).build()).name(clientName).identity(identity)
             .knownHosts(knownHosts)
             .listener(new ClientListener() {
               @Override
@@ -208,6 +213,7 @@ final class ClientCommand implements Callable<Integer> {
         throw new UserError("cannot listen on " + Addresses.format(bind, port == null ? 0 : port) + ": " + why
             + "; choose another --port (or 0 for any), or stop the program using it", e);
       }
+      made.set(tunnel);
       InetSocketAddress localAddress = tunnel.localAddress();
       String local = localAddress == null ? null : Addresses.format(localAddress);
       if (local != null) {

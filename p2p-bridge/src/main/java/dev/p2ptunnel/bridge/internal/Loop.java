@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * method may be called from another.
  *
  * <p>With the resume extension in use the loop outlives its channel: a lost connection ({@link Link}) keeps every
- * socket for the grace period, and a new channel ({@link #attach}) resumes them ({@link Resume}).
+ * socket for the grace period ({@link Liveness}), and a new channel ({@link #attach}) resumes them ({@link Resume}).
  */
 final class Loop implements Command.Handler, Resume.Port {
   /** Commands (mostly received messages) handled per turn before the sockets get their turn. */
@@ -56,14 +56,13 @@ final class Loop implements Command.Handler, Resume.Port {
   private final Outbound outbound;
   private final Negotiation negotiation;
   private final FlowControl flow;
-  private final Keepalive keepalive;
   private final Streams streams;
   private final HalfClose halfClose;
   private final LocalIo io;
   private final Scheduler scheduler;
   private final Role role;
   private final Reassembler reassembler;
-  private final Link link;
+  private final Liveness liveness;
   private final Resume resume;
   /** Starts listening to the channel of a given number: the engine's callbacks for it. */
   private final IntFunction<MessageChannel.Listener> listeners;
@@ -73,6 +72,8 @@ final class Loop implements Command.Handler, Resume.Port {
   private final Coalescing.FrameConsumer toReassembler;
 
   private boolean running = true;
+  /** The bridge closes because the grace period ended: sockets end {@link Streams.Ending#ORDERLY}. */
+  private boolean orderly;
   private String closeReason = "closed";
 
   /** {@code plan} given: a host; else a client, listening on {@code server} (its default mapping) if given. */
@@ -90,17 +91,28 @@ final class Loop implements Command.Handler, Resume.Port {
     this.resuming = config.extensions() && !config.resumeGrace().isZero();
     this.negotiation = new Negotiation(config.extensions(), announced(channel));
     this.flow = new FlowControl(config.extensions(), config.receiveWindowBytes(), negotiation);
-    this.keepalive = new Keepalive(config.keepaliveInterval(), config.keepaliveTimeout());
     Limits limits = new Limits(config.maxPendingBytesPerSocket(), config.maxPendingBytesTotal());
     this.streams = new Streams(selector, ticker, flow, negotiation, outbound, limits, counters, events, this::ended);
     this.halfClose = new HalfClose(negotiation, outbound, streams);
     this.io = new LocalIo(outbound, flow, limits, counters, streams, halfClose);
     this.scheduler = new Scheduler(outbound, io);
     this.listeners = listeners;
-    this.link = new Link(config.resumeGrace());
     this.resume = new Resume(resuming, config.receiveWindowBytes(), plan == null,
         outbound, streams, flow, events, ticker, this);
     outbound.observe(resume);
+    this.liveness = new Liveness(config.keepaliveInterval(), config.keepaliveTimeout(), config.resumeGrace(),
+        negotiation, outbound, resume, events, ticker, plan == null ? "host" : "client", new Liveness.Port() {
+          @Override
+          public void stop(String reason, boolean orderly) {
+            Loop.this.stop(reason);
+            Loop.this.orderly |= orderly;
+          }
+
+          @Override
+          public boolean running() {
+            return running;
+          }
+        });
     streams.onOpen(resume::opened);
     DatagramLink datagramLink = new DatagramLink(datagrams);
     int maxFlows = config.peerLimits().maxFlows();
@@ -171,7 +183,7 @@ final class Loop implements Command.Handler, Resume.Port {
   /** The first thing the loop does: listen, start the keepalive clock, announce our extensions. */
   void start() throws IOException {
     role.register(selector);
-    keepalive.start(ticker.nanoTime());
+    liveness.started();
     if (extensions) {
       outbound.sendExtension(Extensions.hello(negotiation.announced()));
       resume.started();
@@ -232,13 +244,7 @@ final class Loop implements Command.Handler, Resume.Port {
     wait = Math.min(wait, until(outbound.pollDeadlineNanos(), now));
     wait = Math.min(wait, until(role.deadlineNanos(), now));
     wait = Math.min(wait, until(named.deadlineNanos(), now));
-    if (negotiation.keepalive()) {
-      wait = Math.min(wait, until(keepalive.deadlineNanos(), now));
-    }
-    wait = Math.min(wait, until(link.deadlineNanos(), now));
-    if (resume.tombstones() > 0) {
-      wait = Math.min(wait, Resume.RECEIPT_RETRY_NANOS);
-    }
+    wait = Math.min(wait, until(liveness.deadlineNanos(now), now));
     return Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999));
   }
 
@@ -283,36 +289,7 @@ final class Loop implements Command.Handler, Resume.Port {
       scheduler.unparkAll();
       work++;
     }
-    if (negotiation.keepalive()) {
-      keepalive.progress(outbound.bufferedAmount(), nowNanos);
-      switch (keepalive.check(nowNanos)) {
-        case DEAD:
-          events.error(ErrorKind.KEEPALIVE_TIMEOUT, BridgeListener.NO_SOCKET, keepalive.deadReason());
-          if (resume.canResume()) {
-            lose(keepalive.deadReason());
-          } else {
-            stop(keepalive.deadReason());
-          }
-          work++;
-          break;
-        case PING:
-          outbound.sendExtension(Extensions.ping(false, resume.pingNonce(keepalive)));
-          work++;
-          break;
-        default:
-          break;
-      }
-    }
-    if (resume.receiptDue(nowNanos)) {
-      outbound.sendExtension(Extensions.ping(false, resume.receiptSent(nowNanos)));
-      work++;
-    }
-    String expired = link.expired(nowNanos, role.name().equals("client") ? "host" : "client");
-    if (expired != null && running) {
-      events.error(ErrorKind.NOT_RESUMED, BridgeListener.NO_SOCKET, expired);
-      stop(expired);
-      work++;
-    }
+    work += liveness.tick(nowNanos);
     return work;
   }
 
@@ -324,18 +301,9 @@ final class Loop implements Command.Handler, Resume.Port {
     }
   }
 
-  /** The connection is lost (resume): sockets wait for the peer during the grace period. */
-  private void lose(String reason) {
-    if (link.lose(reason, ticker.nanoTime())) {
-      events.connectionLost(reason);
-    }
-  }
-
   @Override
   public void restored(int resumed, int closed) {
-    if (link.restore()) {
-      events.connectionRestored(resumed, closed);
-    }
+    liveness.restored(resumed, closed);
   }
 
   @Override
@@ -355,11 +323,11 @@ final class Loop implements Command.Handler, Resume.Port {
 
   @Override
   public void received(ByteBuffer message, int channel) {
-    if (channel != link.channel()) {
+    if (channel != liveness.channel()) {
       return; // a replaced channel's late message: the new channel's resume says what counts
     }
     counters.messagesFromPeer++;
-    keepalive.received(ticker.nanoTime());
+    liveness.received();
     if (!negotiation.decided()) {
       resume.received();
       negotiated(negotiation.decide(message));
@@ -370,7 +338,7 @@ final class Loop implements Command.Handler, Resume.Port {
       resume.received();
       reassembler.accept(message);
     }
-    if (link.lost() && !resume.awaitingList() && outbound.attached() && running) {
+    if (liveness.lost() && !resume.awaitingList() && outbound.attached() && running) {
       restored(streams.count(), 0); // the same channel carries again, or a new one to a peer with nothing to resume
     }
   }
@@ -397,19 +365,19 @@ final class Loop implements Command.Handler, Resume.Port {
 
   @Override
   public void writable(int channel) {
-    if (channel == link.channel() && outbound.markWritable()) {
+    if (channel == liveness.channel() && outbound.markWritable()) {
       scheduler.unparkAll();
     }
   }
 
   @Override
   public void channelClosed(String reason, int channel) {
-    if (channel != link.channel()) {
+    if (channel != liveness.channel()) {
       return; // a channel we replaced (we closed it ourselves)
     }
     if (resume.canResume() && running) {
       outbound.detach();
-      lose("channel closed: " + reason);
+      liveness.lose("channel closed: " + reason);
     } else {
       stop("channel closed: " + reason);
     }
@@ -424,12 +392,12 @@ final class Loop implements Command.Handler, Resume.Port {
     if (outbound.attached()) {
       outbound.closeChannel("replaced by a new channel");
     }
-    int number = link.next();
+    int number = liveness.next();
     outbound.attach(next);
     named.attach(next); // the services state carries over; the new channel gets its own datagram transport
     negotiation.restart(streams.live(), announced(next));
-    keepalive.start(ticker.nanoTime());
-    lose("the channel was replaced"); // until the peer is back on the new one
+    liveness.started();
+    liveness.lose("the channel was replaced"); // until the peer is back on the new one
     try {
       next.start(listeners.apply(number));
     } catch (RuntimeException e) {
@@ -535,7 +503,7 @@ final class Loop implements Command.Handler, Resume.Port {
     if (resume.peerMayResume() && outbound.attached() && !resume.byeReceived()) {
       outbound.sendExtension(Resumption.bye(reason)); // the peer closes at once instead of waiting for us
     }
-    streams.endAll("bridge closed: " + reason);
+    streams.endAll("bridge closed: " + reason, orderly ? Streams.Ending.ORDERLY : Streams.Ending.SHUTDOWN);
     named.shutdown(reason);
     outbound.flush(); // the CLOSEs go out before the channel closes
     role.close();

@@ -52,7 +52,7 @@ final class Resume implements Outbound.Sent {
    * An ended socket whose last messages the peer has not confirmed; {@code stream} is null for a socket that never
    * opened here (a refused CONNECT).
    */
-  private record Tombstone(int id, @Nullable Stream stream, Resumable state, long received) {}
+  record Tombstone(int id, @Nullable Stream stream, Resumable state, long received) {}
 
   private final boolean enabled;
   private final long bridgeId;
@@ -284,137 +284,39 @@ final class Resume implements Outbound.Sent {
     long prev = end.channel();
     long handled = end.processed();
     int before = streams.count();
+    ListResolution resolution = new ListResolution(client, peerName, channel, prev, handled, streams, flow, events,
+        resender, this::drop);
     for (Stream stream : streams.live()) {
-      resolveLive(stream, peerList.remove(stream.id), prev, handled);
+      resolution.live(stream, peerList.remove(stream.id));
     }
     for (Tombstone t : new ArrayList<>(tombstones.values())) {
-      resolveTombstone(t, peerList.remove(t.id), prev, handled);
+      resolution.tombstone(t, peerList.remove(t.id));
     }
     peerList.clear(); // sockets we no longer have: the peer's own rules close them
     int resumed = streams.count();
     port.restored(resumed, Math.max(0, before - resumed));
   }
 
-  private void resolveLive(Stream stream, Resumption.@Nullable Resume resume, long prev, long handled) {
-    Resumable state = stream.resumable;
-    if (state == null) {
-      done(stream);
-      return;
-    }
-    boolean connectLost = client && lost(state.connect, prev, handled);
-    if (resume != null && !(resume.ended() && connectLost)) {
-      if (resume.ended()) {
-        settle(state, prev, handled);
-        done(stream); // the peer ended it; its own last messages follow
-        return;
-      }
-      String bad = outOfRange(state, resume.received());
-      if (bad != null) {
-        stream.resending = false;
-        streams.abort(stream, ErrorKind.NOT_RESUMED, bad);
-        return;
-      }
-      if (flow.active()) {
-        stream.credit.send = Math.max(0, resume.granted() - stream.bytes.toPeer);
-      }
-      Resender.Job job = new Resender.Job(stream.id, state, resume.received());
-      job.fin = lost(state.fin, prev, handled);
-      settle(state, prev, handled);
-      resender.add(job);
-    } else if (connectLost) {
-      if (state.log.start() != 0) {
-        stream.resending = false;
-        streams.abort(stream, ErrorKind.NOT_RESUMED, "cannot resume: the host never had this connection and this "
-            + "side no longer keeps its first " + state.log.start() + " bytes");
-        return;
-      }
-      Resender.Job job = new Resender.Job(stream.id, state, 0);
-      job.connect = true;
-      job.serviceId = stream.serviceId; // the CONNECT sent again names the same service (named services)
-      job.grant = flow.initialGrant();
-      job.fin = state.fin != null;
-      state.connect = null;
-      state.fin = null;
-      resender.add(job);
-    } else if (stream.live().readsLocal()) {
-      stream.resending = false;
-      events.error(ErrorKind.NOT_RESUMED, stream.id, "the " + peerName + " no longer has this connection");
-      streams.end(stream, "the " + peerName + " no longer has this connection", Streams.Ending.SHUTDOWN);
-    } else {
-      settle(state, prev, handled);
-      done(stream); // the peer is done with it: only what it sent is left to write out here
-    }
-  }
-
-  private void resolveTombstone(Tombstone t, Resumption.@Nullable Resume resume, long prev, long handled) {
-    Resumable state = t.state;
-    boolean connectLost = client && lost(state.connect, prev, handled);
-    if (resume == null || resume.ended() || connectLost || outOfRange(state, resume.received()) != null) {
-      drop(t); // the peer is done with it, never had it, or ended it too
-      return;
-    }
-    Resender.Job job = new Resender.Job(t.id, state, resume.received());
-    job.fin = lost(state.fin, prev, handled);
-    job.close = lost(state.close, prev, handled);
-    settle(state, prev, handled);
-    if (job.done()) {
-      drop(t);
-    } else {
-      resender.add(job); // sending updates the marks; a PONG drops the tombstone
-    }
-  }
-
-  /** Why the peer's {@code received} cannot be resumed from, or null. */
-  private static @Nullable String outOfRange(Resumable state, long received) {
-    if (received < state.log.start() || received > state.log.end()) {
-      return "cannot resume: the peer received " + received + " bytes, this side keeps bytes " + state.log.start()
-          + ".." + state.log.end();
-    }
-    return null;
-  }
-
-  /** Whether a message marked {@code mark} was lost: sent on an earlier channel and never handled by the peer. */
-  private boolean lost(Resumable.@Nullable Mark mark, long prev, long handled) {
-    return mark != null && mark.channel() < channel
-        && (mark.channel() > prev || (mark.channel() == prev && mark.seq() > handled));
-  }
-
-  /** Marks of earlier channels are settled now: delivered ones are forgotten, lost ones are being sent again. */
-  private void settle(Resumable state, long prev, long handled) {
-    if (state.connect != null && state.connect.channel() < channel) {
-      state.connect = null;
-    }
-    if (state.fin != null && state.fin.channel() < channel && !lost(state.fin, prev, handled)) {
-      state.fin = null;
-    }
-    if (state.close != null && state.close.channel() < channel && !lost(state.close, prev, handled)) {
-      state.close = null;
-    }
-  }
-
   private void jobDone(int socketId) {
     Stream stream = streams.get(socketId);
     if (stream != null) {
-      done(stream);
-    }
-  }
-
-  private static void done(Stream stream) {
-    if (stream.resending) {
-      stream.resending = false;
-      stream.updateInterest();
+      ListResolution.done(stream);
     }
   }
 
   /** Ends every socket and tombstone without telling the peer, which has none of them; returns the sockets ended. */
   private int forgetAll(String reason) {
     int ended = streams.count();
+    if (ended > 0) {
+      Events.LOG.log(System.Logger.Level.INFO, "closing {0} connection(s) cleanly (FIN after what arrived): {1}",
+          ended, reason);
+    }
     forgetting = true;
     try {
       for (Stream stream : streams.live()) {
         stream.resending = false;
         events.error(ErrorKind.NOT_RESUMED, stream.id, reason);
-        streams.end(stream, reason, Streams.Ending.SHUTDOWN);
+        streams.end(stream, reason, Streams.Ending.ORDERLY);
       }
     } finally {
       forgetting = false;

@@ -7,6 +7,7 @@ import dev.p2ptunnel.protocol.IdAllocator;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -29,11 +30,15 @@ final class Streams implements HalfClose.Port {
     GRACEFUL,
     /** Reset, and the peer told with CLOSE unless either side already sent one. */
     ABORT,
+    /** Reset, nothing sent: the bridge closes on purpose or fails (the channel closes anyway). */
+    SHUTDOWN,
     /**
-     * Reset, nothing sent: the bridge closes (the channel closes anyway), or the peer no longer has the socket (it
-     * restarted).
+     * The socket cannot go on, through no fault of the local application: the peer did not come back within the
+     * grace period, or it came back without the socket (it restarted). Nothing is sent; what arrived from the peer is
+     * written out, what the application sent since is dropped, and the local connection gets an orderly close (FIN),
+     * the reason going to the listener. Reset only if arrived bytes could not be written out at once.
      */
-    SHUTDOWN
+    ORDERLY
   }
 
   private final Stream[] byId = new Stream[IdAllocator.CAPACITY];
@@ -139,17 +144,21 @@ final class Streams implements HalfClose.Port {
     }
   }
 
-  /** The bridge closes: ends every live socket. */
-  void endAll(String reason) {
+  /** The bridge closes: ends every live socket, {@code how} (SHUTDOWN or ORDERLY). */
+  void endAll(String reason, Ending how) {
+    if (how == Ending.ORDERLY && count > 0) {
+      Events.LOG.log(Level.INFO, "closing {0} connection(s) cleanly (FIN after what arrived): {1}", count, reason);
+    }
     while (head != null) {
-      end(head, reason, Ending.SHUTDOWN);
+      end(head, reason, how);
     }
   }
 
   /**
    * The single place a socket ends. An abort, a shutdown, or a socket that still had bytes to deliver is reset, not
    * closed, so that the local application sees an error rather than a clean end of stream it could take for a complete
-   * response. Does nothing for a socket that has already ended.
+   * response. {@link Ending#ORDERLY} (the peer did not come back, or came back without the socket) closes with FIN
+   * after what arrived, as the peer's own socket would have. Does nothing for a socket that has already ended.
    */
   void end(Stream stream, String reason, Ending how) {
     if (!stream.isLive()) {
@@ -159,7 +168,10 @@ final class Streams implements HalfClose.Port {
     if (stream.peerReason != null) {
       reason = "closed by the host: " + stream.peerReason;
     }
-    boolean reset = how != Ending.GRACEFUL || !stream.pending.isEmpty();
+    if (how == Ending.ORDERLY && stream.connected) {
+      closeOrderly(stream);
+    }
+    boolean reset = how == Ending.ABORT || how == Ending.SHUTDOWN || !stream.pending.isEmpty();
     if (reset && stream.connected) {
       try {
         stream.socket.setOption(StandardSocketOptions.SO_LINGER, 0);
@@ -185,6 +197,32 @@ final class Streams implements HalfClose.Port {
     outbound.resetChunkIds(stream.id);
     ended.accept(stream);
     events.socketClosed(stream.id, reason);
+  }
+
+  /**
+   * Writes out what waits for the local application (without blocking: the peer is gone, so no credit returns),
+   * sends FIN after it, then reads and drops whatever the application sent that was not read yet: closing a socket
+   * with unread input would make the kernel send a reset instead of the FIN.
+   */
+  private void closeOrderly(Stream stream) {
+    try {
+      long written = stream.pending.writeTo(stream.socket);
+      limits.released(written);
+      stream.bytes.toLocal += written;
+      if (!stream.pending.isEmpty()) {
+        return; // the application does not read: the bytes cannot all arrive, so it gets a reset
+      }
+      if (!stream.outputShut) {
+        stream.outputShut = true;
+        stream.socket.shutdownOutput();
+      }
+      ByteBuffer unread = ByteBuffer.allocate(16 * 1024);
+      for (int i = 0; i < 1024 && stream.socket.read(unread) > 0; i++) { // bounded: the application may not stop
+        unread.clear();
+      }
+    } catch (IOException e) {
+      Events.LOG.log(Level.DEBUG, "socket {0}: orderly close failed: {1}", stream.id, e.toString());
+    }
   }
 
   /** One entry per live socket. */

@@ -102,13 +102,14 @@ class EmbeddedResumeTest {
   }
 
   @Test
-  void shouldKeepEverySocketThroughTheGracePeriodThenCloseThemSayingWhy() throws Exception {
+  void shouldKeepEverySocketThroughTheGracePeriodThenCloseThemCleanlySayingWhy() throws Exception {
     LocalService echo = world.service(LocalService.echo());
     World.Tunnel tunnel = tunnel(echo.address());
     Endpoint app = world.connect(tunnel.address()).write(ascii("before"));
     world.until(() -> app.receivedCount() == 6, "the echo");
     tunnel.pair().first().sever("the network is gone");
     world.step();
+    app.write(ascii("during the outage")); // never read by the bridge: unread input must not turn the FIN into a reset
     assertEquals(List.of("lost: channel closed: the network is gone"), clientEvents.starting("lost"));
     assertEquals(List.of("lost: channel closed: the network is gone"), hostEvents.starting("lost"));
     world.advance(Duration.ofSeconds(119));
@@ -122,7 +123,12 @@ class EmbeddedResumeTest {
     assertEquals("the client did not come back within 2 min (channel closed: the network is gone)",
         tunnel.host().closedFuture().getNow(null));
     world.until(app::ended, "the application learns it");
-    assertTrue(app.reset(), "reset, not a clean EOF that could pass for a complete answer");
+    assertTrue(app.eof() && !app.reset(), "an orderly close (read() returns -1), not a reset");
+    assertArrayEquals(ascii("before"), app.received(), "what arrived before the outage, nothing else");
+    world.until(() -> echo.connections.get(0).ended(), "the service's connection ends too");
+    assertTrue(echo.connections.get(0).eof() && !echo.connections.get(0).reset(), "the host side closes cleanly too");
+    assertTrue(clientEvents.events.contains("closed 0: bridge closed: the host did not come back within 2 min "
+        + "(channel closed: the network is gone)"), clientEvents.events.toString());
     assertEquals(1L, tunnel.client().stats().errors().get(ErrorKind.NOT_RESUMED));
   }
 
@@ -184,7 +190,7 @@ class EmbeddedResumeTest {
         BridgeConfig.builder().listener(freshEvents).build());
     tunnel.client().attach(next.second());
     world.until(old::ended, "the old connection ends");
-    assertTrue(old.reset());
+    assertTrue(old.eof() && !old.reset(), "an orderly close: the host lost it, the application did nothing wrong");
     assertTrue(clientEvents.events.contains("closed 0: the host restarted and no longer has this connection"),
         clientEvents.events.toString());
     Endpoint fresh = world.connect(tunnel.address()).write(ascii("new"));

@@ -170,6 +170,7 @@ class ResilienceLabIT {
       assertTrue(back.contains("1 was closed, the host no longer had them"), back);
       String closed = hold.awaitLine(line -> line.startsWith("closed how="), LabTunnel.STEP);
       assertTrue(closed.startsWith("closed how=eof") || closed.contains("reset"), closed);
+      assertTrue(closed.startsWith("closed how=eof"), "an orderly close (FIN), not a reset: " + closed);
 
       LabProcess probe = tunnel.traffic("probe-after", List.of("first-byte", Integer.toString(LabTunnel.CLIENT_PORT),
           Long.toString(LabTunnel.STEP.toMillis())));
@@ -194,6 +195,7 @@ class ResilienceLabIT {
         assertTrue(reason.startsWith("p2p-tunnel: the tunnel closed: the host did not come back within 10 s"),
             reason);
         String closed = hold.awaitLine(line -> line.startsWith("closed how="), LabTunnel.STEP);
+        assertTrue(closed.startsWith("closed how=eof"), "an orderly close (FIN), not a reset: " + closed);
         tunnel.host().awaitLine(line -> line.contains(" left: the client did not come back within 10 s"),
             Duration.ofSeconds(90));
         assertEquals(1, tunnel.client().awaitExit(LabTunnel.STEP), "the client exits with 1 (runtime failure)");

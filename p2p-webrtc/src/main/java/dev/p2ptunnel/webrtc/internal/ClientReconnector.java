@@ -217,7 +217,10 @@ final class ClientReconnector implements TunnelCore.Keeper {
     }
     ClientJoin current = join;
     boolean unattended = options.signaling().unattended();
-    if (!told && (bridgeLost || sessionGone || path == RTCPeerConnectionState.FAILED || unattended)) {
+    // Said (and RECONNECTING) only once the tunnel surely does not carry: the bridge's keepalive, which allows for
+    // SCTP still delivering, or the session gone or FAILED. A DISCONNECTED path alone is worked on quietly: at heavy
+    // loss libwebrtc flaps to DISCONNECTED and back while SCTP still carries (docs/PERFORMANCE.md, "Hard loss").
+    if (!told && (bridgeLost || sessionGone || path == RTCPeerConnectionState.FAILED)) {
       told = true;
       core.pathLost();
       boolean needsPerson = !unattended && !restarts(current);

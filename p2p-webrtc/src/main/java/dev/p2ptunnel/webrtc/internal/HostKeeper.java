@@ -32,6 +32,8 @@ final class HostKeeper implements TunnelCore.Keeper {
   /** The join whose place on the signaling was freed (only once per join). */
   private volatile @Nullable HostJoin leftFor;
   private volatile boolean reconnecting;
+  /** A rejoin replaces the channel: the bridge's "lost" that follows is no news to the listener. */
+  private volatile boolean rejoining;
 
   HostKeeper(HostClient client, HostListener listener, java.util.function.Consumer<Runnable> notifier) {
     this.client = client;
@@ -66,11 +68,22 @@ final class HostKeeper implements TunnelCore.Keeper {
 
   @Override
   public void lost(String reason) {
+    if (rejoining && !reconnecting) {
+      // The rejoin's new channel replaced one the host never saw fail: the join line said it, and "is back" follows.
+      reconnecting = true;
+      return;
+    }
     reconnecting(reason);
+  }
+
+  /** A rejoin of the client is about to replace its channel (before the bridge hears of it). */
+  void rejoining() {
+    rejoining = true;
   }
 
   @Override
   public void restored(int resumed, int closed) {
+    rejoining = false;
     if (reconnecting) {
       reconnecting = false;
       notifier.accept(() -> listener.onClientReconnected(client));

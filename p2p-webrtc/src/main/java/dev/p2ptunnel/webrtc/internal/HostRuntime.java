@@ -225,6 +225,10 @@ public final class HostRuntime implements TunnelLifecycle {
               candidate.set(session);
               client.core.track(session);
             });
+        HostKeeper keeper = client.keeper;
+        if (keeper != null) {
+          keeper.rejoining();
+        }
         client.core.replace(connected);
         LOG.log(Level.INFO, "client {0} rejoined; its connections resume over the new session", client);
       } catch (Throwable e) {
