@@ -106,7 +106,7 @@ public final class Tunnel {
         }
       }
     });
-    core.closed().whenComplete((reason, error) -> callbacks.shutdown()); // after the deliveries registered later
+    core.closed().whenComplete((reason, error) -> callbacks.shutdown()); // the thread ends once idle
     if (events != null) {
       events.lifecycle(core.opened(), core.closed(), core::path);
     }

@@ -14,13 +14,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where a tunnel runs the user's code: listener and approver calls, and the completions of the futures its public
  * API hands out. The user's executor when the options name one, else one daemon thread of the tunnel's own,
- * {@code p2p-tunnel-callbacks-<role>-N}, started by the first callback and ended by {@link #shutdown()} once the
- * callbacks already queued have run; never the common pool. After that (or when the user's executor refuses) a
- * callback runs on the thread that delivers it. Thread-safe.
+ * {@code p2p-tunnel-callbacks-<role>-N}, started by the first callback; never the common pool. After
+ * {@link #shutdown()} that thread ends once it has been idle for {@value #LINGER_MILLIS} ms, and a callback that comes
+ * later still (a completion racing the close) starts it again for as long as it takes: every callback of a tunnel of
+ * ours runs on that named thread, however its completion is ordered against the close. When the user's executor refuses a callback, it runs
+ * on the thread that delivers it. Thread-safe.
  */
 public final class Callbacks implements Executor {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.tunnel");
   private static final AtomicInteger COUNT = new AtomicInteger();
+  /** How long the tunnel's own callback thread outlives its last callback once the tunnel is closed. */
+  static final long LINGER_MILLIS = 1_000;
 
   private final Executor executor;
   private final @Nullable ThreadPoolExecutor own;
@@ -32,7 +36,8 @@ public final class Callbacks implements Executor {
       this.own = null;
     } else {
       String name = "p2p-tunnel-callbacks-" + role + "-" + COUNT.incrementAndGet();
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, LINGER_MILLIS, TimeUnit.MILLISECONDS,
+          new LinkedBlockingQueue<>(),
           task -> {
             Thread thread = new Thread(task, name);
             thread.setDaemon(true);
@@ -160,10 +165,15 @@ public final class Callbacks implements Executor {
     }
   }
 
-  /** Ends the tunnel's own thread once the callbacks queued so far have run; a user's executor is left alone. */
+  /**
+   * Lets the tunnel's own thread end once the callbacks queued so far have run and it has been idle for
+   * {@value #LINGER_MILLIS} ms; a user's executor is left alone. Not a pool shutdown: a completion that races the
+   * close (its dependents run in no promised order) is still delivered on the named thread, never on whichever
+   * thread completed it.
+   */
   public void shutdown() {
     if (own != null) {
-      own.shutdown();
+      own.allowCoreThreadTimeOut(true);
     }
   }
 

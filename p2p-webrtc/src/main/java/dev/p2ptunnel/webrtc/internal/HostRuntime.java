@@ -61,7 +61,7 @@ public final class HostRuntime implements TunnelLifecycle {
     this.options = options;
     this.services = HostServices.of(options.services());
     this.callbacks = Callbacks.of(options.callbackExecutor(), "host");
-    closed.whenComplete((reason, error) -> callbacks.shutdown()); // first registered: runs after the deliveries
+    closed.whenComplete((reason, error) -> callbacks.shutdown()); // the thread ends once idle
     this.loop = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread thread = new Thread(runnable, "p2p-tunnel-host");
       thread.setDaemon(true);
