@@ -6,7 +6,7 @@
 #
 #   sudo scripts/start-profile.sh OUTDIR RUNS ["HOST_JVM_OPTIONS" ["CLIENT_JVM_OPTIONS"]]
 #   sudo LAUNCH=p2p-demo/target/p2p-tunnel scripts/start-profile.sh OUTDIR RUNS     (through the sh launcher)
-#   sudo DEMO_OPTIONS=--verbose scripts/start-profile.sh OUTDIR RUNS   (demo options for both; --verbose lines carry time stamps)
+#   sudo DEMO_OPTIONS=--verbose scripts/start-profile.sh OUTDIR RUNS   (demo options for both; --verbose lines carry the time of day in ms)
 #
 # Run 0 is a warm-up (identity, native cache, the launcher's class archive); OUTDIR/summary.txt gets one line per run
 # with the load average, host start -> Session ID, client start -> first byte and the CPU ms of each JVM. Holds

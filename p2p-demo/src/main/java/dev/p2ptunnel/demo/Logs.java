@@ -28,19 +28,18 @@ final class Logs {
     Level level = verbose ? Level.FINE : Level.SEVERE;
     ConsoleHandler handler = new ConsoleHandler();
     handler.setLevel(level);
-    // Under --verbose each line says when, in seconds since the JVM started: how the steps of a start are measured
+    // Under --verbose each line says when (wall clock, ms): how the steps of a start are told apart
     // (docs/PERFORMANCE.md, "Start, step by step").
-    long startMs = verbose ? ProcessHandle.current().info().startInstant()
-        .map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis()) : 0;
+    java.time.format.DateTimeFormatter clock = verbose
+        ? java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS", java.util.Locale.ROOT)
+            .withZone(java.time.ZoneId.systemDefault()) : null;
     handler.setFormatter(new Formatter() {
       @Override
       public String format(LogRecord record) {
         StringBuilder line = new StringBuilder("p2p-tunnel: [")
             .append(record.getLevel().getName().toLowerCase(java.util.Locale.ROOT)).append("] ");
-        if (verbose) {
-          long ms = record.getInstant().toEpochMilli() - startMs;
-          line.append(ms / 1000).append('.').append(String.format(java.util.Locale.ROOT, "%03d", ms % 1000))
-              .append(" s ");
+        if (clock != null) {
+          line.append(clock.format(record.getInstant())).append(' ');
         }
         line.append(record.getLoggerName()).append(": ").append(formatMessage(record).replace('\n', ' '))
             .append(System.lineSeparator());
