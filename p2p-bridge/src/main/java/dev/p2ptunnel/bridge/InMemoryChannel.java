@@ -30,16 +30,22 @@ import org.jspecify.annotations.Nullable;
 public final class InMemoryChannel implements MessageChannel {
 
   /**
-   * @param highWatermarkBytes queued bytes at which the sender stops being writable
-   * @param lowWatermarkBytes queued bytes at or below which it is writable again
-   * @param sendQueueLimitBytes queued bytes past which the pair closes
-   * @param messageDelay how long each message takes to arrive (zero: as soon as the receiver takes it)
+   * How an in-memory pair queues and delays; {@link #defaults()}, or {@link #builder()} to change some. A class rather
+   * than a record so that settings can be added without breaking callers. Immutable and thread-safe.
    */
-  public record Config(
-      long highWatermarkBytes, long lowWatermarkBytes, long sendQueueLimitBytes, Duration messageDelay) {
-    /** Validates the configuration. */
-    public Config {
-      Objects.requireNonNull(messageDelay, "messageDelay");
+  public static final class Config {
+    private static final Config DEFAULTS = new Builder().build();
+
+    private final long highWatermarkBytes;
+    private final long lowWatermarkBytes;
+    private final long sendQueueLimitBytes;
+    private final Duration messageDelay;
+
+    private Config(Builder b) {
+      highWatermarkBytes = b.highWatermarkBytes;
+      lowWatermarkBytes = b.lowWatermarkBytes;
+      sendQueueLimitBytes = b.sendQueueLimitBytes;
+      messageDelay = Objects.requireNonNull(b.messageDelay, "messageDelay");
       if (lowWatermarkBytes < 0 || lowWatermarkBytes >= highWatermarkBytes) {
         throw new IllegalArgumentException(
             "lowWatermarkBytes: " + lowWatermarkBytes + " (expected: 0 <= low < high " + highWatermarkBytes + ")");
@@ -55,7 +61,97 @@ public final class InMemoryChannel implements MessageChannel {
 
     /** Writable below 4 MiB, again at 1 MiB, closes past 16 MiB, no delay: like our DataChannel adapter. */
     public static Config defaults() {
-      return new Config(4 << 20, 1 << 20, 16 << 20, Duration.ZERO);
+      return DEFAULTS;
+    }
+
+    /** A builder holding {@link #defaults()}. */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** A builder holding this configuration. */
+    public Builder toBuilder() {
+      return new Builder().watermarks(highWatermarkBytes, lowWatermarkBytes).sendQueueLimitBytes(sendQueueLimitBytes)
+          .messageDelay(messageDelay);
+    }
+
+    /** Queued bytes at which the sender stops being writable. */
+    public long highWatermarkBytes() {
+      return highWatermarkBytes;
+    }
+
+    /** Queued bytes at or below which it is writable again. */
+    public long lowWatermarkBytes() {
+      return lowWatermarkBytes;
+    }
+
+    /** Queued bytes past which the pair closes. */
+    public long sendQueueLimitBytes() {
+      return sendQueueLimitBytes;
+    }
+
+    /** How long each message takes to arrive (zero: as soon as the receiver takes it). */
+    public Duration messageDelay() {
+      return messageDelay;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      if (!(o instanceof Config)) {
+        return false;
+      }
+      Config c = (Config) o;
+      return highWatermarkBytes == c.highWatermarkBytes && lowWatermarkBytes == c.lowWatermarkBytes
+          && sendQueueLimitBytes == c.sendQueueLimitBytes && messageDelay.equals(c.messageDelay);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(highWatermarkBytes, lowWatermarkBytes, sendQueueLimitBytes, messageDelay);
+    }
+
+    @Override
+    public String toString() {
+      return "Config[highWatermarkBytes=" + highWatermarkBytes + ", lowWatermarkBytes=" + lowWatermarkBytes
+          + ", sendQueueLimitBytes=" + sendQueueLimitBytes + ", messageDelay=" + messageDelay + "]";
+    }
+
+    /** Builds a {@link Config}; starts from the defaults. Not thread-safe. */
+    public static final class Builder {
+      private long highWatermarkBytes = 4 << 20;
+      private long lowWatermarkBytes = 1 << 20;
+      private long sendQueueLimitBytes = 16 << 20;
+      private Duration messageDelay = Duration.ZERO;
+
+      private Builder() {}
+
+      /** Writability watermarks in bytes; default 4 MiB and 1 MiB. */
+      public Builder watermarks(long highBytes, long lowBytes) {
+        highWatermarkBytes = highBytes;
+        lowWatermarkBytes = lowBytes;
+        return this;
+      }
+
+      /** Queued bytes past which the pair closes; default 16 MiB. */
+      public Builder sendQueueLimitBytes(long value) {
+        sendQueueLimitBytes = value;
+        return this;
+      }
+
+      /** How long each message takes to arrive; default zero. */
+      public Builder messageDelay(Duration value) {
+        messageDelay = Objects.requireNonNull(value, "messageDelay");
+        return this;
+      }
+
+      /**
+       * The configuration.
+       *
+       * @throws IllegalArgumentException if a value is out of range, naming it, its value and the limit
+       */
+      public Config build() {
+        return new Config(this);
+      }
     }
   }
 

@@ -54,9 +54,8 @@ final class ResilienceOptions {
 
   /** The reconnect settings these options make. */
   WebRtcConfig.Reconnect reconnect() {
-    WebRtcConfig.Reconnect defaults = WebRtcConfig.Reconnect.defaults();
-    return new WebRtcConfig.Reconnect(Durations.parse(iceRestartInterval, "--ice-restart-interval", this::usage),
-        defaults.rejoinBackoffMin(), defaults.rejoinBackoffMax(), defaults.networkPollInterval());
+    return WebRtcConfig.Reconnect.builder()
+        .iceRestartInterval(Durations.parse(iceRestartInterval, "--ice-restart-interval", this::usage)).build();
   }
 
   private ParameterException usage(String message) {

@@ -2,6 +2,7 @@ package dev.p2ptunnel.protocol;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns received frames back into messages, with bounded memory.
@@ -33,34 +34,122 @@ public final class Reassembler {
   static final int POOL_MAX_BYTES = 16 << 20;
 
   /**
-   * Bounds on what partial messages may hold.
-   *
-   * @param maxPartialMessagesPerSocket most incomplete multi-frame messages of one socket at a time
-   * @param maxPartialMessagesTotal most incomplete multi-frame messages over all sockets
-   * @param maxBufferedBytesPerSocket most bytes one socket's incomplete messages may hold
-   * @param maxBufferedBytesTotal most bytes all incomplete messages may hold
+   * Bounds on what partial messages may hold; {@link #defaults()}, or {@link #builder()} to change some. A class
+   * rather than a record so that bounds can be added without breaking callers. Immutable and thread-safe.
    */
-  public record Limits(
-      int maxPartialMessagesPerSocket,
-      int maxPartialMessagesTotal,
-      long maxBufferedBytesPerSocket,
-      long maxBufferedBytesTotal) {
-    /** Validates the limits. */
-    public Limits {
-      positive("maxPartialMessagesPerSocket", maxPartialMessagesPerSocket);
-      positive("maxPartialMessagesTotal", maxPartialMessagesTotal);
-      positive("maxBufferedBytesPerSocket", maxBufferedBytesPerSocket);
-      positive("maxBufferedBytesTotal", maxBufferedBytesTotal);
+  public static final class Limits {
+    private static final Limits DEFAULTS = new Builder().build();
+
+    private final int maxPartialMessagesPerSocket;
+    private final int maxPartialMessagesTotal;
+    private final long maxBufferedBytesPerSocket;
+    private final long maxBufferedBytesTotal;
+
+    private Limits(Builder b) {
+      maxPartialMessagesPerSocket = (int) positive("maxPartialMessagesPerSocket", b.maxPartialMessagesPerSocket);
+      maxPartialMessagesTotal = (int) positive("maxPartialMessagesTotal", b.maxPartialMessagesTotal);
+      maxBufferedBytesPerSocket = positive("maxBufferedBytesPerSocket", b.maxBufferedBytesPerSocket);
+      maxBufferedBytesTotal = positive("maxBufferedBytesTotal", b.maxBufferedBytesTotal);
     }
 
     /** 16 partial messages and 16 MiB per socket, 1 024 partial messages and 64 MiB in all. */
     public static Limits defaults() {
-      return new Limits(16, 1024, 16L << 20, 64L << 20);
+      return DEFAULTS;
     }
 
-    private static void positive(String name, long value) {
+    /** A builder holding {@link #defaults()}. */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** A builder holding these limits. */
+    public Builder toBuilder() {
+      return new Builder().maxPartialMessages(maxPartialMessagesPerSocket, maxPartialMessagesTotal)
+          .maxBufferedBytes(maxBufferedBytesPerSocket, maxBufferedBytesTotal);
+    }
+
+    /** Most incomplete multi-frame messages of one socket at a time. */
+    public int maxPartialMessagesPerSocket() {
+      return maxPartialMessagesPerSocket;
+    }
+
+    /** Most incomplete multi-frame messages over all sockets. */
+    public int maxPartialMessagesTotal() {
+      return maxPartialMessagesTotal;
+    }
+
+    /** Most bytes one socket's incomplete messages may hold. */
+    public long maxBufferedBytesPerSocket() {
+      return maxBufferedBytesPerSocket;
+    }
+
+    /** Most bytes all incomplete messages may hold. */
+    public long maxBufferedBytesTotal() {
+      return maxBufferedBytesTotal;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      if (!(o instanceof Limits)) {
+        return false;
+      }
+      Limits l = (Limits) o;
+      return maxPartialMessagesPerSocket == l.maxPartialMessagesPerSocket
+          && maxPartialMessagesTotal == l.maxPartialMessagesTotal
+          && maxBufferedBytesPerSocket == l.maxBufferedBytesPerSocket
+          && maxBufferedBytesTotal == l.maxBufferedBytesTotal;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(maxPartialMessagesPerSocket, maxPartialMessagesTotal, maxBufferedBytesPerSocket,
+          maxBufferedBytesTotal);
+    }
+
+    @Override
+    public String toString() {
+      return "Limits[maxPartialMessagesPerSocket=" + maxPartialMessagesPerSocket + ", maxPartialMessagesTotal="
+          + maxPartialMessagesTotal + ", maxBufferedBytesPerSocket=" + maxBufferedBytesPerSocket
+          + ", maxBufferedBytesTotal=" + maxBufferedBytesTotal + "]";
+    }
+
+    private static long positive(String name, long value) {
       if (value <= 0) {
         throw Frame.badArgument(name, value, "> 0");
+      }
+      return value;
+    }
+
+    /** Builds {@link Limits}; starts from the defaults. Not thread-safe. */
+    public static final class Builder {
+      private int maxPartialMessagesPerSocket = 16;
+      private int maxPartialMessagesTotal = 1024;
+      private long maxBufferedBytesPerSocket = 16L << 20;
+      private long maxBufferedBytesTotal = 64L << 20;
+
+      private Builder() {}
+
+      /** Most incomplete messages of one socket and of all sockets at a time; default 16 and 1 024. */
+      public Builder maxPartialMessages(int perSocket, int total) {
+        maxPartialMessagesPerSocket = perSocket;
+        maxPartialMessagesTotal = total;
+        return this;
+      }
+
+      /** Most bytes incomplete messages of one socket and of all sockets may hold; default 16 MiB and 64 MiB. */
+      public Builder maxBufferedBytes(long perSocket, long total) {
+        maxBufferedBytesPerSocket = perSocket;
+        maxBufferedBytesTotal = total;
+        return this;
+      }
+
+      /**
+       * The limits.
+       *
+       * @throws IllegalArgumentException if a value is not positive, naming it and its value
+       */
+      public Limits build() {
+        return new Limits(this);
       }
     }
   }

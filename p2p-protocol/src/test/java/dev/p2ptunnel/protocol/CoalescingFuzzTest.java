@@ -17,7 +17,8 @@ import java.util.List;
  * {@code scripts/fuzz.sh SECONDS coalescing} for as long as asked.
  */
 class CoalescingFuzzTest {
-  private static final Reassembler.Limits LIMITS = new Reassembler.Limits(4, 8, 300_000, 500_000);
+  private static final Reassembler.Limits LIMITS = Reassembler.Limits.builder().maxPartialMessages(4, 8)
+      .maxBufferedBytes(300_000, 500_000).build();
 
   @FuzzTest(maxDuration = "3s")
   void splitTilesEveryMessageAndNeverFails(FuzzedDataProvider data) {

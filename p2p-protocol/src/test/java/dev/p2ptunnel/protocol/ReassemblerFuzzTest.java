@@ -13,7 +13,8 @@ import java.nio.ByteBuffer;
  * fuzzes the same target for minutes in the stress profile, and docs/PROTOCOL.md gives the command for an hour.
  */
 class ReassemblerFuzzTest {
-  private static final Reassembler.Limits LIMITS = new Reassembler.Limits(4, 8, 300_000, 500_000);
+  private static final Reassembler.Limits LIMITS = Reassembler.Limits.builder().maxPartialMessages(4, 8)
+      .maxBufferedBytes(300_000, 500_000).build();
 
   @FuzzTest(maxDuration = "5s")
   void decodeAndReassembleNeverFailsOtherwise(FuzzedDataProvider data) {

@@ -100,7 +100,8 @@ class ReassemblerTest {
       Collections.addAll(all, chunker.encode(Frame.EVENT_DATA, socket, ByteBuffer.wrap(payloads[socket])));
     }
     Collections.shuffle(all, random);
-    Reassembler roomy = new Reassembler(new Reassembler.Limits(16, 1024, 16 << 20, 1L << 30), handler);
+    Reassembler roomy = new Reassembler(Reassembler.Limits.builder().maxPartialMessages(16, 1024)
+        .maxBufferedBytes(16 << 20, 1L << 30).build(), handler);
     for (ByteBuffer frame : all) {
       roomy.accept(frame);
     }
@@ -199,7 +200,8 @@ class ReassemblerTest {
 
   @Test
   void shouldReportBytesOverThePerSocketLimitAndRecover() {
-    Reassembler small = new Reassembler(new Reassembler.Limits(16, 1024, 100_000, 1 << 20), handler);
+    Reassembler small = new Reassembler(Reassembler.Limits.builder().maxPartialMessages(16, 1024)
+        .maxBufferedBytes(100_000, 1 << 20).build(), handler);
     byte[] payload = ChunkerTest.randomBytes(3 * 65_525, 3);
     for (ByteBuffer frame : new Chunker().encode(Frame.EVENT_DATA, 7, ByteBuffer.wrap(payload))) {
       small.accept(frame);
@@ -219,7 +221,8 @@ class ReassemblerTest {
     // Uneven chunking that does not fit the first estimate: the buffer at least doubles, so 4 096 one-byte chunks
     // after a full one cause a handful of copies, not thousands. Counted through the pool: each growth retires a
     // buffer into it, and the pool keeps at most 8.
-    Reassembler small = new Reassembler(new Reassembler.Limits(16, 1024, 4 << 20, 4 << 20), handler);
+    Reassembler small = new Reassembler(Reassembler.Limits.builder().maxPartialMessages(16, 1024)
+        .maxBufferedBytes(4 << 20, 4 << 20).build(), handler);
     small.accept(Frame.encode(0, 1, 0, 0, 4_097, ByteBuffer.allocate(65_525)));
     for (int i = 1; i < 4_097; i++) {
       small.accept(Frame.encode(0, 1, 0, i, 4_097, Hex.buffer("01")));
@@ -230,7 +233,8 @@ class ReassemblerTest {
 
   @Test
   void shouldReportBytesOverTheTotalLimit() {
-    Reassembler small = new Reassembler(new Reassembler.Limits(16, 1024, 1 << 20, 200_000), handler);
+    Reassembler small = new Reassembler(Reassembler.Limits.builder().maxPartialMessages(16, 1024)
+        .maxBufferedBytes(1 << 20, 200_000).build(), handler);
     small.accept(Frame.encode(0, 1, 0, 0, 2, ByteBuffer.allocate(65_525)));
     small.accept(Frame.encode(0, 2, 0, 0, 2, ByteBuffer.allocate(65_525)));
     small.accept(Frame.encode(0, 3, 0, 0, 2, ByteBuffer.allocate(65_525)));
@@ -240,7 +244,8 @@ class ReassemblerTest {
   @Test
   void shouldBoundOutOfOrderChunksEvenWhenEmpty() {
     // Empty chunks ahead of a gap still cost bookkeeping: a flood of them hits the byte limit.
-    Reassembler small = new Reassembler(new Reassembler.Limits(16, 1024, 10_000, 1 << 20), handler);
+    Reassembler small = new Reassembler(Reassembler.Limits.builder().maxPartialMessages(16, 1024)
+        .maxBufferedBytes(10_000, 1 << 20).build(), handler);
     for (int index = 1; index < 1000 && handler.errors.isEmpty(); index++) {
       small.accept(Frame.encode(0, 7, 0, index, 65_535, ByteBuffer.allocate(0)));
     }
@@ -250,7 +255,8 @@ class ReassemblerTest {
 
   @Test
   void shouldReportTooManyPartialMessages() {
-    Reassembler small = new Reassembler(new Reassembler.Limits(2, 3, 1 << 20, 1 << 20), handler);
+    Reassembler small = new Reassembler(Reassembler.Limits.builder().maxPartialMessages(2, 3)
+        .maxBufferedBytes(1 << 20, 1 << 20).build(), handler);
     small.accept(Frame.encode(0, 1, 0, 0, 2, Hex.buffer("01")));
     small.accept(Frame.encode(0, 1, 1, 0, 2, Hex.buffer("01")));
     small.accept(Frame.encode(0, 1, 2, 0, 2, Hex.buffer("01")));

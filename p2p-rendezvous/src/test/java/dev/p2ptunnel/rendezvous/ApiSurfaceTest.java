@@ -42,6 +42,18 @@ class ApiSurfaceTest {
     assertEquals(API.stream().map(Class::getName).sorted().toList(), found.stream().sorted().toList());
   }
 
+  /** A type that carries settings and may grow is a final class with a builder: a record's constructor cannot grow. */
+  @Test
+  void shouldHaveNoPublicRecordOfMoreThanThreeComponents() {
+    List<String> wide = new ArrayList<>();
+    for (Class<?> type : API) {
+      if (type.isRecord() && type.getRecordComponents().length > 3) {
+        wide.add(type.getName() + " has " + type.getRecordComponents().length + " components (expected: <= 3)");
+      }
+    }
+    assertEquals(List.of(), wide);
+  }
+
   @Test
   void shouldNameOnlyJdkAndOurOwnExportedTypes() {
     List<String> problems = new ArrayList<>();

@@ -10,6 +10,9 @@ import java.util.List;
  * tunnel's callback executor ({@link ClientOptions.Builder#callbackExecutor}; by default its own thread
  * {@code p2p-tunnel-callbacks-client-N}, never a native one nor the tunnel's setup, reconnect or bridge thread), in
  * order. The join's events come once per join: again for every rejoin. All methods do nothing by default.
+ *
+ * <p>{@link TunnelListener} reports the same events as one stream ({@link TunnelEvent}), with the tunnel's own, the
+ * sockets' and the errors; its events are made from these calls, so both hear the same.
  */
 public interface ClientListener {
   /**
@@ -47,17 +50,16 @@ public interface ClientListener {
   default void onConnectionRestored(int resumed, int closed) {}
 
   /**
-   * The host's list of services arrived (once the tunnel is open) or changed (the host shared or withdrew one). Called
-   * on the tunnel's bridge thread; return quickly.
+   * The host's list of services arrived (once the tunnel is open) or changed (the host shared or withdrew one).
    */
   default void onServices(List<SharedService> services) {}
 
-  /** A mapping is in place: applications may use {@code port.local()}. Called on the tunnel's bridge thread. */
+  /** A mapping is in place: applications may use {@code port.local()}. */
   default void onMapped(MappedPort port) {}
 
   /**
    * A mapping of {@link ClientOptions#mappings()} or {@link ClientOptions#mapAll()} could not be made, saying why (a
-   * port in use, a service the host does not share). Called on the tunnel's bridge thread.
+   * port in use, a service the host does not share).
    */
   default void onMappingFailed(Mapping mapping, String reason) {}
 }

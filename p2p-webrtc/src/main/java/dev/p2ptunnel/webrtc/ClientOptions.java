@@ -4,6 +4,7 @@ import dev.p2ptunnel.bridge.BridgeConfig;
 import dev.p2ptunnel.bridge.Mapping;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -11,50 +12,176 @@ import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@link Tunnel#client} needs. Immutable and thread-safe.
- *
- * @param bind the default mapping: a local address (bound at once, before joining) whose connections reach the host's
- *     default service, as with the original app (port 0 picks a free port); null for none
- * @param mappings ports mapped to the host's services by name, bound once the host's list arrives (what protocol a
- *     service speaks is in that list)
- * @param mapAll whether to map every service the host shares (now and later) that {@code mappings} does not name, on
- *     127.0.0.1 and the service's own port number, or the next free one
- * @param signaling carries the join exchange
- * @param webRtc ICE servers, ports, timeouts
- * @param bridge engine settings
- * @param plugins attached to the session once it exists
- * @param name the name the host's person sees (follows {@link ClientName}'s rule)
- * @param identity this installation's DTLS identity (default: a new one per tunnel)
- * @param knownHosts where the identities of hosts joined before are remembered under {@link Signaling#hostKey()};
- *     a host whose identity changed is refused. Null: remember nothing
- * @param pairing whether to speak the pairing extension (commitment, code, in-channel check); false joins like the
- *     original app, without a code
- * @param listener the code and the approval, for user interfaces
- * @param callbackExecutor runs the listener's calls and completes the tunnel's futures ({@code opened()},
- *     {@code closed()}, {@code path()}); null: one daemon thread of the tunnel's own,
- *     {@code p2p-tunnel-callbacks-client-N}, ended once the tunnel has closed. Never the common pool
+ * What {@link Tunnel#client} needs; build it with one of the {@code builder} methods, change a copy with
+ * {@link #toBuilder()}. A class rather than a record so that settings can be added without breaking callers.
+ * Immutable and thread-safe.
  */
-public record ClientOptions(
-    @Nullable InetSocketAddress bind, List<Mapping> mappings, boolean mapAll, Signaling signaling, WebRtcConfig webRtc, BridgeConfig bridge,
-    List<SessionPlugin> plugins, String name, Identity identity, @Nullable TrustStore knownHosts, boolean pairing,
-    ClientListener listener, @Nullable Executor callbackExecutor) {
+public final class ClientOptions {
+  /** Default {@link #closeTimeout()}: how long {@link ClientTunnel#close()} waits at most. */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  private final @Nullable InetSocketAddress bind;
+  private final List<Mapping> mappings;
+  private final boolean mapAll;
+  private final Signaling signaling;
+  private final WebRtcConfig webRtc;
+  private final BridgeConfig bridge;
+  private final List<SessionPlugin> plugins;
+  private final String name;
+  private final Identity identity;
+  private final @Nullable TrustStore knownHosts;
+  private final boolean pairing;
+  private final ClientListener listener;
+  private final @Nullable TunnelListener events;
+  private final @Nullable Executor callbackExecutor;
+  private final Duration closeTimeout;
+
+  private ClientOptions(Builder b, Signaling signaling, Identity identity) {
+    this.bind = b.bind;
+    this.mappings = List.copyOf(b.mappings);
+    this.mapAll = b.mapAll;
+    this.signaling = signaling;
+    this.webRtc = Objects.requireNonNull(b.webRtc, "webRtc");
+    this.bridge = Objects.requireNonNull(b.bridge, "bridge");
+    this.plugins = List.copyOf(b.plugins);
+    this.name = ClientName.check(b.name);
+    this.identity = identity;
+    this.knownHosts = b.knownHosts;
+    this.pairing = b.pairing;
+    this.listener = Objects.requireNonNull(b.listener, "listener");
+    this.events = b.events;
+    this.callbackExecutor = b.callbackExecutor;
+    this.closeTimeout = Objects.requireNonNull(b.closeTimeout, "closeTimeout");
+    HostOptions.checkCloseTimeout("closeTimeout", closeTimeout);
+  }
+
+  /**
+   * The default mapping: a local address (bound at once, before joining) whose connections reach the host's default
+   * service, as with the original app (port 0 picks a free port); null for none.
+   */
+  public @Nullable InetSocketAddress bind() {
+    return bind;
+  }
+
+  /**
+   * Ports mapped to the host's services by name, bound once the host's list arrives (what protocol a service speaks
+   * is in that list).
+   */
+  public List<Mapping> mappings() {
+    return mappings;
+  }
+
+  /**
+   * Whether to map every service the host shares (now and later) that {@link #mappings()} does not name, on
+   * 127.0.0.1 and the service's own port number, or the next free one.
+   */
+  public boolean mapAll() {
+    return mapAll;
+  }
+
+  /** Carries the join exchange. */
+  public Signaling signaling() {
+    return signaling;
+  }
+
+  /** ICE servers, ports, timeouts. */
+  public WebRtcConfig webRtc() {
+    return webRtc;
+  }
+
+  /** Engine settings. */
+  public BridgeConfig bridge() {
+    return bridge;
+  }
+
+  /** Attached to the session once it exists. */
+  public List<SessionPlugin> plugins() {
+    return plugins;
+  }
+
+  /** The name the host's person sees (follows {@link ClientName}'s rule). */
+  public String name() {
+    return name;
+  }
+
+  /** This installation's DTLS identity (default: a new one per tunnel). */
+  public Identity identity() {
+    return identity;
+  }
+
+  /**
+   * Where the identities of hosts joined before are remembered under {@link Signaling#hostKey()}; a host whose
+   * identity changed is refused. Null: remember nothing.
+   */
+  public @Nullable TrustStore knownHosts() {
+    return knownHosts;
+  }
+
+  /**
+   * Whether to speak the pairing extension (commitment, code, in-channel check); false joins like the original app,
+   * without a code.
+   */
+  public boolean pairing() {
+    return pairing;
+  }
+
+  /** The code and the approval, for user interfaces (one method each; {@link #events()} reports the same and more). */
+  public ClientListener listener() {
+    return listener;
+  }
+
+  /** Every event of the tunnel as one {@link TunnelEvent} stream, or null for none. */
+  public @Nullable TunnelListener events() {
+    return events;
+  }
+
+  /**
+   * Runs the listeners' calls and completes the tunnel's futures ({@code opened()}, {@code closed()},
+   * {@code path()}); null: one daemon thread of the tunnel's own, {@code p2p-tunnel-callbacks-client-N}, ended once
+   * the tunnel has closed. Never the common pool.
+   */
+  public @Nullable Executor callbackExecutor() {
+    return callbackExecutor;
+  }
+
+  /**
+   * How long {@link ClientTunnel#close()} waits at most for the bridge, the session and the setup thread, as a whole;
+   * what is still closing then goes on in the background, logged. Default {@link #DEFAULT_CLOSE_TIMEOUT}.
+   */
+  public Duration closeTimeout() {
+    return closeTimeout;
+  }
+
+  /** A builder holding these options, to change some of them. */
+  public Builder toBuilder() {
+    Builder b = new Builder(bind);
+    b.mappings.addAll(mappings);
+    b.mapAll = mapAll;
+    b.signaling = signaling;
+    b.webRtc = webRtc;
+    b.bridge = bridge;
+    b.plugins.addAll(plugins);
+    b.name = name;
+    b.identity = identity;
+    b.knownHosts = knownHosts;
+    b.pairing = pairing;
+    b.listener = listener;
+    b.events = events;
+    b.callbackExecutor = callbackExecutor;
+    b.closeTimeout = closeTimeout;
+    return b;
+  }
 
   /** The same options with another listener (the tunnel's own wrapper that moves calls to its callback executor). */
   ClientOptions withListener(ClientListener other) {
-    return new ClientOptions(bind, mappings, mapAll, signaling, webRtc, bridge, plugins, name, identity, knownHosts,
-        pairing, other, callbackExecutor);
+    return toBuilder().listener(other).build();
   }
 
-  /** Validates and copies. */
-  public ClientOptions {
-    mappings = List.copyOf(mappings);
-    Objects.requireNonNull(signaling, "signaling");
-    Objects.requireNonNull(webRtc, "webRtc");
-    Objects.requireNonNull(bridge, "bridge");
-    ClientName.check(name);
-    Objects.requireNonNull(identity, "identity");
-    Objects.requireNonNull(listener, "listener");
-    plugins = List.copyOf(plugins);
+  /** The settings that are values (mappings, name, timeouts); not the signaling's or identity's internals. */
+  @Override
+  public String toString() {
+    return "ClientOptions[bind=" + bind + ", mappings=" + mappings + ", mapAll=" + mapAll + ", webRtc=" + webRtc
+        + ", bridge=" + bridge + ", name=" + name + ", pairing=" + pairing + ", closeTimeout=" + closeTimeout + "]";
   }
 
   /** A builder whose default mapping listens on 127.0.0.1:{@code port}. */
@@ -86,7 +213,9 @@ public record ClientOptions(
     private @Nullable TrustStore knownHosts;
     private boolean pairing = true;
     private ClientListener listener = new ClientListener() {};
+    private @Nullable TunnelListener events;
     private @Nullable Executor callbackExecutor;
+    private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
 
     private Builder(@Nullable InetSocketAddress bind) {
       this.bind = bind;
@@ -109,19 +238,19 @@ public record ClientOptions(
      * created it closes it, e.g. {@link dev.p2ptunnel.webrtc.signaling.HttpSignaling#close()}.
      */
     public Builder signaling(Signaling value) {
-      signaling = value;
+      signaling = Objects.requireNonNull(value, "signaling");
       return this;
     }
 
     /** WebRTC settings. */
     public Builder webRtc(WebRtcConfig value) {
-      webRtc = value;
+      webRtc = Objects.requireNonNull(value, "webRtc");
       return this;
     }
 
     /** Bridge settings. */
     public Builder bridge(BridgeConfig value) {
-      bridge = value;
+      bridge = Objects.requireNonNull(value, "bridge");
       return this;
     }
 
@@ -133,13 +262,13 @@ public record ClientOptions(
 
     /** The name the host sees; default {@code "client"}. */
     public Builder name(String value) {
-      name = value;
+      name = Objects.requireNonNull(value, "name");
       return this;
     }
 
     /** This installation's identity, e.g. {@link Identity#loadOrCreate}; default: a new one. */
     public Builder identity(Identity value) {
-      identity = value;
+      identity = Objects.requireNonNull(value, "identity");
       return this;
     }
 
@@ -155,9 +284,27 @@ public record ClientOptions(
       return this;
     }
 
-    /** The code and approval events. */
+    /**
+     * The code and approval events, one method each; {@link #events(TunnelListener)} reports the same as one stream,
+     * with the tunnel's, the sockets' events and the errors.
+     */
     public Builder listener(ClientListener value) {
-      listener = value;
+      listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /** Receives every event of the tunnel ({@link TunnelEvent}); default: none. */
+    public Builder events(TunnelListener value) {
+      events = Objects.requireNonNull(value, "events");
+      return this;
+    }
+
+    /**
+     * How long {@link ClientTunnel#close()} waits at most; default {@link #DEFAULT_CLOSE_TIMEOUT}, at most
+     * {@link HostOptions#MAX_CLOSE_TIMEOUT}.
+     */
+    public Builder closeTimeout(Duration value) {
+      closeTimeout = Objects.requireNonNull(value, "closeTimeout");
       return this;
     }
 
@@ -171,13 +318,18 @@ public record ClientOptions(
       return this;
     }
 
-    /** The options. */
+    /**
+     * The options.
+     *
+     * @throws IllegalStateException if no signaling was set
+     * @throws IllegalArgumentException if a value is out of range, naming it, its value and the limit
+     */
     public ClientOptions build() {
-      if (signaling == null) {
+      Signaling s = signaling;
+      if (s == null) {
         throw new IllegalStateException("signaling: null (expected: set with signaling(...))");
       }
-      return new ClientOptions(bind, mappings, mapAll, signaling, webRtc, bridge, plugins, name,
-          identity != null ? identity : Identity.generate(), knownHosts, pairing, listener, callbackExecutor);
+      return new ClientOptions(this, s, identity != null ? identity : Identity.generate());
     }
   }
 }

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The client end of a tunnel: the user's apps connect to its mapped ports ({@link #localAddress()} for the default
  * mapping, {@link #mappings()} for all). Mappings can be added and removed while it runs. It never closes the
- * {@link Signaling} it was given ({@link ClientOptions.Builder#signaling}). close() waits 10 s at most. Thread-safe.
+ * {@link Signaling} it was given ({@link ClientOptions.Builder#signaling}). close() waits at most
+ * {@link ClientOptions#closeTimeout()} (10 s by default). Thread-safe.
  * See {@link TunnelHandle}.
  */
 public final class ClientTunnel extends TunnelHandleBase implements TunnelHandle {

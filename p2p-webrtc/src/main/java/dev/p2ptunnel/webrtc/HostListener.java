@@ -6,6 +6,9 @@ package dev.p2ptunnel.webrtc;
  * call at a time, in the order the events happened), never on a native thread nor on the threads that take joins and
  * run clients: a slow listener delays the next events, not the host. A listener may call back into the tunnel (close a
  * client, close the host). What it throws is logged and ignored. All methods do nothing by default.
+ *
+ * <p>{@link TunnelListener} reports the same events as one stream ({@link TunnelEvent}), with the tunnel's own, the
+ * sockets' and the errors; its events are made from these calls, so both hear the same.
  */
 public interface HostListener {
   /** A client was approved and is connecting. */

@@ -11,62 +11,232 @@ import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@link Tunnel#host} needs. Immutable and thread-safe.
- *
- * @param services the host's access rules: the services it shares, in order (the first TCP one is the default, what
- *     an original client reaches); nothing else is reachable, and the host names a LAN machine only if a service
- *     names it ({@link Service}); host names are resolved when the tunnel starts. {@link HostTunnel#share} and
- *     {@link HostTunnel#unshare} change them while it runs
- * @param signaling brings clients' join requests (with their offers) and carries answers or refusals back
- * @param webRtc ICE servers, ports, timeouts
- * @param bridge engine settings (flow control window, keepalive, …)
- * @param plugins attached to each client's session once it exists (monitors, loggers)
- * @param approver decides on each join request, seeing the client's name, address and short authentication code
- * @param maxClients how many clients may be connected at once; further join requests are refused ("the host is
- *     busy with another client")
- * @param stayOpen whether to keep taking join requests after the last client left; when false (the original app's
- *     "one session, one client"), the host tunnel closes once a client has come and gone
- * @param listener join, approval and leave events
- * @param identity this installation's DTLS identity, the fingerprint clients remember (default: a new one per host)
- * @param trustStore clients trusted to join without asking (and where "approve and trust" writes), or null
- * @param approveTimeout a join the approver has not decided within this is refused, saying so
- * @param maxPendingJoins joins waiting for the approver at once; more are refused, as is a second waiting join
- *     from the same address
- * @param closeSignaling whether closing the tunnel closes {@code signaling} (default true: handing it over hands
- *     over its ownership, e.g. of a session created for this host); false: the caller keeps it and closes it
- * @param callbackExecutor runs the listener's and the approver's calls and completes the futures of the tunnel and
- *     its clients ({@code opened()}, {@code closed()}, {@code path()}, {@link PendingJoin#cancelled()}); null: one
- *     daemon thread of the tunnel's own, {@code p2p-tunnel-callbacks-host-N}, ended once the tunnel has closed.
- *     Never the common pool
+ * What {@link Tunnel#host} needs; build it with {@link #builder(String, int)} or {@link #builder()}, change a copy
+ * with {@link #toBuilder()}. A class rather than a record so that settings can be added without breaking callers.
+ * Immutable and thread-safe.
  */
-public record HostOptions(
-    List<Service> services, HostSignaling signaling, WebRtcConfig webRtc, BridgeConfig bridge,
-    List<SessionPlugin> plugins, JoinApprover approver, int maxClients, boolean stayOpen,
-    HostListener listener, Identity identity, @Nullable TrustStore trustStore, Duration approveTimeout,
-    int maxPendingJoins, boolean closeSignaling, @Nullable Executor callbackExecutor) {
+public final class HostOptions {
+  /** Default {@link #closeTimeout()}: how long {@link HostTunnel#close()} waits at most, as a whole. */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(15);
+  /** Default {@link #clientCloseTimeout()}: how long closing one client's tunnel waits at most. */
+  public static final Duration DEFAULT_CLIENT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  /** The longest close bound accepted: a close that takes longer is better left to the background. */
+  public static final Duration MAX_CLOSE_TIMEOUT = Duration.ofMinutes(10);
 
-  /** Validates and copies. */
-  public HostOptions {
-    Objects.requireNonNull(approver, "approver");
-    Objects.requireNonNull(listener, "listener");
+  private final List<Service> services;
+  private final HostSignaling signaling;
+  private final WebRtcConfig webRtc;
+  private final BridgeConfig bridge;
+  private final List<SessionPlugin> plugins;
+  private final JoinApprover approver;
+  private final int maxClients;
+  private final boolean stayOpen;
+  private final HostListener listener;
+  private final @Nullable TunnelListener events;
+  private final Identity identity;
+  private final @Nullable TrustStore trustStore;
+  private final Duration approveTimeout;
+  private final int maxPendingJoins;
+  private final boolean closeSignaling;
+  private final @Nullable Executor callbackExecutor;
+  private final Duration closeTimeout;
+  private final Duration clientCloseTimeout;
+
+  private HostOptions(Builder b, Identity identity, HostSignaling signaling) {
+    this.services = List.copyOf(b.services);
+    this.signaling = signaling;
+    this.webRtc = Objects.requireNonNull(b.webRtc, "webRtc");
+    this.bridge = Objects.requireNonNull(b.bridge, "bridge");
+    this.plugins = List.copyOf(b.plugins);
+    this.approver = Objects.requireNonNull(b.approver, "approver");
+    this.maxClients = b.maxClients;
+    this.stayOpen = b.stayOpen;
+    this.listener = Objects.requireNonNull(b.listener, "listener");
+    this.events = b.events;
+    this.identity = identity;
+    this.trustStore = b.trustStore;
+    this.approveTimeout = Objects.requireNonNull(b.approveTimeout, "approveTimeout");
+    this.maxPendingJoins = b.maxPendingJoins;
+    this.closeSignaling = b.closeSignaling;
+    this.callbackExecutor = b.callbackExecutor;
+    this.closeTimeout = Objects.requireNonNull(b.closeTimeout, "closeTimeout");
+    this.clientCloseTimeout = Objects.requireNonNull(b.clientCloseTimeout, "clientCloseTimeout");
     if (maxClients < 1) {
       throw new IllegalArgumentException("maxClients: " + maxClients + " (expected: >= 1)");
     }
-    services = List.copyOf(services);
     if (services.isEmpty()) {
       throw new IllegalArgumentException("services: none (expected: at least one, e.g. builder(host, port))");
     }
-    Objects.requireNonNull(signaling, "signaling");
-    Objects.requireNonNull(webRtc, "webRtc");
-    Objects.requireNonNull(bridge, "bridge");
-    Objects.requireNonNull(identity, "identity");
     if (approveTimeout.isNegative() || approveTimeout.isZero()) {
       throw new IllegalArgumentException("approveTimeout: " + approveTimeout + " (expected: > 0)");
     }
     if (maxPendingJoins < 1) {
       throw new IllegalArgumentException("maxPendingJoins: " + maxPendingJoins + " (expected: >= 1)");
     }
-    plugins = List.copyOf(plugins);
+    checkCloseTimeout("closeTimeout", closeTimeout);
+    checkCloseTimeout("clientCloseTimeout", clientCloseTimeout);
+    if (clientCloseTimeout.compareTo(closeTimeout) > 0) {
+      throw new IllegalArgumentException("clientCloseTimeout: " + clientCloseTimeout + " (expected: <= closeTimeout "
+          + closeTimeout + ", the bound of the host's close as a whole)");
+    }
+  }
+
+  /** Checks a close bound: {@code > 0} and at most {@link #MAX_CLOSE_TIMEOUT}. */
+  static void checkCloseTimeout(String name, Duration value) {
+    if (value.isNegative() || value.isZero() || value.compareTo(MAX_CLOSE_TIMEOUT) > 0) {
+      throw new IllegalArgumentException(name + ": " + value + " (expected: > 0 and <= " + MAX_CLOSE_TIMEOUT + ")");
+    }
+  }
+
+  /**
+   * The host's access rules: the services it shares, in order (the first TCP one is the default, what an original
+   * client reaches); nothing else is reachable, and the host names a LAN machine only if a service names it
+   * ({@link Service}); host names are resolved when the tunnel starts. {@link HostTunnel#share} and
+   * {@link HostTunnel#unshare} change them while it runs.
+   */
+  public List<Service> services() {
+    return services;
+  }
+
+  /** Brings clients' join requests (with their offers) and carries answers or refusals back. */
+  public HostSignaling signaling() {
+    return signaling;
+  }
+
+  /** ICE servers, ports, timeouts. */
+  public WebRtcConfig webRtc() {
+    return webRtc;
+  }
+
+  /** Engine settings (flow control window, keepalive, …). */
+  public BridgeConfig bridge() {
+    return bridge;
+  }
+
+  /** Attached to each client's session once it exists (monitors, loggers). */
+  public List<SessionPlugin> plugins() {
+    return plugins;
+  }
+
+  /** Decides on each join request, seeing the client's name, address and short authentication code. */
+  public JoinApprover approver() {
+    return approver;
+  }
+
+  /**
+   * How many clients may be connected at once; further join requests are refused ("the host is busy with another
+   * client").
+   */
+  public int maxClients() {
+    return maxClients;
+  }
+
+  /**
+   * Whether to keep taking join requests after the last client left; when false (the original app's "one session,
+   * one client"), the host tunnel closes once a client has come and gone.
+   */
+  public boolean stayOpen() {
+    return stayOpen;
+  }
+
+  /** Join, approval and leave events (the older, per-method listener; {@link #events()} reports the same and more). */
+  public HostListener listener() {
+    return listener;
+  }
+
+  /** Every event of the tunnel as one {@link TunnelEvent} stream, or null for none. */
+  public @Nullable TunnelListener events() {
+    return events;
+  }
+
+  /** This installation's DTLS identity, the fingerprint clients remember (default: a new one per host). */
+  public Identity identity() {
+    return identity;
+  }
+
+  /** Clients trusted to join without asking (and where "approve and trust" writes), or null. */
+  public @Nullable TrustStore trustStore() {
+    return trustStore;
+  }
+
+  /** A join the approver has not decided within this is refused, saying so. */
+  public Duration approveTimeout() {
+    return approveTimeout;
+  }
+
+  /**
+   * Joins waiting for the approver at once; more are refused, as is a second waiting join from the same address.
+   */
+  public int maxPendingJoins() {
+    return maxPendingJoins;
+  }
+
+  /**
+   * Whether closing the tunnel closes {@link #signaling()} (default true: handing it over hands over its ownership,
+   * e.g. of a session created for this host); false: the caller keeps it and closes it.
+   */
+  public boolean closeSignaling() {
+    return closeSignaling;
+  }
+
+  /**
+   * Runs the listeners' and the approver's calls and completes the futures of the tunnel and its clients
+   * ({@code opened()}, {@code closed()}, {@code path()}, {@link PendingJoin#cancelled()}); null: one daemon thread of
+   * the tunnel's own, {@code p2p-tunnel-callbacks-host-N}, ended once the tunnel has closed. Never the common pool.
+   */
+  public @Nullable Executor callbackExecutor() {
+    return callbackExecutor;
+  }
+
+  /**
+   * How long {@link HostTunnel#close()} waits at most, as a whole, for its clients (closed in parallel) and its
+   * signaling; what is still closing then goes on in the background, logged. Default
+   * {@link #DEFAULT_CLOSE_TIMEOUT}.
+   */
+  public Duration closeTimeout() {
+    return closeTimeout;
+  }
+
+  /**
+   * How long closing one client's tunnel (its bridge, session and setup thread) waits at most, when that client is
+   * closed alone ({@link ClientConnection#close()}, or it left); at most {@link #closeTimeout()}. Default
+   * {@link #DEFAULT_CLIENT_CLOSE_TIMEOUT}.
+   */
+  public Duration clientCloseTimeout() {
+    return clientCloseTimeout;
+  }
+
+  /** A builder holding these options, to change some of them. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.services.addAll(services);
+    b.signaling = signaling;
+    b.webRtc = webRtc;
+    b.bridge = bridge;
+    b.plugins.addAll(plugins);
+    b.approver = approver;
+    b.maxClients = maxClients;
+    b.stayOpen = stayOpen;
+    b.listener = listener;
+    b.events = events;
+    b.identity = identity;
+    b.trustStore = trustStore;
+    b.approveTimeout = approveTimeout;
+    b.maxPendingJoins = maxPendingJoins;
+    b.closeSignaling = closeSignaling;
+    b.callbackExecutor = callbackExecutor;
+    b.closeTimeout = closeTimeout;
+    b.clientCloseTimeout = clientCloseTimeout;
+    return b;
+  }
+
+  /** The settings that are values (services, limits, timeouts); not the signaling's or identity's internals. */
+  @Override
+  public String toString() {
+    return "HostOptions[services=" + services + ", webRtc=" + webRtc + ", bridge=" + bridge + ", maxClients="
+        + maxClients + ", stayOpen=" + stayOpen + ", maxPendingJoins=" + maxPendingJoins + ", approveTimeout="
+        + approveTimeout + ", closeSignaling=" + closeSignaling + ", closeTimeout=" + closeTimeout
+        + ", clientCloseTimeout=" + clientCloseTimeout + "]";
   }
 
   /**
@@ -106,12 +276,15 @@ public record HostOptions(
     private int maxClients = 1;
     private boolean stayOpen;
     private HostListener listener = new HostListener() {};
+    private @Nullable TunnelListener events;
     private @Nullable Identity identity;
     private @Nullable TrustStore trustStore;
     private Duration approveTimeout = Duration.ofMinutes(5);
     private int maxPendingJoins = 4;
     private boolean closeSignaling = true;
     private @Nullable Executor callbackExecutor;
+    private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+    private Duration clientCloseTimeout = DEFAULT_CLIENT_CLOSE_TIMEOUT;
 
     private Builder() {}
 
@@ -133,19 +306,19 @@ public record HostOptions(
      * {@link #closeSignaling(boolean) closeSignaling(false)}.
      */
     public Builder signaling(HostSignaling value) {
-      signaling = value;
+      signaling = Objects.requireNonNull(value, "signaling");
       return this;
     }
 
     /** WebRTC settings. */
     public Builder webRtc(WebRtcConfig value) {
-      webRtc = value;
+      webRtc = Objects.requireNonNull(value, "webRtc");
       return this;
     }
 
     /** Bridge settings. */
     public Builder bridge(BridgeConfig value) {
-      bridge = value;
+      bridge = Objects.requireNonNull(value, "bridge");
       return this;
     }
 
@@ -157,7 +330,7 @@ public record HostOptions(
 
     /** Who decides on join requests; default: {@link JoinApprover#APPROVE_ALL}. */
     public Builder approver(JoinApprover value) {
-      approver = value;
+      approver = Objects.requireNonNull(value, "approver");
       return this;
     }
 
@@ -173,15 +346,24 @@ public record HostOptions(
       return this;
     }
 
-    /** Join, approval and leave events. */
+    /**
+     * Join, approval and leave events, one method each; {@link #events(TunnelListener)} reports the same as one stream,
+     * with the sockets' events and the errors.
+     */
     public Builder listener(HostListener value) {
-      listener = value;
+      listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /** Receives every event of the tunnel and its clients ({@link TunnelEvent}); default: none. */
+    public Builder events(TunnelListener value) {
+      events = Objects.requireNonNull(value, "events");
       return this;
     }
 
     /** This installation's identity, e.g. {@link Identity#loadOrCreate}; default: a new one. */
     public Builder identity(Identity value) {
-      identity = value;
+      identity = Objects.requireNonNull(value, "identity");
       return this;
     }
 
@@ -193,7 +375,7 @@ public record HostOptions(
 
     /** How long a join may wait for the approver; default 5 minutes. */
     public Builder approveTimeout(Duration value) {
-      approveTimeout = value;
+      approveTimeout = Objects.requireNonNull(value, "approveTimeout");
       return this;
     }
 
@@ -223,14 +405,36 @@ public record HostOptions(
       return this;
     }
 
-    /** The options. */
+    /**
+     * How long {@link HostTunnel#close()} waits at most, as a whole; default {@link #DEFAULT_CLOSE_TIMEOUT}, at most
+     * {@link #MAX_CLOSE_TIMEOUT}.
+     */
+    public Builder closeTimeout(Duration value) {
+      closeTimeout = Objects.requireNonNull(value, "closeTimeout");
+      return this;
+    }
+
+    /**
+     * How long closing one client's tunnel waits at most; default {@link #DEFAULT_CLIENT_CLOSE_TIMEOUT}, at most
+     * {@link #closeTimeout}.
+     */
+    public Builder clientCloseTimeout(Duration value) {
+      clientCloseTimeout = Objects.requireNonNull(value, "clientCloseTimeout");
+      return this;
+    }
+
+    /**
+     * The options.
+     *
+     * @throws IllegalStateException if no signaling was set
+     * @throws IllegalArgumentException if a value is out of range, naming it, its value and the limit
+     */
     public HostOptions build() {
-      if (signaling == null) {
+      HostSignaling s = signaling;
+      if (s == null) {
         throw new IllegalStateException("signaling: null (expected: set with signaling(...))");
       }
-      return new HostOptions(services, signaling, webRtc, bridge, plugins, approver, maxClients, stayOpen,
-          listener, identity != null ? identity : Identity.generate(), trustStore, approveTimeout,
-          maxPendingJoins, closeSignaling, callbackExecutor);
+      return new HostOptions(this, identity != null ? identity : Identity.generate(), s);
     }
   }
 }

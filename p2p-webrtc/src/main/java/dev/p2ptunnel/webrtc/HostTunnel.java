@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * each with its own session and bridge ({@link #clients()}). It is OPEN once a first client's channel has opened;
  * {@link #stats()} sums over the connected clients. Services can be shared and withdrawn while it runs; every
  * connected client learns it at once. Closing it disconnects every client (in parallel) and closes its signaling,
- * which it owns unless {@link HostOptions.Builder#closeSignaling closeSignaling(false)}; close() waits 15 s at most as
- * a whole. Thread-safe. See {@link TunnelHandle}.
+ * which it owns unless {@link HostOptions.Builder#closeSignaling closeSignaling(false)}; close() waits at most
+ * {@link HostOptions#closeTimeout()} (15 s by default) as a whole. Thread-safe. See {@link TunnelHandle}.
  */
 public final class HostTunnel extends TunnelHandleBase implements TunnelHandle {
   private final HostRuntime runtime;

@@ -7,6 +7,9 @@ import dev.p2ptunnel.webrtc.internal.TunnelCore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Entry point of the library: share a TCP service ({@link #host}) or reach one ({@link #client}) over one WebRTC
@@ -39,7 +42,18 @@ public final class Tunnel {
    * @throws IllegalArgumentException if a service's host name does not resolve
    */
   public static HostTunnel host(HostOptions options) {
-    HostRuntime runtime = new HostRuntime(options);
+    TunnelListener listener = options.events();
+    if (listener == null) {
+      HostRuntime runtime = new HostRuntime(options);
+      runtime.start();
+      return new HostTunnel(runtime);
+    }
+    // The events come from the same calls as the HostListener's, one layer on top.
+    TunnelEvents events = new TunnelEvents(listener);
+    HostRuntime runtime = new HostRuntime(options.toBuilder().listener(events.host(options.listener())).build());
+    events.on(runtime.callbacks());
+    runtime.clientBridgeListener(client -> events.bridge(options.bridge().listener(), client));
+    events.lifecycle(runtime.opened(), runtime.closed(), null);
     runtime.start();
     return new HostTunnel(runtime);
   }
@@ -69,8 +83,19 @@ public final class Tunnel {
     }
     ServerSocketChannel listening = server;
     Callbacks callbacks = Callbacks.of(options.callbackExecutor(), "client");
+    ClientOptions wired = options;
+    TunnelListener listener = options.events();
+    TunnelEvents events = listener == null ? null : new TunnelEvents(listener).on(callbacks);
+    AtomicReference<@Nullable TunnelCore> made = new AtomicReference<>();
+    if (events != null) { // the events come from the same calls as the ClientListener's, one layer on top
+      wired = options.toBuilder().listener(events.client(options.listener(), () -> pathOf(made.get())))
+          .bridge(options.bridge().toBuilder().listener(events.bridge(options.bridge().listener(), null)).build())
+          .build();
+    }
     // Every listener call of this tunnel (join, reconnections, mappings) goes through the callback executor.
-    TunnelCore core = Tunnels.client(options.withListener(callbacks.clientListener(options.listener())), listening);
+    TunnelCore core = Tunnels.client(wired.withListener(callbacks.clientListener(wired.listener())), listening)
+        .closeTimeout(options.closeTimeout());
+    made.set(core);
     // The bridge owns the server socket once it runs; if it never does, release the port here.
     core.closed().thenRun(() -> {
       if (listening != null) {
@@ -82,8 +107,15 @@ public final class Tunnel {
       }
     });
     core.closed().whenComplete((reason, error) -> callbacks.shutdown()); // after the deliveries registered later
+    if (events != null) {
+      events.lifecycle(core.opened(), core.closed(), core::path);
+    }
     core.start();
     return new ClientTunnel(core, listening == null ? null : (InetSocketAddress) listening.getLocalAddress(),
         callbacks);
+  }
+
+  private static CompletableFuture<PathType> pathOf(@Nullable TunnelCore core) {
+    return core == null ? CompletableFuture.failedFuture(new IllegalStateException("not started")) : core.path();
   }
 }

@@ -62,9 +62,10 @@ public sealed interface TunnelHandle extends AutoCloseable permits HostTunnel, C
   @Nullable String awaitClosed(Duration timeout) throws InterruptedException;
 
   /**
-   * Closes the bridge and the session; returns once everything is released, or after a bound at most (10 s for a
-   * client tunnel; 15 s for a host tunnel, whose clients close in parallel), logging what is still closing, which
-   * then goes on in the background. Idempotent; may be called from a listener.
+   * Closes the bridge and the session; returns once everything is released, or after a bound at most
+   * ({@link ClientOptions#closeTimeout()}, 10 s by default, for a client tunnel; {@link HostOptions#closeTimeout()},
+   * 15 s by default, for a host tunnel, whose clients close in parallel), logging what is still closing, which then
+   * goes on in the background. Idempotent; may be called from a listener.
    */
   @Override
   void close();

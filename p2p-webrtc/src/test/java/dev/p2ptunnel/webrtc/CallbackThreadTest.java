@@ -91,6 +91,28 @@ class CallbackThreadTest {
     assertTrue(host.awaitClosed(Duration.ofSeconds(20)) != null);
   }
 
+  @Test
+  void shouldDeliverTunnelEventsOnTheSuppliedExecutorEndingWithClosed() throws Exception {
+    InMemorySignaling signaling = new InMemorySignaling();
+    java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    HostTunnel host = Tunnel.host(HostOptions.builder("127.0.0.1", 9).signaling(signaling).callbackExecutor(app)
+        .events(event -> {
+          events.add(event.kind() + " " + event.clientName() + " " + event.reason() + " on "
+              + Thread.currentThread().getName());
+          if (event.kind() == TunnelEvent.Kind.CLOSED) {
+            closed.complete(null);
+          }
+        }).build());
+    ClientJoin join = signaling.join(new JoinOffer("mallory", NO_FINGERPRINT, null));
+    assertEquals("the offer carries no DTLS fingerprint", assertRejected(join));
+    host.close();
+    closed.get(20, TimeUnit.SECONDS);
+    assertEquals(java.util.List.of(
+        "CLIENT_REJECTED mallory the offer carries no DTLS fingerprint on app-callbacks-1",
+        "CLOSED null closed locally on app-callbacks-1"), events);
+  }
+
   private static String assertRejected(ClientJoin join) throws Exception {
     try {
       join.firstReply().get(20, TimeUnit.SECONDS);

@@ -45,10 +45,9 @@ final class ReadmeExamples {
          ClientTunnel client = Tunnel.client(ClientOptions.builder(25565).signaling(signaling).name("alice")
              .identity(Identity.loadOrCreate(Identity.defaultDirectory()))
              .knownHosts(TrustStore.open(Identity.defaultDirectory().resolve("known-hosts")))
-             .listener(new ClientListener() {
-               @Override
-               public void onShortAuthString(String code) {
-                 System.out.println("code " + code + ": the host compares it before approving");
+             .events(event -> {                                 // one listener for every event, on the callback thread
+               if (event.kind() == TunnelEvent.Kind.SHORT_AUTH_STRING) {
+                 System.out.println("code " + event.code() + ": the host compares it before approving");
                }
              }).build())) {
       client.awaitOpen(Duration.ofMinutes(10));                // the host's person may take their time

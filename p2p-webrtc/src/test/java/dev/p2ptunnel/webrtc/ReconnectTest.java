@@ -282,7 +282,7 @@ class ReconnectTest {
   }
 
   /** The in-memory signaling with its ICE restarts hidden: what a transport that cannot carry them looks like. */
-  private record NoRestartClient(InMemorySignaling memory) implements Signaling {
+  record NoRestartClient(InMemorySignaling memory) implements Signaling {
     @Override
     public ClientJoin join(JoinOffer offer) {
       ClientJoin join = memory.join(offer);
@@ -306,7 +306,7 @@ class ReconnectTest {
   }
 
   /** The host's side of {@link NoRestartClient}. */
-  private record NoRestartHost(InMemorySignaling memory) implements HostSignaling {
+  record NoRestartHost(InMemorySignaling memory) implements HostSignaling {
     @Override
     public CompletableFuture<JoinRequest> nextJoin() {
       Function<JoinRequest, JoinRequest> hide = request -> new JoinRequest() {

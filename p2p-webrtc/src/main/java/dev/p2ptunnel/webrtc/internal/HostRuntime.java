@@ -38,8 +38,8 @@ public final class HostRuntime implements TunnelLifecycle {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.host");
   /** What a client is told when the host has all the clients it takes. */
   public static final String BUSY = "the host is busy with another client";
-  /** How long {@link #close} waits at most, as a whole (see {@code HostTunnel}). */
-  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(15);
+  /** How long {@link #close} waits at most, as a whole, by default ({@link HostOptions#closeTimeout()}). */
+  public static final Duration CLOSE_TIMEOUT = HostOptions.DEFAULT_CLOSE_TIMEOUT;
 
   private final HostOptions options;
   private final HostServices services;
@@ -79,6 +79,18 @@ public final class HostRuntime implements TunnelLifecycle {
 
   public void start() {
     onLoop(this::takeNext);
+  }
+
+  private volatile java.util.function.@Nullable Function<ClientConnection, dev.p2ptunnel.bridge.BridgeListener>
+      clientBridge;
+
+  /**
+   * Where each client's bridge events go, besides the tunnel's own: {@code perClient} makes the listener of one
+   * client (default: the options' bridge listener, shared by every client). Set before {@link #start()}.
+   */
+  public void clientBridgeListener(
+      java.util.function.Function<ClientConnection, dev.p2ptunnel.bridge.BridgeListener> perClient) {
+    clientBridge = perClient;
   }
 
   /** Where the listener, the approver and the public futures run. */
@@ -150,11 +162,14 @@ public final class HostRuntime implements TunnelLifecycle {
       return;
     }
     makeRoom();
+    AtomicReference<@Nullable HostClient> self = new AtomicReference<>(); // set before the bridge can start
     TunnelCore core = new TunnelCore("p2p-tunnel-host-client",
         c -> HostConnect.connect(c, options, join, decisions::decideInChannel, c::attach),
         (channel, events) -> HostBridge.start(channel, services, options.bridge().toBuilder()
-            .listener(BridgeListeners.both(options.bridge().listener(), events)).build()), options.plugins());
+            .listener(BridgeListeners.both(bridgeListenerOf(self.get()), events)).build()), options.plugins())
+        .closeTimeout(options.clientCloseTimeout());
     HostClient client = new HostClient(join, core, callbacks);
+    self.set(client);
     if (!options.bridge().resumeGrace().isZero()) { // else a lost client is gone at once: nothing to keep
       HostKeeper keeper = new HostKeeper(client, options.listener(), this::notify);
       client.keeper = keeper;
@@ -172,6 +187,12 @@ public final class HostRuntime implements TunnelLifecycle {
     });
     core.closed().thenAccept(why -> onLoop(() -> left(client, why)));
     core.start();
+  }
+
+  /** The bridge listener of {@code client}'s bridge, besides the tunnel's own. */
+  private dev.p2ptunnel.bridge.BridgeListener bridgeListenerOf(@Nullable HostClient client) {
+    java.util.function.Function<ClientConnection, dev.p2ptunnel.bridge.BridgeListener> perClient = clientBridge;
+    return perClient == null || client == null ? options.bridge().listener() : perClient.apply(client);
   }
 
   /** The client of identity {@code fingerprint} whose bridge is still there, or null. */
@@ -409,8 +430,8 @@ public final class HostRuntime implements TunnelLifecycle {
 
   /**
    * Stops taking joins, refuses those in progress, then disconnects every client and closes signaling (if the
-   * options say the tunnel owns it) all at once, waiting for them {@link #CLOSE_TIMEOUT} at most as a whole; what
-   * has not finished by then goes on in the background, logged.
+   * options say the tunnel owns it) all at once, waiting for them {@link HostOptions#closeTimeout()} at most as a
+   * whole; what has not finished by then goes on in the background, logged.
    */
   @Override
   public void close(String reason) {
@@ -429,7 +450,7 @@ public final class HostRuntime implements TunnelLifecycle {
       decisions.refuseAll("the host is closing");
       refused.complete(null);
     });
-    long deadlineNs = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+    long deadlineNs = System.nanoTime() + options.closeTimeout().toNanos();
     try {
       refused.get(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -464,7 +485,7 @@ public final class HostRuntime implements TunnelLifecycle {
       Thread.currentThread().interrupt();
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       LOG.log(Level.WARNING, "the host did not finish closing its clients and signaling within {0}; the rest goes on "
-          + "in the background", seconds(CLOSE_TIMEOUT));
+          + "in the background", seconds(options.closeTimeout()));
     }
     loop.shutdownNow();
     opened.completeExceptionally(new WebRtcException("host closed before a client connected: " + reason));

@@ -30,7 +30,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TunnelCore implements TunnelLifecycle {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.tunnel");
-  /** How long {@link #close} waits at most for the session, the bridge and the setup thread, as a whole. */
+  /**
+   * How long {@link #close} waits at most for the session, the bridge and the setup thread, as a whole, unless
+   * {@link #closeTimeout(java.time.Duration)} says otherwise (the options' close bound).
+   */
   public static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   /**
@@ -337,6 +340,14 @@ public final class TunnelCore implements TunnelLifecycle {
     closer.start();
   }
 
+  private volatile java.time.Duration closeTimeout = CLOSE_TIMEOUT;
+
+  /** Bounds {@link #close}'s wait to {@code timeout} (validated by the options); returns this tunnel. */
+  public TunnelCore closeTimeout(java.time.Duration timeout) {
+    closeTimeout = timeout;
+    return this;
+  }
+
   @Override
   public void close(String reason) {
     synchronized (this) {
@@ -355,14 +366,15 @@ public final class TunnelCore implements TunnelLifecycle {
       s.close(reason);
     }
     if (Thread.currentThread() != setup) {
-      long deadlineNs = System.nanoTime() + CLOSE_TIMEOUT.toNanos(); // one bound for the whole wait
+      java.time.Duration bound = closeTimeout;
+      long deadlineNs = System.nanoTime() + bound.toNanos(); // one bound for the whole wait
       try {
-        setup.join(TimeUnit.NANOSECONDS.toMillis(CLOSE_TIMEOUT.toNanos()) + 1);
+        setup.join(TimeUnit.NANOSECONDS.toMillis(bound.toNanos()) + 1);
         closed.get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (ExecutionException | TimeoutException e) {
-        LOG.log(Level.WARNING, "tunnel did not finish closing within {0} s: {1}", CLOSE_TIMEOUT.toSeconds(),
+        LOG.log(Level.WARNING, "tunnel did not finish closing within {0}: {1}", bound,
             e.toString());
       }
     }
