@@ -28,12 +28,20 @@ final class Logs {
     Level level = verbose ? Level.FINE : Level.SEVERE;
     ConsoleHandler handler = new ConsoleHandler();
     handler.setLevel(level);
+    // Under --verbose each line says when (wall clock, ms): how the steps of a start are told apart
+    // (docs/PERFORMANCE.md, "Start, step by step").
+    java.time.format.DateTimeFormatter clock = verbose
+        ? java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS", java.util.Locale.ROOT)
+            .withZone(java.time.ZoneId.systemDefault()) : null;
     handler.setFormatter(new Formatter() {
       @Override
       public String format(LogRecord record) {
         StringBuilder line = new StringBuilder("p2p-tunnel: [")
-            .append(record.getLevel().getName().toLowerCase(java.util.Locale.ROOT)).append("] ")
-            .append(record.getLoggerName()).append(": ").append(formatMessage(record).replace('\n', ' '))
+            .append(record.getLevel().getName().toLowerCase(java.util.Locale.ROOT)).append("] ");
+        if (clock != null) {
+          line.append(clock.format(record.getInstant())).append(' ');
+        }
+        line.append(record.getLoggerName()).append(": ").append(formatMessage(record).replace('\n', ' '))
             .append(System.lineSeparator());
         if (verbose && record.getThrown() != null) {
           StringWriter trace = new StringWriter();

@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
       "1:runtime failure (one line on stderr says what and what to do)",
       "2:bad usage (unknown option, missing value)"})
 public final class Main implements Callable<Integer> {
+  private static final java.util.Set<String> COMMANDS = java.util.Set.of("host", "client", "signal", "try");
+
   @Spec
   CommandSpec spec;
 
@@ -44,16 +46,30 @@ public final class Main implements Callable<Integer> {
 
   /** Parses and runs; returns the exit code. Never calls System.exit (tests call this). */
   static int run(Env env, String... args) {
-    CommandLine line = commandLine(env);
+    CommandLine line = commandLine(env, args.length == 0 ? "" : args[0]);
     return line.execute(args);
   }
 
-  static CommandLine commandLine(Env env) {
+  /**
+   * The command line for {@code first}, the first argument: picocli reflects over every option of every command it
+   * is given, which took 0.6-1 s of a start on a busy 2-core machine (docs/PERFORMANCE.md, "Start, step by step"),
+   * so a run of one command builds that command only; anything else (help, version, a typo) gets all of them.
+   */
+  static CommandLine commandLine(Env env, String first) {
     CommandLine line = new CommandLine(new Main());
-    line.addSubcommand(new CommandLine(new HostCommand(env)));
-    line.addSubcommand(new CommandLine(new ClientCommand(env)));
-    line.addSubcommand(new CommandLine(new SignalCommand(env)));
-    line.addSubcommand(new CommandLine(new TryCommand(env)));
+    boolean all = !COMMANDS.contains(first);
+    if (all || first.equals("host")) {
+      line.addSubcommand(new CommandLine(new HostCommand(env)));
+    }
+    if (all || first.equals("client")) {
+      line.addSubcommand(new CommandLine(new ClientCommand(env)));
+    }
+    if (all || first.equals("signal")) {
+      line.addSubcommand(new CommandLine(new SignalCommand(env)));
+    }
+    if (all || first.equals("try")) {
+      line.addSubcommand(new CommandLine(new TryCommand(env)));
+    }
     line.setOut(new java.io.PrintWriter(env.out(), true));
     line.setErr(new java.io.PrintWriter(env.err(), true));
     line.setParameterExceptionHandler((ex, args) -> {
