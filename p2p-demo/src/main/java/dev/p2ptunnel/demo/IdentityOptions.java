@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 final class IdentityOptions {
   @Option(names = "--config-dir", paramLabel = "DIR", description = "Where the identity (a DTLS certificate made "
       + "once), trusted clients and known hosts are kept (default: $XDG_CONFIG_HOME/p2p-tunnel or "
-      + "~/.config/p2p-tunnel; %APPDATA%\\p2p-tunnel on Windows; ~/Library/Application Support/p2p-tunnel on macOS).")
+      + "~/.config/p2p-tunnel; %%APPDATA%%\\p2p-tunnel on Windows; ~/Library/Application Support/p2p-tunnel on macOS).")
   @Nullable Path configDir;
 
   Path directory() {
