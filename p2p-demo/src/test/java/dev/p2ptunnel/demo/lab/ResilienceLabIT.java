@@ -94,20 +94,22 @@ class ResilienceLabIT {
       // path ICE found is gone, as when a phone moves to another network.
       lab().exec(nat, "ip", "addr", "del", old + "/24", "dev", "wan0");
       lab().exec(nat, "ip", "addr", "add", fresh + "/24", "dev", "wan0");
-      String back = tunnel.client().awaitLine(l -> l.contains("reconnected: "), Duration.ofSeconds(120));
-      long backMs = (System.nanoTime() - changed) / 1_000_000;
+      // An ICE restart that finds the new path within seconds is quiet (a DISCONNECTED path alone is not reported as
+      // lost); a rejoin, or a restart slow enough for the keepalive, says "reconnected". Either way the download ends.
       String line = get.awaitLine(l -> l.startsWith("status=") || l.startsWith("error="), Duration.ofSeconds(300));
+      long doneMs = (System.nanoTime() - changed) / 1_000_000;
       assertEquals(0, get.awaitExit(LabTunnel.STEP), "traffic exit code: " + get.stdout());
       Map<String, String> result = LabTunnel.values(line);
       assertEquals(Long.toString(size), result.get("bytes"), "bytes received through the tunnel");
       assertEquals(LabData.sha256(size, 15), result.get("sha256"), "SHA-256 of what came through the tunnel");
+      String back = tunnel.client().stdout().stream().filter(l -> l.contains("reconnected: ")).findFirst()
+          .map(l -> l.substring(l.indexOf("reconnected"))).orElse("no loss reported: the path came back quietly");
       if (tunnel.host().stdout().stream().anyMatch(l -> l.contains(" lost ("))) {
         // a rejoin (or a restart slow enough for the host's keepalive); an ICE restart within seconds goes unseen
         tunnel.host().awaitLine(l -> l.contains(" is back: its connections carry on"), LabTunnel.STEP);
       }
-      LabResults.record(lab().variant(), "NAT address change " + old + " -> " + fresh + " mid-download: client "
-          + "reconnected " + backMs + " ms after the change (" + back.substring(back.indexOf("reconnected"))
-          + "); download bytes=" + size + " sha256=ok");
+      LabResults.record(lab().variant(), "NAT address change " + old + " -> " + fresh + " mid-download: download "
+          + "complete " + doneMs + " ms after the change (client: " + back + "); bytes=" + size + " sha256=ok");
     }
   }
 
@@ -131,9 +133,9 @@ class ResilienceLabIT {
       long changed = System.nanoTime();
       lab().exec(nat, "ip", "addr", "del", old + "/24", "dev", "wan0");
       lab().exec(nat, "ip", "addr", "add", fresh + "/24", "dev", "wan0");
-      tunnel.client().awaitLine(l -> l.contains("reconnected: "), Duration.ofSeconds(120));
-      long backMs = (System.nanoTime() - changed) / 1_000_000;
+      // Quiet when the restart is quick (no "lost", so no "reconnected"): the download's end and the server's log say.
       String line = get.awaitLine(l -> l.startsWith("status=") || l.startsWith("error="), Duration.ofSeconds(300));
+      long doneMs = (System.nanoTime() - changed) / 1_000_000;
       assertEquals(0, get.awaitExit(LabTunnel.STEP), "traffic exit code: " + get.stdout());
       Map<String, String> result = LabTunnel.values(line);
       assertEquals(LabData.sha256(size, 16), result.get("sha256"), "SHA-256 of what came through the tunnel");
@@ -147,8 +149,8 @@ class ResilienceLabIT {
       assertEquals(1, access.stream().filter(l -> l.contains("method=POST route=join ")).count(),
           "one join request: the first; no rejoin: " + access);
       LabResults.record(lab().variant(), "NAT address change " + old + " -> " + fresh + " mid-download, HTTP "
-          + "signaling: back by ICE restart (same session, no rejoin) " + backMs + " ms after the change; download "
-          + "bytes=" + size + " sha256=ok");
+          + "signaling: back by ICE restart (same session, no rejoin), download complete " + doneMs + " ms after the "
+          + "change; bytes=" + size + " sha256=ok");
     }
   }
 
