@@ -17,7 +17,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * (WebRTC and signaling alike) in the middle of a 300 MB download, longer than libwebrtc's FAILED (~17.5 s), after
  * which it never recovers by itself. The tunnel must get its path back by itself (rejoin through the signaling
  * server, resume over the new session) and lose nothing: the download completes byte-exact, and an interactive
- * keep-alive connection opened before the outage still answers after it.
+ * keep-alive connection opened before the outage still answers after it. NAT address changes mid-download: through
+ * the signaling server and through rendezvous (MQTT), the path comes back by ICE restart on the same session.
  */
 @ResourceLock(NetLab.LOCK)
 @Timeout(600)
@@ -151,6 +152,80 @@ class ResilienceLabIT {
       LabResults.record(lab().variant(), "NAT address change " + old + " -> " + fresh + " mid-download, HTTP "
           + "signaling: back by ICE restart (same session, no rejoin), download complete " + doneMs + " ms after the "
           + "change; bytes=" + size + " sha256=ok");
+    }
+  }
+
+  /**
+   * The same NAT change with the demo's default signaling, rendezvous through an MQTT broker (the lab's own mosquitto
+   * on the WAN): the client's broker connections closed after the join, so the restart connects to the broker again
+   * from the new address, and the host answers on the join it kept. Both sides run --verbose: their logs say how the
+   * path came back (an ICE restart answered on the same join, and no rejoin).
+   */
+  @Test
+  void shouldKeepTheSameSessionByIceRestartThroughTheRendezvousWhenTheClientsNatGetsANewAddress() throws Exception {
+    LabBroker.assumeInstalled();
+    String wan = lab().get("WAN_IP");
+    String url = "mqtt://" + wan + ":1889";
+    List<AutoCloseable> open = new java.util.ArrayList<>();
+    try {
+      open.add(LabBroker.start("renat-rdv", lab().get("NS_WAN"), wan, 1889, 0));
+      LabProcess service = LabProcess.helper("renat-rdv-service", lab().get("NS_HOST"), LabService.class,
+          List.of(Integer.toString(LabTunnel.SERVICE_PORT)));
+      open.add(service);
+      service.awaitLine(line -> line.equals("listening 127.0.0.1:" + LabTunnel.SERVICE_PORT), LabTunnel.STEP);
+      LabProcess host = LabProcess.demo("renat-rdv-host", lab().get("NS_HOST"), List.of("host", "--port",
+          Integer.toString(LabTunnel.SERVICE_PORT), "--yes", "--rendezvous", url, "--stun", lab().get("STUN"),
+          "--verbose"));
+      open.add(host);
+      String session = host.awaitLine(line -> line.startsWith("Session ID: "), LabTunnel.STEP).substring(12);
+      host.awaitLine(line -> line.endsWith("rendezvous broker " + url + ": connected"), Duration.ofSeconds(60));
+      LabProcess client = LabProcess.demo("renat-rdv-client", lab().get("NS_CLIENT"), List.of("client", "--session",
+          session, "--port", Integer.toString(LabTunnel.CLIENT_PORT), "--name", "renat-rdv", "--rendezvous", url,
+          "--stun", lab().get("STUN"), "--verbose"));
+      open.add(client);
+      client.awaitLine(line -> line.endsWith("connected, path direct"), LabTunnel.STEP.multipliedBy(2));
+      long size = 60_000_000L;
+      LabProcess get = LabProcess.helper("renat-rdv-get-60mb", lab().get("NS_CLIENT"), LabTraffic.class, List.of(
+          "get", Integer.toString(LabTunnel.CLIENT_PORT), Long.toString(size), "17", "600000"));
+      open.add(get);
+      get.awaitLine(line -> line.startsWith("progress=") && Long.parseLong(line.substring(9)) >= 16L << 20
+          || line.startsWith("status=") || line.startsWith("error="), Duration.ofSeconds(120));
+      String nat = lab().get("NS_NAT_B");
+      String shown = lab().exec(nat, "ip", "-4", "-o", "addr", "show", "dev", "wan0");
+      java.util.regex.Matcher inet = java.util.regex.Pattern.compile("inet (\\S+)/24").matcher(shown);
+      assertTrue(inet.find(), "the router's address: " + shown);
+      String old = inet.group(1);
+      String fresh = old.substring(0, old.lastIndexOf('.') + 1) + (old.endsWith(".24") ? "25" : "24");
+      long changed = System.nanoTime();
+      lab().exec(nat, "ip", "addr", "del", old + "/24", "dev", "wan0");
+      lab().exec(nat, "ip", "addr", "add", fresh + "/24", "dev", "wan0");
+      String line = get.awaitLine(l -> l.startsWith("status=") || l.startsWith("error="), Duration.ofSeconds(300));
+      long doneMs = (System.nanoTime() - changed) / 1_000_000;
+      assertEquals(0, get.awaitExit(LabTunnel.STEP), "traffic exit code: " + get.stdout());
+      Map<String, String> result = LabTunnel.values(line);
+      assertEquals(Long.toString(size), result.get("bytes"), "bytes received through the tunnel");
+      assertEquals(LabData.sha256(size, 17), result.get("sha256"), "SHA-256 of what came through the tunnel");
+      // How the path came back: the host answered an ICE restart of the join it kept, and nobody rejoined.
+      String answered = host.awaitErrLine(l -> l.contains("ICE restart ") && l.contains("from 'renat-rdv': answered"),
+          LabTunnel.STEP);
+      String done = client.awaitErrLine(l -> l.contains("ICE restart ") && l.endsWith(": answered"), LabTunnel.STEP);
+      String number = done.substring(done.indexOf("ICE restart ") + 12, done.indexOf(" of join"));
+      String offered = client.stderr().stream().filter(l -> l.contains("ICE restart " + number + " of join")
+          && l.contains(": offered")).findFirst().orElseThrow();
+      long restartMs = java.time.Duration.between(java.time.LocalTime.parse(offered.split(" ")[2]),
+          java.time.LocalTime.parse(done.split(" ")[2])).toMillis();
+      assertTrue(client.stderr().stream().noneMatch(l -> l.contains("rejoin")), "no rejoin: " + client.stderr());
+      assertEquals(1, host.stdout().stream().filter(l -> l.contains(" connected, path ")).count(),
+          "one session on the host: " + host.stdout());
+      LabResults.record(lab().variant(), "NAT address change " + old + " -> " + fresh + " mid-download, rendezvous "
+          + "(MQTT): back by ICE restart (same session, no rejoin; host: " + answered.substring(answered.indexOf(
+          "ICE restart")) + "; restart " + number + " offered -> answered " + restartMs + " ms, broker connection "
+          + "included: " + offered.substring(offered.indexOf("offered")) + "), download complete " + doneMs
+          + " ms after the change; bytes=" + size + " sha256=ok");
+    } finally {
+      for (int i = open.size() - 1; i >= 0; i--) {
+        open.get(i).close();
+      }
     }
   }
 
