@@ -163,27 +163,11 @@ class ResilienceLabIT {
    */
   @Test
   void shouldKeepTheSameSessionByIceRestartThroughTheRendezvousWhenTheClientsNatGetsANewAddress() throws Exception {
-    LabBroker.assumeInstalled();
-    String wan = lab().get("WAN_IP");
-    String url = "mqtt://" + wan + ":1889";
     List<AutoCloseable> open = new java.util.ArrayList<>();
     try {
-      open.add(LabBroker.start("renat-rdv", lab().get("NS_WAN"), wan, 1889, 0));
-      LabProcess service = LabProcess.helper("renat-rdv-service", lab().get("NS_HOST"), LabService.class,
-          List.of(Integer.toString(LabTunnel.SERVICE_PORT)));
-      open.add(service);
-      service.awaitLine(line -> line.equals("listening 127.0.0.1:" + LabTunnel.SERVICE_PORT), LabTunnel.STEP);
-      LabProcess host = LabProcess.demo("renat-rdv-host", lab().get("NS_HOST"), List.of("host", "--port",
-          Integer.toString(LabTunnel.SERVICE_PORT), "--yes", "--rendezvous", url, "--stun", lab().get("STUN"),
-          "--verbose"));
-      open.add(host);
-      String session = host.awaitLine(line -> line.startsWith("Session ID: "), LabTunnel.STEP).substring(12);
-      host.awaitLine(line -> line.endsWith("rendezvous broker " + url + ": connected"), Duration.ofSeconds(60));
-      LabProcess client = LabProcess.demo("renat-rdv-client", lab().get("NS_CLIENT"), List.of("client", "--session",
-          session, "--port", Integer.toString(LabTunnel.CLIENT_PORT), "--name", "renat-rdv", "--rendezvous", url,
-          "--stun", lab().get("STUN"), "--verbose"));
-      open.add(client);
-      client.awaitLine(line -> line.endsWith("connected, path direct"), LabTunnel.STEP.multipliedBy(2));
+      Rendezvous pair = rendezvous(open, "renat-rdv", 1889, List.of(), LabProcess.newConfigHome("renat-rdv-host"));
+      LabProcess host = pair.host();
+      LabProcess client = pair.client();
       long size = 60_000_000L;
       LabProcess get = LabProcess.helper("renat-rdv-get-60mb", lab().get("NS_CLIENT"), LabTraffic.class, List.of(
           "get", Integer.toString(LabTunnel.CLIENT_PORT), Long.toString(size), "17", "600000"));
@@ -222,6 +206,82 @@ class ResilienceLabIT {
           "ICE restart")) + "; restart " + number + " offered -> answered " + restartMs + " ms, broker connection "
           + "included: " + offered.substring(offered.indexOf("offered")) + "), download complete " + doneMs
           + " ms after the change; bytes=" + size + " sha256=ok");
+    } finally {
+      for (int i = open.size() - 1; i >= 0; i--) {
+        open.get(i).close();
+      }
+    }
+  }
+
+  /** A host and a client of the demo meeting through the lab's own mosquitto (plain MQTT on the WAN). */
+  private record Rendezvous(String url, List<String> hostArgs, LabProcess host, LabProcess client, String session) {}
+
+  /**
+   * Starts a broker on {@code port}, the service, {@code host --yes --verbose} (installation {@code hostHome}) and a
+   * client that joins it; waits for the client's "connected, path direct". Everything goes into {@code open}.
+   */
+  private static Rendezvous rendezvous(List<AutoCloseable> open, String label, int port, List<String> moreHostArgs,
+      java.nio.file.Path hostHome) throws Exception {
+    LabBroker.assumeInstalled();
+    String wan = lab().get("WAN_IP");
+    String url = "mqtt://" + wan + ":" + port;
+    open.add(LabBroker.start(label, lab().get("NS_WAN"), wan, port, 0));
+    LabProcess service = LabProcess.helper(label + "-service", lab().get("NS_HOST"), LabService.class,
+        List.of(Integer.toString(LabTunnel.SERVICE_PORT)));
+    open.add(service);
+    service.awaitLine(line -> line.equals("listening 127.0.0.1:" + LabTunnel.SERVICE_PORT), LabTunnel.STEP);
+    List<String> hostArgs = new java.util.ArrayList<>(List.of("host", "--port",
+        Integer.toString(LabTunnel.SERVICE_PORT), "--yes", "--rendezvous", url, "--stun", lab().get("STUN"),
+        "--verbose"));
+    hostArgs.addAll(moreHostArgs);
+    LabProcess host = LabProcess.demo(label + "-host", lab().get("NS_HOST"), hostArgs, hostHome);
+    open.add(host);
+    String session = host.awaitLine(line -> line.startsWith("Session ID: "), LabTunnel.STEP).substring(12);
+    host.awaitLine(line -> line.endsWith("rendezvous broker " + url + ": connected"), Duration.ofSeconds(60));
+    LabProcess client = LabProcess.demo(label + "-client", lab().get("NS_CLIENT"), List.of("client", "--session",
+        session, "--port", Integer.toString(LabTunnel.CLIENT_PORT), "--name", label, "--rendezvous", url, "--stun",
+        lab().get("STUN"), "--verbose"));
+    open.add(client);
+    client.awaitLine(line -> line.endsWith("connected, path direct"), LabTunnel.STEP.multipliedBy(2));
+    return new Rendezvous(url, List.copyOf(hostArgs), host, client, session);
+  }
+
+  /**
+   * The host restarted (SIGKILL, then the same installation and --session-name) under rendezvous: the new host does
+   * not know the client's join, so the client's ICE restart is answered GONE (or its session is gone already) and it
+   * rejoins at once instead of waiting out its restart budget; its old connection closes cleanly, a new one works.
+   */
+  @Test
+  void shouldBringTheClientBackToAHostRestartedUnderTheRendezvous() throws Exception {
+    List<AutoCloseable> open = new java.util.ArrayList<>();
+    try {
+      java.nio.file.Path home = LabProcess.newConfigHome("restart-rdv-host");
+      Rendezvous pair = rendezvous(open, "restart-rdv", 1890, List.of("--session-name", "lab-restart-rdv"), home);
+      LabProcess hold = LabProcess.helper("restart-rdv-hold", lab().get("NS_CLIENT"), LabTraffic.class,
+          List.of("hold", Integer.toString(LabTunnel.CLIENT_PORT), "300000"));
+      open.add(hold);
+      hold.awaitLine(line -> line.equals("holding"), LabTunnel.STEP);
+      pair.host().kill();
+      LabProcess host = LabProcess.demo("restart-rdv-host-2", lab().get("NS_HOST"), pair.hostArgs(), home);
+      open.add(host);
+      assertEquals("Session ID: " + pair.session(), host.awaitLine(line -> line.startsWith("Session ID: "),
+          LabTunnel.STEP), "the same Session ID after the restart");
+      host.awaitLine(line -> line.endsWith("rendezvous broker " + pair.url() + ": connected"), Duration.ofSeconds(60));
+      long hostBack = System.nanoTime();
+      String back = pair.client().awaitLine(line -> line.contains("reconnected: "), Duration.ofSeconds(90));
+      long backMs = (System.nanoTime() - hostBack) / 1_000_000;
+      assertTrue(back.contains("1 was closed, the host no longer had them"), back);
+      String closed = hold.awaitLine(line -> line.startsWith("closed how="), LabTunnel.STEP);
+      assertTrue(closed.startsWith("closed how=eof"), "an orderly close (FIN), not a reset: " + closed);
+      LabProcess probe = LabProcess.helper("restart-rdv-probe", lab().get("NS_CLIENT"), LabTraffic.class,
+          List.of("first-byte", Integer.toString(LabTunnel.CLIENT_PORT), Long.toString(LabTunnel.STEP.toMillis())));
+      open.add(probe);
+      probe.awaitLine(line -> line.equals("hello=ok"), LabTunnel.STEP);
+      boolean gone = pair.client().stderr().stream().anyMatch(l -> l.contains("the host does not know this join"));
+      LabResults.record(lab().variant(), "host restart under rendezvous (MQTT): client reconnected " + backMs
+          + " ms after the restarted host's broker connection; " + (gone ? "its ICE restart was answered GONE"
+          : "its session was gone before a restart") + "; old connection " + closed + "; new connection hello=ok");
+      assertTrue(backMs < 30_000, "client back " + backMs + " ms after the host");
     } finally {
       for (int i = open.size() - 1; i >= 0; i--) {
         open.get(i).close();
