@@ -345,11 +345,14 @@ public final class ClientEngine extends Endpoint {
     }
   }
 
-  /** Connects to the brokers again if they were closed (a restart after the join); keeps them open. Loop thread. */
+  /** Connects again if the links closed, or afresh if all failed (not to wait out their pauses of up to 30 s). */
   void ensureLinks() {
     if (idleClose != null) {
       idleClose.cancel(false);
       idleClose = null;
+    }
+    if (!links.isEmpty() && allDown() != null) {
+      closeLinks();
     }
     if (links.isEmpty() && !closed) {
       startLinks(derived);
