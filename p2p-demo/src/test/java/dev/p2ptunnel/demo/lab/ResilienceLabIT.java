@@ -213,6 +213,58 @@ class ResilienceLabIT {
     }
   }
 
+  /**
+   * A 30 s total outage (longer than libwebrtc's FAILED, brokers cut off too) in the middle of a download through the
+   * rendezvous: the client restarts ICE through the outage (each restart failing, its broker connections started
+   * afresh each time) and comes back on the same session once the network is; nothing lost, no rejoin.
+   */
+  @Test
+  @Tag("long")
+  void shouldComeBackOnTheSameSessionAfterAnOutageThroughTheRendezvous() throws Exception {
+    List<AutoCloseable> open = new java.util.ArrayList<>();
+    try {
+      Rendezvous pair = rendezvous(open, "outage-rdv", 1891, List.of(), LabProcess.newConfigHome("outage-rdv-host"));
+      long size = 60_000_000L;
+      LabProcess get = LabProcess.helper("outage-rdv-get-60mb", lab().get("NS_CLIENT"), LabTraffic.class, List.of(
+          "get", Integer.toString(LabTunnel.CLIENT_PORT), Long.toString(size), "18", "600000"));
+      open.add(get);
+      get.awaitLine(line -> line.startsWith("progress=") && Long.parseLong(line.substring(9)) >= 16L << 20
+          || line.startsWith("status=") || line.startsWith("error="), Duration.ofSeconds(120));
+      long outageStart = System.nanoTime();
+      for (String nat : List.of(lab().get("NS_NAT_A"), lab().get("NS_NAT_B"))) {
+        lab().exec(nat, "iptables", "-w", "-I", "FORWARD", "1", "-j", "DROP");
+      }
+      try {
+        pair.client().awaitLine(line -> line.contains("connection to the host lost"), Duration.ofSeconds(50));
+        long left = Duration.ofSeconds(30).toNanos() - (System.nanoTime() - outageStart);
+        if (left > 0) {
+          Thread.sleep(left / 1_000_000); // the rest of the outage itself: the scenario, not a wait for an event
+        }
+      } finally {
+        for (String nat : List.of(lab().get("NS_NAT_A"), lab().get("NS_NAT_B"))) {
+          lab().exec(nat, "iptables", "-w", "-D", "FORWARD", "-j", "DROP");
+        }
+      }
+      long restored = System.nanoTime();
+      String back = pair.client().awaitLine(l -> l.contains("reconnected: "), Duration.ofSeconds(120));
+      long backMs = (System.nanoTime() - restored) / 1_000_000;
+      String line = get.awaitLine(l -> l.startsWith("status=") || l.startsWith("error="), Duration.ofSeconds(300));
+      assertEquals(0, get.awaitExit(LabTunnel.STEP), "traffic exit code: " + get.stdout());
+      assertEquals(LabData.sha256(size, 18), LabTunnel.values(line).get("sha256"), "SHA-256 through the tunnel");
+      assertTrue(pair.client().stderr().stream().noneMatch(l -> l.contains("rejoin")), "no rejoin: "
+          + pair.client().stderr());
+      long restarts = pair.client().stderr().stream().filter(l -> l.contains("ICE restart ") && l.contains(
+          ": offered")).count();
+      LabResults.record(lab().variant(), "30 s outage mid-download, rendezvous (MQTT): " + restarts + " ICE restarts "
+          + "offered, back on the same session (no rejoin) " + backMs + " ms after the network was back (client: "
+          + back.substring(back.indexOf("reconnected")) + "); bytes=" + size + " sha256=ok");
+    } finally {
+      for (int i = open.size() - 1; i >= 0; i--) {
+        open.get(i).close();
+      }
+    }
+  }
+
   /** A host and a client of the demo meeting through the lab's own mosquitto (plain MQTT on the WAN). */
   private record Rendezvous(String url, List<String> hostArgs, LabProcess host, LabProcess client, String session) {}
 
