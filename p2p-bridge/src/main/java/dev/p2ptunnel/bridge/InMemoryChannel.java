@@ -176,11 +176,12 @@ public final class InMemoryChannel implements MessageChannel {
   private @Nullable InMemoryChannel peer;
   private volatile @Nullable Listener listener;
   private volatile boolean datagrams = true;
-  private final Datagrams datagramEnd = new Datagrams();
+  private final InMemoryDatagrams datagramEnd;
 
   private InMemoryChannel(String name, Config config) {
     this.name = name;
     this.config = config;
+    this.datagramEnd = new InMemoryDatagrams(name, closed::get);
   }
 
   /** A connected pair with {@link Config#defaults()}. */
@@ -195,6 +196,7 @@ public final class InMemoryChannel implements MessageChannel {
     InMemoryChannel b = new InMemoryChannel("in-memory-channel-" + n + "b", config);
     a.peer = b;
     b.peer = a;
+    InMemoryDatagrams.link(a.datagramEnd, b.datagramEnd);
     return new Pair(a, b);
   }
 
@@ -350,52 +352,6 @@ public final class InMemoryChannel implements MessageChannel {
   }
 
   private record Item(@Nullable ByteBuffer message, long dueNanos, @Nullable String closeReason) {}
-
-  /** This end's datagram transport. */
-  private final class Datagrams implements DatagramTransport {
-    private volatile DatagramTransport.@Nullable Listener receiver;
-    private final AtomicBoolean closedDatagrams = new AtomicBoolean();
-
-    @Override
-    public int maxMessageLength() {
-      return DATAGRAM_MAX_LENGTH;
-    }
-
-    @Override
-    public void start(DatagramTransport.Listener listener) {
-      Objects.requireNonNull(listener, "listener");
-      if (receiver != null) {
-        throw new IllegalStateException("datagram listener already registered on " + name);
-      }
-      receiver = listener;
-    }
-
-    @Override
-    public boolean send(ByteBuffer message) {
-      int length = message.remaining();
-      if (length > DATAGRAM_MAX_LENGTH || closedDatagrams.get() || closed.get()) {
-        return false;
-      }
-      Datagrams other = peer().datagramEnd;
-      DatagramTransport.Listener target = other.receiver;
-      if (target != null && !other.closedDatagrams.get()) {
-        ByteBuffer copy = ByteBuffer.allocate(length);
-        copy.put(0, message, message.position(), length);
-        target.onMessage(copy);
-      }
-      return true;
-    }
-
-    @Override
-    public void close(String reason) {
-      if (closedDatagrams.compareAndSet(false, true)) {
-        DatagramTransport.Listener l = receiver;
-        if (l != null) {
-          l.onClosed(reason);
-        }
-      }
-    }
-  }
 
   @Override
   public String toString() {

@@ -95,8 +95,8 @@ final class ClientCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (port != null && (port < 0 || port > 65_535)) {
-      throw usage("--port " + port + ": out of range (expected: 0-65535)");
+    if (port != null) {
+      Ranges.check("--port", port, 0, 65_535, this::usage);
     }
     List<Mapping> mappings = new ArrayList<>();
     for (String map : maps) {

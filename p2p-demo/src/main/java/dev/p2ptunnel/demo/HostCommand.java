@@ -179,9 +179,7 @@ final class HostCommand implements Callable<Integer> {
   private List<Service> services() {
     List<Service> services = new java.util.ArrayList<>();
     if (port != 0) {
-      if (port < 1 || port > 65_535) {
-        throw usage("--port " + port + ": out of range (expected: 1-65535)");
-      }
+      Ranges.check("--port", port, 1, 65_535, this::usage);
       services.add(Service.tcp(Service.DEFAULT_NAME, ip, port));
     }
     for (String share : shares) {

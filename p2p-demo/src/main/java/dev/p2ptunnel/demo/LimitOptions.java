@@ -28,18 +28,11 @@ final class LimitOptions {
       description = "A UDP flow without a datagram either way for this long is closed (default: ${DEFAULT-VALUE}).")
   String udpIdleTimeout = "60s";
 
-  /** The bridge settings these options make. */
   /** {@code base} (the resilience options' bridge settings) with these limits. */
   BridgeConfig bridge(BridgeConfig base, Function<String, ParameterException> usage) {
-    if (maxConnections < 1 || maxConnections > 65_536) {
-      throw usage.apply("--max-connections " + maxConnections + ": out of range (expected: 1-65536)");
-    }
-    if (connectRate < 1 || connectRate > 1_000_000) {
-      throw usage.apply("--connect-rate " + connectRate + ": out of range (expected: 1-1000000)");
-    }
-    if (maxFlows < 1 || maxFlows > 65_536) {
-      throw usage.apply("--max-flows " + maxFlows + ": out of range (expected: 1-65536)");
-    }
+    Ranges.check("--max-connections", maxConnections, 1, 65_536, usage);
+    Ranges.check("--connect-rate", connectRate, 1, 1_000_000, usage);
+    Ranges.check("--max-flows", maxFlows, 1, 65_536, usage);
     Duration idle = Durations.parse(udpIdleTimeout, "--udp-idle-timeout", usage);
     PeerLimits limits = PeerLimits.defaults().withMaxSockets(maxConnections).withMaxFlows(maxFlows)
         .withConnects(new RateLimit(connectRate, connectRate));

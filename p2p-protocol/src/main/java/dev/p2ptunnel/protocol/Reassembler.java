@@ -188,12 +188,8 @@ public final class Reassembler {
   private final Handler handler;
   /** Per socket id, created on first use and kept: at most 65 536 small objects. */
   private final SocketState[] sockets = new SocketState[Frame.MAX_U16 + 1];
-  private final ByteBuffer[] pool = new ByteBuffer[POOL_MAX_BUFFERS];
-  private int pooledBuffers;
-  private long pooledBytes;
-  private long bufferedBytes;
-  private int partialMessages;
-  private PartialMessage freePartials;
+  /** The partial messages and the memory they hold. */
+  private final PartialStore store;
 
   /** A reassembler with {@link Limits#defaults()}. */
   public Reassembler(Handler handler) {
@@ -204,6 +200,7 @@ public final class Reassembler {
   public Reassembler(Limits limits, Handler handler) {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.handler = Objects.requireNonNull(handler, "handler");
+    this.store = new PartialStore(limits);
   }
 
   /**
@@ -247,14 +244,14 @@ public final class Reassembler {
     Frame.checkU16("socketId", socketId);
     SocketState socket = sockets[socketId];
     if (socket != null) {
-      dropPartials(socket);
+      store.dropPartials(socket);
       socket.closed = false;
     }
   }
 
   /** Bytes currently held for incomplete messages (buffer capacity included), over all sockets. */
   public long bufferedBytes() {
-    return bufferedBytes;
+    return store.bufferedBytes();
   }
 
   /** Bytes currently held for the socket's incomplete messages. */
@@ -266,12 +263,12 @@ public final class Reassembler {
 
   /** Number of incomplete multi-frame messages over all sockets. */
   public int partialMessages() {
-    return partialMessages;
+    return store.partialMessages();
   }
 
   /** Bytes of capacity kept in the reuse pool (not counted by {@link #bufferedBytes()}). */
   public long pooledBytes() {
-    return pooledBytes;
+    return store.pooledBytes();
   }
 
   // ---------------------------------------------------------------------------------------------------- slow path
@@ -294,12 +291,11 @@ public final class Reassembler {
         deliver(event, socketId, socket, frame);
         return;
       }
-      if (socket.partialCount >= limits.maxPartialMessagesPerSocket()
-          || partialMessages >= limits.maxPartialMessagesTotal()) {
-        fail(Errors.tooManyPartials(socketId, chunkId, socket.partialCount, partialMessages, limits));
+      if (!store.canAddPartial(socket)) {
+        fail(Errors.tooManyPartials(socketId, chunkId, socket.partialCount, store.partialMessages(), limits));
         return;
       }
-      message = newPartial(socket, event, chunkId, totalChunks);
+      message = store.newPartial(socket, event, chunkId, totalChunks);
     } else if (message.totalChunks != totalChunks) {
       fail(Errors.totalChunksChanged(socketId, chunkId, totalChunks, message.totalChunks));
       return;
@@ -331,15 +327,10 @@ public final class Reassembler {
     ByteBuffer buffer = message.buffer;
     int needed = (buffer == null ? 0 : buffer.position()) + length;
     if (buffer == null || buffer.capacity() < needed) {
-      int wanted = growTo(socket, message, buffer, needed, length);
-      ByteBuffer grown = wanted < needed ? null : acquire(socket, wanted, needed);
+      ByteBuffer grown = store.grow(socket, message, buffer, needed, length);
       if (grown == null) {
-        fail(Errors.limitExceeded(socket, message.chunkId, needed, bufferedBytes, limits));
+        fail(Errors.limitExceeded(socket, message.chunkId, needed, store.bufferedBytes(), limits));
         return false;
-      }
-      if (buffer != null) {
-        grown.put(buffer.flip());
-        releaseBuffer(socket, buffer);
       }
       message.buffer = grown;
       buffer = grown;
@@ -349,41 +340,15 @@ public final class Reassembler {
     return true;
   }
 
-  /**
-   * The capacity to give a message's buffer that must hold {@code needed} bytes, within what the limits still allow
-   * (the current buffer stays charged while it is copied). A canonically chunked message (all chunks full but the
-   * last, as the original app sends) gets its whole size at the first chunk when that fits, so it is never copied
-   * again. Otherwise the buffer at least doubles each time, or takes all that is left, so that a peer cannot make
-   * every small chunk copy the whole message. Returns less than {@code needed} when it cannot fit.
-   */
-  private int growTo(SocketState socket, PartialMessage message, ByteBuffer buffer, int needed, int length) {
-    long available = Math.min(limits.maxBufferedBytesPerSocket() - socket.bufferedBytes,
-        limits.maxBufferedBytesTotal() - bufferedBytes);
-    long estimate = (long) message.totalChunks * Frame.MAX_PAYLOAD_LENGTH;
-    long wanted;
-    if (buffer == null) {
-      if (estimate <= available) {
-        wanted = estimate;
-      } else if (estimate - (Frame.MAX_PAYLOAD_LENGTH - 1) <= available) {
-        wanted = available; // the last chunk may be short: the message can still fit
-      } else {
-        wanted = Math.max(2L * length, 1 << 20);
-      }
-    } else {
-      wanted = Math.max(needed, 2L * buffer.capacity());
-    }
-    return (int) Math.min(Math.min(wanted, available), Integer.MAX_VALUE - 8);
-  }
-
   /** Keeps a copy of a chunk that arrived ahead of a gap. */
   private boolean wait(
       SocketState socket, PartialMessage message, int chunkIndex, ByteBuffer src, int offset, int length) {
     long cost = (long) length + OUT_OF_ORDER_OVERHEAD;
-    if (!canCharge(socket, cost)) {
-      fail(Errors.limitExceeded(socket, message.chunkId, cost, bufferedBytes, limits));
+    if (!store.canCharge(socket, cost)) {
+      fail(Errors.limitExceeded(socket, message.chunkId, cost, store.bufferedBytes(), limits));
       return false;
     }
-    charge(socket, cost);
+    store.charge(socket, cost);
     ByteBuffer copy = ByteBuffer.allocate(length);
     copy.put(0, src, offset, length);
     message.putWaiting(chunkIndex, copy);
@@ -395,7 +360,7 @@ public final class Reassembler {
     ByteBuffer next;
     while (message.nextIndex < message.totalChunks && (next = message.takeWaiting(message.nextIndex)) != null) {
       int length = next.remaining();
-      charge(socket, -((long) length + OUT_OF_ORDER_OVERHEAD));
+      store.charge(socket, -((long) length + OUT_OF_ORDER_OVERHEAD));
       if (!append(socket, message, next, 0, length)) {
         return;
       }
@@ -407,18 +372,18 @@ public final class Reassembler {
     ByteBuffer buffer = message.buffer;
     message.buffer = null;
     int event = message.event;
-    unlink(socket, message);
+    store.unlink(socket, message);
     if (buffer == null) {
       // Every chunk was empty.
       deliver(event, socket.socketId, socket, ByteBuffer.allocate(0));
       return;
     }
     // Uncharge before the handler runs: it may release() the socket from within the callback.
-    charge(socket, -buffer.capacity());
+    store.charge(socket, -buffer.capacity());
     try {
       deliver(event, socket.socketId, socket, buffer.flip());
     } finally {
-      recycle(buffer);
+      store.recycle(buffer);
     }
   }
 
@@ -426,7 +391,7 @@ public final class Reassembler {
   private void deliver(int event, int socketId, SocketState socket, ByteBuffer payload) {
     if (event == Frame.EVENT_CLOSE) {
       SocketState state = socket != null ? socket : socket(socketId);
-      dropPartials(state);
+      store.dropPartials(state);
       state.closed = true;
     } else if (event == Frame.EVENT_CONNECT && socket != null) {
       socket.closed = false;
@@ -437,7 +402,7 @@ public final class Reassembler {
   private void fail(ProtocolException error) {
     int socketId = error.socketId();
     if (socketId != ProtocolException.NO_SOCKET && sockets[socketId] != null) {
-      dropPartials(sockets[socketId]);
+      store.dropPartials(sockets[socketId]);
     }
     handler.onError(error);
   }
@@ -451,107 +416,5 @@ public final class Reassembler {
       sockets[socketId] = socket;
     }
     return socket;
-  }
-
-  private PartialMessage newPartial(SocketState socket, int event, int chunkId, int totalChunks) {
-    PartialMessage message = freePartials;
-    if (message == null) {
-      message = new PartialMessage();
-    } else {
-      freePartials = message.next;
-    }
-    message.event = event;
-    message.chunkId = chunkId;
-    message.totalChunks = totalChunks;
-    message.nextIndex = 0;
-    message.next = socket.partials;
-    socket.partials = message;
-    socket.partialCount++;
-    partialMessages++;
-    return message;
-  }
-
-  private void unlink(SocketState socket, PartialMessage message) {
-    PartialMessage previous = null;
-    for (PartialMessage m = socket.partials; m != null; previous = m, m = m.next) {
-      if (m == message) {
-        if (previous == null) {
-          socket.partials = m.next;
-        } else {
-          previous.next = m.next;
-        }
-        break;
-      }
-    }
-    socket.partialCount--;
-    partialMessages--;
-    message.clearWaiting();
-    message.next = freePartials;
-    freePartials = message;
-  }
-
-  private void dropPartials(SocketState socket) {
-    while (socket.partials != null) {
-      PartialMessage message = socket.partials;
-      if (message.buffer != null) {
-        releaseBuffer(socket, message.buffer);
-        message.buffer = null;
-      }
-      unlink(socket, message);
-    }
-    // Out-of-order copies were charged too; nothing of this socket is held any more.
-    bufferedBytes -= socket.bufferedBytes;
-    socket.bufferedBytes = 0;
-  }
-
-  private boolean canCharge(SocketState socket, long bytes) {
-    return socket.bufferedBytes + bytes <= limits.maxBufferedBytesPerSocket()
-        && bufferedBytes + bytes <= limits.maxBufferedBytesTotal();
-  }
-
-  private void charge(SocketState socket, long bytes) {
-    socket.bufferedBytes += bytes;
-    bufferedBytes += bytes;
-  }
-
-  /**
-   * A buffer of at least {@code needed} bytes, preferably {@code wanted}, charged to the socket; a pooled one when
-   * one fits. Null when even {@code needed} would break a limit.
-   */
-  private ByteBuffer acquire(SocketState socket, int wanted, int needed) {
-    int best = -1;
-    for (int i = 0; i < pooledBuffers; i++) {
-      int capacity = pool[i].capacity();
-      if (capacity >= needed && canCharge(socket, capacity)
-          && (best < 0 || Math.abs(capacity - wanted) < Math.abs(pool[best].capacity() - wanted))) {
-        best = i;
-      }
-    }
-    if (best >= 0) {
-      ByteBuffer buffer = pool[best];
-      pool[best] = pool[--pooledBuffers];
-      pool[pooledBuffers] = null;
-      pooledBytes -= buffer.capacity();
-      charge(socket, buffer.capacity());
-      return buffer;
-    }
-    if (!canCharge(socket, wanted)) {
-      return null;
-    }
-    int capacity = wanted;
-    charge(socket, capacity);
-    return ByteBuffer.allocate(capacity);
-  }
-
-  private void releaseBuffer(SocketState socket, ByteBuffer buffer) {
-    charge(socket, -buffer.capacity());
-    recycle(buffer);
-  }
-
-  private void recycle(ByteBuffer buffer) {
-    if (pooledBuffers < POOL_MAX_BUFFERS && pooledBytes + buffer.capacity() <= POOL_MAX_BYTES) {
-      pool[pooledBuffers++] = buffer.clear();
-      pooledBytes += buffer.capacity();
-    }
   }
 }

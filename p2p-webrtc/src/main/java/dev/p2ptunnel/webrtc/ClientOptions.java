@@ -24,35 +24,25 @@ public final class ClientOptions {
   private final List<Mapping> mappings;
   private final boolean mapAll;
   private final Signaling signaling;
-  private final WebRtcConfig webRtc;
-  private final BridgeConfig bridge;
-  private final List<SessionPlugin> plugins;
+  private final TunnelSettings common;
   private final String name;
-  private final Identity identity;
   private final @Nullable TrustStore knownHosts;
   private final boolean pairing;
   private final ClientListener listener;
-  private final @Nullable TunnelListener events;
-  private final @Nullable Executor callbackExecutor;
   private final Duration closeTimeout;
 
-  private ClientOptions(Builder b, Signaling signaling, Identity identity) {
+  private ClientOptions(Builder b, Signaling signaling) {
     this.bind = b.bind;
     this.mappings = List.copyOf(b.mappings);
     this.mapAll = b.mapAll;
     this.signaling = signaling;
-    this.webRtc = Objects.requireNonNull(b.webRtc, "webRtc");
-    this.bridge = Objects.requireNonNull(b.bridge, "bridge");
-    this.plugins = List.copyOf(b.plugins);
+    this.common = b.common.build();
     this.name = ClientName.check(b.name);
-    this.identity = identity;
     this.knownHosts = b.knownHosts;
     this.pairing = b.pairing;
     this.listener = Objects.requireNonNull(b.listener, "listener");
-    this.events = b.events;
-    this.callbackExecutor = b.callbackExecutor;
     this.closeTimeout = Objects.requireNonNull(b.closeTimeout, "closeTimeout");
-    HostOptions.checkCloseTimeout("closeTimeout", closeTimeout);
+    TunnelSettings.checkCloseTimeout("closeTimeout", closeTimeout);
   }
 
   /**
@@ -86,17 +76,17 @@ public final class ClientOptions {
 
   /** ICE servers, ports, timeouts. */
   public WebRtcConfig webRtc() {
-    return webRtc;
+    return common.webRtc();
   }
 
   /** Engine settings. */
   public BridgeConfig bridge() {
-    return bridge;
+    return common.bridge();
   }
 
   /** Attached to the session once it exists. */
   public List<SessionPlugin> plugins() {
-    return plugins;
+    return common.plugins();
   }
 
   /** The name the host's person sees (follows {@link ClientName}'s rule). */
@@ -106,7 +96,7 @@ public final class ClientOptions {
 
   /** This installation's DTLS identity (default: a new one per tunnel). */
   public Identity identity() {
-    return identity;
+    return common.identity();
   }
 
   /**
@@ -132,7 +122,7 @@ public final class ClientOptions {
 
   /** Every event of the tunnel as one {@link TunnelEvent} stream, or null for none. */
   public @Nullable TunnelListener events() {
-    return events;
+    return common.events();
   }
 
   /**
@@ -141,7 +131,7 @@ public final class ClientOptions {
    * the tunnel has closed. Never the common pool.
    */
   public @Nullable Executor callbackExecutor() {
-    return callbackExecutor;
+    return common.callbackExecutor();
   }
 
   /**
@@ -154,20 +144,14 @@ public final class ClientOptions {
 
   /** A builder holding these options, to change some of them. */
   public Builder toBuilder() {
-    Builder b = new Builder(bind);
+    Builder b = new Builder(bind, common.toBuilder());
     b.mappings.addAll(mappings);
     b.mapAll = mapAll;
     b.signaling = signaling;
-    b.webRtc = webRtc;
-    b.bridge = bridge;
-    b.plugins.addAll(plugins);
     b.name = name;
-    b.identity = identity;
     b.knownHosts = knownHosts;
     b.pairing = pairing;
     b.listener = listener;
-    b.events = events;
-    b.callbackExecutor = callbackExecutor;
     b.closeTimeout = closeTimeout;
     return b;
   }
@@ -180,23 +164,23 @@ public final class ClientOptions {
   /** The settings that are values (mappings, name, timeouts); not the signaling's or identity's internals. */
   @Override
   public String toString() {
-    return "ClientOptions[bind=" + bind + ", mappings=" + mappings + ", mapAll=" + mapAll + ", webRtc=" + webRtc
-        + ", bridge=" + bridge + ", name=" + name + ", pairing=" + pairing + ", closeTimeout=" + closeTimeout + "]";
+    return "ClientOptions[bind=" + bind + ", mappings=" + mappings + ", mapAll=" + mapAll + ", webRtc=" + webRtc()
+        + ", bridge=" + bridge() + ", name=" + name + ", pairing=" + pairing + ", closeTimeout=" + closeTimeout + "]";
   }
 
   /** A builder whose default mapping listens on 127.0.0.1:{@code port}. */
   public static Builder builder(int port) {
-    return new Builder(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    return new Builder(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), new TunnelSettings.Builder());
   }
 
   /** A builder whose default mapping listens on {@code bind} (e.g. {@code ::1}, or an explicit interface address). */
   public static Builder builder(InetSocketAddress bind) {
-    return new Builder(Objects.requireNonNull(bind, "bind"));
+    return new Builder(Objects.requireNonNull(bind, "bind"), new TunnelSettings.Builder());
   }
 
   /** A builder without a default mapping: add {@link Builder#map} or {@link Builder#mapAll}. */
   public static Builder builder() {
-    return new Builder(null);
+    return new Builder(null, new TunnelSettings.Builder());
   }
 
   /** Builds {@link ClientOptions}; defaults: {@link WebRtcConfig#builder()}, {@link BridgeConfig#defaults()}. */
@@ -205,20 +189,17 @@ public final class ClientOptions {
     private final List<Mapping> mappings = new ArrayList<>();
     private boolean mapAll;
     private @Nullable Signaling signaling;
-    private WebRtcConfig webRtc = WebRtcConfig.builder().build();
-    private BridgeConfig bridge = BridgeConfig.defaults();
-    private final List<SessionPlugin> plugins = new ArrayList<>();
+    /** webRtc, bridge, plugins, events, identity, callbackExecutor: defaults and checks there. */
+    private final TunnelSettings.Builder common;
     private String name = "client";
-    private @Nullable Identity identity;
     private @Nullable TrustStore knownHosts;
     private boolean pairing = true;
     private ClientListener listener = new ClientListener() {};
-    private @Nullable TunnelListener events;
-    private @Nullable Executor callbackExecutor;
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
 
-    private Builder(@Nullable InetSocketAddress bind) {
+    private Builder(@Nullable InetSocketAddress bind, TunnelSettings.Builder common) {
       this.bind = bind;
+      this.common = common;
     }
 
     /** Maps a port to a service of the host, by name. */
@@ -244,19 +225,19 @@ public final class ClientOptions {
 
     /** WebRTC settings. */
     public Builder webRtc(WebRtcConfig value) {
-      webRtc = Objects.requireNonNull(value, "webRtc");
+      common.webRtc(value);
       return this;
     }
 
     /** Bridge settings. */
     public Builder bridge(BridgeConfig value) {
-      bridge = Objects.requireNonNull(value, "bridge");
+      common.bridge(value);
       return this;
     }
 
     /** Adds a plugin. */
     public Builder plugin(SessionPlugin value) {
-      plugins.add(Objects.requireNonNull(value, "plugin"));
+      common.plugin(value);
       return this;
     }
 
@@ -268,7 +249,7 @@ public final class ClientOptions {
 
     /** This installation's identity, e.g. {@link Identity#loadOrCreate}; default: a new one. */
     public Builder identity(Identity value) {
-      identity = Objects.requireNonNull(value, "identity");
+      common.identity(value);
       return this;
     }
 
@@ -295,7 +276,7 @@ public final class ClientOptions {
 
     /** Receives every event of the tunnel ({@link TunnelEvent}); default: none. */
     public Builder events(TunnelListener value) {
-      events = Objects.requireNonNull(value, "events");
+      common.events(value);
       return this;
     }
 
@@ -314,7 +295,7 @@ public final class ClientOptions {
      * never shut down by the tunnel.
      */
     public Builder callbackExecutor(Executor value) {
-      callbackExecutor = Objects.requireNonNull(value, "callbackExecutor");
+      common.callbackExecutor(value);
       return this;
     }
 
@@ -329,7 +310,7 @@ public final class ClientOptions {
       if (s == null) {
         throw new IllegalStateException("signaling: null (expected: set with signaling(...))");
       }
-      return new ClientOptions(this, s, identity != null ? identity : Identity.generate());
+      return new ClientOptions(this, s);
     }
   }
 }

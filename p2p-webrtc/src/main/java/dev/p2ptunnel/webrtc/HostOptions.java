@@ -25,40 +25,30 @@ public final class HostOptions {
 
   private final List<Service> services;
   private final HostSignaling signaling;
-  private final WebRtcConfig webRtc;
-  private final BridgeConfig bridge;
-  private final List<SessionPlugin> plugins;
+  private final TunnelSettings common;
   private final JoinApprover approver;
   private final int maxClients;
   private final boolean stayOpen;
   private final HostListener listener;
-  private final @Nullable TunnelListener events;
-  private final Identity identity;
   private final @Nullable TrustStore trustStore;
   private final Duration approveTimeout;
   private final int maxPendingJoins;
   private final boolean closeSignaling;
-  private final @Nullable Executor callbackExecutor;
   private final Duration closeTimeout;
   private final Duration clientCloseTimeout;
 
-  private HostOptions(Builder b, Identity identity, HostSignaling signaling) {
+  private HostOptions(Builder b, HostSignaling signaling) {
+    this.common = b.common.build();
     this.services = List.copyOf(b.services);
     this.signaling = signaling;
-    this.webRtc = Objects.requireNonNull(b.webRtc, "webRtc");
-    this.bridge = Objects.requireNonNull(b.bridge, "bridge");
-    this.plugins = List.copyOf(b.plugins);
     this.approver = Objects.requireNonNull(b.approver, "approver");
     this.maxClients = b.maxClients;
     this.stayOpen = b.stayOpen;
     this.listener = Objects.requireNonNull(b.listener, "listener");
-    this.events = b.events;
-    this.identity = identity;
     this.trustStore = b.trustStore;
     this.approveTimeout = Objects.requireNonNull(b.approveTimeout, "approveTimeout");
     this.maxPendingJoins = b.maxPendingJoins;
     this.closeSignaling = b.closeSignaling;
-    this.callbackExecutor = b.callbackExecutor;
     this.closeTimeout = Objects.requireNonNull(b.closeTimeout, "closeTimeout");
     this.clientCloseTimeout = Objects.requireNonNull(b.clientCloseTimeout, "clientCloseTimeout");
     if (maxClients < 1) {
@@ -73,18 +63,11 @@ public final class HostOptions {
     if (maxPendingJoins < 1) {
       throw new IllegalArgumentException("maxPendingJoins: " + maxPendingJoins + " (expected: >= 1)");
     }
-    checkCloseTimeout("closeTimeout", closeTimeout);
-    checkCloseTimeout("clientCloseTimeout", clientCloseTimeout);
+    TunnelSettings.checkCloseTimeout("closeTimeout", closeTimeout);
+    TunnelSettings.checkCloseTimeout("clientCloseTimeout", clientCloseTimeout);
     if (clientCloseTimeout.compareTo(closeTimeout) > 0) {
       throw new IllegalArgumentException("clientCloseTimeout: " + clientCloseTimeout + " (expected: <= closeTimeout "
           + closeTimeout + ", the bound of the host's close as a whole)");
-    }
-  }
-
-  /** Checks a close bound: {@code > 0} and at most {@link #MAX_CLOSE_TIMEOUT}. */
-  static void checkCloseTimeout(String name, Duration value) {
-    if (value.isNegative() || value.isZero() || value.compareTo(MAX_CLOSE_TIMEOUT) > 0) {
-      throw new IllegalArgumentException(name + ": " + value + " (expected: > 0 and <= " + MAX_CLOSE_TIMEOUT + ")");
     }
   }
 
@@ -105,17 +88,17 @@ public final class HostOptions {
 
   /** ICE servers, ports, timeouts. */
   public WebRtcConfig webRtc() {
-    return webRtc;
+    return common.webRtc();
   }
 
   /** Engine settings (flow control window, keepalive, …). */
   public BridgeConfig bridge() {
-    return bridge;
+    return common.bridge();
   }
 
   /** Attached to each client's session once it exists (monitors, loggers). */
   public List<SessionPlugin> plugins() {
-    return plugins;
+    return common.plugins();
   }
 
   /** Decides on each join request, seeing the client's name, address and short authentication code. */
@@ -146,12 +129,12 @@ public final class HostOptions {
 
   /** Every event of the tunnel as one {@link TunnelEvent} stream, or null for none. */
   public @Nullable TunnelListener events() {
-    return events;
+    return common.events();
   }
 
   /** This installation's DTLS identity, the fingerprint clients remember (default: a new one per host). */
   public Identity identity() {
-    return identity;
+    return common.identity();
   }
 
   /** Clients trusted to join without asking (and where "approve and trust" writes), or null. */
@@ -185,7 +168,7 @@ public final class HostOptions {
    * the tunnel's own, {@code p2p-tunnel-callbacks-host-N}, ended once the tunnel has closed. Never the common pool.
    */
   public @Nullable Executor callbackExecutor() {
-    return callbackExecutor;
+    return common.callbackExecutor();
   }
 
   /**
@@ -208,23 +191,17 @@ public final class HostOptions {
 
   /** A builder holding these options, to change some of them. */
   public Builder toBuilder() {
-    Builder b = new Builder();
+    Builder b = new Builder(common.toBuilder());
     b.services.addAll(services);
     b.signaling = signaling;
-    b.webRtc = webRtc;
-    b.bridge = bridge;
-    b.plugins.addAll(plugins);
     b.approver = approver;
     b.maxClients = maxClients;
     b.stayOpen = stayOpen;
     b.listener = listener;
-    b.events = events;
-    b.identity = identity;
     b.trustStore = trustStore;
     b.approveTimeout = approveTimeout;
     b.maxPendingJoins = maxPendingJoins;
     b.closeSignaling = closeSignaling;
-    b.callbackExecutor = callbackExecutor;
     b.closeTimeout = closeTimeout;
     b.clientCloseTimeout = clientCloseTimeout;
     return b;
@@ -233,7 +210,7 @@ public final class HostOptions {
   /** The settings that are values (services, limits, timeouts); not the signaling's or identity's internals. */
   @Override
   public String toString() {
-    return "HostOptions[services=" + services + ", webRtc=" + webRtc + ", bridge=" + bridge + ", maxClients="
+    return "HostOptions[services=" + services + ", webRtc=" + webRtc() + ", bridge=" + bridge() + ", maxClients="
         + maxClients + ", stayOpen=" + stayOpen + ", maxPendingJoins=" + maxPendingJoins + ", approveTimeout="
         + approveTimeout + ", closeSignaling=" + closeSignaling + ", closeTimeout=" + closeTimeout
         + ", clientCloseTimeout=" + clientCloseTimeout + "]";
@@ -244,12 +221,12 @@ public final class HostOptions {
    * {@code ("127.0.0.1", 25565)} or {@code ("::1", 11434)}; {@link Builder#share} adds more.
    */
   public static Builder builder(String host, int port) {
-    return new Builder().share(Service.tcp(Service.DEFAULT_NAME, host, port));
+    return builder().share(Service.tcp(Service.DEFAULT_NAME, host, port));
   }
 
   /** A builder sharing nothing yet: add services with {@link Builder#share}. */
   public static Builder builder() {
-    return new Builder();
+    return new Builder(new TunnelSettings.Builder());
   }
 
   /**
@@ -269,24 +246,22 @@ public final class HostOptions {
   public static final class Builder {
     private final List<Service> services = new ArrayList<>();
     private @Nullable HostSignaling signaling;
-    private WebRtcConfig webRtc = WebRtcConfig.builder().build();
-    private BridgeConfig bridge = BridgeConfig.defaults();
-    private final List<SessionPlugin> plugins = new ArrayList<>();
+    /** webRtc, bridge, plugins, events, identity, callbackExecutor: defaults and checks there. */
+    private final TunnelSettings.Builder common;
     private JoinApprover approver = JoinApprover.APPROVE_ALL;
     private int maxClients = 1;
     private boolean stayOpen;
     private HostListener listener = new HostListener() {};
-    private @Nullable TunnelListener events;
-    private @Nullable Identity identity;
     private @Nullable TrustStore trustStore;
     private Duration approveTimeout = Duration.ofMinutes(5);
     private int maxPendingJoins = 4;
     private boolean closeSignaling = true;
-    private @Nullable Executor callbackExecutor;
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
     private Duration clientCloseTimeout = DEFAULT_CLIENT_CLOSE_TIMEOUT;
 
-    private Builder() {}
+    private Builder(TunnelSettings.Builder common) {
+      this.common = common;
+    }
 
     /** Shares one more service (a name not used yet). */
     public Builder share(Service value) {
@@ -312,19 +287,19 @@ public final class HostOptions {
 
     /** WebRTC settings. */
     public Builder webRtc(WebRtcConfig value) {
-      webRtc = Objects.requireNonNull(value, "webRtc");
+      common.webRtc(value);
       return this;
     }
 
     /** Bridge settings. */
     public Builder bridge(BridgeConfig value) {
-      bridge = Objects.requireNonNull(value, "bridge");
+      common.bridge(value);
       return this;
     }
 
     /** Adds a plugin. */
     public Builder plugin(SessionPlugin value) {
-      plugins.add(Objects.requireNonNull(value, "plugin"));
+      common.plugin(value);
       return this;
     }
 
@@ -357,13 +332,13 @@ public final class HostOptions {
 
     /** Receives every event of the tunnel and its clients ({@link TunnelEvent}); default: none. */
     public Builder events(TunnelListener value) {
-      events = Objects.requireNonNull(value, "events");
+      common.events(value);
       return this;
     }
 
     /** This installation's identity, e.g. {@link Identity#loadOrCreate}; default: a new one. */
     public Builder identity(Identity value) {
-      identity = Objects.requireNonNull(value, "identity");
+      common.identity(value);
       return this;
     }
 
@@ -401,7 +376,7 @@ public final class HostOptions {
      * host's own threads, where a slow or blocking callback then holds up joins: avoid it.
      */
     public Builder callbackExecutor(Executor value) {
-      callbackExecutor = Objects.requireNonNull(value, "callbackExecutor");
+      common.callbackExecutor(value);
       return this;
     }
 
@@ -434,7 +409,7 @@ public final class HostOptions {
       if (s == null) {
         throw new IllegalStateException("signaling: null (expected: set with signaling(...))");
       }
-      return new HostOptions(this, identity != null ? identity : Identity.generate(), s);
+      return new HostOptions(this, s);
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.p2ptunnel.bridge.MappedPort;
 import dev.p2ptunnel.bridge.Mapping;
 import dev.p2ptunnel.bridge.SharedService;
 import dev.p2ptunnel.webrtc.internal.Callbacks;
+import dev.p2ptunnel.webrtc.internal.ForwardingBridgeListener;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -79,60 +80,42 @@ final class TunnelEvents {
     });
   }
 
-  /** A bridge listener that calls {@code next} (the user's), then reports the socket events and errors. */
+  /**
+   * Runs the user's listener {@code call}, then {@code report} (the event it makes), also when the call threw: the
+   * event is not lost, and the exception goes on to the caller as it would without events.
+   */
+  private static void then(Runnable call, Runnable report) {
+    try {
+      call.run();
+    } finally {
+      report.run();
+    }
+  }
+
+  /**
+   * A bridge listener that calls {@code next} (the user's), then reports the socket events and errors; the other
+   * events only go on to {@code next}.
+   */
   BridgeListener bridge(BridgeListener next, @Nullable ClientConnection client) {
-    return new BridgeListener() {
+    return new ForwardingBridgeListener(next) {
       @Override
       public void onSocketOpened(int socketId, SocketAddress address) {
-        try {
-          next.onSocketOpened(socketId, address);
-        } finally {
-          post(TunnelEvent.of(TunnelEvent.Kind.SOCKET_OPENED).client(client).socket(socketId).address(address)
-              .build());
-        }
+        then(() -> next.onSocketOpened(socketId, address),
+            () -> post(TunnelEvent.of(TunnelEvent.Kind.SOCKET_OPENED).client(client).socket(socketId).address(address)
+                .build()));
       }
 
       @Override
       public void onSocketClosed(int socketId, String reason) {
-        try {
-          next.onSocketClosed(socketId, reason);
-        } finally {
-          post(TunnelEvent.of(TunnelEvent.Kind.SOCKET_CLOSED).client(client).socket(socketId).reason(reason).build());
-        }
+        then(() -> next.onSocketClosed(socketId, reason),
+            () -> post(TunnelEvent.of(TunnelEvent.Kind.SOCKET_CLOSED).client(client).socket(socketId).reason(reason)
+                .build()));
       }
 
       @Override
       public void onError(ErrorKind kind, int socketId, String message) {
-        try {
-          next.onError(kind, socketId, message);
-        } finally {
-          post(TunnelEvent.of(TunnelEvent.Kind.ERROR).client(client).error(kind, socketId, message).build());
-        }
-      }
-
-      @Override
-      public void onNegotiated(int features) {
-        next.onNegotiated(features);
-      }
-
-      @Override
-      public void onConnectionLost(String reason) {
-        next.onConnectionLost(reason);
-      }
-
-      @Override
-      public void onConnectionRestored(int socketsResumed, int socketsClosed) {
-        next.onConnectionRestored(socketsResumed, socketsClosed);
-      }
-
-      @Override
-      public void onServices(List<SharedService> services) {
-        next.onServices(services);
-      }
-
-      @Override
-      public void onClosed(String reason) {
-        next.onClosed(reason);
+        then(() -> next.onError(kind, socketId, message),
+            () -> post(TunnelEvent.of(TunnelEvent.Kind.ERROR).client(client).error(kind, socketId, message).build()));
       }
     };
   }
@@ -146,84 +129,56 @@ final class TunnelEvents {
     return new ClientListener() {
       @Override
       public void onShortAuthString(String code) {
-        try {
-          next.onShortAuthString(code);
-        } finally {
-          now(TunnelEvent.of(TunnelEvent.Kind.SHORT_AUTH_STRING).code(code).build());
-        }
+        then(() -> next.onShortAuthString(code),
+            () -> now(TunnelEvent.of(TunnelEvent.Kind.SHORT_AUTH_STRING).code(code).build()));
       }
 
       @Override
       public void onNoShortAuthString() {
-        try {
-          next.onNoShortAuthString();
-        } finally {
-          now(TunnelEvent.of(TunnelEvent.Kind.NO_SHORT_AUTH_STRING).build());
-        }
+        then(() -> next.onNoShortAuthString(),
+            () -> now(TunnelEvent.of(TunnelEvent.Kind.NO_SHORT_AUTH_STRING).build()));
       }
 
       @Override
       public void onApproved() {
-        try {
-          next.onApproved();
-        } finally {
-          now(TunnelEvent.of(TunnelEvent.Kind.APPROVED).build());
-        }
+        then(() -> next.onApproved(), () -> now(TunnelEvent.of(TunnelEvent.Kind.APPROVED).build()));
       }
 
       @Override
       public void onConnectionLost(String reason, boolean needsPerson) {
-        try {
-          next.onConnectionLost(reason, needsPerson);
-        } finally {
-          now(TunnelEvent.of(TunnelEvent.Kind.RECONNECTING).reason(reason).needsPerson(needsPerson).build());
-        }
+        then(() -> next.onConnectionLost(reason, needsPerson),
+            () -> now(TunnelEvent.of(TunnelEvent.Kind.RECONNECTING).reason(reason).needsPerson(needsPerson).build()));
       }
 
       @Override
       public void onRejoinFailed(String reason, Duration retryIn) {
-        try {
-          next.onRejoinFailed(reason, retryIn);
-        } finally {
-          now(TunnelEvent.of(TunnelEvent.Kind.REJOIN_FAILED).reason(reason).retryIn(retryIn).build());
-        }
+        then(() -> next.onRejoinFailed(reason, retryIn),
+            () -> now(TunnelEvent.of(TunnelEvent.Kind.REJOIN_FAILED).reason(reason).retryIn(retryIn).build()));
       }
 
       @Override
       public void onConnectionRestored(int resumed, int closed) {
-        try {
-          next.onConnectionRestored(resumed, closed);
-        } finally {
+        then(() -> next.onConnectionRestored(resumed, closed), () -> {
           now(TunnelEvent.of(TunnelEvent.Kind.RECONNECTED).sockets(resumed, closed).build());
           lookAtPath(TUNNEL, null, path.get());
-        }
+        });
       }
 
       @Override
       public void onServices(List<SharedService> services) {
-        try {
-          next.onServices(services);
-        } finally {
-          now(TunnelEvent.of(TunnelEvent.Kind.SERVICES).services(services).build());
-        }
+        then(() -> next.onServices(services),
+            () -> now(TunnelEvent.of(TunnelEvent.Kind.SERVICES).services(services).build()));
       }
 
       @Override
       public void onMapped(MappedPort port) {
-        try {
-          next.onMapped(port);
-        } finally {
-          now(TunnelEvent.of(TunnelEvent.Kind.MAPPED).mappedPort(port).build());
-        }
+        then(() -> next.onMapped(port), () -> now(TunnelEvent.of(TunnelEvent.Kind.MAPPED).mappedPort(port).build()));
       }
 
       @Override
       public void onMappingFailed(Mapping mapping, String reason) {
-        try {
-          next.onMappingFailed(mapping, reason);
-        } finally {
-          now(TunnelEvent.of(TunnelEvent.Kind.MAPPING_FAILED).mapping(mapping).reason(reason).build());
-        }
+        then(() -> next.onMappingFailed(mapping, reason),
+            () -> now(TunnelEvent.of(TunnelEvent.Kind.MAPPING_FAILED).mapping(mapping).reason(reason).build()));
       }
     };
   }
@@ -235,59 +190,44 @@ final class TunnelEvents {
     return new HostListener() {
       @Override
       public void onClientJoined(ClientConnection client) {
-        try {
-          next.onClientJoined(client);
-        } finally {
-          now(TunnelEvent.of(TunnelEvent.Kind.CLIENT_JOINED).client(client).build());
-        }
+        then(() -> next.onClientJoined(client),
+            () -> now(TunnelEvent.of(TunnelEvent.Kind.CLIENT_JOINED).client(client).build()));
       }
 
       @Override
       public void onClientRejected(String clientName, String reason) {
-        try {
-          next.onClientRejected(clientName, reason);
-        } finally {
-          now(TunnelEvent.of(TunnelEvent.Kind.CLIENT_REJECTED).clientName(clientName).reason(reason).build());
-        }
+        then(() -> next.onClientRejected(clientName, reason),
+            () -> now(TunnelEvent.of(TunnelEvent.Kind.CLIENT_REJECTED).clientName(clientName).reason(reason).build()));
       }
 
       @Override
       public void onClientOpened(ClientConnection client) {
-        try {
-          next.onClientOpened(client);
-        } finally {
+        then(() -> next.onClientOpened(client), () -> {
           now(TunnelEvent.of(TunnelEvent.Kind.CLIENT_OPENED).client(client).build());
           lookAtPath(client, client, client.path());
-        }
+        });
       }
 
       @Override
       public void onClientReconnecting(ClientConnection client, String reason) {
-        try {
-          next.onClientReconnecting(client, reason);
-        } finally {
-          now(TunnelEvent.of(TunnelEvent.Kind.CLIENT_RECONNECTING).client(client).reason(reason).build());
-        }
+        then(() -> next.onClientReconnecting(client, reason),
+            () -> now(TunnelEvent.of(TunnelEvent.Kind.CLIENT_RECONNECTING).client(client).reason(reason).build()));
       }
 
       @Override
       public void onClientReconnected(ClientConnection client) {
-        try {
-          next.onClientReconnected(client);
-        } finally {
+        then(() -> next.onClientReconnected(client), () -> {
           now(TunnelEvent.of(TunnelEvent.Kind.CLIENT_RECONNECTED).client(client).build());
           lookAtPath(client, client, client.path());
-        }
+        });
       }
 
       @Override
       public void onClientLeft(ClientConnection client, String reason) {
-        try {
-          next.onClientLeft(client, reason);
-        } finally {
+        then(() -> next.onClientLeft(client, reason), () -> {
           paths.remove(client);
           now(TunnelEvent.of(TunnelEvent.Kind.CLIENT_LEFT).client(client).reason(reason).build());
-        }
+        });
       }
     };
   }

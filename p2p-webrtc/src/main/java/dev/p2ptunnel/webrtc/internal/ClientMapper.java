@@ -1,8 +1,6 @@
 package dev.p2ptunnel.webrtc.internal;
 
-import dev.p2ptunnel.bridge.BridgeListener;
 import dev.p2ptunnel.bridge.ClientBridge;
-import dev.p2ptunnel.bridge.ErrorKind;
 import dev.p2ptunnel.bridge.Mapping;
 import dev.p2ptunnel.bridge.SharedService;
 import dev.p2ptunnel.webrtc.ClientListener;
@@ -10,7 +8,6 @@ import dev.p2ptunnel.webrtc.ClientOptions;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,21 +18,20 @@ import org.jspecify.annotations.Nullable;
  * The client tunnel's own mappings: once its bridge runs, maps what {@link ClientOptions#mappings()} asks for, and
  * with {@link ClientOptions#mapAll()} every service the host shares (when its list arrives and when it grows) on
  * 127.0.0.1 and the service's port number or the next free one; reports each outcome to the {@link ClientListener}.
- * Sits in the bridge's listener chain (in front of the user's) to see the host's list. Thread-safe: the setup thread
- * attaches the bridge, the bridge's loop thread reports the list.
+ * Sits in the bridge's listener chain (in front of the user's, to which it passes every event on) to see the host's
+ * list. Thread-safe: the setup thread attaches the bridge, the bridge's loop thread reports the list.
  */
-public final class ClientMapper implements BridgeListener {
+public final class ClientMapper extends ForwardingBridgeListener {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.client");
 
   private final ClientOptions options;
-  private final BridgeListener next;
   private final Set<String> mapped = new HashSet<>(); // guarded by this
   private @Nullable ClientBridge bridge; // guarded by this
   private @Nullable List<SharedService> list; // guarded by this
 
   public ClientMapper(ClientOptions options) {
+    super(options.bridge().listener());
     this.options = options;
-    this.next = options.bridge().listener();
     for (Mapping mapping : options.mappings()) {
       if (mapping.service() != null) {
         mapped.add(mapping.service());
@@ -107,42 +103,5 @@ public final class ClientMapper implements BridgeListener {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "client listener threw; ignored", e);
     }
-  }
-
-  // The rest goes to the user's listener unchanged.
-
-  @Override
-  public void onSocketOpened(int socketId, SocketAddress address) {
-    next.onSocketOpened(socketId, address);
-  }
-
-  @Override
-  public void onSocketClosed(int socketId, String reason) {
-    next.onSocketClosed(socketId, reason);
-  }
-
-  @Override
-  public void onError(ErrorKind kind, int socketId, String message) {
-    next.onError(kind, socketId, message);
-  }
-
-  @Override
-  public void onNegotiated(int features) {
-    next.onNegotiated(features);
-  }
-
-  @Override
-  public void onConnectionLost(String reason) {
-    next.onConnectionLost(reason);
-  }
-
-  @Override
-  public void onConnectionRestored(int socketsResumed, int socketsClosed) {
-    next.onConnectionRestored(socketsResumed, socketsClosed);
-  }
-
-  @Override
-  public void onClosed(String reason) {
-    next.onClosed(reason);
   }
 }

@@ -1,7 +1,6 @@
 package dev.p2ptunnel.webrtc.internal;
 
 import dev.p2ptunnel.bridge.BridgeStats;
-import dev.p2ptunnel.bridge.ErrorKind;
 import dev.p2ptunnel.bridge.HostBridge;
 import dev.p2ptunnel.bridge.HostServices;
 import dev.p2ptunnel.webrtc.ClientConnection;
@@ -14,12 +13,9 @@ import dev.p2ptunnel.webrtc.WebRtcSession;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,7 +39,7 @@ public final class HostRuntime implements TunnelLifecycle {
 
   private final HostOptions options;
   private final HostServices services;
-  private final List<HostClient> clients = new CopyOnWriteArrayList<>();
+  private final HostClients clients = new HostClients();
   private final CompletableFuture<Void> opened = new CompletableFuture<>();
   private final CompletableFuture<String> closed = new CompletableFuture<>();
   private final ScheduledThreadPoolExecutor loop;
@@ -156,12 +152,12 @@ public final class HostRuntime implements TunnelLifecycle {
    * carries the same connections.
    */
   void connect(HostJoin join) {
-    HostClient existing = resumable(join.clientFingerprint);
+    HostClient existing = clients.resumable(join.clientFingerprint);
     if (existing != null) {
       rejoin(existing, join);
       return;
     }
-    makeRoom();
+    clients.makeRoom(options.maxClients());
     AtomicReference<@Nullable HostClient> self = new AtomicReference<>(); // set before the bridge can start
     TunnelCore core = new TunnelCore("p2p-tunnel-host-client",
         c -> HostConnect.connect(c, options, join, decisions::decideInChannel, c::attach),
@@ -193,18 +189,6 @@ public final class HostRuntime implements TunnelLifecycle {
   private dev.p2ptunnel.bridge.BridgeListener bridgeListenerOf(@Nullable HostClient client) {
     java.util.function.Function<ClientConnection, dev.p2ptunnel.bridge.BridgeListener> perClient = clientBridge;
     return perClient == null || client == null ? options.bridge().listener() : perClient.apply(client);
-  }
-
-  /** The client of identity {@code fingerprint} whose bridge is still there, or null. */
-  private @Nullable HostClient resumable(String fingerprint) {
-    for (HostClient client : clients) {
-      TunnelHandle.State state = client.core.state();
-      if (client.join.clientFingerprint.equals(fingerprint)
-          && (state == TunnelHandle.State.OPEN || state == TunnelHandle.State.RECONNECTING)) {
-        return client;
-      }
-    }
-    return null;
   }
 
   /** A rejoin of {@code client}'s identity: its new session, once open and checked, carries the same bridge. */
@@ -274,54 +258,9 @@ public final class HostRuntime implements TunnelLifecycle {
     }
   }
 
-  int activeClients() {
-    return activeClientsOtherThan(null);
-  }
-
-  /**
-   * Clients connected or connecting, not counting those of identity {@code fingerprint} (a rejoin of it). Clients
-   * kept for their rejoin (RECONNECTING) do not count: their place goes to a new client that needs it
-   * ({@link #makeRoom}).
-   */
+  /** See {@link HostClients#activeOtherThan}. */
   int activeClientsOtherThan(@Nullable String fingerprint) {
-    int active = 0;
-    for (HostClient client : clients) {
-      TunnelHandle.State state = client.core.state();
-      if (state != TunnelHandle.State.CLOSED && state != TunnelHandle.State.RECONNECTING
-          && (fingerprint == null || !client.join.clientFingerprint.equals(fingerprint))) {
-        active++;
-      }
-    }
-    return active;
-  }
-
-  /**
-   * A new client takes a place: while every place is taken, the client that has been away longest gives its up (its
-   * connections close; it is told if it comes back).
-   */
-  private void makeRoom() {
-    while (true) {
-      HostClient away = null;
-      int taken = 0;
-      for (HostClient client : clients) {
-        TunnelHandle.State state = client.core.state();
-        if (state == TunnelHandle.State.CLOSED) {
-          continue;
-        }
-        taken++;
-        java.time.Instant since = client.core.reconnectingSince();
-        if (since != null && (away == null || since.isBefore(java.util.Objects.requireNonNull(
-            away.core.reconnectingSince(), "since")))) {
-          away = client;
-        }
-      }
-      if (taken < options.maxClients() || away == null) {
-        return;
-      }
-      LOG.log(Level.INFO, "client {0} gives its place to a new client while it is away", away);
-      clients.remove(away); // no longer counts; left() follows when its tunnel has closed
-      away.core.closeAsync("another client took its place while it was away");
-    }
+    return clients.activeOtherThan(fingerprint);
   }
 
   static void quietly(CompletableFuture<Void> step) {
@@ -373,58 +312,18 @@ public final class HostRuntime implements TunnelLifecycle {
   }
 
   public List<ClientConnection> clients() {
-    List<ClientConnection> approved = new ArrayList<>();
-    for (HostClient client : clients) {
-      if (client.approved) {
-        approved.add(client);
-      }
-    }
-    return approved;
+    return clients.approved();
   }
 
   /** The sum over connected clients, sockets of all of them listed; null before any client opened. */
   @Override
   public @Nullable BridgeStats stats() {
-    List<BridgeStats> all = new ArrayList<>();
-    for (HostClient client : clients) {
-      BridgeStats one = client.stats();
-      if (one != null) {
-        all.add(one);
-      }
-    }
-    if (all.isEmpty()) {
-      return null;
-    }
-    long toPeer = 0;
-    long fromPeer = 0;
-    long messagesTo = 0;
-    long messagesFrom = 0;
-    int open = 0;
-    long total = 0;
-    int features = all.get(0).features();
-    Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
-    for (BridgeStats one : all) {
-      toPeer += one.bytesToPeer();
-      fromPeer += one.bytesFromPeer();
-      messagesTo += one.messagesToPeer();
-      messagesFrom += one.messagesFromPeer();
-      open += one.openSockets();
-      total += one.totalSockets();
-      features &= one.features();
-      one.errors().forEach((kind, count) -> errors.merge(kind, count, Long::sum));
-    }
-    return new BridgeStats(System.nanoTime(), toPeer, fromPeer, messagesTo, messagesFrom, open, total, features,
-        errors);
+    return clients.stats();
   }
 
   @Override
   public CompletableFuture<PathType> path() {
-    for (HostClient client : clients) {
-      if (client.state() == TunnelHandle.State.OPEN) {
-        return client.path();
-      }
-    }
-    return CompletableFuture.failedFuture(new WebRtcException("no client is connected"));
+    return clients.path();
   }
 
   @Override
@@ -478,7 +377,7 @@ public final class HostRuntime implements TunnelLifecycle {
       closer.start();
       closing.add(signalingClosed);
     }
-    for (HostClient client : clients) {
+    for (HostClient client : clients.all()) {
       client.core.closeAsync(reason); // in parallel: one slow client does not hold up the others
       closing.add(client.core.closed());
     }
