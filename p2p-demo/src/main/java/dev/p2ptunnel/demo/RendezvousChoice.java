@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -19,27 +20,33 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * Rendezvous, the default way of {@link SignalingOptions}: the brokers ({@code --rendezvous URL}, repeatable, else
- * the built-in public ones over TLS), the CA file for self-hosted TLS brokers ({@code --rendezvous-ca}), and what the
- * host and the client print about them. Immutable once made.
+ * the built-in public ones over TLS), the CA file for self-hosted TLS brokers ({@code --rendezvous-ca}), how long a
+ * client looks for its host ({@code --find-timeout}), and what the host and the client print about them. Immutable
+ * once made.
  */
 final class RendezvousChoice {
   private final List<String> urls;
   private final @Nullable Path ca;
+  private final @Nullable Duration findTimeout;
   private final Function<String, ParameterException> usage;
 
-  private RendezvousChoice(List<String> urls, @Nullable Path ca, Function<String, ParameterException> usage) {
+  private RendezvousChoice(List<String> urls, @Nullable Path ca, @Nullable Duration findTimeout,
+      Function<String, ParameterException> usage) {
     this.urls = List.copyOf(urls);
     this.ca = ca;
+    this.findTimeout = findTimeout;
     this.usage = usage;
   }
 
   /**
-   * The choice as the options give it; usage errors for broker URLs and a CA file that cannot be used.
+   * The choice as the options give it ({@code findTimeout} null: the library's default); usage errors for broker
+   * URLs and a CA file that cannot be used.
    *
    * @throws ParameterException naming the option, the value and what was expected
    */
-  static RendezvousChoice of(List<String> urls, @Nullable Path ca, Function<String, ParameterException> usage) {
-    RendezvousChoice choice = new RendezvousChoice(urls, ca, usage);
+  static RendezvousChoice of(List<String> urls, @Nullable Path ca, @Nullable Duration findTimeout,
+      Function<String, ParameterException> usage) {
+    RendezvousChoice choice = new RendezvousChoice(urls, ca, findTimeout, usage);
     if (!urls.isEmpty()) {
       choice.config(RendezvousListener.NONE); // checks every URL and the CA file now, before anything starts
     } else if (ca != null) {
@@ -72,6 +79,9 @@ final class RendezvousChoice {
       } catch (IllegalArgumentException e) {
         throw usage.apply("--rendezvous: " + e.getMessage());
       }
+    }
+    if (findTimeout != null) {
+      builder.findTimeout(findTimeout);
     }
     return trust(builder).listener(listener).build();
   }

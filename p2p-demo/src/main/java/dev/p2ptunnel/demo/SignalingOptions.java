@@ -41,6 +41,10 @@ final class SignalingOptions {
       + "for mqtts:// brokers instead of the system's (a self-hosted broker).")
   @Nullable Path rendezvousCa;
 
+  @Option(names = "--find-timeout", paramLabel = "DURATION", description = "Client, rendezvous: how long to look "
+      + "for the host of the Session ID before saying that no host answers (default: 30s).")
+  @Nullable String findTimeout;
+
   private @Nullable RendezvousChoice choice;
 
   /** Usage errors in the choice of signaling, before anything starts. */
@@ -52,11 +56,15 @@ final class SignalingOptions {
       throw usage("--rendezvous and --rendezvous-ca are for rendezvous, the default; they exclude "
           + (offline ? "--offline" : "--signal"));
     }
+    if (findTimeout != null && (signal != null || offline)) {
+      throw usage("--find-timeout is for rendezvous, the default; it excludes " + (offline ? "--offline" : "--signal"));
+    }
     if (signal != null) {
       server();
     }
     if (rendezvous()) {
-      choice = RendezvousChoice.of(rendezvous, rendezvousCa, this::usage);
+      choice = RendezvousChoice.of(rendezvous, rendezvousCa,
+          findTimeout == null ? null : Durations.parse(findTimeout, "--find-timeout", this::usage), this::usage);
     }
   }
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** How the peers find a path to each other: STUN and TURN servers. Set by picocli. */
+/** How the peers find a path to each other: STUN and TURN servers, and how long they may take. Set by picocli. */
 final class WebRtcOptions {
   @Spec(Spec.Target.MIXEE)
   @Nullable CommandSpec spec;
@@ -35,6 +35,11 @@ final class WebRtcOptions {
   @Option(names = "--relay-only", description = "Connect only through the TURN relay: the peer never learns "
       + "your addresses.")
   boolean relayOnly;
+
+  @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "15s", description = "How long the "
+      + "peers may take to open their channel once the descriptions are exchanged; after it the tunnel did not open "
+      + "(default: ${DEFAULT-VALUE}).")
+  String connectTimeout = "15s";
 
   /** The configuration with the default reconnect settings; bad combinations are usage errors. */
   WebRtcConfig config() {
@@ -72,7 +77,8 @@ final class WebRtcOptions {
     if (relayOnly && turn == null) {
       throw usage("--relay-only needs a TURN relay: add --turn URL --turn-user U --turn-pass P");
     }
-    return WebRtcConfig.builder().iceServers(servers).relayOnly(relayOnly).reconnect(reconnect).build();
+    return WebRtcConfig.builder().iceServers(servers).relayOnly(relayOnly).reconnect(reconnect)
+        .connectTimeout(Durations.parse(connectTimeout, "--connect-timeout", this::usage)).build();
   }
 
   private ParameterException usage(String message) {

@@ -132,6 +132,12 @@ class MainTest {
           + "e.g. 90s or 5m) (see 'p2p-tunnel host --help')",
       "client --port 80 --offline --ice-restart-interval 0 | p2p-tunnel client: --ice-restart-interval 0: not a "
           + "duration (expected: 1s to 24h, e.g. 90s or 5m) (see 'p2p-tunnel client --help')",
+      "client --port 80 --offline --connect-timeout 0 | p2p-tunnel client: --connect-timeout 0: not a duration "
+          + "(expected: 1s to 24h, e.g. 90s or 5m) (see 'p2p-tunnel client --help')",
+      "client --port 80 --find-timeout 2x | p2p-tunnel client: --find-timeout 2x: not a duration (expected: 1s to "
+          + "24h, e.g. 90s or 5m) (see 'p2p-tunnel client --help')",
+      "client --port 80 --offline --find-timeout 5s | p2p-tunnel client: --find-timeout is for rendezvous, the "
+          + "default; it excludes --offline (see 'p2p-tunnel client --help')",
       "bogus | p2p-tunnel: Unmatched argument at index 0: 'bogus' (see 'p2p-tunnel --help')"})
   void shouldReportUsageErrorsAsOneLineWithExitCodeTwo(String args, String error) {
     Streams streams = new Streams();

@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,32 +28,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class HostTunnelTest {
   private static final Duration OPEN = Duration.ofSeconds(20);
-  private ServerSocket echo;
+  private EchoServer echo;
 
   @BeforeEach
   void setUp() throws IOException {
     TestNetns.assumeNamespace();
-    echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread service = new Thread(() -> {
-      while (!echo.isClosed()) {
-        try {
-          Socket socket = echo.accept();
-          Thread t = new Thread(() -> {
-            try (socket) {
-              socket.getInputStream().transferTo(socket.getOutputStream());
-            } catch (IOException e) {
-              // peer went away
-            }
-          });
-          t.setDaemon(true);
-          t.start();
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
-    service.setDaemon(true);
-    service.start();
+    echo = EchoServer.start();
   }
 
   @AfterEach
@@ -66,7 +44,7 @@ class HostTunnelTest {
   }
 
   private HostOptions.Builder hostOptions(HostSignaling signaling) {
-    return HostOptions.builder("127.0.0.1", echo.getLocalPort()).signaling(signaling).webRtc(TestNetns.config());
+    return HostOptions.builder("127.0.0.1", echo.port()).signaling(signaling).webRtc(TestNetns.config());
   }
 
   private static ClientOptions.Builder clientOptions(Signaling signaling, String name) {

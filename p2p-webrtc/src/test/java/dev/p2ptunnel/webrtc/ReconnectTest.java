@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
@@ -35,46 +34,30 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(240)
 class ReconnectTest {
   private static final Duration OPEN = Duration.ofSeconds(20);
+  /**
+   * From the cut to the network's return: past libwebrtc's FAILED (~17.5 s). The client says RECONNECTING within it
+   * (the bridge's default keepalive, 15 s).
+   */
   private static final Duration OUTAGE = Duration.ofSeconds(20);
   private static final long TOTAL = 24L << 20;
 
-  private ServerSocket echo;
+  private EchoServer echo;
   private final List<WebRtcSession> sessions = new CopyOnWriteArrayList<>();
   private final List<String> hostEvents = new CopyOnWriteArrayList<>();
-  private boolean outage;
+  private final Outage outage = new Outage();
 
   @BeforeEach
   void setUp() throws IOException {
     TestNetns.assumeNamespace();
-    echo = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-    Thread service = new Thread(() -> {
-      while (!echo.isClosed()) {
-        try {
-          Socket socket = echo.accept();
-          Thread pump = new Thread(() -> {
-            try (socket) {
-              socket.getInputStream().transferTo(socket.getOutputStream());
-            } catch (IOException e) {
-              // the test's connection ended
-            }
-          });
-          pump.setDaemon(true);
-          pump.start();
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
-    service.setDaemon(true);
-    service.start();
+    echo = EchoServer.start();
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    if (outage) {
-      network(false);
+    outage.endIfUnderWay();
+    if (echo != null) {
+      echo.close();
     }
-    echo.close();
   }
 
   @Test
@@ -85,10 +68,7 @@ class ReconnectTest {
       client.awaitOpen(OPEN);
       Transfer transfer = Transfer.start(client.localAddress(), 1);
       await(() -> transfer.echoed() > 2 << 20, Duration.ofSeconds(60), "the echo under way");
-      network(true);
-      await(() -> client.state() == TunnelHandle.State.RECONNECTING, Duration.ofSeconds(40), "RECONNECTING");
-      Thread.sleep(OUTAGE.toMillis()); // the outage itself: past FAILED, which libwebrtc never leaves by itself
-      network(false);
+      outageUntilReconnecting(client);
       transfer.result().get(120, TimeUnit.SECONDS);
       await(() -> client.state() == TunnelHandle.State.OPEN, Duration.ofSeconds(30), "OPEN again");
       assertEquals(2, sessions.size(), "one session each side: ICE restarted on it, nothing replaced");
@@ -113,10 +93,7 @@ class ReconnectTest {
       client.awaitOpen(OPEN);
       Transfer transfer = Transfer.start(client.localAddress(), 3);
       await(() -> transfer.echoed() > 2 << 20, Duration.ofSeconds(60), "the echo under way");
-      network(true); // the server is on loopback, which stays: only the peers' path is cut
-      await(() -> client.state() == TunnelHandle.State.RECONNECTING, Duration.ofSeconds(40), "RECONNECTING");
-      Thread.sleep(OUTAGE.toMillis()); // past FAILED, which libwebrtc never leaves by itself
-      network(false);
+      outageUntilReconnecting(client); // the server is on loopback, which stays: only the peers' path is cut
       transfer.result().get(120, TimeUnit.SECONDS);
       await(() -> client.state() == TunnelHandle.State.OPEN, Duration.ofSeconds(30), "OPEN again");
       assertEquals(2, sessions.size(), "one session each side: ICE restarted through the server, no rejoin");
@@ -134,10 +111,7 @@ class ReconnectTest {
       client.awaitOpen(OPEN);
       Transfer transfer = Transfer.start(client.localAddress(), 2);
       await(() -> transfer.echoed() > 2 << 20, Duration.ofSeconds(60), "the echo under way");
-      network(true);
-      await(() -> client.state() == TunnelHandle.State.RECONNECTING, Duration.ofSeconds(40), "RECONNECTING");
-      Thread.sleep(OUTAGE.toMillis());
-      network(false);
+      outageUntilReconnecting(client);
       transfer.result().get(150, TimeUnit.SECONDS);
       await(() -> client.state() == TunnelHandle.State.OPEN, Duration.ofSeconds(30), "OPEN again");
       assertTrue(sessions.size() >= 4, "a new session on each side: " + sessions.size());
@@ -157,7 +131,7 @@ class ReconnectTest {
       try (Socket app = new Socket(client.localAddress().getAddress(), client.localAddress().getPort())) {
         app.getOutputStream().write(1);
         assertEquals(1, app.getInputStream().read());
-        network(true);
+        outage.begin();
         String reason = client.awaitClosed(Duration.ofSeconds(60));
         assertTrue(reason != null && reason.startsWith("the host did not come back within 6 s ("), reason);
         app.setSoTimeout(10_000);
@@ -172,7 +146,7 @@ class ReconnectTest {
   // ------------------------------------------------------------------------------------------------ helpers
 
   private HostOptions.Builder hostOptions(HostSignaling signaling) {
-    return HostOptions.builder("127.0.0.1", echo.getLocalPort()).signaling(signaling).webRtc(TestNetns.config())
+    return HostOptions.builder("127.0.0.1", echo.port()).signaling(signaling).webRtc(TestNetns.config())
         .plugin(session -> {
           sessions.add(session);
           return new SessionObserver() {};
@@ -203,16 +177,19 @@ class ReconnectTest {
         });
   }
 
-  /** Drops every packet that is not loopback in this JVM's namespace (WebRTC's; the apps' stay), or stops. */
-  private void network(boolean down) throws IOException, InterruptedException {
-    List<String> command = down
-        ? List.of("iptables", "-w", "-I", "INPUT", "1", "!", "-s", "127.0.0.0/8", "-j", "DROP")
-        : List.of("iptables", "-w", "-D", "INPUT", "!", "-s", "127.0.0.0/8", "-j", "DROP");
-    Process iptables = new ProcessBuilder(command).redirectErrorStream(true).start();
-    assertTrue(iptables.waitFor(30, TimeUnit.SECONDS), "still running: " + command);
-    String output = new String(iptables.getInputStream().readAllBytes());
-    assertEquals(0, iptables.exitValue(), "iptables: " + output);
-    outage = down;
+  /**
+   * A total outage of the peers' path ({@link Outage}) of {@link #OUTAGE} from the cut: the client must have said
+   * RECONNECTING within it (else, under load, the outage lasts until it does).
+   */
+  private void outageUntilReconnecting(ClientTunnel client) throws IOException, InterruptedException {
+    long cut = System.nanoTime();
+    outage.begin();
+    await(() -> client.state() == TunnelHandle.State.RECONNECTING, Duration.ofSeconds(40), "RECONNECTING");
+    long left = OUTAGE.toNanos() - (System.nanoTime() - cut);
+    if (left > 0) {
+      Thread.sleep(left / 1_000_000); // the rest of the outage itself: the scenario, not a wait for an event
+    }
+    outage.end();
   }
 
   private static int readOrReset(InputStream in) {

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,33 +30,13 @@ class SignalingServerRestartTest {
   private static final Duration OPEN = Duration.ofSeconds(30);
   private static final byte[] CLAIM = "p2p-tunnel test claim 0123456789".getBytes(StandardCharsets.US_ASCII);
 
-  private ServerSocket echo;
+  private EchoServer echo;
   private SignalingServer server;
 
   @BeforeEach
   void setUp() throws IOException {
     TestNetns.assumeNamespace();
-    echo = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-    Thread service = new Thread(() -> {
-      while (!echo.isClosed()) {
-        try {
-          Socket socket = echo.accept();
-          Thread pump = new Thread(() -> {
-            try (socket) {
-              socket.getInputStream().transferTo(socket.getOutputStream());
-            } catch (IOException e) {
-              // the test's connection ended
-            }
-          });
-          pump.setDaemon(true);
-          pump.start();
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
-    service.setDaemon(true);
-    service.start();
+    echo = EchoServer.start();
   }
 
   @AfterEach
@@ -83,7 +62,7 @@ class SignalingServerRestartTest {
     try (HttpHostSignaling hostSignaling = HttpHostSignaling.builder(uri).maxClients(2).claim(CLAIM).create();
         HttpSignaling first = new HttpSignaling(uri, hostSignaling.sessionId());
         HttpSignaling second = new HttpSignaling(uri, hostSignaling.sessionId());
-        HostTunnel host = Tunnel.host(HostOptions.builder("127.0.0.1", echo.getLocalPort()).signaling(hostSignaling)
+        HostTunnel host = Tunnel.host(HostOptions.builder("127.0.0.1", echo.port()).signaling(hostSignaling)
             .closeSignaling(false).maxClients(2).webRtc(TestNetns.config()).build());
         ClientTunnel alice = Tunnel.client(ClientOptions.builder(0).signaling(first).name("alice")
             .webRtc(TestNetns.config()).build())) {

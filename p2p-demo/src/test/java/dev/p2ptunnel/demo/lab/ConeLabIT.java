@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,13 +13,19 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * {@code netlab.sh up cone}: host and client each behind a port-restricted cone NAT, STUN only. The common case:
- * hole punching must give a direct path. Also where the host dies and where setup time is measured.
+ * hole punching must give a direct path. Also where the host dies. Setup time (host start to the first byte through
+ * the client) is recorded for every tunnel a lab test opens ({@link LabTunnel#open}); scripts/bench-e2e.sh measures it
+ * over ten runs.
  */
 @ResourceLock(NetLab.LOCK)
 @Timeout(120)
 class ConeLabIT {
-  /** The bridge's default keepalive timeout (BridgeConfig, the demo's --keepalive). */
-  private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(15);
+  /**
+   * The keepalive the host-kill scenario gives both sides (the demo's --keepalive INTERVAL,TIMEOUT): what it proves is
+   * that the configured timeout ends the tunnel, not how long the default (5 s, 15 s) takes.
+   */
+  private static final String KEEPALIVE = "2s,6s";
+  private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(6);
   /** Slack on top of it for JVM scheduling on 2 busy cores; a sanity bound, not a performance claim. */
   private static final Duration DETECTION_BOUND = KEEPALIVE_TIMEOUT.plusSeconds(5);
 
@@ -44,7 +49,7 @@ class ConeLabIT {
     // --grace 0: connections are not kept for the host to come back (ResilienceLabIT covers that), so the keepalive
     // verdict ends the tunnel as it did before resuming existed.
     List<String> args = new ArrayList<>(stun());
-    args.addAll(List.of("--grace", "0"));
+    args.addAll(List.of("--grace", "0", "--keepalive", KEEPALIVE));
     try (LabTunnel tunnel = LabTunnel.open(lab(), "cone-kill", args)) {
       LabProcess hold = tunnel.traffic("hold", List.of("hold", Integer.toString(LabTunnel.CLIENT_PORT), "60000"));
       hold.awaitLine(line -> line.equals("holding"), LabTunnel.STEP);
@@ -65,22 +70,6 @@ class ConeLabIT {
       LabResults.record(lab().variant(), "host-killed local_socket_closed_ms=" + socketMs + " client_exit_ms="
           + clientMs + " (" + closed.substring("closed ".length()) + "; " + errors.get(0) + ")");
     }
-  }
-
-  @Test
-  void shouldMeasureSetupTimeFromHostStartToFirstByteThroughTheClient() throws Exception {
-    List<Long> setups = new ArrayList<>();
-    for (int run = 1; run <= 3; run++) {
-      try (LabTunnel tunnel = LabTunnel.open(lab(), "cone-setup-" + run, stun())) {
-        setups.add(tunnel.setupMs());
-      }
-    }
-    Collections.sort(setups);
-    LabResults.record(lab().variant(), "setup_ms min=" + setups.get(0) + " median=" + setups.get(1) + " max="
-        + setups.get(2) + " (3 runs, host start to first byte through the client, three JVMs starting on the "
-        + "machine's cores)");
-    // Sanity bounds only: not before the host started, and no hang.
-    setups.forEach(ms -> assertTrue(ms > 0 && ms < 30_000, "setup took " + ms + " ms"));
   }
 
   private static NetLab lab() {

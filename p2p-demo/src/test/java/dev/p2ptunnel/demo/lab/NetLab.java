@@ -28,8 +28,12 @@ final class NetLab {
   /** Held from {@link #up} to {@link #down}; machine-wide, like the namespaces it guards. */
   static final Path MACHINE_LOCK = Path.of("/tmp/p2plab.lock");
   private static final long SCRIPT_TIMEOUT_S = 60;
-  /** How long to wait for another build's lab tests (the whole lab suite takes about two minutes). */
-  private static final long MACHINE_LOCK_WAIT_S = 300;
+  /**
+   * How long to wait for the lab: a build's lab classes take about six minutes in all, and this build's second test
+   * JVM and other builds take turns with them class by class (flock is not first come, first served). 300 s ran out
+   * on 2026-11-30 with four other builds using the lab.
+   */
+  private static final long MACHINE_LOCK_WAIT_S = 900;
   private static @Nullable Process machineLock;
 
   private final String variant;

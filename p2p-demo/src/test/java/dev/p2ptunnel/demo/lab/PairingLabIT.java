@@ -165,8 +165,9 @@ class PairingLabIT {
   void shouldLetANewClientJoinWithinTwoSecondsOfTheHostNoticingAKilledOne() throws Exception {
     service("rejoin", 8083);
     String url = signal("rejoin", 8789);
+    // --keepalive 2s,6s: the subject is the place freed once the host noticed, not how long the default 15 s takes
     LabProcess host = host("rejoin-host", LabProcess.newConfigHome("rejoin-host"), "--port", "8083", "--signal",
-        url, "--yes");
+        url, "--yes", "--keepalive", "2s,6s");
     String session = sessionId(host);
     LabProcess first = client("rejoin-first", LabProcess.newConfigHome("rejoin-first"), "--signal", url,
         "--session", session, "--port", "9003", "--name", "first");

@@ -193,13 +193,14 @@ class RendezvousLabIT {
     String session = sessionId(host);
     host.awaitLine(line -> line.endsWith("rendezvous broker " + url + ": connected"), Duration.ofSeconds(60));
     String wrong = (session.charAt(0) == '7' ? "8" : "7") + session.substring(1);
+    // --find-timeout 5s (default 30 s): the subject is the client's verdict and its words, not the default's length
     LabProcess client = demo("rdv-wrong-client", lab().get("NS_CLIENT"), List.of("client", "--session", wrong,
-        "--port", "9093", "--rendezvous", url));
+        "--port", "9093", "--rendezvous", url, "--find-timeout", "5s"));
     assertEquals(1, client.awaitExit(Duration.ofSeconds(90)), "the client gives up on its own");
     List<String> errors = client.stderr();
-    assertEquals(List.of("p2p-tunnel: the tunnel did not open: tunnel setup failed: no host answered Session ID " + wrong + " within 30 s "
-        + "through " + url + ": check the Session ID (a typo leads nowhere) and that the host is running with the "
-        + "same brokers"), errors.stream().filter(line -> line.startsWith("p2p-tunnel: ")).toList());
+    assertEquals(List.of("p2p-tunnel: the tunnel did not open: tunnel setup failed: no host answered Session ID "
+        + wrong + " within 5 s through " + url + ": check the Session ID (a typo leads nowhere) and that the host is "
+        + "running with the same brokers"), errors.stream().filter(line -> line.startsWith("p2p-tunnel: ")).toList());
     assertTrue(host.stdout().stream().noneMatch(line -> line.startsWith("Join request from")), host.stdout()
         .toString());
   }

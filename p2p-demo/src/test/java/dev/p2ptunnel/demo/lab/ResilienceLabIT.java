@@ -373,7 +373,9 @@ class ResilienceLabIT {
 
   @Test
   void shouldCloseEveryConnectionAndSaySoOncePerSideWhenTheOutageOutlastsTheGracePeriod() throws Exception {
-    try (LabTunnel tunnel = LabTunnel.open(lab(), "grace", List.of("--stun", lab().get("STUN"), "--grace", "10s"))) {
+    // --keepalive 2s,6s: the subject is the grace period, not how long the default keepalive (15 s) takes to notice
+    try (LabTunnel tunnel = LabTunnel.open(lab(), "grace", List.of("--stun", lab().get("STUN"), "--grace", "10s",
+        "--keepalive", "2s,6s"))) {
       tunnel.assertPath("direct");
       LabProcess hold = tunnel.traffic("hold", List.of("hold", Integer.toString(LabTunnel.CLIENT_PORT), "300000"));
       hold.awaitLine(line -> line.equals("holding"), LabTunnel.STEP);
