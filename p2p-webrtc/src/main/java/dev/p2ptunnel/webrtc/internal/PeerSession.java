@@ -7,6 +7,7 @@ import dev.onvoid.webrtc.RTCAnswerOptions;
 import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelInit;
 import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceConnectionState;
 import dev.onvoid.webrtc.RTCIceGatheringState;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
@@ -137,6 +138,7 @@ public final class PeerSession implements WebRtcSession {
     this.channel = new DataChannelMessageChannel(dc, this, config);
     this.restarts = new IceRestarts(this, connection, config.gatheringTimeout());
     dc.registerObserver(channel);
+    SetupTrace.step(name, offerer ? "offering peer connection made" : "answering peer connection made");
   }
 
   /** An offered or answered session as this class, for the tunnels' restarts. */
@@ -296,6 +298,7 @@ public final class PeerSession implements WebRtcSession {
           public void onSuccess() {
             try {
               noteCallbackThread();
+              SetupTrace.step(name, what + " applied");
               onSession(() -> {
                 remoteApplied.complete(null);
                 schedule(PeerSession.this::connectTimedOut, config.connectTimeout().toNanos());
@@ -353,10 +356,13 @@ public final class PeerSession implements WebRtcSession {
     public void onSuccess(RTCSessionDescription description) {
       try {
         noteCallbackThread();
+        SetupTrace.step(name, offerer ? "offer created" : "answer created");
         onSession(() -> {
           pc.setLocalDescription(description, new SetSessionDescriptionObserver() {
             @Override
-            public void onSuccess() {}
+            public void onSuccess() {
+              SetupTrace.step(name, "local description set, gathering");
+            }
 
             @Override
             public void onFailure(String error) {
@@ -418,6 +424,9 @@ public final class PeerSession implements WebRtcSession {
   private void publishLocal(RTCSessionDescription d) {
     SessionDescription.Type type = offerer ? SessionDescription.Type.OFFER : SessionDescription.Type.ANSWER;
     moveTo(SessionState.GATHERING, SessionState.CONNECTING);
+    if (SetupTrace.enabled()) {
+      SetupTrace.step(name, (offerer ? "offer" : "answer") + " ready, candidates:", SetupTrace.candidates(d.sdp));
+    }
     localDescription.complete(new SessionDescription(type, d.sdp));
   }
 
@@ -434,6 +443,7 @@ public final class PeerSession implements WebRtcSession {
       if (closing.get()) {
         return;
       }
+      SetupTrace.step(name, "data channel open (SCTP)");
       moveTo(SessionState.GATHERING, SessionState.CONNECTING);
       moveTo(SessionState.CONNECTING, SessionState.OPEN);
       open.complete(channel);
@@ -725,12 +735,19 @@ public final class PeerSession implements WebRtcSession {
     @Override
     public void onIceCandidate(RTCIceCandidate candidate) {
       // Vanilla ICE: candidates travel inside the complete description, not one by one.
+      SetupTrace.candidate(name, candidate.sdp);
+    }
+
+    @Override
+    public void onIceConnectionChange(RTCIceConnectionState ice) {
+      SetupTrace.step(name, "ICE", ice);
     }
 
     @Override
     public void onIceGatheringChange(RTCIceGatheringState gathering) {
       try {
         noteCallbackThread();
+        SetupTrace.step(name, "gathering", gathering);
         if (gathering == RTCIceGatheringState.COMPLETE) {
           onSession(PeerSession.this::gatheringComplete);
         }
@@ -743,6 +760,7 @@ public final class PeerSession implements WebRtcSession {
     public void onConnectionChange(RTCPeerConnectionState connection) {
       try {
         noteCallbackThread();
+        SetupTrace.step(name, "connection (ICE and DTLS)", connection);
         connectionState = connection;
         channel.pathUp(connection == RTCPeerConnectionState.CONNECTED || connection == RTCPeerConnectionState.NEW
             || connection == RTCPeerConnectionState.CONNECTING);

@@ -6,6 +6,7 @@ import dev.p2ptunnel.signaling.api.JsonBodies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.p2ptunnel.webrtc.WebRtcException;
+import dev.p2ptunnel.webrtc.internal.SetupTrace;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -255,6 +256,7 @@ final class ServerCalls {
     }
     CompletableFuture<HttpResponse<byte[]>> sent;
     Executor replies;
+    long startNs = System.nanoTime();
     try {
       if (closed) {
         throw new WebRtcException("signaling closed");
@@ -279,6 +281,7 @@ final class ServerCalls {
             throw new WebRtcException(what + ": signaling server " + base + " unreachable: "
                 + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
           }
+          SetupTrace.reply(what, response.statusCode(), startNs);
           return parse(what, response);
         }, command -> {
           try {
