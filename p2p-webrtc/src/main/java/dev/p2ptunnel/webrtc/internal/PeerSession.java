@@ -95,6 +95,7 @@ public final class PeerSession implements WebRtcSession {
   private @Nullable Future<?> disconnectTimer; // session thread
   private volatile boolean patient;
   private final IceRestarts restarts; // session thread
+  private final GatheringGoal goal; // session thread
   private volatile @Nullable Consumer<RTCPeerConnectionState> pathWatcher;
   private volatile RTCPeerConnectionState connectionState = RTCPeerConnectionState.NEW;
   /** A BYE may be in the send queue when the close is deliberate: the teardown lets it leave first. */
@@ -137,6 +138,7 @@ public final class PeerSession implements WebRtcSession {
     this.pc = connection;
     this.channel = new DataChannelMessageChannel(dc, this, config);
     this.restarts = new IceRestarts(this, connection, config.gatheringTimeout());
+    this.goal = new GatheringGoal(config);
     dc.registerObserver(channel);
     SetupTrace.step(name, offerer ? "offering peer connection made" : "answering peer connection made");
   }
@@ -419,6 +421,14 @@ public final class PeerSession implements WebRtcSession {
     LOG.log(Level.INFO, name + ": ICE gathering not complete after " + config.gatheringTimeout()
         + "; using the candidates gathered so far");
     publishLocal(d);
+  }
+
+  /** Session thread: the first description goes before gathering completes ({@link GatheringGoal}). */
+  private void goalReached() {
+    RTCSessionDescription d = closing.get() || localDescription.isDone() ? null : pc.getLocalDescription();
+    if (d != null && d.sdp.contains("a=candidate:")) {
+      publishLocal(d);
+    }
   }
 
   private void publishLocal(RTCSessionDescription d) {
@@ -734,8 +744,18 @@ public final class PeerSession implements WebRtcSession {
   private final class ConnectionObserver implements PeerConnectionObserver {
     @Override
     public void onIceCandidate(RTCIceCandidate candidate) {
-      // Vanilla ICE: candidates travel inside the complete description, not one by one.
-      SetupTrace.candidate(name, candidate.sdp);
+      // Vanilla ICE: candidates travel inside the description, not one by one; it may go before gathering is complete.
+      try {
+        SetupTrace.candidate(name, candidate.sdp);
+        String sdp = candidate.sdp;
+        onSession(() -> {
+          if (!closing.get() && !localDescription.isDone() && goal.reachedWith(sdp)) {
+            schedule(PeerSession.this::goalReached, GatheringGoal.SETTLE.toNanos());
+          }
+        });
+      } catch (Throwable t) {
+        callbackFailed("onIceCandidate", t);
+      }
     }
 
     @Override
