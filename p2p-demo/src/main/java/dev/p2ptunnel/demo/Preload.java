@@ -9,9 +9,16 @@ import dev.p2ptunnel.webrtc.WebRtcException;
  * See docs/PERFORMANCE.md, "Setup time".
  */
 final class Preload {
+  private static final java.util.concurrent.atomic.AtomicBoolean STARTED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private Preload() {}
 
+  /** Starts the load once per JVM (the client's Main starts it before parsing, its command again: a no-op). */
   static void libwebrtcInBackground() {
+    if (!STARTED.compareAndSet(false, true)) {
+      return;
+    }
     Thread thread = new Thread(() -> {
       try {
         WebRtcSession.preload();
