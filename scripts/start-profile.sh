@@ -6,7 +6,8 @@
 #
 #   sudo scripts/start-profile.sh OUTDIR RUNS ["HOST_JVM_OPTIONS" ["CLIENT_JVM_OPTIONS"]]
 #   sudo LAUNCH=p2p-demo/target/p2p-tunnel scripts/start-profile.sh OUTDIR RUNS     (through the sh launcher)
-#   sudo DEMO_OPTIONS=--verbose scripts/start-profile.sh OUTDIR RUNS   (demo options for both; --verbose lines carry the time of day in ms)
+#   sudo DEMO_OPTIONS=--verbose scripts/start-profile.sh OUTDIR RUNS   (demo options for both; --verbose lines carry the
+#       time of day in ms, and the setup's steps (logger dev.p2ptunnel.webrtc.setup) end up merged in RUN/timeline.txt)
 #
 # Run 0 is a warm-up (identity, native cache, the launcher's class archive); OUTDIR/summary.txt gets one line per run
 # with the load average, host start -> Session ID, client start -> first byte and the CPU ms of each JVM. Holds
@@ -32,6 +33,18 @@ threads() { for t in /proc/$1/task/*; do s=$(cat $t/stat 2>/dev/null) || continu
 tot() { s=$(cat /proc/$1/stat); r=${s##*) }; set -- $r; echo $(( (${12}+${13})*10 )); }
 hl() { if [ -n "${LAUNCH:-}" ]; then echo "sh $LAUNCH"; else echo "java $hopts -Xlog:class+load:file=$1/host-cl.log:uptime -jar $JAR"; fi; }
 cl() { if [ -n "${LAUNCH:-}" ]; then echo "sh $LAUNCH"; else echo "java $copts -Xlog:class+load:file=$1/client-cl.log:uptime -jar $JAR"; fi; }
+# With DEMO_OPTIONS=--verbose: both JVMs' log lines (time of day in ms, this machine's clock) and the script's own
+# marks in one list, in ms since the client's start (negative: before it): RUN/timeline.txt.
+timeline() {
+  local d=$1 h0 h1 c0 fb; read -r h0 h1 c0 fb < <(sed 's/[a-z0-9]*=//g' "$d/times")
+  local tz; tz=$(date +%z); local off=$(( (10#${tz:1:2}*60 + 10#${tz:3:2}) * 60000 )); [ "${tz:0:1}" = - ] && off=$((-off))
+  { echo "$(( (h0 + off) % 86400000 )) host JVM started"; echo "$(( (h1 + off) % 86400000 )) host: Session ID printed"
+    echo "$(( (c0 + off) % 86400000 )) client JVM started"; echo "$(( (fb + off) % 86400000 )) first byte at the probe"
+    for side in host client; do
+      sed -n 's/^p2p-tunnel: \[[a-z]*\] \([0-9][0-9]\):\([0-9][0-9]\):\([0-9][0-9]\)\.\([0-9][0-9][0-9]\) /\1 \2 \3 \4 /p' "$d/$side.log" |
+        awk -v s=$side '{ printf "%d %s: ", (($1*60+$2)*60+$3)*1000+$4, s; for (i=5;i<=NF;i++) printf "%s%s", $i, (i<NF?" ":"\n") }'
+    done; } | sort -n -s -k1,1 | awk -v c=$(( (c0 + off) % 86400000 )) '{ t=$1; $1=""; printf "%7d%s\n", t-c, $0 }'
+}
 for r in $(seq 0 "$runs"); do
   d=$out/run$r; mkdir -p $d
   ip netns exec p2plab-client java -cp $BJ dev.p2ptunnel.benchmarks.e2e.TcpTool first-byte 7000 --timeout-ms 60000 > $d/probe.log 2>&1 & probe=$!
@@ -45,6 +58,8 @@ for r in $(seq 0 "$runs"); do
   wfor $d/probe.log first_byte; fb=$(grep -o 'first_byte_epoch_ms=[0-9]*' $d/probe.log | cut -d= -f2)
   hc=$(threads $hp); cc=$(threads $cp); ht=$(tot $hp); ct=$(tot $cp)
   echo "run $r load $(cut -d' ' -f1 /proc/loadavg) host_sid_ms=$((h1-h0)) client_fb_ms=$((fb-c0)) cpu_host=$ht cpu_client=$ct hostcpu_at_sid: $hcpu_sid" | tee -a $out/summary.txt
+  echo "h0=$h0 h1=$h1 c0=$c0 fb=$fb" > $d/times
+  timeline $d > $d/timeline.txt
   echo "   host threads: $hc" | tee -a $out/summary.txt
   echo "   client threads: $cc" | tee -a $out/summary.txt
   kill $(pgrep -P $cp) $(pgrep -P $hp) $cp $hp $probe 2>/dev/null; wait $cp $hp $probe 2>/dev/null

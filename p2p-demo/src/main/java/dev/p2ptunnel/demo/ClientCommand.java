@@ -123,6 +123,7 @@ final class ClientCommand implements Callable<Integer> {
     Preload.libwebrtcInBackground();
     // The first use of the JDK's crypto providers costs hundreds of ms: load the identity while libwebrtc loads.
     CompletableFuture<Identity> loading = CompletableFuture.supplyAsync(identityOptions::identity);
+    loading.thenAccept(Preload::signatureInBackground); // the proof is signed when the host's challenge arrives
     TrustStore knownHosts = TrustStore.open(identityOptions.directory().resolve("known-hosts"));
     ConsoleInput input = new ConsoleInput(env.in());
     Signaling base = signaling.client(session, input, console);

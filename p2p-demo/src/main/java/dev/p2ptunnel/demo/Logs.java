@@ -54,5 +54,7 @@ final class Logs {
     root.addHandler(handler);
     root.setLevel(verbose ? Level.WARNING : Level.SEVERE);
     OURS.setLevel(level);
+    // The first step of a start the setup trace shows (the JVM and picocli come before it).
+    Logger.getLogger("dev.p2ptunnel.demo").fine("command line parsed, logging configured");
   }
 }

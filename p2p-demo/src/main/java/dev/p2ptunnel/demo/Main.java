@@ -2,6 +2,7 @@ package dev.p2ptunnel.demo;
 
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,6 +36,10 @@ public final class Main implements Callable<Integer> {
 
   /** Runs a command, then ends the JVM with its exit code after everything it opened is closed. */
   public static void main(String[] args) {
+    warmUpSignaling(args);
+    if (args.length > 0 && args[0].equals("client")) {
+      Preload.libwebrtcInBackground(); // the offer needs it first; the host's waits until its Session ID is out
+    }
     Shutdown shutdown = new Shutdown();
     shutdown.install();
     Env env = new Env(System.out, System.err, System.in, System.console() != null, shutdown);
@@ -96,6 +101,50 @@ public final class Main implements Callable<Integer> {
       return ExitCodes.FAILURE;
     });
     return line;
+  }
+
+  /**
+   * {@code host} or {@code client} with {@code --signal URL}: the HTTP client and Jackson, which the first signaling
+   * call needs, are made ready on a daemon thread while picocli parses the command line (~0.3 s of a start on two
+   * cores, docs/PERFORMANCE.md "Start, step by step"); the signaling then takes that client. Anything unusual (no
+   * such option, a malformed URL) is left to the parser, which reports it.
+   */
+  static void warmUpSignaling(String... args) {
+    java.net.URI server = signalingServer(args);
+    if (server == null) {
+      return;
+    }
+    Thread thread = new Thread(() -> {
+      try {
+        dev.p2ptunnel.webrtc.signaling.HttpSignaling.warmUp(server);
+      } catch (RuntimeException ignored) {
+        // only a warm-up: the real call reports whatever is wrong
+      }
+    }, "p2p-tunnel-signaling-warmup");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The server of {@code host|client … --signal URL} (the last one given) if it is an http(s) URL, else null. */
+  static java.net.@Nullable URI signalingServer(String... args) {
+    if (args.length == 0 || !args[0].equals("host") && !args[0].equals("client")) {
+      return null;
+    }
+    String url = null;
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--signal") && i + 1 < args.length) {
+        url = args[i + 1];
+      } else if (args[i].startsWith("--signal=")) {
+        url = args[i].substring("--signal=".length());
+      }
+    }
+    try {
+      java.net.URI server = url == null ? null : new java.net.URI(url);
+      return server != null && server.getHost() != null
+          && ("http".equals(server.getScheme()) || "https".equals(server.getScheme())) ? server : null;
+    } catch (java.net.URISyntaxException e) {
+      return null;
+    }
   }
 
   private static String oneLine(String text) {

@@ -23,6 +23,8 @@ class LogsTest {
     assertFalse(Logger.getLogger("jdk.internal.httpclient.debug").isLoggable(Level.FINE));
     assertFalse(Logger.getLogger("jdk.event.security").isLoggable(Level.INFO));
     assertTrue(Logger.getLogger("jdk.internal.httpclient.debug").isLoggable(Level.WARNING));
+    // The setup's timing points (issue 15) are debug lines of p2p-webrtc.
+    assertTrue(Logger.getLogger("dev.p2ptunnel.webrtc.setup").isLoggable(Level.FINE));
   }
 
   @Test

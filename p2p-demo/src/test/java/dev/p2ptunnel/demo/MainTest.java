@@ -179,4 +179,18 @@ class MainTest {
         + "mqtt://127.0.0.1:1: Connection refused; check this machine's network, or give other brokers with "
         + "--rendezvous URL\n", streams.err());
   }
+
+  @Test
+  void theSignalingServerIsFoundBeforeParsingForHostAndClientOnly() {
+    assertEquals("http://10.0.0.1:8787", String.valueOf(Main.signalingServer("host", "--port", "9", "--signal",
+        "http://10.0.0.1:8787")));
+    assertEquals("https://s.example/", String.valueOf(Main.signalingServer("client", "--signal=https://s.example/",
+        "--session", "X")));
+    assertEquals("null", String.valueOf(Main.signalingServer("signal", "--signal", "http://10.0.0.1:8787")));
+    assertEquals("null", String.valueOf(Main.signalingServer("host", "--port", "9")));
+    assertEquals("null", String.valueOf(Main.signalingServer("host", "--signal")));
+    assertEquals("null", String.valueOf(Main.signalingServer("host", "--signal", "mqtt://10.0.0.1")));
+    assertEquals("null", String.valueOf(Main.signalingServer("host", "--signal", "http://bad host")));
+    assertEquals("null", String.valueOf(Main.signalingServer()));
+  }
 }

@@ -103,8 +103,10 @@ public interface WebRtcSession extends AutoCloseable {
   }
 
   /**
-   * The complete local description, once ICE gathering is complete or {@link WebRtcConfig#gatheringTimeout()} has
-   * passed (then it holds the candidates gathered so far). Blocks; must not be called from a session callback.
+   * The local description with its candidates, once it holds a UDP candidate of every kind the configuration gives
+   * (host, server-reflexive with a STUN server, relay with a TURN server; 30 ms later, for other interfaces), once ICE
+   * gathering is complete if that comes first, or once {@link WebRtcConfig#gatheringTimeout()} has passed (then it
+   * holds the candidates gathered so far); see docs/SIGNALING.md. Blocks; must not be called from a session callback.
    *
    * @throws WebRtcException if gathering found no candidate in time or the session closed first
    */

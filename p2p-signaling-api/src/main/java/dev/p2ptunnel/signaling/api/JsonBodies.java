@@ -1,48 +1,156 @@
 package dev.p2ptunnel.signaling.api;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ContainerNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.Base64;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one JSON mapper of server and clients and the strict readers of body fields, whose errors name the field,
- * what it was and what was expected. Tree model only: no data binding, so no package is opened to Jackson; the
+ * The one JSON reader and writer of server and clients and the strict readers of body fields, whose errors name the
+ * field, what it was and what was expected. Tree model only: no data binding, so no package is opened to Jackson; the
  * parser refuses duplicate keys, trailing tokens and nesting deeper than 16. Thread-safe.
+ *
+ * <p>Trees are read and written with Jackson's streaming parser and generator and its node classes, without an
+ * {@code ObjectMapper}: the mapper's first use loads ~400 classes (serializer and deserializer factories, type
+ * introspection) that a handful of small bodies never need, ~150 ms on the way to a host's Session ID and a client's
+ * join on a 2-core machine (docs/PERFORMANCE.md, "Start, step by step").
  */
 public final class JsonBodies {
   /** Nesting deeper than this in a body is refused: no body of the protocol nests more than 3 levels. */
   public static final int MAX_NESTING = 16;
 
-  private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build()).build())
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private JsonBodies() {}
 
   /** A new empty object node. */
   public static ObjectNode object() {
-    return MAPPER.createObjectNode();
+    return NODES.objectNode();
   }
 
   /** The UTF-8 JSON text of {@code node}. */
   public static byte[] bytes(JsonNode node) {
-    try {
-      return MAPPER.writeValueAsBytes(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write a JSON tree: " + e.getOriginalMessage(), e);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator generator = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+      write(generator, node);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write a JSON tree: " + e.getMessage(), e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void write(JsonGenerator out, JsonNode node) throws IOException {
+    switch (node.getNodeType()) {
+      case OBJECT -> {
+        out.writeStartObject();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+          out.writeFieldName(field.getKey());
+          write(out, field.getValue());
+        }
+        out.writeEndObject();
+      }
+      case ARRAY -> {
+        out.writeStartArray();
+        for (JsonNode element : node) {
+          write(out, element);
+        }
+        out.writeEndArray();
+      }
+      case STRING -> out.writeString(node.textValue());
+      case NUMBER -> {
+        switch (node.numberType()) {
+          case INT -> out.writeNumber(node.intValue());
+          case LONG -> out.writeNumber(node.longValue());
+          case BIG_INTEGER -> out.writeNumber(node.bigIntegerValue());
+          case BIG_DECIMAL -> out.writeNumber(node.decimalValue());
+          case FLOAT -> out.writeNumber(node.floatValue());
+          default -> out.writeNumber(node.doubleValue());
+        }
+      }
+      case BOOLEAN -> out.writeBoolean(node.booleanValue());
+      case NULL -> out.writeNull();
+      case BINARY -> out.writeBinary(node.binaryValue());
+      default -> throw new IOException("a " + node.getNodeType() + " node cannot be written as JSON");
+    }
+  }
+
+  /**
+   * Reads one JSON value and nothing after it; null for an empty body. Duplicate keys and nesting deeper than
+   * {@link #MAX_NESTING} are refused by the parser (messages as Jackson's: "Duplicate field 'a'").
+   */
+  private static @Nullable JsonNode read(byte[] body) throws IOException {
+    try (JsonParser parser = FACTORY.createParser(body)) {
+      JsonToken token = parser.nextToken();
+      if (token == null) {
+        return null;
+      }
+      JsonNode root = null;
+      ArrayDeque<ContainerNode<?>> open = new ArrayDeque<>();
+      String field = null;
+      for (; token != null; token = open.isEmpty() ? null : parser.nextToken()) {
+        JsonNode value;
+        switch (token) {
+          case FIELD_NAME -> {
+            field = parser.currentName();
+            continue;
+          }
+          case END_OBJECT, END_ARRAY -> {
+            open.pop();
+            continue;
+          }
+          case START_OBJECT -> value = NODES.objectNode();
+          case START_ARRAY -> value = NODES.arrayNode();
+          case VALUE_STRING -> value = NODES.textNode(parser.getText());
+          case VALUE_NUMBER_INT -> value = switch (parser.getNumberType()) {
+            case INT -> NODES.numberNode(parser.getIntValue());
+            case LONG -> NODES.numberNode(parser.getLongValue());
+            default -> NODES.numberNode(parser.getBigIntegerValue());
+          };
+          case VALUE_NUMBER_FLOAT -> value = NODES.numberNode(parser.getDoubleValue());
+          case VALUE_TRUE -> value = NODES.booleanNode(true);
+          case VALUE_FALSE -> value = NODES.booleanNode(false);
+          case VALUE_NULL -> value = NODES.nullNode();
+          default -> throw new JsonParseException(parser, "unexpected token " + token);
+        }
+        ContainerNode<?> parent = open.peek();
+        if (parent == null) {
+          root = value;
+        } else if (parent instanceof ObjectNode object) {
+          object.set(java.util.Objects.requireNonNull(field, "field"), value);
+        } else {
+          ((ArrayNode) parent).add(value);
+        }
+        if (value instanceof ContainerNode<?> container) {
+          open.push(container);
+        }
+      }
+      if (parser.nextToken() != null) {
+        throw new JsonParseException(parser, "Trailing token (of type " + parser.currentToken()
+            + ") found after value");
+      }
+      return root;
     }
   }
 
@@ -51,8 +159,7 @@ public final class JsonBodies {
    */
   public static @Nullable JsonNode tryParse(byte[] body) {
     try {
-      JsonNode node = MAPPER.readTree(body);
-      return node == null || node.isMissingNode() ? null : node;
+      return read(body);
     } catch (IOException e) {
       return null;
     }
@@ -69,7 +176,7 @@ public final class JsonBodies {
     }
     JsonNode node;
     try {
-      node = MAPPER.readTree(body);
+      node = read(body);
     } catch (JsonProcessingException e) {
       throw new BodyException(ErrorCode.BAD_JSON, "body is not valid JSON: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()

@@ -61,6 +61,29 @@ class WireTest {
   }
 
   @Test
+  void shouldWriteAndReadTreesWithoutAMapper() {
+    var body = JsonBodies.object().put("s", "zoë \"q\"\n").put("i", 7).put("l", 1L << 40).put("d", 2.5)
+        .put("t", true).putNull("n");
+    body.putArray("a").add(1).add("x").addObject().put("k", false);
+    String text = new String(JsonBodies.bytes(body), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals("{\"s\":\"zoë \\\"q\\\"\\n\",\"i\":7,\"l\":1099511627776,\"d\":2.5,\"t\":true,\"n\":null,"
+        + "\"a\":[1,\"x\",{\"k\":false}]}", text);
+    assertEquals(body, JsonBodies.parseObject(utf8(text), false));
+    assertEquals(body, JsonBodies.tryParse(utf8(" " + text + "\n")));
+    assertEquals(JsonBodies.object(), JsonBodies.parseObject(new byte[0], true));
+    assertEquals(ErrorCode.BAD_JSON, assertThrows(BodyException.class,
+        () -> JsonBodies.parseObject(new byte[0], false)).code());
+    assertTrue(assertThrows(BodyException.class, () -> JsonBodies.parseObject(utf8("{} {}"), false)).getMessage()
+        .startsWith("body is not valid JSON: Trailing token"));
+    assertTrue(assertThrows(BodyException.class, () -> JsonBodies.parseObject(utf8("{\"a\": [1, 2}"), false))
+        .getMessage().contains("(line 1, column"));
+    assertNull(JsonBodies.tryParse(utf8("{\"a\": 1} x")));
+    assertEquals("12345678901234567890123", JsonBodies.tryParse(utf8("[12345678901234567890123]")).get(0).asText());
+    byte[] string = utf8("\"only a string\"");
+    org.junit.jupiter.api.Assertions.assertArrayEquals(string, JsonBodies.bytes(JsonBodies.tryParse(string)));
+  }
+
+  @Test
   void shouldKeepOneClientNameRuleAndOneReasonShape() {
     assertNull(WireLimits.clientNameProblem("Zoë 🎮 #2"));
     assertEquals("U+202E RIGHT-TO-LEFT OVERRIDE at index 5", WireLimits.clientNameProblem("alice\u202Egnp.exe"));

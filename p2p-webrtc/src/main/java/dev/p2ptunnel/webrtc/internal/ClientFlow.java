@@ -51,14 +51,17 @@ public final class ClientFlow {
     ClientListener listener = options.listener(); // already on the callback executor (Tunnel.client)
     WebRtcSession session = PeerSession.offer(options.webRtc(), options.identity());
     created.accept(session);
+    String who = PeerSession.of(session).name();
     SessionDescription offer = session.localDescription();
     String clientFp = options.identity().fingerprint();
     byte[] nonce = options.pairing() ? ShortAuthString.newNonce() : null;
     ClientJoin join = options.signaling().join(new JoinOffer(options.name(), offer,
         nonce == null ? null : ShortAuthString.commitment(nonce)));
+    SetupTrace.step(who, "join sent");
     boolean answered = false;
     try {
       HostReply first = core.await(join.firstReply(), "the host's reply");
+      SetupTrace.step(who, "host's first reply:", first instanceof JoinChallenge ? "challenge" : "answer");
       JoinAnswer answer;
       String hostFp;
       boolean inChannelDecision;
@@ -74,8 +77,10 @@ public final class ClientFlow {
         core.shortAuthString(code);
         listener.onShortAuthString(code);
         byte[] proof = options.identity().sign(ShortAuthString.proofTranscript(clientFp, hostFp, nonce, hostNonce));
+        SetupTrace.step(who, "code computed and signed; revealing");
         answer = core.await(join.reveal(new JoinReveal(nonce, options.identity().certificateDer(), proof)),
             "the host's decision");
+        SetupTrace.step(who, "host's answer received");
         String answerFp = ShortAuthString.fingerprint(answer.answer());
         if (!answerFp.equals(hostFp)) {
           throw new WebRtcException("the host's answer carries the certificate " + answerFp + ", not " + hostFp
@@ -104,8 +109,9 @@ public final class ClientFlow {
       session.acceptAnswer(answer.answer());
       MessageChannel channel = session.dataChannel(options.webRtc().connectTimeout());
       if (nonce != null) {
-        channel = pairOverChannel(channel, nonce, clientFp, hostFp, options, inChannelDecision, listener);
+        channel = pairOverChannel(who, channel, nonce, clientFp, hostFp, options, inChannelDecision, listener);
         remember(options, hostFp);
+        SetupTrace.step(who, "paired over the channel");
       }
       return new Joined(new TunnelCore.Connected(session, channel), join, hostFp);
     } finally {
@@ -115,9 +121,10 @@ public final class ClientFlow {
     }
   }
 
-  private static MessageChannel pairOverChannel(MessageChannel raw, byte[] nonce, String clientFp, String hostFp,
-      ClientOptions options, boolean decisionPending, ClientListener listener) throws InterruptedException {
-    PairingChannel channel = new PairingChannel(raw);
+  private static MessageChannel pairOverChannel(String who, MessageChannel raw, byte[] nonce, String clientFp,
+      String hostFp, ClientOptions options, boolean decisionPending, ClientListener listener)
+      throws InterruptedException {
+    PairingChannel channel = new PairingChannel(raw, who);
     channel.sendPair(PairFrames.client(nonce, clientFp, hostFp));
     PairFrames.Message host = expect(channel.awaitPair(options.webRtc().connectTimeout(), "fingerprints"),
         PairFrames.HOST, "HOST");

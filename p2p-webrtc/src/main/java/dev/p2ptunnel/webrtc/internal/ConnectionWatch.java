@@ -60,6 +60,7 @@ final class ConnectionWatch {
   void changed(RTCPeerConnectionState connection) {
     try {
       thread.noteCallbackThread();
+      SetupTrace.step(session.name(), "connection (ICE and DTLS)", connection);
       react(connection);
     } catch (Throwable t) {
       session.callbackFailed("onConnectionChange", t);

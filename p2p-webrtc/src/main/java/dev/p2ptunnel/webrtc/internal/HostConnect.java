@@ -36,9 +36,11 @@ final class HostConnect {
     WebRtcSession session = PeerSession.answer(config, join.offer.offer(), options.identity(),
         !join.request.answerTransit().isZero());
     created.accept(session);
+    String who = PeerSession.of(session).name();
     SessionDescription answer = session.localDescription();
     core.await(join.request.accept(new JoinAnswer(answer, join.inChannel ? join.hostNonce : null)),
         "delivering the answer");
+    SetupTrace.step(who, "answer delivered to signaling");
     MessageChannel raw;
     try {
       raw = session.dataChannel(config.connectTimeout());
@@ -55,7 +57,7 @@ final class HostConnect {
       return new TunnelCore.Connected(session, raw);
     }
     String hostFp = options.identity().fingerprint();
-    PairingChannel channel = new PairingChannel(raw);
+    PairingChannel channel = new PairingChannel(raw, who);
     channel.sendPair(PairFrames.host(join.clientFingerprint, hostFp));
     PairFrames.Message client = ClientFlow.expect(channel.awaitPair(connect, "nonce and fingerprints"),
         PairFrames.CLIENT, "CLIENT");
@@ -88,6 +90,7 @@ final class HostConnect {
     }
     channel.sendPair(PairFrames.decision(true, ""));
     channel.paired();
+    SetupTrace.step(who, "paired over the channel");
     return new TunnelCore.Connected(session, channel);
   }
 

@@ -86,6 +86,7 @@ final class HostDecisions {
       pausedUntilNs.remove(address);
     }
     HostJoin join = new HostJoin(request, clientFp, runtime.callbacks());
+    SetupTrace.step("join", "received from", join);
     inProgress.add(join);
     request.withdrawn().thenAccept(reason -> runtime.onLoop(() -> end(join, "withdrawn by the client: " + reason, false)));
     if (join.offer.paired()) {
@@ -99,6 +100,7 @@ final class HostDecisions {
           + HostRuntime.seconds(REVEAL_TIMEOUT)), REVEAL_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
       request.challenge(new JoinChallenge(options.identity().fingerprint(), hostNonce == null ? new byte[0]
           : hostNonce)).whenComplete((reveal, error) -> runtime.onLoop(() -> onReveal(join, reveal, error)));
+      SetupTrace.step("join", "challenge sent to", join);
     } else {
       askDecision(join);
     }
@@ -113,6 +115,7 @@ final class HostDecisions {
       refuse(join, "the client did not reveal its nonce: " + HostRuntime.message(HostRuntime.unwrap(error)));
       return;
     }
+    SetupTrace.step("join", "reveal received from", join);
     byte[] commitment = join.offer.commitment();
     byte[] nonce = reveal.clientNonce();
     byte[] hostNonce = join.hostNonce;
@@ -219,6 +222,7 @@ final class HostDecisions {
       }
     }
     end(join, "approved", true);
+    SetupTrace.step("join", "approved:", join);
     if (join.inChannel) {
       HostClient client = join.client;
       if (client != null) {

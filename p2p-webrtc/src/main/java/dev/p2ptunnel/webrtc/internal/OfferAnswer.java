@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The first offer/answer exchange of one {@link PeerSession} (vanilla ICE): creates the offer or the answer, sets it
- * as the local description and hands it out once gathering is complete (or after the gathering timeout, with what was
- * gathered); applies the peer's description and starts the connect timeout. Later exchanges, which restart ICE, are
+ * as the local description and hands it out once it holds what {@link GatheringGoal} asks for, or once gathering is
+ * complete, or after the gathering timeout with what was gathered; applies the peer's description and starts the connect timeout. Later exchanges, which restart ICE, are
  * {@link IceRestarts}'.
  *
  * <p>Threads: the futures are thread-safe; the control calls and the timers run on the session thread, libwebrtc's
@@ -39,6 +39,7 @@ final class OfferAnswer {
   private final CompletableFuture<SessionDescription> localDescription = new CompletableFuture<>();
   private final CompletableFuture<Void> remoteApplied = new CompletableFuture<>();
   private final AtomicBoolean remoteGiven = new AtomicBoolean();
+  private final GatheringGoal goal; // session thread
 
   OfferAnswer(PeerSession session, SessionThread thread, RTCPeerConnection pc, WebRtcConfig config, boolean offerer,
       DataChannelMessageChannel channel, SessionChannels channels, IceRestarts restarts) {
@@ -50,6 +51,7 @@ final class OfferAnswer {
     this.channel = channel;
     this.channels = channels;
     this.restarts = restarts;
+    this.goal = new GatheringGoal(config);
   }
 
   /** Offerer: creates the offer, on the session thread. */
@@ -93,6 +95,7 @@ final class OfferAnswer {
           public void onSuccess() {
             try {
               thread.noteCallbackThread();
+              SetupTrace.step(session.name(), what + " applied");
               thread.execute(() -> {
                 remoteApplied.complete(null);
                 thread.schedule(channels::connectTimedOut, config.connectTimeout().toNanos());
@@ -133,10 +136,13 @@ final class OfferAnswer {
     public void onSuccess(RTCSessionDescription description) {
       try {
         thread.noteCallbackThread();
+        SetupTrace.step(session.name(), offerer ? "offer created" : "answer created");
         thread.execute(() -> {
           pc.setLocalDescription(description, new SetSessionDescriptionObserver() {
             @Override
-            public void onSuccess() {}
+            public void onSuccess() {
+              SetupTrace.step(session.name(), "local description set, gathering");
+            }
 
             @Override
             public void onFailure(String error) {
@@ -168,6 +174,7 @@ final class OfferAnswer {
   void gatheringChanged(RTCIceGatheringState gathering) {
     try {
       thread.noteCallbackThread();
+      SetupTrace.step(session.name(), "gathering", gathering);
       if (gathering == RTCIceGatheringState.COMPLETE) {
         thread.execute(this::gatheringComplete);
       }
@@ -207,9 +214,38 @@ final class OfferAnswer {
     publishLocal(d);
   }
 
+  /**
+   * Signaling thread: a candidate was gathered. The first description may go before gathering completes, once it
+   * holds what {@link GatheringGoal} asks for (vanilla ICE still: candidates travel inside the description).
+   */
+  void candidateGathered(String sdp) {
+    try {
+      SetupTrace.candidate(session.name(), sdp);
+      thread.execute(() -> {
+        if (!session.closing() && !localDescription.isDone() && goal.reachedWith(sdp)) {
+          thread.schedule(this::goalReached, GatheringGoal.SETTLE.toNanos());
+        }
+      });
+    } catch (Throwable t) {
+      session.callbackFailed("onIceCandidate", t);
+    }
+  }
+
+  /** Session thread: the first description goes before gathering completes ({@link GatheringGoal}). */
+  private void goalReached() {
+    RTCSessionDescription d = session.closing() || localDescription.isDone() ? null : pc.getLocalDescription();
+    if (d != null && d.sdp.contains("a=candidate:")) {
+      publishLocal(d);
+    }
+  }
+
   private void publishLocal(RTCSessionDescription d) {
     SessionDescription.Type type = offerer ? SessionDescription.Type.OFFER : SessionDescription.Type.ANSWER;
     session.moveTo(SessionState.GATHERING, SessionState.CONNECTING);
+    if (SetupTrace.enabled()) {
+      SetupTrace.step(session.name(), (offerer ? "offer" : "answer") + " ready, candidates:",
+          SetupTrace.candidates(d.sdp));
+    }
     localDescription.complete(new SessionDescription(type, d.sdp));
   }
 }

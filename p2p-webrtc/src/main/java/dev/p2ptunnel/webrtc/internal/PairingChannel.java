@@ -28,9 +28,13 @@ final class PairingChannel implements MessageChannel, MessageChannel.Listener {
   private long heldBytes; // guarded by lock
   private @Nullable String closedReason; // guarded by lock
   private volatile boolean paired;
+  private final String who;
+  private boolean firstSeen; // the raw channel's thread
 
-  PairingChannel(MessageChannel raw) {
+  /** {@code who} names the session in the setup trace ({@link SetupTrace}). */
+  PairingChannel(MessageChannel raw, String who) {
     this.raw = raw;
+    this.who = who;
     raw.start(this);
   }
 
@@ -79,6 +83,10 @@ final class PairingChannel implements MessageChannel, MessageChannel.Listener {
     if (!paired && PairFrames.isPair(message)) {
       pairs.add(message);
       return;
+    }
+    if (!firstSeen) {
+      firstSeen = true;
+      SetupTrace.step(who, "first message after pairing,", message.remaining() + " bytes");
     }
     String overflow = null;
     synchronized (lock) {

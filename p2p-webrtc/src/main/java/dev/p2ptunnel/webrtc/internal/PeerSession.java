@@ -4,6 +4,7 @@ import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceConnectionState;
 import dev.onvoid.webrtc.RTCIceGatheringState;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
@@ -109,6 +110,7 @@ public final class PeerSession implements WebRtcSession {
     this.watch = new ConnectionWatch(this, thread, pc, channel, channels, config.disconnectTimeout(), patient);
     this.paths = new PathRequests(this, thread, pc);
     dc.registerObserver(channel);
+    SetupTrace.step(name, offerer ? "offering peer connection made" : "answering peer connection made");
   }
 
   /** An offered or answered session as this class, for the tunnels' restarts. */
@@ -377,7 +379,16 @@ public final class PeerSession implements WebRtcSession {
   private final class ConnectionObserver implements PeerConnectionObserver {
     @Override
     public void onIceCandidate(RTCIceCandidate candidate) {
-      // Vanilla ICE: candidates travel inside the complete description, not one by one.
+      try { // vanilla ICE: candidates travel inside the description (which may go before gathering completes)
+        exchange.candidateGathered(candidate.sdp);
+      } catch (Throwable t) { // only before the constructor finished: the parts catch their own
+        callbackFailed("onIceCandidate", t);
+      }
+    }
+
+    @Override
+    public void onIceConnectionChange(RTCIceConnectionState ice) {
+      SetupTrace.step(name, "ICE", ice);
     }
 
     @Override

@@ -51,6 +51,7 @@ final class SessionChannels {
       if (session.closing()) {
         return;
       }
+      SetupTrace.step(session.name(), "data channel open (SCTP)");
       session.moveTo(SessionState.GATHERING, SessionState.CONNECTING);
       session.moveTo(SessionState.CONNECTING, SessionState.OPEN);
       open.complete(channel);

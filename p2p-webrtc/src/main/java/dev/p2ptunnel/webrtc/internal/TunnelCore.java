@@ -220,6 +220,7 @@ public final class TunnelCore implements TunnelLifecycle {
       }
       MessageChannel channel = result.channel();
       Bridge started = starter.start(channel, new BridgeEvents());
+      SetupTrace.step("tunnel", "bridge started on", connected);
       bridge = started;
       carry(result);
       // The bridge decides when the tunnel ends: a session that closes only closes its channel, and the bridge

@@ -6,6 +6,7 @@ import dev.p2ptunnel.signaling.api.JsonBodies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.p2ptunnel.webrtc.WebRtcException;
+import dev.p2ptunnel.webrtc.internal.SetupTrace;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -134,16 +135,65 @@ final class ServerCalls {
       }
       HttpClient client = created;
       if (client == null) {
-        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).executor(ownExecutor());
-        if ("http".equals(base.getScheme())) {
-          builder.sslContext(noTls()); // never used: calls go to this one server and redirects are not followed
+        boolean tls = !"http".equals(base.getScheme());
+        CompletableFuture<Spare> pending = SPARE.get();
+        Spare spare = pending == null || ownExecutor != null ? null : pending.exceptionally(e -> null).join();
+        if (spare != null && spare.tls() == tls && SPARE.compareAndSet(pending, null)) {
+          ownExecutor = spare.executor(); // waited for it above if it was still being built: sooner than a new one
+          client = spare.client();
+        } else {
+          client = newClient(tls, ownExecutor());
         }
-        client = builder.build();
         created = client;
       }
       return client;
     }
+  }
+
+  /** Our own client: HTTP/1.1, no redirects; for an http:// server one that loads no CA certificates. */
+  private static HttpClient newClient(boolean tls, Executor executor) {
+    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).executor(executor);
+    if (!tls) {
+      builder.sslContext(noTls()); // never used: calls go to this one server and redirects are not followed
+    }
+    return builder.build();
+  }
+
+  /** A client of our own built ahead of the first call, with its executor, for an http:// or https:// server. */
+  private record Spare(boolean tls, HttpClient client, ExecutorService executor) {}
+
+  /** The spare client {@link #warmUp(URI)} builds; the next ServerCalls of its kind takes it (waits for it). */
+  private static final java.util.concurrent.atomic.AtomicReference<@Nullable CompletableFuture<Spare>> SPARE =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /**
+   * Builds the client that the next ServerCalls without an injected client, for a server of {@code server}'s scheme,
+   * takes instead of building its own on its first call (~120–220 ms on a JVM's first, docs/PERFORMANCE.md), then
+   * loads Jackson ({@link #warmUp()}). One spare at a time: a second is not built. A spare nobody takes keeps one idle
+   * daemon thread (the JDK client's selector) for the JVM's life. Blocks.
+   */
+  static void warmUp(URI server) {
+    CompletableFuture<Spare> building = new CompletableFuture<>();
+    if (SPARE.compareAndSet(null, building)) {
+      ExecutorService executor = newExecutor();
+      try {
+        boolean tls = !"http".equals(server.getScheme());
+        building.complete(new Spare(tls, newClient(tls, executor), executor));
+      } catch (RuntimeException | Error e) {
+        executor.shutdown();
+        SPARE.compareAndSet(building, null);
+        building.completeExceptionally(e);
+        throw e;
+      }
+    }
+    warmUp();
+  }
+
+  /** Tests: whether a spare client waits to be taken, and for which scheme. */
+  static @Nullable Boolean spareTls() {
+    CompletableFuture<Spare> spare = SPARE.get();
+    return spare == null ? null : spare.join().tls();
   }
 
   /** Builds the HTTP client now rather than on the first call (see {@link HttpSignaling#prepare()}). */
@@ -173,15 +223,19 @@ final class ServerCalls {
     assert Thread.holdsLock(lock);
     ExecutorService executor = ownExecutor;
     if (executor == null) {
-      AtomicInteger n = new AtomicInteger();
-      executor = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "p2p-signaling-http-" + n.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      });
+      executor = newExecutor();
       ownExecutor = executor;
     }
     return executor;
+  }
+
+  private static ExecutorService newExecutor() {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newCachedThreadPool(task -> {
+      Thread thread = new Thread(task, "p2p-signaling-http-" + n.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   /**
@@ -255,6 +309,7 @@ final class ServerCalls {
     }
     CompletableFuture<HttpResponse<byte[]>> sent;
     Executor replies;
+    long startNs = System.nanoTime();
     try {
       if (closed) {
         throw new WebRtcException("signaling closed");
@@ -279,6 +334,7 @@ final class ServerCalls {
             throw new WebRtcException(what + ": signaling server " + base + " unreachable: "
                 + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
           }
+          SetupTrace.reply(what, response.statusCode(), startNs);
           return parse(what, response);
         }, command -> {
           try {
