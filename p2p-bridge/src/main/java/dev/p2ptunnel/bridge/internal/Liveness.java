@@ -54,6 +54,11 @@ final class Liveness {
     keepalive.received(ticker.nanoTime());
   }
 
+  /** The current channel's transport confirms the peer now, or no longer does (the keepalive's timeout waits). */
+  void path(boolean confirmed) {
+    keepalive.path(confirmed, ticker.nanoTime());
+  }
+
   /** The number of the channel in use. */
   int channel() {
     return link.channel();

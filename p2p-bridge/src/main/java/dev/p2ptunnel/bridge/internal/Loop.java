@@ -384,6 +384,13 @@ final class Loop implements Command.Handler, Resume.Port {
   }
 
   @Override
+  public void pathChanged(boolean confirmed, int channel) {
+    if (channel == liveness.channel()) {
+      liveness.path(confirmed);
+    }
+  }
+
+  @Override
   public void attach(MessageChannel next) {
     if (!running) {
       next.close("the bridge is closing: " + closeReason);

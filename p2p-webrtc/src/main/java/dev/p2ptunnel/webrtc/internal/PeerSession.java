@@ -744,8 +744,7 @@ public final class PeerSession implements WebRtcSession {
       try {
         noteCallbackThread();
         connectionState = connection;
-        channel.pathUp(connection == RTCPeerConnectionState.CONNECTED || connection == RTCPeerConnectionState.NEW
-            || connection == RTCPeerConnectionState.CONNECTING);
+        channel.connectionState(connection);
         Consumer<RTCPeerConnectionState> watcher = pathWatcher;
         if (watcher != null) {
           onSession(() -> watcher.accept(connection));
