@@ -139,7 +139,7 @@ final class Liveness {
       deadline = Math.min(deadline, keepalive.deadlineNanos());
     }
     if (resume.tombstones() > 0) {
-      deadline = Math.min(deadline, nowNanos + Resume.RECEIPT_RETRY_NANOS);
+      deadline = Math.min(deadline, nowNanos + Tombstones.RECEIPT_RETRY_NANOS);
     }
     return deadline;
   }
