@@ -122,5 +122,16 @@ public interface MessageChannel {
 
     /** The channel closed, locally, by the peer or by failure; called once, and no message follows it. */
     void onClosed(String reason);
+
+    /**
+     * A fact about the transport below the channel: whether it confirms now that the peer is reachable (for a WebRTC
+     * DataChannel: the peer connection is CONNECTED, so ICE keeps hearing from the peer), or no longer does. A channel
+     * that can tell calls it once its listener is registered (with the state then) and on every change; a channel
+     * that cannot never calls it, and the listener takes the path as unconfirmed. What follows from it is the
+     * listener's business (a bridge's keepalive does not count silence as loss while the path is confirmed, within
+     * bounds: docs/PROTOCOL.md, "Keepalive"). Same thread rules as the other calls. Does nothing unless overridden.
+     */
+    default void onPathChanged(boolean confirmed) {
+    }
   }
 }

@@ -161,7 +161,8 @@ final class HostCommand implements Callable<Integer> {
         throw new UserError(e.getMessage() + "; check the --share/--ip host names", e);
       }
       StatusReporter reporter = shutdown.register(
-          new StatusReporter(() -> events.counters(host), console, output.statsJson(env), 5));
+          new StatusReporter(() -> events.counters(host, unreachableSince(base)), console, output.statsJson(env),
+              5));
       reporter.start();
       String reason = host.closed().get();
       shutdown.parkIfStopping();
@@ -202,6 +203,11 @@ final class HostCommand implements Callable<Integer> {
       throw usage("nothing to share: give --port PORT or one or more --share NAME=[HOST:]PORT[/tcp|/udp]");
     }
     return services;
+  }
+
+  /** Since when the host's signaling server is unreachable (an HTTP server's outage), or null. */
+  static java.time.@Nullable Instant unreachableSince(HostSignaling signaling) {
+    return signaling instanceof dev.p2ptunnel.webrtc.signaling.HttpHostSignaling http ? http.unreachableSince() : null;
   }
 
   /** {@code web (127.0.0.1:8080/tcp), voice (127.0.0.1:24454/udp)}. */

@@ -100,6 +100,14 @@ final class HostEvents implements HostListener {
 
   /** The counters for the status line, from the tunnel's current clients and those that left. */
   StatusReporter.Counters counters(HostTunnel host) {
+    return counters(host, null);
+  }
+
+  /**
+   * The counters for the status line, from the tunnel's current clients and those that left, and since when the
+   * signaling server is unreachable ({@code unreachableSince}: null while it is reachable, or there is none).
+   */
+  StatusReporter.Counters counters(HostTunnel host, java.time.@Nullable Instant unreachableSince) {
     List<ClientConnection> clients = host.clients();
     long up;
     long down;
@@ -143,7 +151,9 @@ final class HostEvents implements HostListener {
     boolean allLost = connected > 0 && reconnecting == connected;
     Long seconds = allLost && lostSince != null
         ? java.time.Duration.between(lostSince, java.time.Instant.now()).toSeconds() : null;
+    Long unreachable = unreachableSince == null ? null
+        : Math.max(0, java.time.Duration.between(unreachableSince, java.time.Instant.now()).toSeconds());
     return new StatusReporter.Counters("host", connected == 0 ? "WAITING" : allLost ? "RECONNECTING" : "OPEN", path,
-        connected, maxClients, up, down, open, total, errors, seconds, flows);
+        connected, maxClients, up, down, open, total, errors, seconds, flows, unreachable);
   }
 }

@@ -10,7 +10,8 @@ final class StatusFormat {
   /**
    * e.g. {@code "OPEN direct | up 1.2 MB/s down 35.0 kB/s | sent 12.0 MB received 1.0 MB | 2 sockets (7 total)"}, or
    * {@code "reconnecting (12 s) | …"} while the connection is lost,
-   * prefixed on a host by {@code "1/4 clients | "} and followed by {@code " | errors: KIND=n"} when there are any.
+   * prefixed on a host by {@code "1/4 clients | "}, with {@code " | signaling unreachable (3 min)"} after the state
+   * while a host's signaling server is unreachable, and followed by {@code " | errors: KIND=n"} when there are any.
    */
   static String line(StatusSnapshot s) {
     StringBuilder line = new StringBuilder();
@@ -25,6 +26,11 @@ final class StatusFormat {
       if (s.path() != null) {
         line.append(' ').append(s.path());
       }
+    }
+    Long unreachable = s.signalingUnreachableSeconds();
+    if (unreachable != null) {
+      line.append(" | signaling unreachable (").append(unreachable < 60 ? unreachable + " s" : unreachable / 60 + " min")
+          .append(')');
     }
     line.append(" | up ").append(rate(s.bytesUpPerSecond()))
         .append(" down ").append(rate(s.bytesDownPerSecond()))

@@ -20,10 +20,19 @@ final class StatusReporter implements AutoCloseable {
    * @param state CONNECTING, OPEN, RECONNECTING or CLOSED (host: WAITING, OPEN or RECONNECTING)
    * @param path direct, relayed, mixed, or null
    * @param reconnectingSeconds while RECONNECTING, for how long; else null
+   * @param signalingUnreachableSeconds host: while its signaling server is unreachable, for how long; else null
    */
   record Counters(String role, String state, @Nullable String path, int clients, int maxClients, long bytesUp,
       long bytesDown, int openSockets, long totalSockets, Map<String, Long> errors,
-      @Nullable Long reconnectingSeconds, int openFlows) {
+      @Nullable Long reconnectingSeconds, int openFlows, @Nullable Long signalingUnreachableSeconds) {
+    /** The signaling server reachable (or none). */
+    Counters(String role, String state, @Nullable String path, int clients, int maxClients, long bytesUp,
+        long bytesDown, int openSockets, long totalSockets, Map<String, Long> errors,
+        @Nullable Long reconnectingSeconds, int openFlows) {
+      this(role, state, path, clients, maxClients, bytesUp, bytesDown, openSockets, totalSockets, errors,
+          reconnectingSeconds, openFlows, null);
+    }
+
     /** Not reconnecting, without UDP flows. */
     Counters(String role, String state, @Nullable String path, int clients, int maxClients, long bytesUp,
         long bytesDown, int openSockets, long totalSockets, Map<String, Long> errors) {
@@ -89,7 +98,7 @@ final class StatusReporter implements AutoCloseable {
     previousNanos = nowNanos;
     return new StatusSnapshot(Instant.now().toString(), now.role(), now.state(), now.path(), now.clients(),
         now.maxClients(), up, down, now.bytesUp(), now.bytesDown(), now.openSockets(), now.totalSockets(),
-        now.errors(), now.reconnectingSeconds(), now.openFlows());
+        now.errors(), now.reconnectingSeconds(), now.openFlows(), now.signalingUnreachableSeconds());
   }
 
   @Override

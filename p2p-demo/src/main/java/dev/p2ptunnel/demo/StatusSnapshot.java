@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param errors problems by kind, summed over the connected peers
  * @param reconnectingSeconds while {@code RECONNECTING}, for how many seconds; else null
  * @param openFlows UDP flows (source addresses of the client's applications) open now
+ * @param signalingUnreachableSeconds host: while its signaling server is unreachable, for how many seconds; else null
  */
 record StatusSnapshot(
     String time,
@@ -40,11 +41,20 @@ record StatusSnapshot(
     long totalSockets,
     Map<String, Long> errors,
     @Nullable Long reconnectingSeconds,
-    int openFlows) {
+    int openFlows,
+    @Nullable Long signalingUnreachableSeconds) {
 
   /** Copies the error map. */
   StatusSnapshot {
     errors = Map.copyOf(errors);
+  }
+
+  /** The signaling server reachable (or none). */
+  StatusSnapshot(String time, String role, String state, @Nullable String path, int clients, int maxClients,
+      long bytesUpPerSecond, long bytesDownPerSecond, long bytesUp, long bytesDown, int openSockets,
+      long totalSockets, Map<String, Long> errors, @Nullable Long reconnectingSeconds, int openFlows) {
+    this(time, role, state, path, clients, maxClients, bytesUpPerSecond, bytesDownPerSecond, bytesUp, bytesDown,
+        openSockets, totalSockets, errors, reconnectingSeconds, openFlows, null);
   }
 
   /** Not reconnecting, without UDP flows. */
@@ -52,6 +62,6 @@ record StatusSnapshot(
       long bytesUpPerSecond, long bytesDownPerSecond, long bytesUp, long bytesDown, int openSockets,
       long totalSockets, Map<String, Long> errors) {
     this(time, role, state, path, clients, maxClients, bytesUpPerSecond, bytesDownPerSecond, bytesUp, bytesDown,
-        openSockets, totalSockets, errors, null, 0);
+        openSockets, totalSockets, errors, null, 0, null);
   }
 }

@@ -120,7 +120,7 @@ class StatusFormatTest {
     assertEquals("{\"time\":\"2026-11-24T20:00:00Z\",\"role\":\"client\",\"state\":\"OPEN\",\"path\":\"direct\","
         + "\"clients\":1,\"maxClients\":1,\"bytesUpPerSecond\":5,\"bytesDownPerSecond\":6,\"bytesUp\":7,"
         + "\"bytesDown\":8,\"openSockets\":1,\"totalSockets\":2,\"errors\":{\"OVERFLOW\":1},"
-        + "\"reconnectingSeconds\":null,\"openFlows\":3}\n",
+        + "\"reconnectingSeconds\":null,\"openFlows\":3,\"signalingUnreachableSeconds\":null}\n",
         bytes.toString(StandardCharsets.UTF_8));
   }
 }

@@ -92,6 +92,8 @@ public final class InMemorySignaling implements Signaling, HostSignaling {
     private final CompletableFuture<JoinAnswer> answer = new CompletableFuture<>();
     private final CompletableFuture<String> withdrawn = new CompletableFuture<>();
     private volatile @Nullable Function<SessionDescription, CompletableFuture<SessionDescription>> restarts;
+    /** Why the host ended this join ({@link #ended}), or null. */
+    private volatile @Nullable String endedBecause;
 
     Exchange(JoinOffer offer, @Nullable String address) {
       this.offer = offer;
@@ -165,6 +167,13 @@ public final class InMemorySignaling implements Signaling, HostSignaling {
       return CompletableFuture.completedFuture(null);
     }
 
+    /** The host no longer keeps this client: its ICE restarts are refused from now on (the client rejoins). */
+    @Override
+    public CompletableFuture<Void> ended(String reason) {
+      endedBecause = reason;
+      return CompletableFuture.completedFuture(null);
+    }
+
     @Override
     public CompletableFuture<String> withdrawn() {
       return withdrawn.copy();
@@ -184,6 +193,11 @@ public final class InMemorySignaling implements Signaling, HostSignaling {
       }
       if (withdrawn.isDone()) {
         return CompletableFuture.failedFuture(new WebRtcException("ICE restart: the join was withdrawn"));
+      }
+      String because = endedBecause;
+      if (because != null) {
+        return CompletableFuture.failedFuture(new JoinRejectedException("ICE restart: the host ended this join: "
+            + because));
       }
       return answerer.apply(offer);
     }

@@ -58,6 +58,17 @@ public interface JoinRequest {
     return CompletableFuture.completedFuture(null);
   }
 
+  /**
+   * The host no longer keeps this accepted client at all (its tunnel closed: the grace period ended, or the host
+   * closed it): a transport that carries ICE restarts refuses the join's further restarts, and answers a client
+   * waiting for one with the refusal, so that it rejoins at once instead of waiting for an answer that cannot come (a
+   * server: the join, once {@link #left}, becomes rejected with {@code reason}). Called after {@link #left}. Completes
+   * once the transport has taken note, or has nothing to do; does nothing unless overridden.
+   */
+  default CompletableFuture<Void> ended(String reason) {
+    return CompletableFuture.completedFuture(null);
+  }
+
   /** Completes with the client's reason if it withdraws the join before it is answered; may never complete. */
   default CompletableFuture<String> withdrawn() {
     return new CompletableFuture<>();

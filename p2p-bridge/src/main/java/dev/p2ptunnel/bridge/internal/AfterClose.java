@@ -37,6 +37,9 @@ final class AfterClose implements Command.Handler {
   public void channelClosed(String reason, int channel) {}
 
   @Override
+  public void pathChanged(boolean confirmed, int channel) {}
+
+  @Override
   public void attach(MessageChannel channel) {
     channel.close("the bridge had closed: " + reason); // handed over to the bridge: it must not stay open
   }

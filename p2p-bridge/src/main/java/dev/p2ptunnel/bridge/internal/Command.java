@@ -31,6 +31,8 @@ sealed interface Command {
 
     void channelClosed(String reason, int channel);
 
+    void pathChanged(boolean confirmed, int channel);
+
     void attach(MessageChannel channel);
 
     void close(String reason);
@@ -73,6 +75,14 @@ sealed interface Command {
     @Override
     public void dispatch(Handler handler) {
       handler.channelClosed(reason, channel);
+    }
+  }
+
+  /** The transport of channel number {@code channel} confirms the peer now, or no longer does. */
+  record PathChanged(boolean confirmed, int channel) implements Command {
+    @Override
+    public void dispatch(Handler handler) {
+      handler.pathChanged(confirmed, channel);
     }
   }
 

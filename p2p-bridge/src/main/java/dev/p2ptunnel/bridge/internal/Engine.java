@@ -399,5 +399,10 @@ public final class Engine {
     public void onClosed(String reason) {
       inbound.control(new Command.ChannelClosed(reason, channel));
     }
+
+    @Override
+    public void onPathChanged(boolean confirmed) {
+      inbound.control(new Command.PathChanged(confirmed, channel));
+    }
   }
 }

@@ -7,10 +7,17 @@ import java.time.Duration;
  * (again every interval while the silence lasts); after {@code timeout} without any sign of life, the connection is
  * lost ({@link Due#DEAD}, reported once per silence, until a message arrives). Signs of life: any message, and the
  * channel's send queue shrinking ({@link #progress}), which means the peer's transport took data, so that heavy loss
- * that holds the peer's messages back does not count as silence while the transport still carries; that grace is
- * bounded: without any message for {@link #PROGRESS_PATIENCE} timeouts the connection is lost all the same (a peer
- * whose transport runs but whose bridge is stuck). Decides only, from the times it is given; the caller sends, closes
- * or reconnects. Loop thread only.
+ * that holds the peer's messages back does not count as silence while the transport still carries.
+ *
+ * <p>The channel's transport confirming the peer ({@link #path}: for WebRTC, the peer connection CONNECTED, which
+ * means ICE keeps hearing from the peer) suspends the {@code timeout}: a one-way transfer whose SCTP retransmissions
+ * back off for longer than the timeout at heavy loss is not silence while the path is known to be up. Once the path
+ * is no longer confirmed, and has not been for one {@code interval} (a DISCONNECTED blip at loss comes back within
+ * a second), the plain timeout counts again from the last sign of life, so a real outage (libwebrtc reports the path
+ * DISCONNECTED ~7.5 s into it) is lost as early as without the path's word. Both graces are bounded: without any
+ * message for {@link #PROGRESS_PATIENCE} timeouts the connection is lost all the same (a peer whose transport runs but
+ * whose bridge is stuck). Decides only, from the times it is given; the caller sends, closes or reconnects. Loop
+ * thread only.
  */
 final class Keepalive {
   /** What is due now. */
@@ -31,7 +38,13 @@ final class Keepalive {
   private long lastPingNanos;
   private long lastBufferedBytes;
   private boolean silent;
+  /** Whether the silence reported last outlasted the patience (the transport still took data or answered). */
+  private boolean outlasted;
   private long nonce;
+  /** The transport confirms the peer now ({@link #path}); false until it says so, and for channels that cannot. */
+  private boolean pathConfirmed;
+  /** Since when the path is not confirmed (the start, or the last time it stopped being confirmed). */
+  private long pathUnconfirmedNanos;
 
   Keepalive(Duration interval, Duration timeout) {
     this.intervalNanos = interval.toNanos();
@@ -46,6 +59,24 @@ final class Keepalive {
     lastPingNanos = nowNanos;
     lastBufferedBytes = 0;
     silent = false;
+    pathConfirmed = false;
+    pathUnconfirmedNanos = nowNanos;
+  }
+
+  /**
+   * The channel's transport says whether it confirms the peer now (for WebRTC: the connection is CONNECTED). Not
+   * life by itself: it only stops the plain timeout from counting while it holds.
+   */
+  void path(boolean confirmed, long nowNanos) {
+    if (pathConfirmed && !confirmed) {
+      pathUnconfirmedNanos = nowNanos;
+    }
+    pathConfirmed = confirmed;
+  }
+
+  /** Whether the transport confirms the peer now. */
+  boolean pathConfirmed() {
+    return pathConfirmed;
   }
 
   /**
@@ -75,8 +106,9 @@ final class Keepalive {
   /** What is due at {@code nowNanos}; a PING returned is taken as sent, a DEAD as reported. */
   Due check(long nowNanos) {
     long quiet = nowNanos - lastLifeNanos;
-    if (!silent && (nowNanos - lastProgressNanos >= timeoutNanos || quiet >= PROGRESS_PATIENCE * timeoutNanos)) {
+    if (!silent && (nowNanos >= plainDeadlineNanos() || quiet >= PROGRESS_PATIENCE * timeoutNanos)) {
       silent = true;
+      outlasted = nowNanos < plainDeadlineNanos(); // the patience ran out, not the timeout
       return Due.DEAD;
     }
     if (quiet >= intervalNanos && nowNanos - lastPingNanos >= intervalNanos) {
@@ -94,8 +126,19 @@ final class Keepalive {
   /** When {@link #check} next has something to do. */
   long deadlineNanos() {
     long ping = Math.max(lastLifeNanos, lastPingNanos) + intervalNanos;
-    return silent ? ping : Math.min(ping, Math.min(lastProgressNanos + timeoutNanos,
+    return silent ? ping : Math.min(ping, Math.min(plainDeadlineNanos(),
         lastLifeNanos + PROGRESS_PATIENCE * timeoutNanos));
+  }
+
+  /**
+   * When the plain timeout makes the connection lost: {@code timeout} after the last sign of life, but not while the
+   * path is confirmed, nor within one interval of it being confirmed last.
+   */
+  private long plainDeadlineNanos() {
+    if (pathConfirmed) {
+      return Long.MAX_VALUE;
+    }
+    return Math.max(lastProgressNanos + timeoutNanos, pathUnconfirmedNanos + intervalNanos);
   }
 
   /** The nonce for the next PING when the resume extension does not give one: 1, 2, 3, … */
@@ -103,8 +146,12 @@ final class Keepalive {
     return ++nonce;
   }
 
-  /** Why the connection counts as lost. */
+  /** Why the connection counts as lost (the silence reported last). */
   String deadReason() {
+    if (outlasted) {
+      return "peer sent nothing for " + PROGRESS_PATIENCE * timeoutMillis + " ms though its transport still carried"
+          + " (keepalive)";
+    }
     return "peer did not answer keepalive within " + timeoutMillis + " ms";
   }
 }

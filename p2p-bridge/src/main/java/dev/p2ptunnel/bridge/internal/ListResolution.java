@@ -24,10 +24,10 @@ final class ListResolution {
   private final FlowControl flow;
   private final Events events;
   private final Resender resender;
-  private final Consumer<Resume.Tombstone> drop;
+  private final Consumer<Tombstones.Tombstone> drop;
 
   ListResolution(boolean client, String peerName, int channel, long prev, long handled, Streams streams,
-      FlowControl flow, Events events, Resender resender, Consumer<Resume.Tombstone> drop) {
+      FlowControl flow, Events events, Resender resender, Consumer<Tombstones.Tombstone> drop) {
     this.client = client;
     this.peerName = peerName;
     this.channel = channel;
@@ -93,7 +93,7 @@ final class ListResolution {
   }
 
   /** A tombstone and the peer's entry for its socket (null: the peer does not have it). */
-  void tombstone(Resume.Tombstone t, Resumption.@Nullable Resume resume) {
+  void tombstone(Tombstones.Tombstone t, Resumption.@Nullable Resume resume) {
     Resumable state = t.state();
     boolean connectLost = client && lost(state.connect);
     if (resume == null || resume.ended() || connectLost || outOfRange(state, resume.received()) != null) {

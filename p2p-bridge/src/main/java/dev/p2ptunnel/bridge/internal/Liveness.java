@@ -54,6 +54,11 @@ final class Liveness {
     keepalive.received(ticker.nanoTime());
   }
 
+  /** The current channel's transport confirms the peer now, or no longer does (the keepalive's timeout waits). */
+  void path(boolean confirmed) {
+    keepalive.path(confirmed, ticker.nanoTime());
+  }
+
   /** The number of the channel in use. */
   int channel() {
     return link.channel();
@@ -134,7 +139,7 @@ final class Liveness {
       deadline = Math.min(deadline, keepalive.deadlineNanos());
     }
     if (resume.tombstones() > 0) {
-      deadline = Math.min(deadline, nowNanos + Resume.RECEIPT_RETRY_NANOS);
+      deadline = Math.min(deadline, nowNanos + Tombstones.RECEIPT_RETRY_NANOS);
     }
     return deadline;
   }

@@ -3,21 +3,15 @@ package dev.p2ptunnel.bridge.internal;
 import dev.p2ptunnel.bridge.BridgeConfig;
 import dev.p2ptunnel.bridge.BridgeListener;
 import dev.p2ptunnel.bridge.BridgeStats;
-import dev.p2ptunnel.bridge.DatagramTransport;
 import dev.p2ptunnel.bridge.ErrorKind;
 import dev.p2ptunnel.bridge.MappedPort;
-import dev.p2ptunnel.bridge.Mapping;
 import dev.p2ptunnel.bridge.MessageChannel;
-import dev.p2ptunnel.bridge.Service;
 import dev.p2ptunnel.bridge.SharedService;
-import dev.p2ptunnel.protocol.Coalescing;
 import dev.p2ptunnel.protocol.Extensions;
 import dev.p2ptunnel.protocol.Reassembler;
 import dev.p2ptunnel.protocol.Resumption;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -30,15 +24,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's work, assembled from its components, one duty cycle at a time ({@link #turn}): a bounded batch of
- * commands (mostly received messages), the selector's ready keys (accept, dial, write, and readable sockets handed to
- * the {@link Scheduler}), the scheduler's reads, then whatever timer is due. Who calls {@link #turn}, and how it waits
- * in between, is the {@link Engine}'s business: its own thread, or a test step by step. Owned by that one thread: no
- * method may be called from another.
+ * commands (mostly received messages; {@link LoopCommands} says where each goes), the selector's ready keys (accept,
+ * dial, write, and readable sockets handed to the {@link Scheduler}), the scheduler's reads, then whatever timer is
+ * due. Who calls {@link #turn}, and how it waits in between, is the {@link Engine}'s business: its own thread, or a
+ * test step by step. Owned by that one thread: no method may be called from another.
  *
  * <p>With the resume extension in use the loop outlives its channel: a lost connection ({@link Link}) keeps every
- * socket for the grace period ({@link Liveness}), and a new channel ({@link #attach}) resumes them ({@link Resume}).
+ * socket for the grace period ({@link Liveness}), and a new channel ({@link Carrier#attach}) resumes them
+ * ({@link Resume}).
  */
-final class Loop implements Command.Handler, Resume.Port {
+final class Loop implements Resume.Port {
   /** Commands (mostly received messages) handled per turn before the sockets get their turn. */
   static final int COMMANDS_PER_TURN = 64;
   /** Longest wait in select, whatever the timers say. */
@@ -48,7 +43,6 @@ final class Loop implements Command.Handler, Resume.Port {
   private final InboundQueue inbound;
   private final Selector selector;
   private final boolean extensions;
-  private final int maxCoalescedBytes;
   /** The resume extension is on (extensions and a grace period above 0): our HELLO announces it. */
   private final boolean resuming;
   private final Counters counters = new Counters();
@@ -64,12 +58,10 @@ final class Loop implements Command.Handler, Resume.Port {
   private final Reassembler reassembler;
   private final Liveness liveness;
   private final Resume resume;
-  /** Starts listening to the channel of a given number: the engine's callbacks for it. */
-  private final IntFunction<MessageChannel.Listener> listeners;
   private final DatagramInbox datagrams;
   private final NamedServices named;
   private final PeerGuard guard;
-  private final Coalescing.FrameConsumer toReassembler;
+  private final LoopCommands commands;
 
   private boolean running = true;
   /** The bridge closes because the grace period ended: sockets end {@link Streams.Ending#ORDERLY}. */
@@ -85,21 +77,19 @@ final class Loop implements Command.Handler, Resume.Port {
     this.datagrams = datagrams;
     this.selector = Selector.open();
     this.extensions = config.extensions();
-    this.maxCoalescedBytes = config.maxCoalescedBytes();
     this.events = new Events(config.listener(), counters);
-    this.outbound = new Outbound(channel, counters, ticker, maxCoalescedBytes);
+    this.outbound = new Outbound(channel, counters, ticker, config.maxCoalescedBytes());
     this.resuming = config.extensions() && !config.resumeGrace().isZero();
-    this.negotiation = new Negotiation(config.extensions(), announced(channel));
+    this.negotiation = new Negotiation(config.extensions(), Carrier.announced(channel, resuming));
     this.flow = new FlowControl(config.extensions(), config.receiveWindowBytes(), negotiation);
     Limits limits = new Limits(config.maxPendingBytesPerSocket(), config.maxPendingBytesTotal());
     this.streams = new Streams(selector, ticker, flow, negotiation, outbound, limits, counters, events, this::ended);
     this.halfClose = new HalfClose(negotiation, outbound, streams);
     this.io = new LocalIo(outbound, flow, limits, counters, streams, halfClose);
     this.scheduler = new Scheduler(outbound, io);
-    this.listeners = listeners;
     this.resume = new Resume(resuming, config.receiveWindowBytes(), plan == null,
         outbound, streams, flow, events, ticker, this);
-    outbound.observe(resume);
+    outbound.observe(resume.retention());
     this.liveness = new Liveness(config.keepaliveInterval(), config.keepaliveTimeout(), config.resumeGrace(),
         negotiation, outbound, resume, events, ticker, plan == null ? "host" : "client", new Liveness.Port() {
           @Override
@@ -113,7 +103,7 @@ final class Loop implements Command.Handler, Resume.Port {
             return running;
           }
         });
-    streams.onOpen(resume::opened);
+    streams.onOpen(resume.retention()::opened);
     DatagramLink datagramLink = new DatagramLink(datagrams);
     int maxFlows = config.peerLimits().maxFlows();
     if (plan != null) {
@@ -156,12 +146,25 @@ final class Loop implements Command.Handler, Resume.Port {
                 stop(reason);
               }
             }));
-    // With coalescing every frame counts as one message of the channel for resume (RESUME_END, receipts): the peer's
-    // Outbound numbers frames, not channel messages (see Outbound).
-    this.toReassembler = frame -> {
-      resume.received();
-      reassembler.accept(frame);
-    };
+    Carrier carrier = new Carrier(extensions, resuming, config.maxCoalescedBytes(), counters, negotiation, outbound,
+        streams, flow, halfClose, events, resume, liveness, named, scheduler, reassembler, listeners,
+        new Carrier.Port() {
+          @Override
+          public boolean running() {
+            return running;
+          }
+
+          @Override
+          public String closeReason() {
+            return closeReason;
+          }
+
+          @Override
+          public void stop(String reason) {
+            Loop.this.stop(reason);
+          }
+        });
+    this.commands = new LoopCommands(carrier, named, streams, this::snapshot, this::stop);
   }
 
   Selector selector() {
@@ -191,14 +194,6 @@ final class Loop implements Command.Handler, Resume.Port {
     named.start();
   }
 
-  /**
-   * What our HELLO announces over {@code channel}: what we support, services, datagrams where the channel has them
-   * ({@link NamedServices#announced}), and resume when it is on.
-   */
-  private int announced(MessageChannel channel) {
-    return NamedServices.announced(channel) | (resuming ? Extensions.FEATURE_RESUME : 0);
-  }
-
   /** Whether nothing waits in the inboxes (the selector may wait). */
   boolean idle() {
     return inbound.isEmpty() && datagrams.isEmpty();
@@ -219,7 +214,7 @@ final class Loop implements Command.Handler, Resume.Port {
     int work = 0;
     Command command;
     for (int budget = COMMANDS_PER_TURN; budget > 0 && running && (command = inbound.poll()) != null; budget--) {
-      command.dispatch(this);
+      command.dispatch(commands);
       work++;
     }
     if (!running) {
@@ -319,143 +314,7 @@ final class Loop implements Command.Handler, Resume.Port {
     }
   }
 
-  // ------------------------------------------------------------------------------------------------ commands
-
-  @Override
-  public void received(ByteBuffer message, int channel) {
-    if (channel != liveness.channel()) {
-      return; // a replaced channel's late message: the new channel's resume says what counts
-    }
-    counters.messagesFromPeer++;
-    liveness.received();
-    if (!negotiation.decided()) {
-      resume.received();
-      negotiated(negotiation.decide(message));
-      reassembler.accept(message); // the first message is one frame: the peer did not know our features yet
-    } else if (negotiation.coalesce()) {
-      Coalescing.split(message, toReassembler); // counts each frame for resume
-    } else {
-      resume.received();
-      reassembler.accept(message);
-    }
-    if (liveness.lost() && !resume.awaitingList() && outbound.attached() && running) {
-      restored(streams.count(), 0); // the same channel carries again, or a new one to a peer with nothing to resume
-    }
-  }
-
-  /** The peer is known: the sockets opened before (a client's only) learn what is in use. */
-  private void negotiated(int features) {
-    if (negotiation.coalesce()) {
-      outbound.coalesce(maxCoalescedBytes);
-    }
-    for (Stream stream : negotiation.openedBefore()) {
-      if (!stream.isLive()) {
-        continue;
-      }
-      flow.negotiated(stream.credit);
-      halfClose.negotiated(stream);
-      if (stream.isLive()) {
-        stream.updateInterest();
-      }
-    }
-    events.negotiated(features);
-    resume.negotiated(features);
-    named.negotiated();
-  }
-
-  @Override
-  public void writable(int channel) {
-    if (channel == liveness.channel() && outbound.markWritable()) {
-      scheduler.unparkAll();
-    }
-  }
-
-  @Override
-  public void channelClosed(String reason, int channel) {
-    if (channel != liveness.channel()) {
-      return; // a channel we replaced (we closed it ourselves)
-    }
-    if (resume.canResume() && running) {
-      outbound.detach();
-      liveness.lose("channel closed: " + reason);
-    } else {
-      stop("channel closed: " + reason);
-    }
-  }
-
-  @Override
-  public void attach(MessageChannel next) {
-    if (!running) {
-      next.close("the bridge is closing: " + closeReason);
-      return;
-    }
-    if (outbound.attached()) {
-      outbound.closeChannel("replaced by a new channel");
-    }
-    int number = liveness.next();
-    outbound.attach(next);
-    named.attach(next); // the services state carries over; the new channel gets its own datagram transport
-    negotiation.restart(streams.live(), announced(next));
-    liveness.started();
-    liveness.lose("the channel was replaced"); // until the peer is back on the new one
-    try {
-      next.start(listeners.apply(number));
-    } catch (RuntimeException e) {
-      Events.LOG.log(Level.WARNING, "the new channel failed to start: {0}", e.toString());
-      outbound.detach();
-      return;
-    }
-    if (extensions) {
-      outbound.sendExtension(Extensions.hello(negotiation.announced()));
-      resume.attached();
-    }
-    scheduler.unparkAll();
-  }
-
-  @Override
-  public void close(String reason) {
-    stop(reason);
-  }
-
-  @Override
-  public void stats(CompletableFuture<BridgeStats> result) {
-    result.complete(snapshot());
-  }
-
-  @Override
-  public void socketStats(CompletableFuture<List<BridgeStats.SocketStats>> result) {
-    result.complete(streams.socketStats());
-  }
-
-  @Override
-  public void flowStats(CompletableFuture<List<BridgeStats.FlowStats>> result) {
-    result.complete(named.flowStats());
-  }
-
-  @Override
-  public void servicesChanged() {
-    named.servicesChanged();
-  }
-
-  @Override
-  public void datagramsOpened(@Nullable DatagramTransport transport, @Nullable Throwable failure, int generation) {
-    named.datagramsOpened(transport, failure, generation);
-  }
-
-  @Override
-  public void map(Mapping mapping, CompletableFuture<MappedPort> result) {
-    named.map(mapping, result);
-  }
-
-  @Override
-  public void unmap(InetSocketAddress local, Service.Protocol protocol, CompletableFuture<Boolean> result) {
-    result.complete(named.unmap(local, protocol));
-  }
-
-  @Override
-  public void mappings(CompletableFuture<List<MappedPort>> result) {
-    result.complete(named.mappings());
-  }
+  // ------------------------------------------------------------------------------------------------ queries
 
   /** The client's future of the host's list. */
   CompletableFuture<List<SharedService>> services() {

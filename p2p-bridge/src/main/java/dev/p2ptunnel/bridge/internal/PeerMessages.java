@@ -115,7 +115,7 @@ final class PeerMessages implements Reassembler.Handler {
             if (flow.granted(stream.credit, increment)) {
               stream.updateInterest();
             }
-            resume.granted(stream);
+            resume.retention().granted(stream);
           }
           break;
         case Frame.EVENT_FIN:

@@ -2,40 +2,31 @@ package dev.p2ptunnel.bridge.internal;
 
 import dev.p2ptunnel.bridge.ErrorKind;
 import dev.p2ptunnel.protocol.Extensions;
-import dev.p2ptunnel.protocol.Frame;
 import dev.p2ptunnel.protocol.Resumption;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The resume extension (docs/PROTOCOL.md, "Resumable streams"): logical sockets that survive the channel under them
  * being replaced, with no byte lost, repeated or reordered.
  *
  * <ul>
- *   <li>Every socket keeps the DATA bytes the peer has not confirmed ({@link SendLog}; WINDOW credit is the
- *       confirmation, so a socket keeps at most the peer's window) and where its last CONNECT, FIN and CLOSE went
- *       ({@link Resumable.Mark}: our channel number and the message's sequence number on it).
+ *   <li>Every socket keeps the DATA bytes the peer has not confirmed and where its last CONNECT, FIN and CLOSE went
+ *       ({@link Retention}).
  *   <li>Each channel starts with HELLO and SESSION: who this bridge is, whom it talked to before, its number for the
  *       channel and its window. On a new channel both sides list their sockets (RESUME: received and granted bytes),
  *       then RESUME_END: how many messages of the previous channel they handled. From the peer's list each side sends
  *       again what was lost ({@link Resender}), fixes the credit, and closes what the peer no longer has.
  *   <li>A socket that ended while its last messages may not have arrived stays as a tombstone (its id kept) until
- *       the peer confirms them: a PONG whose nonce is the sequence number of our last message before the PING.
+ *       the peer confirms them ({@link Tombstones}).
  *   <li>A peer that turns out to be another bridge (it restarted) has none of our sockets: they are closed.
  * </ul>
  *
  * Loop thread only.
  */
-final class Resume implements Outbound.Sent {
-  /** A receipt PING without its PONG is sent again after this long. */
-  static final long RECEIPT_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
-
+final class Resume {
   /** What the resume logic needs from the loop. */
   interface Port {
     /** The peer is back: {@code resumed} sockets carry on, {@code closed} were closed (the peer no longer had them). */
@@ -48,12 +39,6 @@ final class Resume implements Outbound.Sent {
     void released(Stream stream);
   }
 
-  /**
-   * An ended socket whose last messages the peer has not confirmed; {@code stream} is null for a socket that never
-   * opened here (a refused CONNECT).
-   */
-  record Tombstone(int id, @Nullable Stream stream, Resumable state, long received) {}
-
   private final boolean enabled;
   private final long bridgeId;
   private final int window;
@@ -65,9 +50,9 @@ final class Resume implements Outbound.Sent {
   private final Events events;
   private final Ticker ticker;
   private final Port port;
-  private final SendLog.Pool pool = new SendLog.Pool(64);
   private final Resender resender;
-  private final Map<Integer, Tombstone> tombstones = new HashMap<>();
+  private final Tombstones tombstones;
+  private final Retention retention;
   private final Map<Integer, Resumption.Resume> peerList = new HashMap<>();
 
   /** Our number of the current channel. */
@@ -80,7 +65,6 @@ final class Resume implements Outbound.Sent {
   private long prevPeerChannel = -1;
   private long prevProcessed;
   private long peerBridgeId;
-  private long peerWindow;
   /** The peer announced the extension on the current channel and sent its SESSION. */
   private boolean inUse;
   /** Whether the current channel's negotiation offered the extension (the SESSION follows). */
@@ -92,10 +76,6 @@ final class Resume implements Outbound.Sent {
   /** Ending every socket without tombstones (the peer has none of them). */
   private boolean forgetting;
   private boolean byeReceived;
-  /** Highest sequence number of the current channel the peer confirmed. */
-  private long confirmedSeq;
-  private long receiptSeq = -1;
-  private long receiptSentNanos;
 
   Resume(boolean enabled, int window, boolean client, Outbound outbound, Streams streams, FlowControl flow,
       Events events, Ticker ticker, Port port) {
@@ -116,6 +96,8 @@ final class Resume implements Outbound.Sent {
     } while (id == 0);
     this.bridgeId = id;
     this.resender = new Resender(outbound, this::jobDone);
+    this.tombstones = new Tombstones(outbound, resender, port::released);
+    this.retention = new Retention(enabled, client, streams, tombstones);
   }
 
   /** Whether the extension is in use on the current channel. */
@@ -149,9 +131,9 @@ final class Resume implements Outbound.Sent {
     return resender;
   }
 
-  /** Bytes kept by every socket's log (whole blocks). */
-  long keptBytes() {
-    return pool.bytesInUse();
+  /** What the sockets keep for resending: it sees every message sent, and every socket opened. */
+  Retention retention() {
+    return retention;
   }
 
   /** Sockets ended and kept until the peer confirms their last messages. */
@@ -175,14 +157,14 @@ final class Resume implements Outbound.Sent {
       prevProcessed = processed;
     }
     channel++;
+    tombstones.channel(channel);
+    retention.channel(channel);
     processed = 0;
     peerChannel = -1;
     inUse = false;
     offered = false;
     rejected = false;
     awaitingList = false;
-    confirmedSeq = 0;
-    receiptSeq = -1;
     resender.clear();
     peerList.clear();
     started();
@@ -201,8 +183,8 @@ final class Resume implements Outbound.Sent {
       stream.updateInterest();
       count++;
     }
-    for (Tombstone t : tombstones.values()) {
-      outbound.sendExtension(Resumption.resume(t.id, t.received, t.received, true));
+    for (Tombstones.Tombstone t : tombstones.all()) {
+      outbound.sendExtension(Resumption.resume(t.id(), t.received(), t.received(), true));
       count++;
     }
     outbound.sendExtension(Resumption.end(Math.max(0, prevPeerChannel), prevProcessed, count));
@@ -232,9 +214,7 @@ final class Resume implements Outbound.Sent {
       closed = forgetAll("the " + peerName + " no longer resumes connections");
     }
     peerBridgeId = 0;
-    for (Stream stream : streams.live()) {
-      dropLog(stream); // no peer of this channel will ever ask for them
-    }
+    retention.rejected();
     if (wasAwaiting) {
       port.restored(streams.count(), closed);
     }
@@ -246,15 +226,13 @@ final class Resume implements Outbound.Sent {
       return; // not negotiated, or a second SESSION on one channel
     }
     peerChannel = session.channel();
-    peerWindow = session.window();
     inUse = true;
+    retention.inUse(session.window()); // what the peer already confirmed goes
     if (peerBridgeId == 0) {
       peerBridgeId = session.bridgeId();
-      trimAll();
       return;
     }
     if (session.bridgeId() == peerBridgeId && session.peerBridgeId() == bridgeId) {
-      trimAll();
       return; // the same two bridges: the peer's list follows
     }
     boolean wasAwaiting = awaitingList;
@@ -285,12 +263,12 @@ final class Resume implements Outbound.Sent {
     long handled = end.processed();
     int before = streams.count();
     ListResolution resolution = new ListResolution(client, peerName, channel, prev, handled, streams, flow, events,
-        resender, this::drop);
+        resender, tombstones::drop);
     for (Stream stream : streams.live()) {
       resolution.live(stream, peerList.remove(stream.id));
     }
-    for (Tombstone t : new ArrayList<>(tombstones.values())) {
-      resolution.tombstone(t, peerList.remove(t.id));
+    for (Tombstones.Tombstone t : tombstones.all()) {
+      resolution.tombstone(t, peerList.remove(t.id()));
     }
     peerList.clear(); // sockets we no longer have: the peer's own rules close them
     int resumed = streams.count();
@@ -321,27 +299,18 @@ final class Resume implements Outbound.Sent {
     } finally {
       forgetting = false;
     }
-    for (Tombstone t : new ArrayList<>(tombstones.values())) {
-      drop(t);
-    }
+    tombstones.dropAll();
     resender.clear();
     return ended;
   }
 
   // ------------------------------------------------------------------------------------------------ sockets
 
-  /** A socket opened: it keeps what it sends while the extension is, or may still be, in use. */
-  void opened(Stream stream) {
-    if (enabled && !rejected) {
-      stream.resumable = new Resumable(pool);
-    }
-  }
-
   /** A socket id opens a new life (a CONNECT for it): its tombstone, if any, goes. */
   void newLife(int socketId) {
-    Tombstone t = tombstones.get(socketId);
+    Tombstones.Tombstone t = tombstones.get(socketId);
     if (t != null) {
-      drop(t);
+      tombstones.drop(t);
     }
   }
 
@@ -359,53 +328,14 @@ final class Resume implements Outbound.Sent {
     if (state.close != null || byPeer) {
       resender.cancel(stream.id); // aborted, or the peer closed it: it wants no more bytes
     }
-    if (forgetting || byPeer || !canResume() || (!unconfirmed(state.fin) && !unconfirmed(state.close))) {
+    if (forgetting || byPeer || !canResume()
+        || (!tombstones.unconfirmed(state.fin) && !tombstones.unconfirmed(state.close))) {
       resender.cancel(stream.id);
       state.log.clear();
       return false;
     }
-    tombstones.put(stream.id, new Tombstone(stream.id, stream, state, stream.bytes.fromPeer));
+    tombstones.keep(new Tombstones.Tombstone(stream.id, stream, state, stream.bytes.fromPeer));
     return true;
-  }
-
-  private boolean unconfirmed(Resumable.@Nullable Mark mark) {
-    return mark != null && !(mark.channel() == channel && mark.seq() <= confirmedSeq);
-  }
-
-  private void drop(Tombstone t) {
-    tombstones.remove(t.id);
-    resender.cancel(t.id);
-    t.state.log.clear();
-    if (t.stream != null) {
-      port.released(t.stream);
-    }
-  }
-
-  /** The peer granted credit on {@code stream}: bytes it confirms by that are dropped from the log. */
-  void granted(Stream stream) {
-    Resumable state = stream.resumable;
-    if (state == null || peerWindow == 0 || stream.credit.send == Credit.UNLIMITED) {
-      return;
-    }
-    long keep = Math.max(0, peerWindow - stream.credit.send);
-    long from = state.log.end() - keep;
-    if (from > state.log.start()) {
-      state.log.trimTo(from);
-    }
-  }
-
-  private void trimAll() {
-    for (Stream stream : streams.live()) {
-      granted(stream);
-    }
-  }
-
-  private static void dropLog(Stream stream) {
-    Resumable state = stream.resumable;
-    if (state != null) {
-      state.log.clear();
-      stream.resumable = null;
-    }
   }
 
   // ------------------------------------------------------------------------------------------------ receipts
@@ -417,34 +347,18 @@ final class Resume implements Outbound.Sent {
 
   /** Whether a receipt PING is due: tombstones wait for confirmation and none is on its way. */
   boolean receiptDue(long nowNanos) {
-    return inUse && !tombstones.isEmpty() && !awaitingList && outbound.attached()
-        && (receiptSeq < 0 || nowNanos - receiptSentNanos >= RECEIPT_RETRY_NANOS);
+    return tombstones.receiptDue(inUse && !awaitingList && outbound.attached(), nowNanos);
   }
 
   /** A receipt PING goes out now; returns its nonce. */
   long receiptSent(long nowNanos) {
-    receiptSeq = outbound.sentOnChannel();
-    receiptSentNanos = nowNanos;
-    return receiptSeq;
+    return tombstones.receiptSent(nowNanos);
   }
 
   /** A PONG: the peer handled our messages up to {@code nonce} on this channel. */
   void onPong(long nonce) {
-    if (!inUse) {
-      return;
-    }
-    long confirmed = Math.min(nonce, outbound.sentOnChannel());
-    if (confirmed <= confirmedSeq) {
-      return;
-    }
-    confirmedSeq = confirmed;
-    if (receiptSeq >= 0 && receiptSeq <= confirmed) {
-      receiptSeq = -1;
-    }
-    for (Tombstone t : new ArrayList<>(tombstones.values())) {
-      if (!unconfirmed(t.state.fin) && !unconfirmed(t.state.close) && !resender.has(t.id)) {
-        drop(t);
-      }
+    if (inUse) {
+      tombstones.confirmed(nonce);
     }
   }
 
@@ -457,52 +371,8 @@ final class Resume implements Outbound.Sent {
     port.stop("closed by the " + peerName + ": " + reason);
   }
 
-  // ------------------------------------------------------------------------------------------------ Outbound.Sent
-
-  @Override
-  public void data(Stream stream, ByteBuffer frame, int index, int length) {
-    Resumable state = stream.resumable;
-    if (state != null) {
-      state.log.append(frame, index, length);
-    }
-  }
-
-  @Override
-  public void message(int event, int socketId, long seq) {
-    if (!enabled || event == Frame.EVENT_DATA) {
-      return;
-    }
-    if (event != Frame.EVENT_CONNECT && event != Frame.EVENT_FIN && event != Frame.EVENT_CLOSE) {
-      return;
-    }
-    Resumable state = stateOf(socketId);
-    if (state == null) {
-      if (event != Frame.EVENT_CLOSE || !inUse) {
-        return;
-      }
-      // A CLOSE for a socket that never opened here (the host refusing a CONNECT): kept until confirmed.
-      state = new Resumable(pool);
-      tombstones.put(socketId, new Tombstone(socketId, null, state, 0));
-    }
-    Resumable.Mark mark = new Resumable.Mark(channel, seq);
-    switch (event) {
-      case Frame.EVENT_CONNECT -> state.connect = client ? mark : null;
-      case Frame.EVENT_FIN -> state.fin = mark;
-      default -> state.close = mark;
-    }
-  }
-
-  private @Nullable Resumable stateOf(int socketId) {
-    Stream stream = streams.get(socketId);
-    if (stream != null) {
-      return stream.resumable;
-    }
-    Tombstone t = tombstones.get(socketId);
-    return t == null ? null : t.state;
-  }
-
   /** The ids kept for tombstones (tests). */
   List<Integer> tombstoneIds() {
-    return List.copyOf(tombstones.keySet());
+    return tombstones.ids();
   }
 }

@@ -83,6 +83,68 @@ class KeepaliveTest {
   }
 
   @Test
+  void shouldNotCountSilenceAsLossWhileThePathIsConfirmed() {
+    keepalive.start(T0);
+    keepalive.path(true, T0 + S); // a one-way transfer in an SCTP back-off: nothing arrives, ICE hears the peer
+    assertEquals(Due.PING, keepalive.check(T0 + 5 * S));
+    assertEquals(Due.PING, keepalive.check(T0 + 10 * S));
+    assertEquals(T0 + 15 * S, keepalive.deadlineNanos(), "the next PING, no verdict");
+    assertEquals(Due.PING, keepalive.check(T0 + 15 * S), "no verdict after the timeout");
+    assertEquals(Due.PING, keepalive.check(T0 + 40 * S));
+    assertEquals(Due.NOTHING, keepalive.check(T0 + 44 * S));
+    keepalive.received(T0 + 44 * S);
+    assertEquals(false, keepalive.silent(), "never reported");
+  }
+
+  @Test
+  void shouldDeclareLossAfterFourTimeoutsWithoutAMessageEvenWhileThePathIsConfirmed() {
+    keepalive.start(T0);
+    keepalive.path(true, T0);
+    assertEquals(T0 + 5 * S, keepalive.deadlineNanos());
+    for (long t = T0 + 5 * S; t < T0 + 60 * S; t += 5 * S) {
+      assertEquals(Due.PING, keepalive.check(t), "at " + (t - T0) / S + " s");
+    }
+    assertEquals(Due.NOTHING, keepalive.check(T0 + 60 * S - 1));
+    assertEquals(Due.DEAD, keepalive.check(T0 + 60 * S), "a stuck peer whose transport still answers ICE");
+    assertEquals("peer sent nothing for 60000 ms though its transport still carried (keepalive)",
+        keepalive.deadReason());
+  }
+
+  @Test
+  void shouldDeclareLossAtTheTimeoutWhenThePathWentDownBeforeIt() {
+    keepalive.start(T0);
+    keepalive.path(true, T0);
+    keepalive.path(false, T0 + 7_500_000_000L); // libwebrtc: DISCONNECTED ~7.5 s into an outage
+    assertEquals(Due.PING, keepalive.check(T0 + 10 * S));
+    assertEquals(T0 + 15 * S, keepalive.deadlineNanos());
+    assertEquals(Due.NOTHING, keepalive.check(T0 + 15 * S - 1));
+    assertEquals(Due.DEAD, keepalive.check(T0 + 15 * S), "as early as without the path's word");
+  }
+
+  @Test
+  void shouldDeclareLossOneIntervalAfterThePathWentDownDuringALongSilence() {
+    keepalive.start(T0);
+    keepalive.path(true, T0);
+    assertEquals(Due.PING, keepalive.check(T0 + 20 * S));
+    keepalive.path(false, T0 + 20 * S);
+    assertEquals(T0 + 25 * S, keepalive.deadlineNanos());
+    keepalive.path(true, T0 + 21 * S); // a DISCONNECTED blip: back within a second
+    keepalive.path(false, T0 + 30 * S);
+    assertEquals(Due.PING, keepalive.check(T0 + 30 * S));
+    assertEquals(Due.NOTHING, keepalive.check(T0 + 35 * S - 1), "the path went down again at 30 s");
+    assertEquals(Due.DEAD, keepalive.check(T0 + 35 * S));
+  }
+
+  @Test
+  void shouldTakeThePathAsUnconfirmedWhenAChannelStartsAgain() {
+    keepalive.start(T0);
+    keepalive.path(true, T0);
+    keepalive.start(T0 + S); // a new channel: its transport speaks for itself
+    assertEquals(false, keepalive.pathConfirmed());
+    assertEquals(Due.DEAD, keepalive.check(T0 + 16 * S));
+  }
+
+  @Test
   void shouldNumberPings() {
     assertEquals(1, keepalive.nextNonce());
     assertEquals(2, keepalive.nextNonce());

@@ -27,6 +27,12 @@ final class ManualChannel implements MessageChannel {
       return total;
     }
 
+    /** The transport below both ends confirms the peer now, or no longer does ({@link ManualChannel#path}). */
+    void path(boolean confirmed) {
+      first.path(confirmed);
+      second.path(confirmed);
+    }
+
     /** Both ends can open a datagram transport (off by default, so that other tests see the features they expect). */
     Pair withDatagrams() {
       first.datagramsSupported = true;
@@ -144,6 +150,17 @@ final class ManualChannel implements MessageChannel {
     if (!other.closed) {
       other.closed = true;
       other.inbox.add(new Closed("peer closed the channel: " + reason));
+    }
+  }
+
+  /**
+   * The transport below this end confirms the peer now, or no longer does (what a DataChannel says when its
+   * connection becomes CONNECTED or leaves it); told to the listener at once, on this thread.
+   */
+  void path(boolean confirmed) {
+    Listener target = listener;
+    if (target != null && !closeDelivered) {
+      target.onPathChanged(confirmed);
     }
   }
 

@@ -1,10 +1,12 @@
 package dev.p2ptunnel.demo.lab;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -19,38 +21,45 @@ class LossLabIT {
   @RegisterExtension
   static final LabLifecycle LAB = new LabLifecycle("loss");
 
-  /** The hard-loss test: drop probability per WAN hop, download size, idle time (scenario, not a timing claim). */
+  /** The hard-loss tests' drop probability per WAN hop (per direction). */
   private static final String HARD_LOSS = "0.20";
-  private static final long HARD_LOSS_BYTES = 8_000_000L;
-  private static final Duration HARD_LOSS_IDLE = Duration.ofSeconds(60);
 
+  /**
+   * Hard loss (issue 14), the default build's form: with every WAN hop dropping 20 % of packets, SCTP still carries,
+   * slowly, and the tunnel survives without either side calling the peer lost. A 4 MB download (SCTP's retransmission
+   * back-off silences it for seconds at a time: the keepalive must not take that for a dead peer while the path is
+   * confirmed, docs/PROTOCOL.md "Keepalive") completes byte-exact, the tunnel then idles past one keepalive timeout,
+   * and a keep-alive connection opened before it all still answers; both processes keep running and neither
+   * reported a loss. Bounded waits only; the throughput and round trips at this loss are measured by
+   * scripts/bench-loss.sh.
+   */
   @Test
-  void shouldCarry100MbIntactOverALinkThatLosesOnePercent() throws Exception {
-    try (LabTunnel tunnel = LabTunnel.open(lab(), "loss-upload", List.of("--stun", lab().get("STUN")))) {
-      tunnel.assertPath("direct");
-      tunnel.upload(100_000_000L, 3, Duration.ofSeconds(100));
-    }
+  @Timeout(600)
+  void shouldKeepTheTunnelAndCarryATransferIntactAtTwentyPercentLossEachWay() throws Exception {
+    hardLoss("loss-20", 4_000_000L, Duration.ofSeconds(20));
   }
 
   /**
-   * Hard loss (issue 14): with every WAN hop dropping 20 % of packets, SCTP still carries, slowly, and the tunnel
-   * survives. A download completes byte-exact, the tunnel then idles well past the keepalive timeout, and a
-   * keep-alive connection opened before it all still answers; both processes keep running. Whether either side
-   * reported a loss on the way is recorded, not asserted (it happens now and then, see docs/PERFORMANCE.md). Bounded
-   * waits only; the throughput and round trips at this loss are measured by scripts/bench-loss.sh.
+   * The long form (tag "long", {@code mvn -Plong verify}): twice the download and 60 s of idle (four keepalive
+   * timeouts) at 20 % loss, for what only more time can show.
    */
   @Test
+  @Tag("long")
   @Timeout(900)
-  void shouldKeepTheTunnelAndCarryATransferIntactAtTwentyPercentLossEachWay() throws Exception {
-    try (LabTunnel tunnel = LabTunnel.open(lab(), "loss-20", List.of("--stun", lab().get("STUN")))) {
+  void shouldKeepTheTunnelThroughALongerTransferAndAMinuteIdleAtTwentyPercentLoss() throws Exception {
+    hardLoss("loss-20-long", 8_000_000L, Duration.ofSeconds(60));
+  }
+
+  private void hardLoss(String label, long bytes, Duration idle) throws Exception {
+    try (LabTunnel tunnel = LabTunnel.open(lab(), label, List.of("--stun", lab().get("STUN")))) {
       tunnel.assertPath("direct");
       LabProcess echo = tunnel.traffic("echo", List.of("echo", Integer.toString(LabTunnel.CLIENT_PORT), "800000"));
       echo.type("1");
       echo.awaitLine(line -> line.equals("hello=ok n=1"), LabTunnel.STEP);
       loss(HARD_LOSS);
       try {
-        tunnel.download(HARD_LOSS_BYTES, 20, Duration.ofSeconds(420));
-        Thread.sleep(HARD_LOSS_IDLE.toMillis()); // the scenario: an idle tunnel, 4 keepalive timeouts at this loss
+        tunnel.download(bytes, 20, Duration.ofSeconds(420));
+        Thread.sleep(idle.toMillis()); // the scenario: an idle tunnel at this loss, past the keepalive timeout
         echo.type("2");
         echo.awaitLine(line -> line.equals("hello=ok n=2") || line.startsWith("hello=BAD") || line.startsWith("error="),
             Duration.ofSeconds(120));
@@ -59,13 +68,16 @@ class LossLabIT {
         loss(System.getenv().getOrDefault("NETLAB_LOSS", "0.01"));
       }
       assertTrue(tunnel.client().alive() && tunnel.host().alive(), "neither process gave up");
-      // Not asserted (docs/PERFORMANCE.md, "Hard loss"): at 20 % an SCTP retransmission back-off can silence a
-      // download for more than the 15 s keepalive timeout; the client then rejoins and resumes, losing nothing.
-      long clientLost = tunnel.client().stdout().stream().filter(l -> l.contains("connection to the host lost")).count();
-      long hostLost = tunnel.host().stdout().stream().filter(l -> l.contains(" lost (")).count();
-      LabResults.record(lab().variant(), "loss-20: " + HARD_LOSS_BYTES + " bytes byte-exact at " + HARD_LOSS
-          + " loss per WAN hop, then " + HARD_LOSS_IDLE.toSeconds() + " s idle; the keep-alive connection answered;"
-          + " loss reported by the client " + clientLost + "x, by the host " + hostLost + "x");
+      List<String> clientLost = tunnel.client().stdout().stream()
+          .filter(l -> l.contains("connection to the host lost") || l.contains("did not answer keepalive")).toList();
+      List<String> hostLost = tunnel.host().stdout().stream()
+          .filter(l -> l.contains(" lost (") || l.contains("did not answer keepalive")).toList();
+      LabResults.record(lab().variant(), label + ": " + bytes + " bytes byte-exact at " + HARD_LOSS
+          + " loss per WAN hop, then " + idle.toSeconds() + " s idle; the keep-alive connection answered;"
+          + " loss reported by the client " + clientLost.size() + "x, by the host " + hostLost.size() + "x");
+      // Since the keepalive takes the path's word (docs/PROTOCOL.md, "Keepalive"), neither side calls the peer lost.
+      assertEquals(List.of(), clientLost, "the client called a tunnel lost that SCTP still carried");
+      assertEquals(List.of(), hostLost, "the host called a tunnel lost that SCTP still carried");
     }
   }
 

@@ -200,6 +200,13 @@ final class MemoryRules {
       @Nullable String hostNonce, long nowNs) {
     MemSession session = hostCall(id, secret, nowNs);
     MemJoin join = join(session, joinId);
+    if (!approve && join.state == JoinStatus.LEFT) {
+      // The host no longer keeps this client (its grace period ended): its ICE restarts end here, and a client
+      // waiting for a restart's answer hears it at once and rejoins. (An approved join's decision stays final.)
+      finish(join, JoinStatus.REJECTED, result, nowNs);
+      listener.changed(id, null);
+      return Views.status(join.id, join.state);
+    }
     if (!join.state.undecided()) {
       throw finished(join);
     }

@@ -1,5 +1,9 @@
 package dev.p2ptunnel.signaling.internal;
 
+import static dev.p2ptunnel.signaling.internal.RedisAnswers.parse;
+import static dev.p2ptunnel.signaling.internal.RedisAnswers.status;
+import static dev.p2ptunnel.signaling.internal.RedisAnswers.str;
+
 import dev.p2ptunnel.signaling.SignalingConfig;
 import dev.p2ptunnel.signaling.api.ErrorCode;
 import dev.p2ptunnel.signaling.api.JoinStatus;
@@ -7,7 +11,6 @@ import dev.p2ptunnel.signaling.api.JsonBodies;
 import dev.p2ptunnel.signaling.api.SessionIds;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
@@ -21,7 +24,6 @@ import io.lettuce.core.resource.DefaultClientResources;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,8 +39,8 @@ import org.jspecify.annotations.Nullable;
  * Redis; {@link RedisScripts}); sessions and joins expire through Redis TTLs; a step that changes a session
  * publishes on that session's channel, and every instance with a poll waiting on it is subscribed (so a host
  * waiting on instance A hears of a join posted to instance B). Host secrets are stored only as SHA-256 hashes. No
- * state of its own beyond the connections: an instance can restart without losing anything. Lettuce's event-loop
- * threads run the callbacks; thread-safe.
+ * state of its own beyond the connections: an instance can restart without losing anything. What the scripts answer
+ * is read by {@link RedisAnswers}. Lettuce's event-loop threads run the callbacks; thread-safe.
  */
 final class RedisStore implements Store {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.signaling");
@@ -53,6 +55,7 @@ final class RedisStore implements Store {
   private final RedisAsyncCommands<String, String> redis;
   private final StatefulRedisPubSubConnection<String, String> pubsub;
   private final RedisScripts scripts = new RedisScripts();
+  private final RedisAnswers answers;
   private final ScheduledThreadPoolExecutor sweeper;
   private final String prefix;
   private final String[] common;
@@ -71,6 +74,7 @@ final class RedisStore implements Store {
     this.redis = connection.async();
     this.pubsub = pubsub;
     this.prefix = config.redisPrefix();
+    this.answers = new RedisAnswers(config);
     long sessionTtl = config.sessionTtl().toMillis();
     this.common = new String[] {prefix, "", Long.toString(sessionTtl),
         Long.toString(config.unjoinedSessionTtl().toMillis()), Long.toString(config.joinTtl().toMillis()),
@@ -155,23 +159,9 @@ final class RedisStore implements Store {
     Reply ended = null;
     if (message.startsWith("E|")) {
       String[] parts = message.split("\\|");
-      ended = endedError(id, parts.length > 1 ? parts[1] : "", parts.length > 2 ? parts[2] : "0").reply();
+      ended = answers.ended(id, parts.length > 1 ? parts[1] : "", parts.length > 2 ? parts[2] : "0").reply();
     }
     listener.changed(id, ended);
-  }
-
-  private ApiError endedError(String id, String code, String ttlMs) {
-    ErrorCode error = ErrorCode.of(code);
-    long ttlNs = TimeUnit.MILLISECONDS.toNanos(parse(ttlMs));
-    return Errors.ended(id, error == null ? ErrorCode.SESSION_EXPIRED : error, ttlNs, config.maxSessions());
-  }
-
-  private static long parse(String text) {
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 
   /** Runs a script for session {@code id}; its {@code {'E', …}} answers become the refusals of the protocol. */
@@ -185,77 +175,17 @@ final class RedisStore implements Store {
     try {
       result = scripts.run(redis, script, prefix + "{" + id + "}:s", all);
     } catch (RedisException e) {
-      return CompletableFuture.failedFuture(unavailable(e));
+      return CompletableFuture.failedFuture(answers.unavailable(e));
     }
     return result.handle((list, error) -> {
       if (error != null) {
-        throw new CompletionException(unavailable(error));
+        throw new CompletionException(answers.unavailable(error));
       }
       if (!list.isEmpty() && "E".equals(list.get(0))) {
-        throw refusal(id, list);
+        throw answers.refusal(id, list);
       }
       return ok.apply(list);
     });
-  }
-
-  private RuntimeException unavailable(Throwable error) {
-    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    if (e instanceof RedisCommandExecutionException && String.valueOf(e.getMessage()).startsWith("OOM")) {
-      return Errors.serverFull(Math.max(1, config.joinTtl().toSeconds()));
-    }
-    if (e instanceof RuntimeException runtime && !(e instanceof RedisException)) {
-      return runtime;
-    }
-    return new StoreUnavailableException("Redis: " + e.getMessage(), e);
-  }
-
-  private ApiError refusal(String id, List<Object> list) {
-    String code = str(list, 1);
-    long joinTtlNs = config.joinTtl().toNanos();
-    return switch (code) {
-      case "session_not_found" -> Errors.sessionNotFound(id);
-      case "ended" -> {
-        String[] parts = str(list, 2).split("\\|");
-        yield endedError(id, parts[0], parts.length > 1 ? parts[1] : "0");
-      }
-      case "wrong_secret" -> Errors.wrongSecret(id);
-      case "rate" -> Errors.rateLimited(str(list, 2), str(list, 3), str(list, 4).isEmpty() ? SessionIds.display(id)
-          : str(list, 4), (int) parse(str(list, 5)), parse(str(list, 6)));
-      case "too_many_sessions" -> Errors.tooManySessions(config.maxSessions(),
-          Math.max(1, config.joinTtl().toSeconds() / 10));
-      case "session_full" -> Errors.sessionFull((int) parse(str(list, 2)));
-      case "full_on_approve" -> Errors.fullOnApprove(id, (int) parse(str(list, 2)));
-      case "host_not_answering" -> Errors.hostNotAnswering(id, TimeUnit.MILLISECONDS.toNanos(parse(str(list, 2))));
-      case "too_many_joins_from" -> Errors.tooManyJoinsFrom(id, (int) parse(str(list, 2)), str(list, 3));
-      case "too_many_joins" -> Errors.tooManyJoins(id, (int) parse(str(list, 2)));
-      case "join_not_found" -> Errors.joinNotFound(id, str(list, 2), joinTtlNs);
-      case "join_expired" -> Errors.joinExpired(str(list, 2), joinTtlNs);
-      case "wrong_state" -> Errors.wrongState(str(list, 2), status(str(list, 3)), str(list, 4), status(str(list, 5)));
-      case "already_answered" -> Errors.alreadyAnswered(str(list, 2), status(str(list, 3)));
-      case "not_paired" -> Errors.notPaired(str(list, 2));
-      case "not_revealed" -> Errors.notRevealed(str(list, 2));
-      case "stale_restart" -> Errors.staleRestart(str(list, 2), parse(str(list, 3)), parse(str(list, 4)),
-          parse(str(list, 5)));
-      case "collision" -> throw new Collision();
-      default -> throw new IllegalStateException("the Redis store answered an unknown refusal: " + list);
-    };
-  }
-
-  private static JoinStatus status(String wire) {
-    JoinStatus status = JoinStatus.of(wire);
-    if (status == null) {
-      throw new IllegalStateException("the Redis store holds an unknown join state: " + wire);
-    }
-    return status;
-  }
-
-  private static String str(List<Object> list, int index) {
-    Object value = index < list.size() ? list.get(index) : null;
-    return value == null ? "" : value.toString();
-  }
-
-  private static @Nullable String orNull(String text) {
-    return text.isEmpty() ? null : text;
   }
 
   private static String hash(@Nullable String secret) {
@@ -272,25 +202,11 @@ final class RedisStore implements Store {
         Integer.toString(config.maxSessions()), Integer.toString(maxClients), hash(secret), claim != null ? "1" : "0",
         Integer.toString(Limits.EVICTION_SCAN));
     return created.handle((reply, error) -> {
-      if (error != null && claim == null && isCollision(error)) {
+      if (error != null && claim == null && RedisAnswers.isCollision(error)) {
         return create(client, maxClients, null); // 140 random bits met an ID in use: draw again
       }
       return error == null ? CompletableFuture.completedFuture(reply) : CompletableFuture.<Reply>failedFuture(error);
     }).thenCompose(f -> f);
-  }
-
-  private static boolean isCollision(Throwable error) {
-    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return e instanceof Collision;
-  }
-
-  /** A new random Session ID met one in use (or recently ended): the creation draws another. */
-  private static final class Collision extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Collision() {
-      super("Session ID in use", null, false, false);
-    }
   }
 
   @Override
@@ -379,34 +295,14 @@ final class RedisStore implements Store {
     if (secret == null) {
       return CompletableFuture.failedFuture(Errors.noSecret(id));
     }
-    return run(RedisScripts.Script.EVENTS, id, list -> {
-      List<Views.Event> events = new ArrayList<>();
-      for (int i = 1; i < list.size(); i++) {
-        @SuppressWarnings("unchecked")
-        List<Object> e = (List<Object>) list.get(i);
-        long seq = parse(str(e, 0));
-        String joinId = str(e, 2);
-        events.add(switch (str(e, 1)) {
-          case "join" -> Views.Event.join(seq, joinId, str(e, 3), str(e, 4), str(e, 5), orNull(str(e, 6)));
-          case "reveal" -> Views.Event.reveal(seq, joinId, str(e, 7), orNull(str(e, 8)), orNull(str(e, 9)));
-          case "restart" -> Views.Event.restart(seq, joinId, parse(str(e, 11)), str(e, 5));
-          default -> Views.Event.withdrawn(seq, joinId, str(e, 10));
-        });
-      }
-      return new Read(Views.events(events), events.size(), null);
-    }, hash(secret), Long.toString(after), Long.toString(holdMs));
+    return run(RedisScripts.Script.EVENTS, id, RedisAnswers::events, hash(secret), Long.toString(after),
+        Long.toString(holdMs));
   }
 
   @Override
   public CompletableFuture<Read> joinStatus(String id, String joinId) {
-    CompletableFuture<Read> read = run(RedisScripts.Script.STATUS, id, list -> {
-      JoinStatus status = status(str(list, 1));
-      long restart = parse(str(list, 6));
-      long answered = parse(str(list, 7));
-      Views.Join view = new Views.Join(joinId, status, orNull(str(list, 2)), orNull(str(list, 3)),
-          orNull(str(list, 4)), orNull(str(list, 5)), restart, answered, orNull(str(list, 8)));
-      return new Read(Views.result(view), 0, status, restart, answered);
-    }, joinId);
+    CompletableFuture<Read> read = run(RedisScripts.Script.STATUS, id,
+        list -> RedisAnswers.joinStatus(joinId, list), joinId);
     // An expired join reads as its 410, which is news for a waiting client.
     return read.exceptionally(error -> {
       Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -421,7 +317,7 @@ final class RedisStore implements Store {
   public CompletableFuture<Void> watch(String id) {
     return pubsub.async().subscribe(channel(id)).toCompletableFuture().handle((ok, error) -> {
       if (error != null) {
-        throw new CompletionException(unavailable(error));
+        throw new CompletionException(answers.unavailable(error));
       }
       return null;
     });

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 
 /**
- * Every protocol test of {@link SignalingServerTest}, {@link JoinFlowServerTest} and
- * {@link RestartServerTest} again, with the state in a real
+ * Every protocol test of {@link SignalingServerTest}, {@link JoinFlowServerTest},
+ * {@link RestartServerTest} and {@link RestartRefusalServerTest} again, with the state in a real
  * Redis: both stores must answer byte for byte the same. Each test gets its own key prefix.
  */
 class RedisStoreTests {
@@ -41,6 +41,14 @@ class RedisStoreTests {
 
   @Nested
   class Restart extends RestartServerTest {
+    @Override
+    SignalingConfig adapt(SignalingConfig config) {
+      return onRedis(config);
+    }
+  }
+
+  @Nested
+  class RestartRefusal extends RestartRefusalServerTest {
     @Override
     SignalingConfig adapt(SignalingConfig config) {
       return onRedis(config);

@@ -69,8 +69,7 @@ final class ConnectionWatch {
 
   private void react(RTCPeerConnectionState connection) {
     connectionState = connection;
-    channel.pathUp(connection == RTCPeerConnectionState.CONNECTED || connection == RTCPeerConnectionState.NEW
-        || connection == RTCPeerConnectionState.CONNECTING);
+    channel.connectionState(connection); // writability, and the path's word for the bridge's keepalive
     Consumer<RTCPeerConnectionState> watcher = pathWatcher;
     if (watcher != null) {
       thread.execute(() -> watcher.accept(connection));

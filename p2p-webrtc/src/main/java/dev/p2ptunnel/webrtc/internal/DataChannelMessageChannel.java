@@ -4,6 +4,7 @@ import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelBuffer;
 import dev.onvoid.webrtc.RTCDataChannelObserver;
 import dev.onvoid.webrtc.RTCDataChannelState;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.p2ptunnel.bridge.MessageChannel;
 import dev.p2ptunnel.webrtc.WebRtcConfig;
 import java.nio.ByteBuffer;
@@ -25,9 +26,11 @@ import org.jspecify.annotations.Nullable;
  * send that would take the queue past {@link WebRtcConfig#sendLimitBytes()} closes the session instead, so
  * libwebrtc's silent close at 16 MiB cannot happen.
  *
- * <p>While the connection's path is down (ICE disconnected or failed: {@link #pathUp}), the channel is not writable
- * either, so that nothing more than the bridge's small control messages queues up in a channel that cannot send;
- * {@link Listener#onWritable()} follows when the path is back.
+ * <p>While the connection's path is down (ICE disconnected or failed: {@link #connectionState}), the channel is not
+ * writable either, so that nothing more than the bridge's small control messages queues up in a channel that cannot
+ * send; {@link Listener#onWritable()} follows when the path is back. While the connection is CONNECTED the listener
+ * hears that the path is confirmed ({@link Listener#onPathChanged}: ICE keeps hearing from the peer), a fact its
+ * keepalive uses at heavy loss.
  *
  * <p>Longest message: the peer's {@code a=max-message-size} (RFC 8841; 65 536 when its description has none), learnt
  * when the remote description is applied: libwebrtc closes the channel silently on a longer one, so {@link #send}
@@ -60,6 +63,7 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
   private volatile long queuedEstimate; // written under sendLock
   private volatile boolean unwritable; // written under sendLock
   private volatile boolean pathDown; // written on the signaling thread
+  private boolean pathConfirmed; // guarded by deliveryLock: the connection is CONNECTED (told to the listener)
 
   private final Object deliveryLock = new Object();
   private @Nullable Listener listener; // guarded by deliveryLock
@@ -90,6 +94,9 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
       earlyBytes = 0;
       early.clear();
       this.listener = listener;
+      if (pathConfirmed && !closedDelivered) {
+        callOnPathChanged(listener, true);
+      }
       if (closedDelivered) {
         callOnClosed(listener, Objects.requireNonNull(closeReason));
       }
@@ -219,8 +226,29 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
     return !unwritable && !closing && !pathDown;
   }
 
+  /**
+   * Signaling thread: the peer connection's state. The path is confirmed (told to the listener,
+   * {@link Listener#onPathChanged}) only while CONNECTED: ICE hears from the peer (libwebrtc leaves CONNECTED when
+   * nothing arrived for a few seconds). It is writable also while NEW or CONNECTING.
+   */
+  void connectionState(RTCPeerConnectionState state) {
+    pathUp(state == RTCPeerConnectionState.CONNECTED || state == RTCPeerConnectionState.NEW
+        || state == RTCPeerConnectionState.CONNECTING);
+    boolean confirmed = state == RTCPeerConnectionState.CONNECTED;
+    synchronized (deliveryLock) {
+      if (confirmed == pathConfirmed) {
+        return;
+      }
+      pathConfirmed = confirmed;
+      Listener current = listener;
+      if (current != null && !closedDelivered) {
+        callOnPathChanged(current, confirmed);
+      }
+    }
+  }
+
   /** Signaling thread: whether the connection's path carries (CONNECTED), else not writable until it does again. */
-  void pathUp(boolean up) {
+  private void pathUp(boolean up) {
     boolean wasDown = pathDown;
     pathDown = !up;
     if (up && wasDown && !unwritable) {
@@ -336,6 +364,14 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
     } catch (Throwable t) {
       session.closeAsync("listener failed in onMessage: " + t);
       return false;
+    }
+  }
+
+  private void callOnPathChanged(Listener current, boolean confirmed) {
+    try {
+      current.onPathChanged(confirmed);
+    } catch (Throwable t) {
+      session.closeAsync("listener failed in onPathChanged: " + t);
     }
   }
 

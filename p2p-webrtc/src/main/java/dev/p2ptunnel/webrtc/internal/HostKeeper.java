@@ -31,6 +31,8 @@ final class HostKeeper implements TunnelCore.Keeper {
   private final java.util.function.Consumer<Runnable> notifier;
   /** The join whose place on the signaling was freed (only once per join). */
   private volatile @Nullable HostJoin leftFor;
+  /** The join the signaling was told has ended (only once per join). */
+  private volatile @Nullable HostJoin endedFor;
   private volatile boolean reconnecting;
   /** A rejoin replaces the channel: the bridge's "lost" that follows is no news to the listener. */
   private volatile boolean rejoining;
@@ -92,7 +94,25 @@ final class HostKeeper implements TunnelCore.Keeper {
 
   @Override
   public void closed(String reason) {
-    // HostRuntime hears of it through the core and tells everyone.
+    // HostRuntime hears of it through the core and tells everyone. The signaling hears it here: the join takes no
+    // more ICE restarts, so that a client still trying them rejoins at once (once per join).
+    HostJoin join = client.join;
+    if (endedFor != join) {
+      endedFor = join;
+      // A join ends after its place was freed (a server ends only a left join): the leave goes first if it has not.
+      CompletableFuture<Void> left = CompletableFuture.completedFuture(null);
+      if (leftFor != join) {
+        leftFor = join;
+        left = join.request.left(reason);
+      }
+      left.handle((ok, error) -> null)
+          .thenCompose(ignored -> join.request.ended("the host no longer keeps this client: " + reason))
+          .whenComplete((ok, error) -> {
+            if (error != null) {
+              LOG.log(Level.DEBUG, () -> client + ": the signaling did not take the end of the join: " + error);
+            }
+          });
+    }
   }
 
   private void reconnecting(String reason) {

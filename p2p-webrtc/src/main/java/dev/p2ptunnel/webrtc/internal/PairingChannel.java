@@ -27,6 +27,7 @@ final class PairingChannel implements MessageChannel, MessageChannel.Listener {
   private final ArrayDeque<ByteBuffer> held = new ArrayDeque<>(); // guarded by lock
   private long heldBytes; // guarded by lock
   private @Nullable String closedReason; // guarded by lock
+  private boolean pathConfirmed; // guarded by lock: the raw channel's last word, told to the bridge when it starts
   private volatile boolean paired;
   private final String who;
   private boolean firstSeen; // the raw channel's thread
@@ -130,6 +131,18 @@ final class PairingChannel implements MessageChannel, MessageChannel.Listener {
     }
   }
 
+  @Override
+  public void onPathChanged(boolean confirmed) {
+    Listener current;
+    synchronized (lock) {
+      pathConfirmed = confirmed;
+      current = listener;
+    }
+    if (current != null) {
+      current.onPathChanged(confirmed);
+    }
+  }
+
   // ------------------------------------------------------------------------------------ to the bridge
 
   @Override
@@ -144,6 +157,9 @@ final class PairingChannel implements MessageChannel, MessageChannel.Listener {
       }
       heldBytes = 0;
       listener = bridge;
+      if (pathConfirmed) {
+        bridge.onPathChanged(true);
+      }
       if (closedReason != null) {
         bridge.onClosed(closedReason);
       }

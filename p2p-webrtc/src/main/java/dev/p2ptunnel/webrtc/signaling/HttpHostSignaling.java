@@ -8,7 +8,6 @@ import dev.p2ptunnel.webrtc.WebRtcException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -49,9 +48,7 @@ public final class HttpHostSignaling implements HostSignaling {
   private final ScheduledThreadPoolExecutor loop;
   private final AtomicBoolean closed = new AtomicBoolean();
   // Owned by the loop thread:
-  private final ArrayDeque<JoinRequest> ready = new ArrayDeque<>();
-  private final java.util.Map<String, HttpJoinRequest> active = new java.util.HashMap<>();
-  private final ArrayDeque<CompletableFuture<JoinRequest>> takers = new ArrayDeque<>();
+  private final JoinFeed feed;
   private long after;
   private boolean polling;
   /** A pause of the outage runs: no poll until it ends. */
@@ -74,6 +71,7 @@ public final class HttpHostSignaling implements HostSignaling {
       return thread;
     });
     loop.setRemoveOnCancelPolicy(true);
+    this.feed = new JoinFeed(calls, sessionId, loop);
   }
 
   /** A session for one client on {@code server}. Blocks until the server answers. */
@@ -241,8 +239,8 @@ public final class HttpHostSignaling implements HostSignaling {
           taker.completeExceptionally(ended);
           return;
         }
-        takers.add(taker);
-        deliver();
+        feed.take(taker);
+        feed.deliver();
         poll();
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -255,20 +253,9 @@ public final class HttpHostSignaling implements HostSignaling {
     return Thread.currentThread() == loopThread;
   }
 
-  private void deliver() {
-    assert inLoop();
-    takers.removeIf(CompletableFuture::isDone);
-    while (!ready.isEmpty() && !takers.isEmpty()) {
-      if (takers.poll().complete(ready.peek())) {
-        ready.poll();
-      }
-    }
-  }
-
   /** Starts a poll unless one runs. */
   private void poll() {
     assert inLoop();
-    takers.removeIf(CompletableFuture::isDone);
     if (polling || pausing || ended != null || closed.get()) {
       return;
     }
@@ -304,10 +291,10 @@ public final class HttpHostSignaling implements HostSignaling {
       long seq = event.path("seq").asLong();
       if (seq > after) {
         after = seq;
-        onEvent(event);
+        feed.onEvent(event, hostSecret);
       }
     }
-    deliver();
+    feed.deliver();
     poll();
   }
 
@@ -360,55 +347,15 @@ public final class HttpHostSignaling implements HostSignaling {
           hostSecret = created.path("hostSecret").asText();
           after = 0;
           outage.ended(true);
-          deliver();
+          feed.deliver();
           poll();
         }, loop);
-  }
-
-  private void onEvent(JsonNode event) {
-    String joinId = event.path("joinId").asText();
-    switch (event.path("type").asText()) {
-      case "join" -> {
-        HttpJoinRequest request = HttpJoinRequest.of(calls, sessionId, hostSecret, event,
-            () -> loop.execute(() -> active.remove(joinId)));
-        if (request != null) {
-          active.put(joinId, request);
-          ready.add(request);
-        }
-      }
-      case "reveal" -> {
-        HttpJoinRequest request = active.get(joinId);
-        if (request != null) {
-          request.revealed(event);
-        }
-      }
-      case "restart" -> {
-        HttpJoinRequest request = active.get(joinId);
-        if (request != null) {
-          request.restartOffered(event.path("restart").asLong(), event.path("offer").asText());
-        }
-      }
-      case "withdrawn" -> {
-        HttpJoinRequest request = active.remove(joinId);
-        if (request != null) {
-          request.withdrawnBy(event.path("reason").asText());
-        }
-      }
-      default -> {
-        // a newer server's event: nothing to do
-      }
-    }
   }
 
   private void end(Throwable why) {
     assert inLoop();
     ended = why;
-    active.values().forEach(request -> request.withdrawnBy("signaling ended"));
-    active.clear();
-    CompletableFuture<JoinRequest> taker;
-    while ((taker = takers.poll()) != null) {
-      taker.completeExceptionally(why);
-    }
+    feed.end(why);
   }
 
   /** Stops polling, fails waiting {@link #nextJoin} calls, and deletes the session (waiting up to 5 s). */

@@ -152,6 +152,26 @@ final class HttpJoinRequest implements JoinRequest {
         });
   }
 
+  /**
+   * Ends the join on the server (a host's reject of the join it left): its ICE restarts are refused from now on. A
+   * refusal (the join already ended, or the server forgot it or does not know the step) leaves nothing to end and
+   * counts as done; only an unreachable server fails it.
+   */
+  @Override
+  public CompletableFuture<Void> ended(String reason) {
+    forget.run();
+    return post("reject", JsonBodies.object().put("reason", WireLimits.reason(reason, "the host closed the tunnel")))
+        .exceptionally(error -> {
+          if (ServerCalls.passing(error)) {
+            throw error instanceof java.util.concurrent.CompletionException c ? c
+                : new java.util.concurrent.CompletionException(error);
+          }
+          LOG.log(Level.DEBUG, () -> this + ": nothing to end on the server: " + ServerCalls.cause(error)
+              .getMessage());
+          return null;
+        });
+  }
+
   @Override
   public CompletableFuture<String> withdrawn() {
     return withdrawn.copy();

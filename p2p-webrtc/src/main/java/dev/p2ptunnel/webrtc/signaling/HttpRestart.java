@@ -75,7 +75,7 @@ final class HttpRestart {
             return;
           }
           Throwable cause = ServerCalls.cause(error);
-          Duration pause = calls.retry().delay(attempt);
+          Duration pause = ServerCalls.pauseAfter(cause, calls.retry().delay(attempt), calls.retry().cap());
           if (ServerCalls.passing(cause) && attempt < calls.retry().attempts()
               && pause.compareTo(left(POST_BUDGET)) < 0) {
             LOG.log(Level.DEBUG, "ICE restart offer failed (try {0}), again in {1} ms: {2}", attempt,
@@ -111,7 +111,7 @@ final class HttpRestart {
           if (error != null) {
             Throwable cause = ServerCalls.cause(error);
             if (ServerCalls.passing(cause)) {
-              Duration pause = calls.retry().delay(1);
+              Duration pause = ServerCalls.pauseAfter(cause, calls.retry().delay(1), calls.retry().cap());
               pausedNs += pause.toNanos();
               calls.delayer().after(pause, () -> poll(restart, since));
             } else {
@@ -126,8 +126,9 @@ final class HttpRestart {
   private void onStatus(long restart, JsonNode body) {
     String status = body.path("status").asText();
     if (!"approved".equals(status) && !"left".equals(status)) {
+      String reason = body.path("reason").asText("");
       result.completeExceptionally(new JoinRejectedException("the join request is " + status
-          + " on the signaling server: it takes no more ICE restarts"));
+          + " on the signaling server: it takes no more ICE restarts" + (reason.isEmpty() ? "" : " (" + reason + ")")));
       return;
     }
     JsonNode answered = body.path("restartAnswer");

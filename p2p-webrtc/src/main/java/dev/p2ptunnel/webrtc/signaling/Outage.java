@@ -52,7 +52,7 @@ final class Outage {
   /** One more try failed because of {@code cause}; the first of an outage is logged and told. */
   Duration failed(Throwable cause) {
     boolean first = failures == 0;
-    Duration pause = failed();
+    Duration pause = ServerCalls.pauseAfter(cause, failed(), cap);
     if (first) {
       since = Instant.now();
       String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();

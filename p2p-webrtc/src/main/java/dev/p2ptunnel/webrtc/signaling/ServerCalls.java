@@ -71,12 +71,19 @@ final class ServerCalls {
     final int status;
     final String code;
     final String serverMessage;
+    /** How long the server asked us to wait before trying again (its {@code Retry-After}), or null. */
+    final @Nullable Duration retryAfter;
 
     Refused(String what, int status, String code, String serverMessage) {
+      this(what, status, code, serverMessage, null);
+    }
+
+    Refused(String what, int status, String code, String serverMessage, @Nullable Duration retryAfter) {
       super(what + ": " + serverMessage + " (HTTP " + status + " " + code + ")");
       this.status = status;
       this.code = code;
       this.serverMessage = serverMessage;
+      this.retryAfter = retryAfter;
     }
 
     /**
@@ -97,6 +104,40 @@ final class ServerCalls {
    */
   static void warmUp() {
     JsonBodies.parseObject(JsonBodies.bytes(JsonBodies.object().put("warm", "up")), false);
+  }
+
+  /**
+   * The pause before trying again after {@code error}: {@code drawn} (the backoff's own), or longer where the server
+   * said how long to wait ({@code Retry-After}, sent with 429 and 503), but never longer than {@code cap}, the
+   * backoff's own ceiling: a server's word cannot stall a client past what it would wait anyway.
+   */
+  static Duration pauseAfter(Throwable error, Duration drawn, Duration cap) {
+    if (cause(error) instanceof Refused refused && refused.retryAfter != null) {
+      Duration asked = refused.retryAfter.compareTo(cap) < 0 ? refused.retryAfter : cap;
+      return asked.compareTo(drawn) > 0 ? asked : drawn;
+    }
+    return drawn;
+  }
+
+  /**
+   * A {@code Retry-After} value (RFC 9110, section 10.2.3): delay-seconds, or an HTTP-date counted from {@code now};
+   * null when absent or malformed (then the client's own backoff decides), zero for a date already past.
+   */
+  static @Nullable Duration retryAfter(@Nullable String value, java.time.Instant now) {
+    if (value == null) {
+      return null;
+    }
+    String text = value.trim();
+    if (!text.isEmpty() && text.length() <= 9 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return Duration.ofSeconds(Long.parseLong(text));
+    }
+    try {
+      java.time.Instant at = java.time.ZonedDateTime.parse(text, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+          .toInstant();
+      return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
   }
 
   /** Whether a failed call may succeed if made again: the server was unreachable, or refused for a passing reason. */
@@ -371,7 +412,7 @@ final class ServerCalls {
         result.completeExceptionally(cause);
         return;
       }
-      Duration pause = retry.delay(attempt);
+      Duration pause = pauseAfter(cause, retry.delay(attempt), retry.cap());
       LOG.log(System.Logger.Level.DEBUG, "{0} failed (try {1} of {2}), again in {3} ms: {4}", what, attempt,
           retry.attempts(), pause.toMillis(), cause.getMessage());
       delayer.after(pause, () -> attempt(result, attempt + 1, what, method, path, secret, timeout));
@@ -385,7 +426,8 @@ final class ServerCalls {
       return body;
     }
     if (body != null && body.isObject() && body.path("error").isTextual() && body.path("message").isTextual()) {
-      throw new Refused(what, status, body.get("error").textValue(), body.get("message").textValue());
+      throw new Refused(what, status, body.get("error").textValue(), body.get("message").textValue(),
+          retryAfter(response.headers().firstValue("Retry-After").orElse(null), java.time.Instant.now()));
     }
     throw new WebRtcException(what + ": " + base + " is not a p2p-tunnel signaling server (HTTP " + status
         + " without a JSON body)");

@@ -41,6 +41,9 @@ elseif verb == 'reveal' then
   local seq = redis.call('HINCRBY', S, 'seq', 1)
   redis.call('RPUSH', EV, seq .. ' reveal ' .. joinId)
   redis.call('LTRIM', EV, -256, -1)
+elseif verb == 'reject' and f.st == 'left' then
+  -- the host no longer keeps this client (its grace period ended): its ICE restarts end here
+  close('rejected', A(4))
 elseif verb == 'approve' or verb == 'reject' then
   if not UNDECIDED[f.st] then return ended(f.st, joinId) end
   if verb == 'approve' then
