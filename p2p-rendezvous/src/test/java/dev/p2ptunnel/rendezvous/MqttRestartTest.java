@@ -153,6 +153,27 @@ class MqttRestartTest {
   }
 
   @Test
+  void shouldRefuseForGoodTheRestartsOfAJoinTheHostNoLongerKeeps() throws Exception {
+    Mosquitto broker = track(Mosquitto.start("restart-ended"));
+    Joined joined = joined(broker, new Events(), new Events());
+    List<String> offers = new CopyOnWriteArrayList<>();
+    joined.request().onRestart(offer -> {
+      offers.add(offer.sdp());
+      return CompletableFuture.completedFuture(restartAnswer(offer.sdp()));
+    });
+    get(joined.request().left("the connection to the client is interrupted"));
+    get(joined.request().ended("its grace period of 2 min ended"));
+    // Refused at once and for good (the client then rejoins), not answered by a session the host closed.
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> joined.join().restartIce(restartOffer(1)).get(60, TimeUnit.SECONDS));
+    JoinRejectedException refused = assertInstanceOf(JoinRejectedException.class, e.getCause());
+    assertTrue(refused.getMessage().contains("the host no longer keeps this client: its grace period of 2 min ended"),
+        refused.getMessage());
+    assertFalse(joined.join().restartable(), "the join takes no more restarts: the client rejoins");
+    assertEquals(List.of(), offers, "no restart reached the host's closed session");
+  }
+
+  @Test
   void shouldCarryARestartThroughABrokerThatRestartsWhileTheHostAnswers() throws Exception {
     Mosquitto broker = track(Mosquitto.start("restart-drop"));
     Events clientEvents = new Events();

@@ -58,6 +58,8 @@ final class HostJoin implements JoinRequest {
   @Nullable Function<SessionDescription, CompletableFuture<SessionDescription>> answerer;
   /** The highest restart number received, and the reply sent to it (null while it is being answered). */
   long restartSeen;
+  /** Why the host no longer keeps this client ({@link #ended}); its ICE restarts are then refused for good. */
+  @Nullable String endedReason;
   byte @Nullable [] restartReply;
   long lastRestartNs;
   /** Token bucket of restarts (see {@link HostRestarts#PER_MINUTE}). */
@@ -131,6 +133,17 @@ final class HostJoin implements JoinRequest {
   @Override
   public CompletableFuture<Void> left(String reason) {
     engine.onLoop(() -> engine.left(this));
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * The host no longer keeps this client (its tunnel closed: grace over, host closing). Nothing travels now; the
+   * join is still kept for its {@link HostRestarts#LEFT_KEPT}, so that a restart its client sends is refused for good
+   * with {@code reason} and the client rejoins at once instead of waiting out its restart budget.
+   */
+  @Override
+  public CompletableFuture<Void> ended(String reason) {
+    engine.onLoop(() -> endedReason = reason);
     return CompletableFuture.completedFuture(null);
   }
 

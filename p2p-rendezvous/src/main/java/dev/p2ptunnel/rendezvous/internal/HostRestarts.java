@@ -65,6 +65,11 @@ final class HostRestarts {
     join.restartSeen = number;
     join.restartReply = null;
     join.lastRestartNs = now;
+    String ended = join.endedReason;
+    if (ended != null) {
+      refuse(join, number, true, "the host no longer keeps this client: " + ended);
+      return;
+    }
     long waitS = take(join, now);
     if (waitS > 0) {
       refuse(join, number, false, "too many ICE restarts of this join: at most " + PER_MINUTE + " a minute; retry "
