@@ -36,6 +36,8 @@ final class Mosquitto implements AutoCloseable {
   private final TestCa.@Nullable Broker tls;
   private @Nullable Process process;
 
+  private final List<String> logLines = new ArrayList<>();
+
   private Mosquitto(String name, int port, Path dir, TestCa.@Nullable Broker tls) {
     this.name = name;
     this.port = port;
@@ -129,6 +131,7 @@ final class Mosquitto implements AutoCloseable {
           out.write(line);
           out.newLine();
           out.flush();
+          logged(line);
           if (line.contains(" running")) {
             running.countDown();
           }
@@ -146,6 +149,25 @@ final class Mosquitto implements AutoCloseable {
       stop();
       throw new IllegalStateException("mosquitto " + name + " did not start on port " + port + (started.isAlive()
           ? " within 30 s" : " (exited " + started.exitValue() + ")") + "; see " + log);
+    }
+  }
+
+  private synchronized void logged(String line) {
+    logLines.add(line);
+    notifyAll();
+  }
+
+  /** Waits (up to 30 s) until {@code count} lines of the broker's log (since this object started it) contain
+   * {@code text}. */
+  synchronized void awaitLog(String text, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (logLines.stream().filter(line -> line.contains(text)).count() < count) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("mosquitto " + name + ": fewer than " + count + " log lines with '" + text
+            + "' within 30 s");
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
     }
   }
 

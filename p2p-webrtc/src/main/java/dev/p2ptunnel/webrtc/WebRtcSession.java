@@ -1,6 +1,7 @@
 package dev.p2ptunnel.webrtc;
 
 import dev.p2ptunnel.bridge.MessageChannel;
+import dev.p2ptunnel.webrtc.internal.Futures;
 import dev.p2ptunnel.webrtc.internal.PeerSession;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -69,7 +70,7 @@ public interface WebRtcSession extends AutoCloseable {
   static WebRtcSession offer(WebRtcConfig config, Signaling signaling) {
     WebRtcSession session = offer(config);
     try {
-      HostReply reply = PeerSession.await(signaling.join(new JoinOffer("client", session.localDescription(), null))
+      HostReply reply = Futures.await(signaling.join(new JoinOffer("client", session.localDescription(), null))
           .firstReply(), config.connectTimeout(), "answer from signaling");
       if (!(reply instanceof JoinAnswer answer)) {
         throw new WebRtcException("the host challenged a plain join (expected: an answer)");
@@ -91,7 +92,7 @@ public interface WebRtcSession extends AutoCloseable {
   static WebRtcSession answer(WebRtcConfig config, JoinRequest request) {
     WebRtcSession session = answer(config, request.offer().offer());
     try {
-      PeerSession.await(request.accept(JoinAnswer.of(session.localDescription())), config.connectTimeout(),
+      Futures.await(request.accept(JoinAnswer.of(session.localDescription())), config.connectTimeout(),
           "answer delivery through signaling");
       session.dataChannel(config.connectTimeout());
       return session;

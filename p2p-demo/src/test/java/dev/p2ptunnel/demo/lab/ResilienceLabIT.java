@@ -17,7 +17,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * (WebRTC and signaling alike) in the middle of a 300 MB download, longer than libwebrtc's FAILED (~17.5 s), after
  * which it never recovers by itself. The tunnel must get its path back by itself (rejoin through the signaling
  * server, resume over the new session) and lose nothing: the download completes byte-exact, and an interactive
- * keep-alive connection opened before the outage still answers after it.
+ * keep-alive connection opened before the outage still answers after it. NAT address changes mid-download: through
+ * the signaling server and through rendezvous (MQTT), the path comes back by ICE restart on the same session.
  */
 @ResourceLock(NetLab.LOCK)
 @Timeout(600)
@@ -151,6 +152,192 @@ class ResilienceLabIT {
       LabResults.record(lab().variant(), "NAT address change " + old + " -> " + fresh + " mid-download, HTTP "
           + "signaling: back by ICE restart (same session, no rejoin), download complete " + doneMs + " ms after the "
           + "change; bytes=" + size + " sha256=ok");
+    }
+  }
+
+  /**
+   * The same NAT change with the demo's default signaling, rendezvous through an MQTT broker (the lab's own mosquitto
+   * on the WAN): the client's broker connections closed after the join, so the restart connects to the broker again
+   * from the new address, and the host answers on the join it kept. Both sides run --verbose: their logs say how the
+   * path came back (an ICE restart answered on the same join, and no rejoin).
+   */
+  @Test
+  void shouldKeepTheSameSessionByIceRestartThroughTheRendezvousWhenTheClientsNatGetsANewAddress() throws Exception {
+    List<AutoCloseable> open = new java.util.ArrayList<>();
+    try {
+      Rendezvous pair = rendezvous(open, "renat-rdv", 1889, List.of(), LabProcess.newConfigHome("renat-rdv-host"));
+      LabProcess host = pair.host();
+      LabProcess client = pair.client();
+      long size = 60_000_000L;
+      LabProcess get = LabProcess.helper("renat-rdv-get-60mb", lab().get("NS_CLIENT"), LabTraffic.class, List.of(
+          "get", Integer.toString(LabTunnel.CLIENT_PORT), Long.toString(size), "17", "600000"));
+      open.add(get);
+      get.awaitLine(line -> line.startsWith("progress=") && Long.parseLong(line.substring(9)) >= 16L << 20
+          || line.startsWith("status=") || line.startsWith("error="), Duration.ofSeconds(120));
+      String nat = lab().get("NS_NAT_B");
+      String shown = lab().exec(nat, "ip", "-4", "-o", "addr", "show", "dev", "wan0");
+      java.util.regex.Matcher inet = java.util.regex.Pattern.compile("inet (\\S+)/24").matcher(shown);
+      assertTrue(inet.find(), "the router's address: " + shown);
+      String old = inet.group(1);
+      String fresh = old.substring(0, old.lastIndexOf('.') + 1) + (old.endsWith(".24") ? "25" : "24");
+      long changed = System.nanoTime();
+      lab().exec(nat, "ip", "addr", "del", old + "/24", "dev", "wan0");
+      lab().exec(nat, "ip", "addr", "add", fresh + "/24", "dev", "wan0");
+      String line = get.awaitLine(l -> l.startsWith("status=") || l.startsWith("error="), Duration.ofSeconds(300));
+      long doneMs = (System.nanoTime() - changed) / 1_000_000;
+      assertEquals(0, get.awaitExit(LabTunnel.STEP), "traffic exit code: " + get.stdout());
+      Map<String, String> result = LabTunnel.values(line);
+      assertEquals(Long.toString(size), result.get("bytes"), "bytes received through the tunnel");
+      assertEquals(LabData.sha256(size, 17), result.get("sha256"), "SHA-256 of what came through the tunnel");
+      // How the path came back: the host answered an ICE restart of the join it kept, and nobody rejoined.
+      String answered = host.awaitErrLine(l -> l.contains("ICE restart ") && l.contains("from 'renat-rdv': answered"),
+          LabTunnel.STEP);
+      String done = client.awaitErrLine(l -> l.contains("ICE restart ") && l.endsWith(": answered"), LabTunnel.STEP);
+      String number = done.substring(done.indexOf("ICE restart ") + 12, done.indexOf(" of join"));
+      String offered = client.stderr().stream().filter(l -> l.contains("ICE restart " + number + " of join")
+          && l.contains(": offered")).findFirst().orElseThrow();
+      long restartMs = java.time.Duration.between(java.time.LocalTime.parse(offered.split(" ")[2]),
+          java.time.LocalTime.parse(done.split(" ")[2])).toMillis();
+      assertTrue(client.stderr().stream().noneMatch(l -> l.contains("rejoin")), "no rejoin: " + client.stderr());
+      assertEquals(1, host.stdout().stream().filter(l -> l.contains(" connected, path ")).count(),
+          "one session on the host: " + host.stdout());
+      LabResults.record(lab().variant(), "NAT address change " + old + " -> " + fresh + " mid-download, rendezvous "
+          + "(MQTT): back by ICE restart (same session, no rejoin; host: " + answered.substring(answered.indexOf(
+          "ICE restart")) + "; restart " + number + " offered -> answered " + restartMs + " ms, broker connection "
+          + "included: " + offered.substring(offered.indexOf("offered")) + "), download complete " + doneMs
+          + " ms after the change; bytes=" + size + " sha256=ok");
+    } finally {
+      for (int i = open.size() - 1; i >= 0; i--) {
+        open.get(i).close();
+      }
+    }
+  }
+
+  /**
+   * A 30 s total outage (longer than libwebrtc's FAILED, brokers cut off too) in the middle of a download through the
+   * rendezvous: the client restarts ICE through the outage (each restart failing, its broker connections started
+   * afresh each time) and comes back on the same session once the network is; nothing lost, no rejoin.
+   */
+  @Test
+  @Tag("long")
+  void shouldComeBackOnTheSameSessionAfterAnOutageThroughTheRendezvous() throws Exception {
+    List<AutoCloseable> open = new java.util.ArrayList<>();
+    try {
+      Rendezvous pair = rendezvous(open, "outage-rdv", 1891, List.of(), LabProcess.newConfigHome("outage-rdv-host"));
+      long size = 60_000_000L;
+      LabProcess get = LabProcess.helper("outage-rdv-get-60mb", lab().get("NS_CLIENT"), LabTraffic.class, List.of(
+          "get", Integer.toString(LabTunnel.CLIENT_PORT), Long.toString(size), "18", "600000"));
+      open.add(get);
+      get.awaitLine(line -> line.startsWith("progress=") && Long.parseLong(line.substring(9)) >= 16L << 20
+          || line.startsWith("status=") || line.startsWith("error="), Duration.ofSeconds(120));
+      long outageStart = System.nanoTime();
+      for (String nat : List.of(lab().get("NS_NAT_A"), lab().get("NS_NAT_B"))) {
+        lab().exec(nat, "iptables", "-w", "-I", "FORWARD", "1", "-j", "DROP");
+      }
+      try {
+        pair.client().awaitLine(line -> line.contains("connection to the host lost"), Duration.ofSeconds(50));
+        long left = Duration.ofSeconds(30).toNanos() - (System.nanoTime() - outageStart);
+        if (left > 0) {
+          Thread.sleep(left / 1_000_000); // the rest of the outage itself: the scenario, not a wait for an event
+        }
+      } finally {
+        for (String nat : List.of(lab().get("NS_NAT_A"), lab().get("NS_NAT_B"))) {
+          lab().exec(nat, "iptables", "-w", "-D", "FORWARD", "-j", "DROP");
+        }
+      }
+      long restored = System.nanoTime();
+      String back = pair.client().awaitLine(l -> l.contains("reconnected: "), Duration.ofSeconds(120));
+      long backMs = (System.nanoTime() - restored) / 1_000_000;
+      String line = get.awaitLine(l -> l.startsWith("status=") || l.startsWith("error="), Duration.ofSeconds(300));
+      assertEquals(0, get.awaitExit(LabTunnel.STEP), "traffic exit code: " + get.stdout());
+      assertEquals(LabData.sha256(size, 18), LabTunnel.values(line).get("sha256"), "SHA-256 through the tunnel");
+      assertTrue(pair.client().stderr().stream().noneMatch(l -> l.contains("rejoin")), "no rejoin: "
+          + pair.client().stderr());
+      long restarts = pair.client().stderr().stream().filter(l -> l.contains("ICE restart ") && l.contains(
+          ": offered")).count();
+      LabResults.record(lab().variant(), "30 s outage mid-download, rendezvous (MQTT): " + restarts + " ICE restarts "
+          + "offered, back on the same session (no rejoin) " + backMs + " ms after the network was back (client: "
+          + back.substring(back.indexOf("reconnected")) + "); bytes=" + size + " sha256=ok");
+    } finally {
+      for (int i = open.size() - 1; i >= 0; i--) {
+        open.get(i).close();
+      }
+    }
+  }
+
+  /** A host and a client of the demo meeting through the lab's own mosquitto (plain MQTT on the WAN). */
+  private record Rendezvous(String url, List<String> hostArgs, LabProcess host, LabProcess client, String session) {}
+
+  /**
+   * Starts a broker on {@code port}, the service, {@code host --yes --verbose} (installation {@code hostHome}) and a
+   * client that joins it; waits for the client's "connected, path direct". Everything goes into {@code open}.
+   */
+  private static Rendezvous rendezvous(List<AutoCloseable> open, String label, int port, List<String> moreHostArgs,
+      java.nio.file.Path hostHome) throws Exception {
+    LabBroker.assumeInstalled();
+    String wan = lab().get("WAN_IP");
+    String url = "mqtt://" + wan + ":" + port;
+    open.add(LabBroker.start(label, lab().get("NS_WAN"), wan, port, 0));
+    LabProcess service = LabProcess.helper(label + "-service", lab().get("NS_HOST"), LabService.class,
+        List.of(Integer.toString(LabTunnel.SERVICE_PORT)));
+    open.add(service);
+    service.awaitLine(line -> line.equals("listening 127.0.0.1:" + LabTunnel.SERVICE_PORT), LabTunnel.STEP);
+    List<String> hostArgs = new java.util.ArrayList<>(List.of("host", "--port",
+        Integer.toString(LabTunnel.SERVICE_PORT), "--yes", "--rendezvous", url, "--stun", lab().get("STUN"),
+        "--verbose"));
+    hostArgs.addAll(moreHostArgs);
+    LabProcess host = LabProcess.demo(label + "-host", lab().get("NS_HOST"), hostArgs, hostHome);
+    open.add(host);
+    String session = host.awaitLine(line -> line.startsWith("Session ID: "), LabTunnel.STEP).substring(12);
+    host.awaitLine(line -> line.endsWith("rendezvous broker " + url + ": connected"), Duration.ofSeconds(60));
+    LabProcess client = LabProcess.demo(label + "-client", lab().get("NS_CLIENT"), List.of("client", "--session",
+        session, "--port", Integer.toString(LabTunnel.CLIENT_PORT), "--name", label, "--rendezvous", url, "--stun",
+        lab().get("STUN"), "--verbose"));
+    open.add(client);
+    client.awaitLine(line -> line.endsWith("connected, path direct"), LabTunnel.STEP.multipliedBy(2));
+    return new Rendezvous(url, List.copyOf(hostArgs), host, client, session);
+  }
+
+  /**
+   * The host restarted (SIGKILL, then the same installation and --session-name) under rendezvous: the new host does
+   * not know the client's join, so the client's ICE restart is answered GONE (or its session is gone already) and it
+   * rejoins at once instead of waiting out its restart budget; its old connection closes cleanly, a new one works.
+   */
+  @Test
+  void shouldBringTheClientBackToAHostRestartedUnderTheRendezvous() throws Exception {
+    List<AutoCloseable> open = new java.util.ArrayList<>();
+    try {
+      java.nio.file.Path home = LabProcess.newConfigHome("restart-rdv-host");
+      Rendezvous pair = rendezvous(open, "restart-rdv", 1890, List.of("--session-name", "lab-restart-rdv"), home);
+      LabProcess hold = LabProcess.helper("restart-rdv-hold", lab().get("NS_CLIENT"), LabTraffic.class,
+          List.of("hold", Integer.toString(LabTunnel.CLIENT_PORT), "300000"));
+      open.add(hold);
+      hold.awaitLine(line -> line.equals("holding"), LabTunnel.STEP);
+      pair.host().kill();
+      LabProcess host = LabProcess.demo("restart-rdv-host-2", lab().get("NS_HOST"), pair.hostArgs(), home);
+      open.add(host);
+      assertEquals("Session ID: " + pair.session(), host.awaitLine(line -> line.startsWith("Session ID: "),
+          LabTunnel.STEP), "the same Session ID after the restart");
+      host.awaitLine(line -> line.endsWith("rendezvous broker " + pair.url() + ": connected"), Duration.ofSeconds(60));
+      long hostBack = System.nanoTime();
+      String back = pair.client().awaitLine(line -> line.contains("reconnected: "), Duration.ofSeconds(90));
+      long backMs = (System.nanoTime() - hostBack) / 1_000_000;
+      assertTrue(back.contains("1 was closed, the host no longer had them"), back);
+      String closed = hold.awaitLine(line -> line.startsWith("closed how="), LabTunnel.STEP);
+      assertTrue(closed.startsWith("closed how=eof"), "an orderly close (FIN), not a reset: " + closed);
+      LabProcess probe = LabProcess.helper("restart-rdv-probe", lab().get("NS_CLIENT"), LabTraffic.class,
+          List.of("first-byte", Integer.toString(LabTunnel.CLIENT_PORT), Long.toString(LabTunnel.STEP.toMillis())));
+      open.add(probe);
+      probe.awaitLine(line -> line.equals("hello=ok"), LabTunnel.STEP);
+      boolean gone = pair.client().stderr().stream().anyMatch(l -> l.contains("the host does not know this join"));
+      LabResults.record(lab().variant(), "host restart under rendezvous (MQTT): client reconnected " + backMs
+          + " ms after the restarted host's broker connection; " + (gone ? "its ICE restart was answered GONE"
+          : "its session was gone before a restart") + "; old connection " + closed + "; new connection hello=ok");
+      assertTrue(backMs < 30_000, "client back " + backMs + " ms after the host");
+    } finally {
+      for (int i = open.size() - 1; i >= 0; i--) {
+        open.get(i).close();
+      }
     }
   }
 

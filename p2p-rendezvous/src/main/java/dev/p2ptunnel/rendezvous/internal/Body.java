@@ -69,7 +69,19 @@ public final class Body {
     /** The host has the client's last message; its decision is pending. */
     PENDING(8, Direction.HOST_TO_CLIENT, Envelope.KEY_JOIN),
     /** The client gives up before an answer, with its reason (may be empty). */
-    WITHDRAW(9, Direction.CLIENT_TO_HOST, Envelope.KEY_JOIN, text("reason", 0, 2000));
+    WITHDRAW(9, Direction.CLIENT_TO_HOST, Envelope.KEY_JOIN, text("reason", 0, 2000)),
+    /** The host carries ICE restarts of this join; sent right before its ANSWER (older clients discard it). */
+    RESTARTS(10, Direction.HOST_TO_CLIENT, Envelope.KEY_JOIN),
+    /** ICE restart offer of an answered join: its number (from 1, increasing), the offer SDP. */
+    RESTART(11, Direction.CLIENT_TO_HOST, Envelope.KEY_JOIN, bytes("restart number", 8, 8), text("offer", 3, 65_536)),
+    /** The host's answer to ICE restart {@code number}. */
+    RESTART_ANSWER(12, Direction.HOST_TO_CLIENT, Envelope.KEY_JOIN, bytes("restart number", 8, 8),
+        text("answer", 3, 65_536)),
+    /** The host does not answer restart {@code number}: final (1: the join takes no more) or not (0), the reason. */
+    RESTART_REFUSED(13, Direction.HOST_TO_CLIENT, Envelope.KEY_JOIN, bytes("restart number", 8, 8),
+        bytes("final", 1, 1), text("reason", 1, 2000)),
+    /** The host does not know the join of the header (forgotten, or the host restarted), with its reason. */
+    GONE(14, Direction.HOST_TO_CLIENT, Envelope.KEY_SESSION, text("reason", 1, 2000));
 
     final int code;
     final Direction direction;
@@ -123,6 +135,16 @@ public final class Body {
   /** Field {@code i} as bytes, or null if empty (an absent optional field). */
   public byte @Nullable [] optional(int i) {
     return fields[i].length == 0 ? null : fields[i].clone();
+  }
+
+  /** Field {@code i}, an 8-byte field, as a big-endian signed number. */
+  public long number(int i) {
+    return ByteBuffer.wrap(fields[i]).order(ByteOrder.BIG_ENDIAN).getLong(0);
+  }
+
+  /** {@code value} as the 8 big-endian bytes of a number field. */
+  public static byte[] u64(long value) {
+    return ByteBuffer.allocate(Long.BYTES).order(ByteOrder.BIG_ENDIAN).putLong(0, value).array();
   }
 
   /** Field {@code i} as text (checked UTF-8 when decoded). */

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import javax.crypto.SecretKey;
 import org.jspecify.annotations.Nullable;
 
@@ -24,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * repeated with growing pauses until the host replies (the host repeats its latest message for each repeat, so a
  * message lost while a broker reconnected costs one pause). It gives up, saying why, when no broker can be reached,
  * when no host answers within the find timeout, and when the host falls silent. The links close once no join is left
- * and open again for the next. Everything runs on the loop thread of {@link Endpoint}.
+ * and open again for the next join or ICE restart ({@link ClientRestarts}). Everything runs on the loop thread of
+ * {@link Endpoint}.
  */
 public final class ClientEngine extends Endpoint {
   static final long HELLO_REPEAT_MS = 2_000;
@@ -32,10 +34,17 @@ public final class ClientEngine extends Endpoint {
   static final long MAX_REPEAT_MS = 15_000;
   /** The host repeats its latest message for every repeat of ours: this long without anything means it is gone. */
   static final Duration SILENCE = Duration.ofSeconds(60);
+  /**
+   * The brokers stay connected this long after an ICE restart ended: the next restart, due every few seconds while the
+   * path is down, then finds them connected; a tunnel that carries keeps no broker connection (docs/SIGNALING.md).
+   */
+  static final Duration RESTART_LINGER = Duration.ofSeconds(30);
 
   private final CompletableFuture<SessionSecrets> derived;
   // Owned by the loop thread:
   private final Map<String, ClientJoinState> joins = new HashMap<>();
+  final ClientRestarts restarts = new ClientRestarts(this);
+  private @Nullable ScheduledFuture<?> idleClose;
   private boolean closed;
 
   private ClientEngine(Settings settings, String sessionId, String canonicalId) {
@@ -66,9 +75,7 @@ public final class ClientEngine extends Endpoint {
       join.fail(closed());
       return;
     }
-    if (links.isEmpty()) {
-      startLinks(derived); // the links closed after the last join; open them again
-    }
+    ensureLinks(); // the links may have closed after the last join: open them again
     joins.put(join.id, join);
     join.startedNs = System.nanoTime();
     SessionSecrets s = secrets;
@@ -100,6 +107,7 @@ public final class ClientEngine extends Endpoint {
 
   @Override
   void linkUp(BrokerLink link) {
+    restarts.linkUp();
     for (ClientJoinState join : new ArrayList<>(joins.values())) {
       if (join.state == ClientJoinState.State.FINDING) {
         if (join.repeatTimer == null) {
@@ -172,48 +180,41 @@ public final class ClientEngine extends Endpoint {
 
   @Override
   public void onMessage(BrokerLink link, byte[] payload) {
-    SessionSecrets s = secrets;
-    if (s == null) {
-      return;
-    }
-    Envelope.Header header;
-    try {
-      header = Envelope.header(payload);
-    } catch (InvalidMessageException e) {
-      discard("a message on the clients' topic: " + e.getMessage());
-      return;
-    }
-    ClientJoinState join = joins.get(hex(header.joinId()));
-    if (join == null || join.state == ClientJoinState.State.DONE) {
-      return; // another client's join, or ours, finished: not ours to judge
-    }
-    SessionSecrets.JoinKeys keys = join.keys;
-    SecretKey key = header.key() == Envelope.KEY_SESSION ? s.sessionKey(Direction.HOST_TO_CLIENT)
-        : keys == null ? null : keys.of(Direction.HOST_TO_CLIENT);
-    if (key == null) {
-      discard("join " + join.id.substring(0, 8) + "…: a message under the join key before the welcome");
-      return;
-    }
-    Body body;
-    try {
-      body = Body.decode(Envelope.open(key, payload));
-    } catch (InvalidMessageException e) {
-      discard("join " + join.id.substring(0, 8) + "…: " + e.getMessage());
-      return;
-    }
     // No time window here: every reply is bound to this join's fresh id and keys, so an old one cannot fit; a host
     // whose clock is off is still understood.
-    String stale = replay.check(header.messageId(), header.sentAtMs(), 0, System.nanoTime(), false);
-    if (stale != null) {
-      discard("join " + join.id.substring(0, 8) + "…: " + body.type() + " " + stale);
+    Inbound in = receive(payload, false);
+    if (in == null) {
       return;
     }
-    if (body.type().direction() != Direction.HOST_TO_CLIENT || !body.type().allowedUnder(header.key())) {
-      discard("join " + join.id.substring(0, 8) + "…: a " + body.type() + " on the clients' topic under the "
-          + (header.key() == 0 ? "session" : "join") + " key");
+    ClientJoinState join = joins.get(in.id());
+    if (join != null) {
+      step(join, in.body());
       return;
     }
-    step(join, body);
+    ClientJoinState restarting = restarts.restarting(in.id());
+    if (restarting != null) {
+      restarts.received(restarting, in.body());
+    }
+  }
+
+  @Override
+  @Nullable SecretKey keyFor(Envelope.Header header, String id, SessionSecrets s) {
+    ClientJoinState join = joins.get(id);
+    if (join == null) {
+      join = restarts.restarting(id);
+    }
+    if (join == null) {
+      return null; // another client's join, or ours finished: not ours to judge
+    }
+    if (header.key() == Envelope.KEY_SESSION) {
+      return s.sessionKey(Direction.HOST_TO_CLIENT);
+    }
+    SessionSecrets.JoinKeys keys = join.keys;
+    if (keys == null) {
+      discard("join " + join.id.substring(0, 8) + "…: a message under the join key before the welcome");
+      return null;
+    }
+    return keys.of(Direction.HOST_TO_CLIENT);
   }
 
   private void step(ClientJoinState join, Body body) {
@@ -274,6 +275,7 @@ public final class ClientEngine extends Endpoint {
           return;
         }
         boolean firstStage = join.state == ClientJoinState.State.OFFERING;
+        join.answered = true;
         finish(join);
         if (firstStage) {
           join.first.complete(answer);
@@ -282,6 +284,8 @@ public final class ClientEngine extends Endpoint {
         }
       }
       case REFUSE -> fail(join, new JoinRejectedException(body.text(0)));
+      case RESTARTS -> join.hostRestarts = true; // comes right before the answer
+      case GONE -> fail(join, new WebRtcException(body.text(0)));
       default -> discard("join " + join.id.substring(0, 8) + "…: unexpected " + body.type());
     }
   }
@@ -300,15 +304,17 @@ public final class ClientEngine extends Endpoint {
     if (join.state == ClientJoinState.State.DONE) {
       return;
     }
-    SessionSecrets s = secrets;
-    SessionSecrets.JoinKeys keys = join.keys;
-    List<CompletableFuture<Void>> told = List.of();
-    if (s != null && keys != null) {
-      told = send(s.toHostTopic(), keys.of(Direction.CLIENT_TO_HOST), Envelope.KEY_JOIN, join.joinId,
-          Body.encode(Body.Type.WITHDRAW, HostEngine.reason(reason, "the client gave up")));
-    }
+    List<CompletableFuture<Void>> told = tellWithdrawn(join, HostEngine.reason(reason, "the client gave up"));
     join.fail(new WebRtcException("join withdrawn: " + reason));
     finish(join, told);
+  }
+
+  /** Sends the withdrawal of {@code join} if the host could read it (the join has keys). */
+  private List<CompletableFuture<Void>> tellWithdrawn(ClientJoinState join, String reason) {
+    SessionSecrets s = secrets;
+    SessionSecrets.JoinKeys keys = join.keys;
+    return s == null || keys == null ? List.of() : send(s.toHostTopic(), keys.of(Direction.CLIENT_TO_HOST),
+        Envelope.KEY_JOIN, join.joinId, Body.encode(Body.Type.WITHDRAW, reason));
   }
 
   private void fail(ClientJoinState join, Throwable error) {
@@ -323,7 +329,7 @@ public final class ClientEngine extends Endpoint {
     finish(join, List.of());
   }
 
-  /** The join is over: timers stop; the links close once no join is left and {@code pending} went out. */
+  /** The join is over: timers stop; the links close once nothing is left and {@code pending} went out. */
   private void finish(ClientJoinState join, List<CompletableFuture<Void>> pending) {
     join.state = ClientJoinState.State.DONE;
     join.cancelTimers();
@@ -332,11 +338,42 @@ public final class ClientEngine extends Endpoint {
       CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
           .completeOnTimeout(null, 2, java.util.concurrent.TimeUnit.SECONDS)
           .whenCompleteAsync((ok, error) -> {
-            if (joins.isEmpty() && !links.isEmpty()) {
+            if (joins.isEmpty() && restarts.idle() && !links.isEmpty()) {
               closeLinks();
             }
           }, loop);
     }
+  }
+
+  /** Connects again if the links closed, or afresh if all failed (not to wait out their pauses of up to 30 s). */
+  void ensureLinks() {
+    if (idleClose != null) {
+      idleClose.cancel(false);
+      idleClose = null;
+    }
+    if (!links.isEmpty() && allDown() != null) {
+      closeLinks();
+    }
+    if (links.isEmpty() && !closed) {
+      startLinks(derived);
+    }
+  }
+
+  /** After a restart: the links close {@link #RESTART_LINGER} later if nothing else needs them. Loop thread. */
+  void closeLinksWhenIdle() {
+    if (idleClose != null) {
+      idleClose.cancel(false);
+    }
+    idleClose = schedule(() -> {
+      idleClose = null;
+      if (joins.isEmpty() && restarts.idle() && !links.isEmpty()) {
+        closeLinks();
+      }
+    }, RESTART_LINGER.toMillis());
+  }
+
+  boolean isClosed() {
+    return closed;
   }
 
   /** Withdraws every join and disconnects. Idempotent. */
@@ -344,14 +381,10 @@ public final class ClientEngine extends Endpoint {
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (!onLoop(() -> {
       closed = true;
+      restarts.closeAll(closed());
       List<CompletableFuture<Void>> told = new ArrayList<>();
       for (ClientJoinState join : new ArrayList<>(joins.values())) {
-        SessionSecrets s = secrets;
-        SessionSecrets.JoinKeys keys = join.keys;
-        if (s != null && keys != null) {
-          told.addAll(send(s.toHostTopic(), keys.of(Direction.CLIENT_TO_HOST), Envelope.KEY_JOIN, join.joinId,
-              Body.encode(Body.Type.WITHDRAW, "the client stopped")));
-        }
+        told.addAll(tellWithdrawn(join, "the client stopped"));
         fail(join, closed());
       }
       CompletableFuture.allOf(told.toArray(CompletableFuture[]::new))

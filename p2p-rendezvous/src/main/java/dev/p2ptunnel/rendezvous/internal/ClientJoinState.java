@@ -6,14 +6,16 @@ import dev.p2ptunnel.webrtc.JoinAnswer;
 import dev.p2ptunnel.webrtc.JoinChallenge;
 import dev.p2ptunnel.webrtc.JoinOffer;
 import dev.p2ptunnel.webrtc.JoinReveal;
+import dev.p2ptunnel.webrtc.SessionDescription;
 import dev.p2ptunnel.webrtc.WebRtcException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One join as the client sees it through rendezvous. The {@link ClientJoin} methods hop to the engine's loop, which
- * owns every field; the futures complete there. Thread-safe.
+ * One join as the client sees it through rendezvous, and after the answer the way its ICE restarts travel (with the
+ * join's keys, {@link ClientRestarts}). The {@link ClientJoin} methods hop to the engine's loop, which owns every
+ * field but the two volatile flags; the futures complete there. Thread-safe.
  */
 final class ClientJoinState implements ClientJoin {
   /** Where the join stands. */
@@ -46,6 +48,20 @@ final class ClientJoinState implements ClientJoin {
   @Nullable ScheduledFuture<?> repeatTimer;
   @Nullable ScheduledFuture<?> deadline;
   long startedNs;
+  /** The host said it carries ICE restarts of this join (a RESTARTS before its answer). */
+  volatile boolean hostRestarts;
+  /** The host answered (approved) this join. */
+  volatile boolean answered;
+  /** The host refused a restart as final, or forgot the join: it takes no more restarts. */
+  volatile boolean restartsEnded;
+  /** The number of the latest restart offered (from 1), its future while open, and its sealed-to-be plaintext. */
+  long restartNumber;
+  @Nullable CompletableFuture<SessionDescription> restart;
+  byte @Nullable [] restartMessage;
+  @Nullable ScheduledFuture<?> restartRepeat;
+  @Nullable ScheduledFuture<?> restartDeadline;
+  /** When the first restart not answered since the last answer was offered; 0: none. */
+  long unansweredSinceNs;
 
   ClientJoinState(ClientEngine engine, byte[] joinId, JoinOffer offer) {
     this.engine = engine;
@@ -77,6 +93,27 @@ final class ClientJoinState implements ClientJoin {
     if (!engine.onLoop(() -> engine.withdraw(this, reason))) {
       fail(new WebRtcException("join withdrawn: " + reason));
     }
+  }
+
+  /** Whether the host said it carries this join's ICE restarts, answered it, and has not ended them. */
+  @Override
+  public boolean restartable() {
+    return hostRestarts && answered && !restartsEnded;
+  }
+
+  /**
+   * Offers an ICE restart to the host (connecting to the brokers again if they were closed) and completes with its
+   * answer; fails with {@link dev.p2ptunnel.webrtc.JoinRejectedException} when the join takes no more restarts (the
+   * client then rejoins), with another {@link WebRtcException} when this one did not go through (the next may).
+   * Completing the returned future from outside stops this restart.
+   */
+  @Override
+  public CompletableFuture<SessionDescription> restartIce(SessionDescription offer) {
+    CompletableFuture<SessionDescription> result = new CompletableFuture<>();
+    if (!engine.onLoop(() -> engine.restarts.start(this, offer, result))) {
+      result.completeExceptionally(Endpoint.closed());
+    }
+    return result;
   }
 
   /** Fails both futures (whichever is still open). */

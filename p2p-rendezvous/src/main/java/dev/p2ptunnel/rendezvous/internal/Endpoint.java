@@ -194,6 +194,74 @@ abstract class Endpoint implements BrokerLink.Events {
     return sent;
   }
 
+  /** A message that authenticated, is new, and goes this side's way: what a side acts on. */
+  record Inbound(Envelope.Header header, String id, Body body) {
+    /** The first 8 hex digits of the join id, for log lines. */
+    String shortId() {
+      return id.substring(0, 8) + "…";
+    }
+  }
+
+  /**
+   * The prologue of every received message, the same on both sides (loop thread): read the clear header, choose the
+   * key ({@link #keyFor}, which says itself why it has none), authenticate and decode the body, refuse copies and
+   * replays, then refuse a type that does not go this side's way or not under this key. Every refusal is discarded
+   * with its reason.
+   *
+   * @param checkTime whether the sending time must be within {@link ReplayGuard#WINDOW} of this clock
+   * @return the message to act on, or null
+   */
+  final @Nullable Inbound receive(byte[] payload, boolean checkTime) {
+    SessionSecrets s = secrets;
+    if (s == null) {
+      return null;
+    }
+    String topic = subscribeTopicSide.equals("h") ? "the host's topic" : "the clients' topic";
+    Envelope.Header header;
+    try {
+      header = Envelope.header(payload);
+    } catch (InvalidMessageException e) {
+      discard("a message on " + topic + ": " + e.getMessage());
+      return null;
+    }
+    String id = hex(header.joinId());
+    javax.crypto.SecretKey key = keyFor(header, id, s);
+    if (key == null) {
+      return null;
+    }
+    Body body;
+    try {
+      body = Body.decode(Envelope.open(key, payload));
+    } catch (InvalidMessageException e) {
+      discard("join " + id.substring(0, 8) + "…: " + e.getMessage());
+      return null;
+    }
+    String stale = replay.check(header.messageId(), header.sentAtMs(), System.currentTimeMillis(), System.nanoTime(),
+        checkTime);
+    if (stale != null) {
+      discard("join " + id.substring(0, 8) + "…: " + body.type() + " " + stale);
+      onStale(header, body, stale);
+      return null;
+    }
+    Direction incoming = subscribeTopicSide.equals("h") ? Direction.CLIENT_TO_HOST : Direction.HOST_TO_CLIENT;
+    if (body.type().direction() != incoming || !body.type().allowedUnder(header.key())) {
+      discard("join " + id.substring(0, 8) + "…: a " + body.type() + " under the " + (header.key() == 0 ? "session"
+          : "join") + " key on " + topic + " (expected: a" + (incoming == Direction.CLIENT_TO_HOST ? " client's"
+          : " host's") + " message under its key)");
+      return null;
+    }
+    return new Inbound(header, id, body);
+  }
+
+  /**
+   * The key that opens a message with {@code header} on this side, or null when it is not this side's to open (the
+   * side discards with the reason, or ignores another client's message). Loop thread.
+   */
+  abstract javax.crypto.@Nullable SecretKey keyFor(Envelope.Header header, String id, SessionSecrets s);
+
+  /** An authentic message refused as a copy, a replay or out of the time window (already discarded). Loop thread. */
+  void onStale(Envelope.Header header, Body body, String stale) {}
+
   /** A refused message: logged, reported to the listener. */
   final void discard(String reason) {
     LOG.log(Level.DEBUG, () -> "rendezvous " + sessionId + ": discarded a message: " + reason);

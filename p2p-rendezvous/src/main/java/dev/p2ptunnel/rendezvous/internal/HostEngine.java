@@ -21,15 +21,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * The host's side of rendezvous: listens on its topic at every broker, welcomes hellos with a fresh key per join,
  * hands each offer out as a {@link JoinRequest}, answers every repeat of a client's message with its own latest one,
- * and forgets joins that went silent or were decided a while ago. Everything runs on the loop thread of
- * {@link Endpoint}.
+ * keeps approved joins for their ICE restarts ({@link HostRestarts}) and forgets joins that went silent or were
+ * refused a while ago. Everything runs on the loop thread of {@link Endpoint}.
  */
 public final class HostEngine extends Endpoint {
-  /** Joins remembered at once; hellos beyond are ignored. */
+  /** Joins in progress remembered at once (approved ones not counted); hellos beyond are ignored. */
   static final int MAX_JOINS = 128;
   /** A join whose client sent nothing for this long is withdrawn (clients repeat every 15 s at most). */
   static final Duration IDLE = Duration.ofSeconds(90);
-  /** A decided join is kept this long to answer the client's repeats. */
+  /** A refused join is kept this long to answer the client's repeats (an approved one: {@link HostRestarts}). */
   static final Duration LINGER = Duration.ofMinutes(2);
   static final long SWEEP_MS = 5_000;
 
@@ -38,6 +38,7 @@ public final class HostEngine extends Endpoint {
   private final Map<String, HostJoin> joins = new HashMap<>();
   private final ArrayDeque<HostJoin> ready = new ArrayDeque<>();
   private final ArrayDeque<CompletableFuture<JoinRequest>> takers = new ArrayDeque<>();
+  private final HostRestarts restarts = new HostRestarts(this);
   private @Nullable Throwable ended;
 
   private HostEngine(Settings settings, String sessionId) {
@@ -124,59 +125,43 @@ public final class HostEngine extends Endpoint {
 
   @Override
   public void onMessage(BrokerLink link, byte[] payload) {
-    SessionSecrets s = secrets;
-    if (s == null) {
+    Inbound in = receive(payload, true);
+    if (in == null) {
       return;
     }
-    Envelope.Header header;
-    try {
-      header = Envelope.header(payload);
-    } catch (InvalidMessageException e) {
-      discard("a message on the host's topic: " + e.getMessage());
-      return;
-    }
-    String id = hex(header.joinId());
-    HostJoin join = joins.get(id);
-    SecretKey key;
-    if (header.key() == Envelope.KEY_SESSION) {
-      key = s.sessionKey(Direction.CLIENT_TO_HOST);
-    } else if (join != null) {
-      key = join.keys.of(Direction.CLIENT_TO_HOST);
-    } else {
-      discard("join " + id.substring(0, 8) + "…: a message for a join the host does not know (forgotten, or never "
-          + "welcomed)");
-      return;
-    }
-    Body body;
-    try {
-      body = Body.decode(Envelope.open(key, payload));
-    } catch (InvalidMessageException e) {
-      discard("join " + id.substring(0, 8) + "…: " + e.getMessage());
-      return;
-    }
-    String stale = replay.check(header.messageId(), header.sentAtMs(), System.currentTimeMillis(), System.nanoTime(),
-        true);
-    if (stale != null) {
-      discard("join " + id.substring(0, 8) + "…: " + body.type() + " " + stale);
-      if (body.type() == Body.Type.HELLO && !stale.contains("already")) {
-        // An authentic hello from a client whose clock is off: tell it, rather than leave it looking for a host.
-        long skewMs = header.sentAtMs() - System.currentTimeMillis();
-        send(s.toClientTopic(), s.sessionKey(Direction.HOST_TO_CLIENT), Envelope.KEY_SESSION, header.joinId(),
-            Body.encode(Body.Type.REFUSE, "your clock is " + ReplayGuard.describe(Math.abs(skewMs))
-                + (skewMs < 0 ? " behind" : " ahead of") + " the host's; set the clock right (NTP) and join again"));
-      }
-      return;
-    }
-    if (body.type().direction() != Direction.CLIENT_TO_HOST || !body.type().allowedUnder(header.key())) {
-      discard("join " + id.substring(0, 8) + "…: a " + body.type() + " under the " + (header.key() == 0 ? "session"
-          : "join") + " key on the host's topic (expected: a client's message under its key)");
-      return;
-    }
-    if (body.type() == Body.Type.HELLO) {
-      hello(header.joinId(), join, body);
+    HostJoin join = joins.get(in.id());
+    if (in.body().type() == Body.Type.HELLO) {
+      hello(in.header().joinId(), join, in.body());
     } else if (join != null) {
       join.lastHeardNs = System.nanoTime();
-      step(join, body);
+      step(join, in.body());
+    }
+  }
+
+  @Override
+  @Nullable SecretKey keyFor(Envelope.Header header, String id, SessionSecrets s) {
+    if (header.key() == Envelope.KEY_SESSION) {
+      return s.sessionKey(Direction.CLIENT_TO_HOST);
+    }
+    HostJoin join = joins.get(id);
+    if (join != null) {
+      return join.keys.of(Direction.CLIENT_TO_HOST);
+    }
+    discard("join " + id.substring(0, 8) + "…: a message for a join the host does not know (forgotten, or never "
+        + "welcomed)");
+    restarts.gone(header.joinId(), id);
+    return null;
+  }
+
+  @Override
+  void onStale(Envelope.Header header, Body body, String stale) {
+    SessionSecrets s = secrets;
+    if (s != null && body.type() == Body.Type.HELLO && !stale.contains("already")) {
+      // An authentic hello from a client whose clock is off: tell it, rather than leave it looking for a host.
+      long skewMs = header.sentAtMs() - System.currentTimeMillis();
+      send(s.toClientTopic(), s.sessionKey(Direction.HOST_TO_CLIENT), Envelope.KEY_SESSION, header.joinId(),
+          Body.encode(Body.Type.REFUSE, "your clock is " + ReplayGuard.describe(Math.abs(skewMs))
+              + (skewMs < 0 ? " behind" : " ahead of") + " the host's; set the clock right (NTP) and join again"));
     }
   }
 
@@ -193,7 +178,7 @@ public final class HostEngine extends Endpoint {
       reply(known);
       return;
     }
-    if (joins.size() >= MAX_JOINS) {
+    if (joins.values().stream().filter(j -> !j.accepted).count() >= MAX_JOINS) {
       discard("a hello while " + MAX_JOINS + " joins are in progress (the limit)");
       return;
     }
@@ -252,6 +237,7 @@ public final class HostEngine extends Endpoint {
           join.settledNs = System.nanoTime();
         }
       }
+      case RESTART -> restarts.offered(join, body);
       default -> discard("join " + join.id.substring(0, 8) + "…: unexpected " + body.type());
     }
   }
@@ -274,15 +260,28 @@ public final class HostEngine extends Endpoint {
     }
     join.state = HostJoin.State.DECIDED;
     join.settledNs = System.nanoTime();
+    join.accepted = type == Body.Type.ANSWER;
     ready.remove(join);
     latest(join, Body.encode(type, fields));
     reply(join);
     return null;
   }
 
-  void forget(HostJoin join) {
-    joins.remove(join.id);
-    ready.remove(join);
+  /** The host runtime's leave notice: an approved join stays for its client's ICE restarts, any other goes. */
+  void left(HostJoin join) {
+    if (join.accepted) {
+      if (join.leftAtNs == 0) {
+        join.leftAtNs = System.nanoTime();
+      }
+    } else {
+      joins.remove(join.id);
+      ready.remove(join);
+    }
+  }
+
+  /** Whether {@code join} is still remembered. */
+  boolean knows(HostJoin join) {
+    return joins.get(join.id) == join;
   }
 
   private void latest(HostJoin join, byte[] plaintext) {
@@ -298,7 +297,13 @@ public final class HostEngine extends Endpoint {
     }
     SecretKey key = join.latestKey == Envelope.KEY_SESSION ? s.sessionKey(Direction.HOST_TO_CLIENT)
         : join.keys.of(Direction.HOST_TO_CLIENT);
-    return send(s.toClientTopic(), key, join.latestKey, join.joinId, join.latest);
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
+    if (join.accepted) {
+      // Right before the answer, in the same order on each broker: this host carries the join's ICE restarts.
+      sent.addAll(send(s.toClientTopic(), key, Envelope.KEY_JOIN, join.joinId, Body.encode(Body.Type.RESTARTS)));
+    }
+    sent.addAll(send(s.toClientTopic(), key, join.latestKey, join.joinId, join.latest));
+    return sent;
   }
 
   private void sweep() {
@@ -318,7 +323,7 @@ public final class HostEngine extends Endpoint {
           }
         }
         case DECIDED, WITHDRAWN -> {
-          if (now - join.settledNs > LINGER.toNanos()) {
+          if (join.accepted ? !HostRestarts.keep(join, now) : now - join.settledNs > LINGER.toNanos()) {
             joins.remove(join.id);
           }
         }

@@ -5,13 +5,17 @@ import dev.p2ptunnel.webrtc.JoinChallenge;
 import dev.p2ptunnel.webrtc.JoinOffer;
 import dev.p2ptunnel.webrtc.JoinRequest;
 import dev.p2ptunnel.webrtc.JoinReveal;
+import dev.p2ptunnel.webrtc.SessionDescription;
 import dev.p2ptunnel.webrtc.WebRtcException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One client's join as the host sees it through rendezvous, from its hello to the decision. The {@link JoinRequest}
- * methods (called by the host runtime on its thread) hop to the engine's loop, which owns every field. Thread-safe.
+ * One client's join as the host sees it through rendezvous, from its hello to the decision, and after an approval for
+ * as long as the tunnel lives: its keys carry the client's ICE restarts ({@link HostRestarts}). The
+ * {@link JoinRequest} methods (called by the host runtime on its thread) hop to the engine's loop, which owns every
+ * field. Thread-safe.
  */
 final class HostJoin implements JoinRequest {
   /** Where the join stands. */
@@ -46,6 +50,19 @@ final class HostJoin implements JoinRequest {
   int latestKey;
   long lastHeardNs;
   long settledNs;
+  /** Answered (approved): kept with its keys for the client's ICE restarts while the tunnel lives. */
+  boolean accepted;
+  /** When the host runtime said the client's session ended or is in trouble ({@link #left}); 0: not yet. */
+  long leftAtNs;
+  /** Who answers ICE restarts: the host's session of this join, once it carries. */
+  @Nullable Function<SessionDescription, CompletableFuture<SessionDescription>> answerer;
+  /** The highest restart number received, and the reply sent to it (null while it is being answered). */
+  long restartSeen;
+  byte @Nullable [] restartReply;
+  long lastRestartNs;
+  /** Token bucket of restarts (see {@link HostRestarts#PER_MINUTE}). */
+  double restartTokens = HostRestarts.BURST;
+  long restartTokensAtNs;
 
   HostJoin(HostEngine engine, byte[] joinId, byte[] clientPublic, SessionSecrets.JoinKeys keys, byte[] welcome,
       long nowNs) {
@@ -107,11 +124,25 @@ final class HostJoin implements JoinRequest {
     return handed;
   }
 
-  /** Nothing travels: brokers keep no slot. The host forgets the join at once. */
+  /**
+   * Nothing travels: brokers keep no slot. An approved join is still kept a while for its client's ICE restarts
+   * ({@link HostRestarts#LEFT_KEPT}); any other is forgotten at once.
+   */
   @Override
   public CompletableFuture<Void> left(String reason) {
-    engine.onLoop(() -> engine.forget(this));
+    engine.onLoop(() -> engine.left(this));
     return CompletableFuture.completedFuture(null);
+  }
+
+  /** Rendezvous carries the client's ICE restarts of an approved join, encrypted with the join's keys. */
+  @Override
+  public boolean restartable() {
+    return true;
+  }
+
+  @Override
+  public void onRestart(Function<SessionDescription, CompletableFuture<SessionDescription>> answerer) {
+    engine.onLoop(() -> this.answerer = answerer);
   }
 
   @Override

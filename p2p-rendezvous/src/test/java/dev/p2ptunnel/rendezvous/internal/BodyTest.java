@@ -46,6 +46,20 @@ class BodyTest {
   }
 
   @Test
+  void shouldCarryRestartNumbersBigEndianAndRefuseOtherLengths() throws Exception {
+    byte[] plaintext = Body.encode(Body.Type.RESTART, Body.u64(0x0102_0304_0506_0708L), "v=0\r\n");
+    // type 11, body length 4 + 8 + 4 + 5 = 21, the number's length 8, then its bytes, most significant first
+    assertArrayEquals(new byte[] {11, 0, 0, 0, 21, 0, 0, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8}, Arrays.copyOf(plaintext, 17));
+    assertEquals(0x0102_0304_0506_0708L, Body.decode(plaintext).number(0));
+    assertEquals(-1L, Body.decode(Body.encode(Body.Type.RESTART_ANSWER, Body.u64(-1), "v=0")).number(0));
+    assertEquals("RESTART restart number: 4 bytes (expected: 8..8)", assertThrows(IllegalArgumentException.class,
+        () -> Body.encode(Body.Type.RESTART, new byte[4], "v=0")).getMessage());
+    byte[] shortNumber = plaintext.clone();
+    ByteBuffer.wrap(shortNumber).putInt(5, 7);
+    assertEquals("RESTART restart number: 7 bytes (expected: 8..8)", refused(shortNumber));
+  }
+
+  @Test
   void shouldPadToMultiplesOf256Bytes() {
     assertEquals(256, Body.encode(Body.Type.PENDING).length);
     assertEquals(256, Body.encode(Body.Type.REFUSE, "x".repeat(243)).length, "5 + 4 + 243 = 252");
@@ -60,7 +74,7 @@ class BodyTest {
         refused(Arrays.copyOf(good, 255)));
     byte[] type = good.clone();
     type[0] = 42;
-    assertEquals("type 42 (expected: 1..9)", refused(type));
+    assertEquals("type 42 (expected: 1..14)", refused(type));
     byte[] longBody = good.clone();
     ByteBuffer.wrap(longBody).putInt(1, 300);
     assertEquals("CHALLENGE: body length 300 > 251 bytes left", refused(longBody));

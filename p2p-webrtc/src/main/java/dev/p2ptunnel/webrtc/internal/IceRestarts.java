@@ -21,8 +21,10 @@ import org.jspecify.annotations.Nullable;
  * while DTLS, SCTP and the DataChannel stay (measured: nothing queued is lost). Vanilla ICE like the first exchange:
  * each description is handed out once gathering is complete, or after the gathering timeout with what was gathered.
  *
- * <p>One negotiation at a time; a newer one supersedes an older one, whose late answer is then ignored. Every method
- * runs on the session thread (the callbacks hop there); the futures complete there.
+ * <p>One negotiation at a time; a newer one supersedes an older one, whose late answer is then ignored. The entry
+ * points ({@link #startOffer}, {@link #acceptAnswer}, {@link #answerRestart}) may be called from any thread and hop
+ * to the session thread; every other method runs on the session thread (the callbacks hop there too), which owns the
+ * negotiation's state; the futures complete there.
  */
 final class IceRestarts {
   private final PeerSession session;
@@ -42,8 +44,54 @@ final class IceRestarts {
     this.gatheringTimeout = gatheringTimeout;
   }
 
+  /** An ICE restart offer and the number to give back with its answer. */
+  record RestartOffer(SessionDescription offer, long generation) {}
+
+  /** Offerer, any thread: a new offer that restarts ICE on this connection, once gathered. */
+  CompletableFuture<RestartOffer> startOffer() {
+    CompletableFuture<RestartOffer> result = new CompletableFuture<>();
+    if (!session.onSessionThread(() -> {
+      CompletableFuture<SessionDescription> offer = new CompletableFuture<>();
+      long number = generation + 1;
+      offer(offer);
+      offer.whenComplete((description, error) -> {
+        if (error != null) {
+          result.completeExceptionally(error);
+        } else {
+          result.complete(new RestartOffer(description, number));
+        }
+      });
+    })) {
+      result.completeExceptionally(session.closedFailure());
+    }
+    return result;
+  }
+
+  /** Offerer, any thread: applies the peer's answer to the restart offer of {@code forGeneration}. */
+  CompletableFuture<Void> acceptAnswer(SessionDescription answer, long forGeneration) {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    if (!session.onSessionThread(() -> answer(answer, forGeneration, result))) {
+      result.completeExceptionally(session.closedFailure());
+    }
+    return result;
+  }
+
+  /** Answerer, any thread: applies the peer's ICE restart offer and returns the answer, once gathered. */
+  CompletableFuture<SessionDescription> answerRestart(SessionDescription offer) {
+    CompletableFuture<SessionDescription> result = new CompletableFuture<>();
+    if (offer.type() != SessionDescription.Type.OFFER) {
+      result.completeExceptionally(new InvalidDescriptionException(
+          "ICE restart: " + offer.type() + " (expected: OFFER)"));
+      return result;
+    }
+    if (!session.onSessionThread(() -> answerOffer(offer, result))) {
+      result.completeExceptionally(session.closedFailure());
+    }
+    return result;
+  }
+
   /** Offerer: a new offer that restarts ICE; completes with it once gathered. Session thread. */
-  void offer(CompletableFuture<SessionDescription> result) {
+  private void offer(CompletableFuture<SessionDescription> result) {
     long number = begin(result, SessionDescription.Type.OFFER);
     RTCOfferOptions options = new RTCOfferOptions();
     options.iceRestart = true;
@@ -51,7 +99,7 @@ final class IceRestarts {
   }
 
   /** Offerer: applies the peer's answer to the latest restart offer. Session thread. */
-  void answer(SessionDescription answer, long forGeneration, CompletableFuture<Void> result) {
+  private void answer(SessionDescription answer, long forGeneration, CompletableFuture<Void> result) {
     if (forGeneration != generation) {
       result.completeExceptionally(new WebRtcException("an answer to an older ICE restart offer; ignored"));
       return;
@@ -60,7 +108,7 @@ final class IceRestarts {
   }
 
   /** Answerer: applies the peer's restart offer and answers it; completes with the answer once gathered. */
-  void answerOffer(SessionDescription offer, CompletableFuture<SessionDescription> result) {
+  private void answerOffer(SessionDescription offer, CompletableFuture<SessionDescription> result) {
     long number = begin(result, SessionDescription.Type.ANSWER);
     CompletableFuture<Void> applied = new CompletableFuture<>();
     setRemote(new RTCSessionDescription(RTCSdpType.OFFER, offer.sdp()), applied);
@@ -71,11 +119,6 @@ final class IceRestarts {
         pc.createAnswer(new RTCAnswerOptions(), new Created(number, result));
       }
     });
-  }
-
-  /** The generation of the latest negotiation (the offerer passes it back with the answer). */
-  long generation() {
-    return generation;
   }
 
   /** Gathering of the current negotiation completed (the session heard COMPLETE). Session thread. */

@@ -1,16 +1,19 @@
 package dev.p2ptunnel.webrtc.internal;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.PortAllocatorConfig;
 import dev.onvoid.webrtc.RTCCertificatePEM;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCDataChannel;
+import dev.onvoid.webrtc.RTCDataChannelInit;
 import dev.onvoid.webrtc.RTCIceServer;
 import dev.onvoid.webrtc.RTCIceTransportPolicy;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 import dev.p2ptunnel.webrtc.Identity;
 import dev.p2ptunnel.webrtc.WebRtcConfig;
+import dev.p2ptunnel.webrtc.WebRtcException;
 import java.lang.System.Logger.Level;
 import org.jspecify.annotations.Nullable;
 
@@ -48,6 +51,32 @@ final class NativeObjects {
   static PeerConnectionFactory newFactory() {
     HeadlessAudioDeviceModule audio = sharedAudioModule();
     return new PeerConnectionFactory(audio);
+  }
+
+  /** The native objects of one session. */
+  record Natives(PeerConnectionFactory factory, RTCPeerConnection pc, RTCDataChannel dc) {}
+
+  /**
+   * A factory, its peer connection (whose callbacks go to {@code observer}) and the tunnel's DataChannel: label
+   * {@code data}, negotiated id 0, ordered and reliable (the original app's). What was made is released when a step
+   * fails.
+   */
+  static Natives create(String name, WebRtcConfig config, @Nullable Identity identity,
+      PeerConnectionObserver observer) {
+    PeerConnectionFactory pcf = null;
+    RTCPeerConnection connection = null;
+    try {
+      pcf = newFactory();
+      connection = pcf.createPeerConnection(toRtc(config, identity), observer);
+      RTCDataChannelInit init = new RTCDataChannelInit();
+      init.negotiated = true;
+      init.id = 0;
+      init.ordered = true; // maxRetransmits and maxPacketLifeTime stay unset: reliable
+      return new Natives(pcf, connection, connection.createDataChannel("data", init));
+    } catch (Throwable t) {
+      release(name, null, connection, pcf);
+      throw new WebRtcException(name + ": could not create the peer connection: " + t, t);
+    }
   }
 
   static RTCConfiguration toRtc(WebRtcConfig config, @Nullable Identity identity) {
