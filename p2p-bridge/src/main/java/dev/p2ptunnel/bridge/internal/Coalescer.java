@@ -147,6 +147,11 @@ final class Coalescer {
     return frames;
   }
 
+  /** Bytes waiting in the message being filled. */
+  int heldBytes() {
+    return used;
+  }
+
   /**
    * Sends the message being filled, if it holds anything.
    *

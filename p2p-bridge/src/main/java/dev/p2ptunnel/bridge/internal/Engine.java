@@ -301,12 +301,17 @@ public final class Engine {
     try {
       loop.start();
       while (loop.running()) {
+        // From here until the selector returns, an offer must wake it (the queue was checked before it sleeps);
+        // during the turn it need not: the next iteration looks at the queue before waiting. So a message that
+        // arrives while the loop works costs no wake-up (a write and, next select, a read of the selector's wake-up
+        // descriptor).
         wakeupPending.set(false);
         if (loop.idle()) {
           loop.selector().select(loop.waitMillis());
         } else {
           loop.selector().selectNow();
         }
+        wakeupPending.set(true);
         loop.turn();
       }
       reason = loop.closeReason();
@@ -317,6 +322,7 @@ public final class Engine {
     finish(reason);
   }
 
+  /** Any thread, after an offer: wakes the selector unless the loop is awake (then it sees the offer by itself). */
   private void wakeup() {
     if (thread != null && !wakeupPending.getAndSet(true)) {
       loop.selector().wakeup();

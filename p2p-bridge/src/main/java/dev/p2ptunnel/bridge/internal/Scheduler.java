@@ -17,7 +17,9 @@ import java.util.List;
  *   the deficit may go negative by less than a frame and is paid back next turn).
  * </ol>
  * So a socket with a little to send never waits behind a bulk socket's backlog, and backlogged sockets share the
- * channel equally by bytes, whatever their frame sizes. A socket that drains leaves the round and loses its deficit.
+ * channel equally by bytes, whatever their frame sizes. Before the backlogged round, the small frames of the turn so
+ * far leave in a message of their own ({@link Outbound#flushAheadOfBulk}), so that they do not wait at the receiver
+ * for a bulk-sized message to arrive whole. A socket that drains leaves the round and loses its deficit.
  *
  * <p>Back-pressure: once the channel is not writable, the turn stops; every socket still waiting keeps its place in
  * its list but is parked: it loses its read interest (the selector would report it again and again) until the channel
@@ -90,6 +92,9 @@ final class Scheduler {
       sparse.poll();
       served++;
       settle(stream, read(stream, QUANTUM_BYTES, 0), true);
+    }
+    if (round > 0) {
+      outbound.flushAheadOfBulk(); // what is small leaves before the bulk data, not inside its message
     }
     for (int n = round; n > 0; n--) {
       Stream stream = backlogged.peek();
