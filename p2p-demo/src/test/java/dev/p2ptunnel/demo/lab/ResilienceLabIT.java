@@ -3,9 +3,13 @@ package dev.p2ptunnel.demo.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -87,14 +91,8 @@ class ResilienceLabIT {
           Long.toString(size), "15", "600000"));
       get.awaitLine(line -> line.startsWith("progress=") && Long.parseLong(line.substring(9)) >= 32L << 20
           || line.startsWith("status=") || line.startsWith("error="), Duration.ofSeconds(120));
-      String nat = lab().get("NS_NAT_B");
-      String old = lab().get("NAT_B_WAN");
-      String fresh = old.substring(0, old.lastIndexOf('.') + 1) + "21";
       long changed = System.nanoTime();
-      // The client's home router gets a new public address: MASQUERADE drops its mappings with the old one, so the
-      // path ICE found is gone, as when a phone moves to another network.
-      lab().exec(nat, "ip", "addr", "del", old + "/24", "dev", "wan0");
-      lab().exec(nat, "ip", "addr", "add", fresh + "/24", "dev", "wan0");
+      String change = renumberClientsRouter();
       // An ICE restart that finds the new path within seconds is quiet (a DISCONNECTED path alone is not reported as
       // lost); a rejoin, or a restart slow enough for the keepalive, says "reconnected". Either way the download ends.
       String line = get.awaitLine(l -> l.startsWith("status=") || l.startsWith("error="), Duration.ofSeconds(300));
@@ -109,7 +107,7 @@ class ResilienceLabIT {
         // a rejoin (or a restart slow enough for the host's keepalive); an ICE restart within seconds goes unseen
         tunnel.host().awaitLine(l -> l.contains(" is back: its connections carry on"), LabTunnel.STEP);
       }
-      LabResults.record(lab().variant(), "NAT address change " + old + " -> " + fresh + " mid-download: download "
+      LabResults.record(lab().variant(), "NAT address change " + change + " mid-download: download "
           + "complete " + doneMs + " ms after the change (client: " + back + "); bytes=" + size + " sha256=ok");
     }
   }
@@ -124,16 +122,8 @@ class ResilienceLabIT {
           Long.toString(size), "16", "600000"));
       get.awaitLine(line -> line.startsWith("progress=") && Long.parseLong(line.substring(9)) >= 16L << 20
           || line.startsWith("status=") || line.startsWith("error="), Duration.ofSeconds(120));
-      String nat = lab().get("NS_NAT_B");
-      // the address the router has now (another scenario of this class may have changed it already)
-      String shown = lab().exec(nat, "ip", "-4", "-o", "addr", "show", "dev", "wan0");
-      java.util.regex.Matcher inet = java.util.regex.Pattern.compile("inet (\\S+)/24").matcher(shown);
-      assertTrue(inet.find(), "the router's address: " + shown);
-      String old = inet.group(1);
-      String fresh = old.substring(0, old.lastIndexOf('.') + 1) + (old.endsWith(".22") ? "23" : "22");
       long changed = System.nanoTime();
-      lab().exec(nat, "ip", "addr", "del", old + "/24", "dev", "wan0");
-      lab().exec(nat, "ip", "addr", "add", fresh + "/24", "dev", "wan0");
+      String change = renumberClientsRouter();
       // Quiet when the restart is quick (no "lost", so no "reconnected"): the download's end and the server's log say.
       String line = get.awaitLine(l -> l.startsWith("status=") || l.startsWith("error="), Duration.ofSeconds(300));
       long doneMs = (System.nanoTime() - changed) / 1_000_000;
@@ -149,7 +139,7 @@ class ResilienceLabIT {
           "the host answered it: " + access);
       assertEquals(1, access.stream().filter(l -> l.contains("method=POST route=join ")).count(),
           "one join request: the first; no rejoin: " + access);
-      LabResults.record(lab().variant(), "NAT address change " + old + " -> " + fresh + " mid-download, HTTP "
+      LabResults.record(lab().variant(), "NAT address change " + change + " mid-download, HTTP "
           + "signaling: back by ICE restart (same session, no rejoin), download complete " + doneMs + " ms after the "
           + "change; bytes=" + size + " sha256=ok");
     }
@@ -174,15 +164,8 @@ class ResilienceLabIT {
       open.add(get);
       get.awaitLine(line -> line.startsWith("progress=") && Long.parseLong(line.substring(9)) >= 16L << 20
           || line.startsWith("status=") || line.startsWith("error="), Duration.ofSeconds(120));
-      String nat = lab().get("NS_NAT_B");
-      String shown = lab().exec(nat, "ip", "-4", "-o", "addr", "show", "dev", "wan0");
-      java.util.regex.Matcher inet = java.util.regex.Pattern.compile("inet (\\S+)/24").matcher(shown);
-      assertTrue(inet.find(), "the router's address: " + shown);
-      String old = inet.group(1);
-      String fresh = old.substring(0, old.lastIndexOf('.') + 1) + (old.endsWith(".24") ? "25" : "24");
       long changed = System.nanoTime();
-      lab().exec(nat, "ip", "addr", "del", old + "/24", "dev", "wan0");
-      lab().exec(nat, "ip", "addr", "add", fresh + "/24", "dev", "wan0");
+      String change = renumberClientsRouter();
       String line = get.awaitLine(l -> l.startsWith("status=") || l.startsWith("error="), Duration.ofSeconds(300));
       long doneMs = (System.nanoTime() - changed) / 1_000_000;
       assertEquals(0, get.awaitExit(LabTunnel.STEP), "traffic exit code: " + get.stdout());
@@ -201,7 +184,7 @@ class ResilienceLabIT {
       assertTrue(client.stderr().stream().noneMatch(l -> l.contains("rejoin")), "no rejoin: " + client.stderr());
       assertEquals(1, host.stdout().stream().filter(l -> l.contains(" connected, path ")).count(),
           "one session on the host: " + host.stdout());
-      LabResults.record(lab().variant(), "NAT address change " + old + " -> " + fresh + " mid-download, rendezvous "
+      LabResults.record(lab().variant(), "NAT address change " + change + " mid-download, rendezvous "
           + "(MQTT): back by ICE restart (same session, no rejoin; host: " + answered.substring(answered.indexOf(
           "ICE restart")) + "; restart " + number + " offered -> answered " + restartMs + " ms, broker connection "
           + "included: " + offered.substring(offered.indexOf("offered")) + "), download complete " + doneMs
@@ -397,6 +380,37 @@ class ResilienceLabIT {
         tunnel.outage(false);
       }
     }
+  }
+
+  /**
+   * The client's home router gets a new public address, as when a phone moves to another network: MASQUERADE drops
+   * its mappings with the old one, so the path ICE found is gone. Returns "old -> new".
+   */
+  private static String renumberClientsRouter() throws IOException, InterruptedException {
+    String nat = lab().get("NS_NAT_B");
+    String old = clientsRouterAddress();
+    String fresh = old.substring(0, old.lastIndexOf('.') + 1) + (old.endsWith(".21") ? "22" : "21");
+    lab().exec(nat, "ip", "addr", "del", old + "/24", "dev", "wan0");
+    lab().exec(nat, "ip", "addr", "add", fresh + "/24", "dev", "wan0");
+    return old + " -> " + fresh;
+  }
+
+  /** Every scenario starts with the lab's own address on the client's router, whatever ran before it. */
+  @AfterEach
+  void restoreClientsRouter() throws IOException, InterruptedException {
+    String original = lab().get("NAT_B_WAN");
+    String now = clientsRouterAddress();
+    if (!now.equals(original)) {
+      lab().exec(lab().get("NS_NAT_B"), "ip", "addr", "del", now + "/24", "dev", "wan0");
+      lab().exec(lab().get("NS_NAT_B"), "ip", "addr", "add", original + "/24", "dev", "wan0");
+    }
+  }
+
+  private static String clientsRouterAddress() throws IOException, InterruptedException {
+    String shown = lab().exec(lab().get("NS_NAT_B"), "ip", "-4", "-o", "addr", "show", "dev", "wan0");
+    Matcher inet = Pattern.compile("inet (\\S+)/24").matcher(shown);
+    assertTrue(inet.find(), "the client's router's address: " + shown);
+    return inet.group(1);
   }
 
   private static NetLab lab() {
