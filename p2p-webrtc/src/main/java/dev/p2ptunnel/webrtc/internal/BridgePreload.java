@@ -11,16 +11,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * a short-lived daemon thread ({@code p2p-tunnel-preload}), so that the bridge's start after pairing does not load
  * them on the setup's critical path. Once per role and JVM. Thread-safe.
  */
-final class BridgePreload {
+public final class BridgePreload {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.tunnel");
   private static final AtomicBoolean CLIENT = new AtomicBoolean();
   private static final AtomicBoolean HOST = new AtomicBoolean();
 
   private BridgePreload() {}
 
+  /**
+   * Whether start-up work may overlap the join ({@code -Dp2p.start.overlap=off} turns this preload and the signaling
+   * warm-up's first request off, for comparisons: docs/PERFORMANCE.md "Start, fourth session").
+   */
+  public static boolean overlapOn() {
+    return !"off".equals(System.getProperty("p2p.start.overlap"));
+  }
+
   /** Starts preloading {@code host}'s role (false: the client's) unless done or under way; returns at once. */
   static void inBackground(boolean host) {
-    if (!(host ? HOST : CLIENT).compareAndSet(false, true)) {
+    if (!overlapOn() || !(host ? HOST : CLIENT).compareAndSet(false, true)) {
       return;
     }
     Thread thread = new Thread(() -> {

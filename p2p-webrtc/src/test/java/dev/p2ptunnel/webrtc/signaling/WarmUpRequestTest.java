@@ -48,6 +48,25 @@ class WarmUpRequestTest {
     }
   }
 
+  @Test
+  void withOverlapOffTheWarmUpBuildsTheClientAndAsksNothing() throws Exception {
+    try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()) {
+      server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      server.configureBlocking(false);
+      URI uri = URI.create("http://127.0.0.1:" + server.socket().getLocalPort() + "/");
+      takeSpare(uri);
+      System.setProperty("p2p.start.overlap", "off");
+      try {
+        HttpSignaling.warmUp(uri); // synchronous: a request would have connected before it returned
+      } finally {
+        System.clearProperty("p2p.start.overlap");
+      }
+      assertEquals(Boolean.FALSE, ServerCalls.spareTls(), "the spare client is built all the same");
+      assertEquals(null, server.accept(), "no connection was made");
+      takeSpare(uri);
+    }
+  }
+
   /** Lets the next signaling take a spare client another test may have left, so that the warm-up builds one. */
   private static void takeSpare(URI uri) {
     for (Boolean tls = ServerCalls.spareTls(); tls != null; tls = ServerCalls.spareTls()) {
