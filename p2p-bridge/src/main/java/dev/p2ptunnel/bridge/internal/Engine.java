@@ -243,7 +243,7 @@ public final class Engine {
     for (int turn = 0; turn < MAX_TURNS_PER_RUN && !closed.isDone(); turn++) {
       int work;
       try {
-        loop.selector().selectNow();
+        loop.select(0);
         work = loop.turn();
       } catch (IOException | RuntimeException e) {
         finish("bridge failed: " + e);
@@ -306,11 +306,7 @@ public final class Engine {
         // arrives while the loop works costs no wake-up (a write and, next select, a read of the selector's wake-up
         // descriptor).
         wakeupPending.set(false);
-        if (loop.idle()) {
-          loop.selector().select(loop.waitMillis());
-        } else {
-          loop.selector().selectNow();
-        }
+        loop.select(loop.idle() ? loop.waitMillis() : 0);
         wakeupPending.set(true);
         loop.turn();
       }
