@@ -222,13 +222,6 @@ final class SendWindow {
     }
   }
 
-  /** The high watermark now. */
-  long highWatermark() {
-    synchronized (lock) {
-      return target.high();
-    }
-  }
-
   /** From now on nothing reaches the native channel; waits for a send in progress. Idempotent. */
   void close() {
     synchronized (lock) {
