@@ -168,7 +168,8 @@ class HttpRestartTest {
   @Test
   void shouldFailAJoinToAServerThatDoesNotAnswerWithinTheRequestTimeout() throws Exception {
     // A server that takes the connection and never answers (a host behind a dead proxy): a rejoin must fail within a
-    // bound, not hang, so that the client's rejoin backoff tries again.
+    // bound, not hang, so that the client's rejoin backoff tries again. The bound is the subject, not its default
+    // (10 s, ServerCalls.REQUEST_TIMEOUT): a 1 s one here.
     try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 16, InetAddress.getLoopbackAddress())) {
       Thread taker = new Thread(() -> {
         List<java.net.Socket> held = new java.util.ArrayList<>();
@@ -182,8 +183,8 @@ class HttpRestartTest {
       });
       taker.setDaemon(true);
       taker.start();
-      try (HttpSignaling quiet = new HttpSignaling(URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/"),
-          "0000-0000-0000-0000-0000-0000-0000")) {
+      try (HttpSignaling quiet = HttpSignaling.builder(URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/"),
+          "0000-0000-0000-0000-0000-0000-0000").requestTimeout(Duration.ofSeconds(1)).build()) {
         Throwable e = failure(quiet.join(HttpSignalingTest.plain("alice")).firstReply());
         assertInstanceOf(WebRtcException.class, e);
         assertTrue(e.getMessage().startsWith("join request to session 0000-0000-0000-0000-0000-0000-0000: signaling "
