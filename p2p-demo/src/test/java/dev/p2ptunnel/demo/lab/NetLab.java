@@ -250,6 +250,37 @@ final class NetLab {
     return false;
   }
 
+  /**
+   * The client's home router gets a new public address, as when a phone moves to another network: MASQUERADE drops
+   * its mappings with the old one, so the path ICE found is gone. Returns "old -> new".
+   */
+  String renumberClientsRouter() throws IOException, InterruptedException {
+    String old = clientsRouterAddress();
+    String fresh = old.substring(0, old.lastIndexOf('.') + 1) + (old.endsWith(".21") ? "22" : "21");
+    exec(get("NS_NAT_B"), "ip", "addr", "del", old + "/24", "dev", "wan0");
+    exec(get("NS_NAT_B"), "ip", "addr", "add", fresh + "/24", "dev", "wan0");
+    return old + " -> " + fresh;
+  }
+
+  /** Gives the client's router the lab's own address again ({@code NAT_B_WAN}) if it has another. */
+  void restoreClientsRouter() throws IOException, InterruptedException {
+    String original = get("NAT_B_WAN");
+    String now = clientsRouterAddress();
+    if (!now.equals(original)) {
+      exec(get("NS_NAT_B"), "ip", "addr", "del", now + "/24", "dev", "wan0");
+      exec(get("NS_NAT_B"), "ip", "addr", "add", original + "/24", "dev", "wan0");
+    }
+  }
+
+  private String clientsRouterAddress() throws IOException, InterruptedException {
+    String shown = exec(get("NS_NAT_B"), "ip", "-4", "-o", "addr", "show", "dev", "wan0");
+    java.util.regex.Matcher inet = java.util.regex.Pattern.compile("inet (\\S+)/24").matcher(shown);
+    if (!inet.find()) {
+      throw new IllegalStateException("the client's router's address: none in " + shown);
+    }
+    return inet.group(1);
+  }
+
   /** Runs a short command inside lab namespace {@code namespace}; see {@link #run}. */
   String exec(String namespace, String... command) throws IOException, InterruptedException {
     List<String> full = new java.util.ArrayList<>(List.of("ip", "netns", "exec", namespace));
