@@ -66,8 +66,13 @@ final class StandInServer implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
   }
 
-  /** Records the pause and retries at once (on a thread of its own, as the real scheduler would). */
+  /** Records the pause in {@link #pauses} and retries at once. */
   ServerCalls.Delayer delayer() {
+    return recording(pauses);
+  }
+
+  /** Records each pause in {@code pauses} and retries at once (on a thread of its own, as the real scheduler would). */
+  static ServerCalls.Delayer recording(List<Duration> pauses) {
     return (pause, task) -> {
       pauses.add(pause);
       Thread thread = new Thread(task, "test-retry");
