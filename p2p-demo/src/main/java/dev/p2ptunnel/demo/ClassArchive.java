@@ -62,8 +62,8 @@ final class ClassArchive {
     if (dir == null || jar == null || !applies(args)) {
       return OptionalInt.empty();
     }
-    List<String> jvmOptions = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
-    if (jvmOptions.stream().anyMatch(o -> OWN_ARCHIVE_OPTIONS.stream().anyMatch(o::startsWith))) {
+    List<String> jvmOptions = jvmOptions(jar);
+    if (jvmOptions == null) {
       return OptionalInt.empty();
     }
     Path javaHome = Path.of(System.getProperty("java.home"));
@@ -89,13 +89,55 @@ final class ClassArchive {
     }
     // A stop request (Ctrl-C, SIGTERM) for this JVM goes on to the other one, which stops cleanly; this one then
     // ends with its exit code. (Ctrl-C in a terminal reaches both anyway; a second request is harmless.)
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    // (No lambda, stream or string concatenation on this JVM's path: their first use costs it ~10-20 ms each.)
+    Runtime.getRuntime().addShutdownHook(new Thread(new Forward(child, record, partial, archive),
+        "p2p-tunnel-cds-forward"));
+    return OptionalInt.of(finish(child, record, partial, archive));
+  }
+
+  /** The shutdown hook: passes a stop request on and ends this JVM with the second one's exit code. */
+  private record Forward(Process child, boolean record, Path partial, Path archive) implements Runnable {
+    @Override
+    public void run() {
       if (child.isAlive()) {
         child.destroy();
       }
       Runtime.getRuntime().halt(finish(child, record, partial, archive));
-    }, "p2p-tunnel-cds-forward"));
-    return OptionalInt.of(finish(child, record, partial, archive));
+    }
+  }
+
+  /**
+   * The JVM options this JVM was started with (those before {@code -jar JAR} on its command line), or null if one of
+   * them chooses an archive already. The command line from the operating system where it has one (Linux, macOS: no
+   * management classes to load), else the JVM's own list.
+   */
+  static @Nullable List<String> jvmOptions(Path jar) {
+    List<String> options = null;
+    String[] argv = ProcessHandle.current().info().arguments().orElse(null);
+    if (argv != null) {
+      options = beforeJar(argv, jar);
+    }
+    if (options == null) {
+      options = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+    }
+    for (String option : options) {
+      for (String own : OWN_ARCHIVE_OPTIONS) {
+        if (option.startsWith(own)) {
+          return null;
+        }
+      }
+    }
+    return options;
+  }
+
+  /** The arguments before {@code -jar JAR} (the launcher's and the JVM's options), or null if there is no such pair. */
+  static @Nullable List<String> beforeJar(String[] argv, Path jar) {
+    for (int i = 0; i + 1 < argv.length; i++) {
+      if (argv[i].equals("-jar")) {
+        return Path.of(argv[i + 1]).toAbsolutePath().equals(jar) ? List.of(argv).subList(0, i) : null;
+      }
+    }
+    return null;
   }
 
   /** Whether the command line runs a command (not help or version). */
@@ -157,7 +199,8 @@ final class ClassArchive {
       text.append('|').append(Files.size(modules)).append('|').append(Files.getLastModifiedTime(modules).toMillis());
     }
     crc.update(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    return String.format(Locale.ROOT, "%08x", crc.getValue());
+    String hex = Long.toHexString(crc.getValue());
+    return "00000000".substring(hex.length()) + hex;
   }
 
   /** The second JVM's command line. */

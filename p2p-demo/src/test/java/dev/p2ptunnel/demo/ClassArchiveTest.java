@@ -85,4 +85,15 @@ class ClassArchiveTest {
         "-Xlog:cds*=off", "-Dp2p.cds.parent=42", "-cp", jar.toString(), "dev.p2ptunnel.demo.Main", "host", "--port",
         "9"), command);
   }
+
+  @Test
+  void theJvmOptionsAreThoseBeforeDashJar() throws IOException {
+    Path jar = Files.write(dir.resolve("p2p-tunnel.jar"), new byte[] {1});
+    assertEquals(List.of("-Xmx256m", "-Dp2p.native.cache=off"), ClassArchive.beforeJar(new String[] {"-Xmx256m",
+        "-Dp2p.native.cache=off", "-jar", jar.toString(), "host", "-jar", "x"}, jar));
+    assertEquals(List.of(), ClassArchive.beforeJar(new String[] {"-jar", jar.toString(), "host"}, jar));
+    assertNull(ClassArchive.beforeJar(new String[] {"-cp", jar.toString(), "dev.p2ptunnel.demo.Main", "host"}, jar),
+        "not started with -jar: the JVM's own list is asked");
+    assertNull(ClassArchive.beforeJar(new String[] {"-jar", dir.resolve("other.jar").toString(), "host"}, jar));
+  }
 }
