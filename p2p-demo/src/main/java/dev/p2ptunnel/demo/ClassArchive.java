@@ -34,6 +34,8 @@ final class ClassArchive {
   /** The environment variable: {@code off}, or the directory of the archives. */
   static final String ENV = "P2P_TUNNEL_CDS";
 
+  private static final boolean WINDOWS =
+      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
   private static final Set<String> COMMANDS = Set.of("host", "client", "signal", "try");
   private static final Set<String> INFO_OPTIONS = Set.of("-h", "--help", "-V", "--version");
   /** JVM options that choose an archive already, or none: the JVM then runs the command itself. */
@@ -99,10 +101,23 @@ final class ClassArchive {
   private record Forward(Process child, boolean record, Path partial, Path archive) implements Runnable {
     @Override
     public void run() {
+      if (WINDOWS) {
+        // destroy() is TerminateProcess there, no stop request: Ctrl-C reaches every process of the console, so the
+        // second JVM is stopping by itself; it is ended only if it has not within its own budget and then some.
+        waitQuietly(child, Shutdown.CLOSE_BUDGET_MS + 3_000);
+      }
       if (child.isAlive()) {
-        child.destroy();
+        child.destroy(); // SIGTERM elsewhere: the second JVM's clean stop
       }
       Runtime.getRuntime().halt(finish(child, record, partial, archive));
+    }
+
+    private static void waitQuietly(Process child, long millis) {
+      try {
+        child.waitFor(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -221,8 +236,7 @@ final class ClassArchive {
   }
 
   private static String java(Path javaHome) {
-    boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
-    return javaHome.resolve("bin").resolve(windows ? "java.exe" : "java").toString();
+    return javaHome.resolve("bin").resolve(WINDOWS ? "java.exe" : "java").toString();
   }
 
   private static boolean makeDirectory(Path dir) {
