@@ -91,7 +91,8 @@ final class ClassArchive {
     }
     // A stop request (Ctrl-C, SIGTERM) for this JVM goes on to the other one, which stops cleanly; this one then
     // ends with its exit code. (Ctrl-C in a terminal reaches both anyway; a second request is harmless.)
-    // (No lambda, stream or string concatenation on this JVM's path: their first use costs it ~10-20 ms each.)
+    // (No lambda or stream on this JVM's path, and p2p-demo is compiled without invokedynamic string concatenation:
+    // the first use of each costs this JVM ~10-20 ms.)
     Runtime.getRuntime().addShutdownHook(new Thread(new Forward(child, record, partial, archive),
         "p2p-tunnel-cds-forward"));
     return OptionalInt.of(finish(child, record, partial, archive));
