@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@code java -jar p2p-tunnel.jar host|client|signal|try …} runs the command in a second JVM that maps a class
  * archive of this jar's own earlier runs (AppCDS): Java 17 takes an application class archive only from the command
- * line, never from a jar, and without one each start spends ~0.5 CPU-seconds more on loading, verifying and compiling
+ * line, never from a jar, and without one each start spends ~0.3-0.6 CPU-seconds more on loading, verifying and compiling
  * the same classes (docs/PERFORMANCE.md, "Start, fourth session"). The first run of a command records the archive
  * ({@code -XX:ArchiveClassesAtExit}, written when that JVM exits and kept only after exit code 0); later runs use it.
  * This JVM only starts the other one, with the same JVM options, arguments, standard streams and working directory,
