@@ -20,7 +20,7 @@ import java.util.Locale;
  * on both sides, next to the same service reached directly. Not JMH: sockets and threads are the point.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.p2ptunnel.benchmarks.BridgeHarness [throughput|latency|cpu|connections|all]
+ * java -cp benchmarks/target/benchmarks.jar dev.p2ptunnel.benchmarks.BridgeHarness [throughput|latency|cpu|wakeup|connections|all]
  * </pre>
  * ({@code connections} runs {@link ConnectionsHarness}: the service and each bridge in a child JVM of their own, so
  * that no process needs more than ~1 descriptor per connection; {@code -Dconnections=N -Dactive=M}).
@@ -44,6 +44,9 @@ public final class BridgeHarness {
     }
     if (what.equals("cpu") || what.equals("all")) {
       CpuHarness.run();
+    }
+    if (what.equals("wakeup") || what.equals("all")) {
+      WakeupHarness.run();
     }
     if (what.equals("connections") || what.equals("all")) {
       // One JVM would hold ~4 descriptors per tunnelled connection: spread over processes instead.

@@ -52,6 +52,8 @@ public final class Engine {
   private final @Nullable ManualTicker manualTicker;
   private volatile @Nullable Thread loopThread;
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
+  /** Threaded mode: how other threads wake the loop's selector (see {@link #wakeup}); null when embedded. */
+  private final @Nullable WakePipe wakePipe;
   private final CompletableFuture<String> closed = new CompletableFuture<>();
   private volatile @Nullable BridgeStats finalStats;
   private final AtomicBoolean started = new AtomicBoolean();
@@ -67,10 +69,17 @@ public final class Engine {
     this.loop = new Loop(channel, server, plan, config, ticker, inbound, datagrams, firstSocketId,
         ChannelEvents::new);
     if (manualTicker == null) {
+      try {
+        this.wakePipe = WakePipe.open(loop.selector());
+      } catch (IOException e) {
+        loop.shutdown("bridge failed to start: " + e);
+        throw e;
+      }
       Thread t = new Thread(this::run, "p2p-bridge-" + loop.roleName());
       t.setDaemon(true);
       this.thread = t;
     } else {
+      this.wakePipe = null;
       this.thread = null;
     }
   }
@@ -243,7 +252,7 @@ public final class Engine {
     for (int turn = 0; turn < MAX_TURNS_PER_RUN && !closed.isDone(); turn++) {
       int work;
       try {
-        loop.selector().selectNow();
+        loop.select(0);
         work = loop.turn();
       } catch (IOException | RuntimeException e) {
         finish("bridge failed: " + e);
@@ -306,11 +315,7 @@ public final class Engine {
         // arrives while the loop works costs no wake-up (a write and, next select, a read of the selector's wake-up
         // descriptor).
         wakeupPending.set(false);
-        if (loop.idle()) {
-          loop.selector().select(loop.waitMillis());
-        } else {
-          loop.selector().selectNow();
-        }
+        loop.select(loop.idle() ? loop.waitMillis() : 0);
         wakeupPending.set(true);
         loop.turn();
       }
@@ -324,8 +329,9 @@ public final class Engine {
 
   /** Any thread, after an offer: wakes the selector unless the loop is awake (then it sees the offer by itself). */
   private void wakeup() {
-    if (thread != null && !wakeupPending.getAndSet(true)) {
-      loop.selector().wakeup();
+    WakePipe pipe = wakePipe;
+    if (pipe != null && !wakeupPending.getAndSet(true)) {
+      pipe.wake();
     }
   }
 
@@ -346,6 +352,9 @@ public final class Engine {
     } catch (RuntimeException e) {
       Events.LOG.log(Level.ERROR, "bridge shutdown failed", e);
       last = new BridgeStats(0, 0, 0, 0, 0, 0, 0, 0, java.util.Map.of());
+    }
+    if (wakePipe != null) {
+      wakePipe.close();
     }
     finalStats = last;
     inbound.close();

@@ -15,10 +15,11 @@ import java.lang.System.Logger.Level;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
-import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -62,6 +63,13 @@ final class Loop implements Resume.Port {
   private final NamedServices named;
   private final PeerGuard guard;
   private final LoopCommands commands;
+  /**
+   * The keys the last {@link #select} found ready, handled by the next turn. Collected by the selector's action
+   * instead of its selected-key set, which costs a hash-set entry (an allocation), a removal and an iterator per ready
+   * key: on a busy bridge, every request.
+   */
+  private final ArrayList<SelectionKey> readyKeys = new ArrayList<>();
+  private final Consumer<SelectionKey> collectReady = readyKeys::add;
 
   private boolean running = true;
   /** The bridge closes because the grace period ended: sockets end {@link Streams.Ending#ORDERLY}. */
@@ -171,6 +179,19 @@ final class Loop implements Resume.Port {
     return selector;
   }
 
+  /**
+   * Polls the sockets for the next turn: waits up to {@code timeoutMillis} for one to become ready (or a wake-up), or
+   * with 0 only looks.
+   */
+  void select(long timeoutMillis) throws IOException {
+    readyKeys.clear(); // left by a turn that stopped early: the selector reports them again (level-triggered)
+    if (timeoutMillis > 0) {
+      selector.select(collectReady, timeoutMillis);
+    } else {
+      selector.selectNow(collectReady);
+    }
+  }
+
   String roleName() {
     return role.name();
   }
@@ -248,12 +269,9 @@ final class Loop implements Resume.Port {
   }
 
   private int keys() {
-    int handled = 0;
-    Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-    while (keys.hasNext()) {
-      SelectionKey key = keys.next();
-      keys.remove();
-      handled++;
+    int handled = readyKeys.size();
+    for (int i = 0; i < handled; i++) {
+      SelectionKey key = readyKeys.get(i);
       if (!key.isValid()) {
         continue;
       }
@@ -274,6 +292,7 @@ final class Loop implements Resume.Port {
         scheduler.readable(stream);
       }
     }
+    readyKeys.clear();
     return handled;
   }
 
