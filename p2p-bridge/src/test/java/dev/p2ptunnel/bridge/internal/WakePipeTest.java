@@ -3,6 +3,7 @@ package dev.p2ptunnel.bridge.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -84,6 +85,58 @@ class WakePipeTest {
       pipe.close();
       pipe.wake(); // the loop has ended: nothing to wake, nothing thrown
       assertFalse(selector.keys().stream().anyMatch(SelectionKey::isValid));
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void anInterruptedWakerWakesAndKeepsThePipeAndItsInterruptStatus() throws Exception {
+    try (Selector selector = Selector.open()) {
+      WakePipe pipe = WakePipe.open(selector);
+      try {
+        Thread.currentThread().interrupt();
+        pipe.wake();
+        assertTrue(Thread.interrupted(), "the caller's interrupt status is kept");
+        List<SelectionKey> ready = new ArrayList<>();
+        assertEquals(1, selector.selectNow(ready::add), "woken through the pipe");
+        pipe.ready(ready.get(0));
+        assertTrue(ready.get(0).isValid(), "the pipe still works: an interrupted write would have closed it");
+        pipe.wake();
+        assertEquals(1, selector.selectNow(), "a later wake-up still goes through the pipe");
+      } finally {
+        Thread.interrupted();
+        pipe.close();
+      }
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void aPipeClosedUnderAWriterFallsBackToTheSelectorAndIsNotReportedForever() throws Exception {
+    try (Selector selector = Selector.open()) {
+      WakePipe pipe = WakePipe.open(selector);
+      try {
+        pipe.closeSinkForTest(); // what an interrupt in the middle of a write does
+        List<SelectionKey> ready = new ArrayList<>();
+        assertEquals(1, selector.selectNow(ready::add), "the closed sink shows as end of stream");
+        pipe.ready(ready.get(0));
+        assertFalse(ready.get(0).isValid(), "an end that is always ready is no longer watched");
+        assertEquals(0, selector.selectNow(), "not reported again: the loop would spin");
+        CompletableFuture<Integer> woken = new CompletableFuture<>();
+        Thread loop = new Thread(() -> {
+          try {
+            woken.complete(selector.select()); // no timeout: only a wake-up can end it
+          } catch (Exception e) {
+            woken.completeExceptionally(e);
+          }
+        }, "wake-pipe-test-loop");
+        loop.start();
+        pipe.wake();
+        woken.get(60, TimeUnit.SECONDS);
+        loop.join();
+      } finally {
+        pipe.close();
+      }
     }
   }
 }
