@@ -2,6 +2,9 @@
 # Network lab for NAT-traversal tests: two home routers (NAT + stateful firewall) on a fake internet, with
 # coturn (STUN + TURN) on that internet. Everything lives in network namespaces named p2plab-*; none of them
 # is connected to the machine's real network (no veth to the root namespace, no default route out of the lab).
+# NETLAB_SLOT=N (N = 1, 2, …) makes lab number N beside the first, independent of it: namespaces p2plabN-*, state
+# in /tmp/p2plabN, lock /tmp/p2plabN.lock, the same addresses inside (namespaces keep them apart). The lab tests of
+# one build use slots 0 and 1 so that two lab classes run at once; unset or 0 is the lab described below.
 #
 #   netlab.sh up VARIANT   VARIANT = cone | symmetric | symmetric-both | loss | rate   (runs `down` first)
 #   netlab.sh down         kill lab processes (coturn), delete every p2plab-* namespace; safe to repeat
@@ -17,7 +20,10 @@
 # 203.0.113.0/24 is TEST-NET-3 (RFC 5737): "public-looking", never routed on the real internet.
 set -euo pipefail
 
-PREFIX=p2plab-
+SLOT=${NETLAB_SLOT:-0}
+[[ "$SLOT" =~ ^[0-9]$ ]] || { echo "netlab: NETLAB_SLOT: '$SLOT' (expected a digit 0-9)" >&2; exit 1; }
+[ "$SLOT" = 0 ] && SLOT_NAME=p2plab || SLOT_NAME=p2plab$SLOT
+PREFIX=$SLOT_NAME-
 NS_WAN=${PREFIX}wan NS_NAT_A=${PREFIX}nat-a NS_NAT_B=${PREFIX}nat-b NS_HOST=${PREFIX}host NS_CLIENT=${PREFIX}client
 WAN_NET=203.0.113 WAN_IP=203.0.113.1 NAT_A_WAN=203.0.113.10 NAT_B_WAN=203.0.113.20
 LAN_A=192.168.10 LAN_B=192.168.20 HOST_IP=192.168.10.2 CLIENT_IP=192.168.20.2
@@ -25,7 +31,7 @@ TURN_PORT=3478 TURN_USER=p2plab TURN_PASS=p2plab-secret TURN_REALM=p2plab.test
 RELAY_MIN=49152 RELAY_MAX=49999
 RATE=${NETLAB_RATE:-20mbit}     # `rate` variant
 LOSS=${NETLAB_LOSS:-0.01}       # `loss` variant: probability per packet and per WAN hop
-STATE_DIR=${NETLAB_DIR:-/tmp/p2plab}
+STATE_DIR=${NETLAB_DIR:-/tmp/$SLOT_NAME}
 TURN_LOG=$STATE_DIR/turnserver.log
 TURN_PID=$STATE_DIR/turnserver.pid
 TURN_ERR=$STATE_DIR/turnserver.stderr
@@ -35,10 +41,10 @@ need_root() { [ "$(id -u)" -eq 0 ] || die "must run as root (network namespaces)
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 lab_namespaces() { ip netns list 2>/dev/null | awk '{print $1}' | grep "^${PREFIX}" || true; }
 
-# up and down rebuild or delete the one lab of this machine, killing every process in it. Lab tests and
+# up and down rebuild or delete this slot's lab (one per slot and machine), killing every process in it. Lab tests and
 # bench-e2e.sh hold flock on $LAB_LOCK for their whole run and tell us so with P2PLAB_LOCK_HELD=1; anyone else
 # (a person at a shell) gets the lock for this command or a clear refusal, never a lab pulled from under a run.
-LAB_LOCK=/tmp/p2plab.lock
+LAB_LOCK=/tmp/$SLOT_NAME.lock
 guard_lab() {
   need_root
   [ "${P2PLAB_LOCK_HELD:-}" = 1 ] && return 0
@@ -242,6 +248,9 @@ cmd_up() {
 cmd_env() {
   cat <<EOF
 NETLAB_VARIANT=$(awk '{print $1}' "$STATE_DIR/variant" 2>/dev/null || echo none)
+NETLAB_SLOT=$SLOT
+NETLAB_PREFIX=$PREFIX
+NETLAB_LOCK=$LAB_LOCK
 NS_WAN=$NS_WAN
 NS_NAT_A=$NS_NAT_A
 NS_NAT_B=$NS_NAT_B

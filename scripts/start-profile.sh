@@ -6,6 +6,8 @@
 #
 #   sudo scripts/start-profile.sh OUTDIR RUNS ["HOST_JVM_OPTIONS" ["CLIENT_JVM_OPTIONS"]]
 #   sudo LAUNCH=p2p-demo/target/p2p-tunnel scripts/start-profile.sh OUTDIR RUNS     (through the sh launcher)
+#   sudo P2P_TUNNEL_CDS=off scripts/start-profile.sh OUTDIR RUNS   (one JVM per side, no class archive: java -jar
+#       otherwise runs each command in a second JVM with the archive; CPU counts the process and its children)
 #   sudo DEMO_OPTIONS=--verbose scripts/start-profile.sh OUTDIR RUNS   (demo options for both; --verbose lines carry the
 #       time of day in ms, and the setup's steps (logger dev.p2ptunnel.webrtc.setup) end up merged in RUN/timeline.txt)
 #
@@ -29,10 +31,13 @@ ip netns exec p2plab-wan java -jar $JAR signal --bind "$SIGNALING_IP" --port 878
 ip netns exec p2plab-host java -cp $BJ dev.p2ptunnel.benchmarks.e2e.TcpTool echo-server 9000 > "$out/echo.log" 2>&1 & pids+=($!)
 wfor() { for i in $(seq 3000); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.005; done; return 1; }
 wfor "$out/signal.log" "listening on"; wfor "$out/echo.log" ready
-threads() { for t in /proc/$1/task/*; do s=$(cat $t/stat 2>/dev/null) || continue; c=$(cat $t/comm); r=${s##*) }; set -- $r; echo "$c $(( (${12}+${13})*10 ))"; done | awk '{n=$0; sub(/ [0-9]+$/,"",n); v=$NF; gsub(/[0-9]+$/,"#",n); a[n]+=v} END{for(k in a) if(a[k]>0) printf "%s=%d\n",k,a[k]}' | sort -t= -k2 -nr | tr '\n' ' '; }
-tot() { s=$(cat /proc/$1/stat); r=${s##*) }; set -- $r; echo $(( (${12}+${13})*10 )); }
-hl() { if [ -n "${LAUNCH:-}" ]; then echo "sh $LAUNCH"; else echo "java $hopts -Xlog:class+load:file=$1/host-cl.log:uptime -jar $JAR"; fi; }
-cl() { if [ -n "${LAUNCH:-}" ]; then echo "sh $LAUNCH"; else echo "java $copts -Xlog:class+load:file=$1/client-cl.log:uptime -jar $JAR"; fi; }
+# Both functions count the process and its children: java -jar runs the command in a second JVM (the class archive,
+# p2p-demo's ClassArchive) unless P2P_TUNNEL_CDS=off.
+threads() { for q in $1 $(pgrep -P $1); do for t in /proc/$q/task/*; do s=$(cat $t/stat 2>/dev/null) || continue; c=$(cat $t/comm); r=${s##*) }; set -- $r; echo "$c $(( (${12}+${13})*10 ))"; done; done | awk '{n=$0; sub(/ [0-9]+$/,"",n); v=$NF; gsub(/[0-9]+$/,"#",n); a[n]+=v} END{for(k in a) if(a[k]>0) printf "%s=%d\n",k,a[k]}' | sort -t= -k2 -nr | tr '\n' ' '; }
+tot() { local s r c=0; for q in $1 $(pgrep -P $1); do s=$(cat /proc/$q/stat); r=${s##*) }; set -- $r; c=$((c + (${12}+${13})*10)); done; echo $c; }
+# The class-load log of each JVM: host-cl.PID.log (two with java -jar's second JVM).
+hl() { if [ -n "${LAUNCH:-}" ]; then echo "sh $LAUNCH"; else echo "java $hopts -Xlog:class+load:file=$1/host-cl.%p.log:uptime -jar $JAR"; fi; }
+cl() { if [ -n "${LAUNCH:-}" ]; then echo "sh $LAUNCH"; else echo "java $copts -Xlog:class+load:file=$1/client-cl.%p.log:uptime -jar $JAR"; fi; }
 # With DEMO_OPTIONS=--verbose: both JVMs' log lines (time of day in ms, this machine's clock) and the script's own
 # marks in one list, in ms since the client's start (negative: before it): RUN/timeline.txt.
 timeline() {

@@ -9,6 +9,7 @@ module dev.p2ptunnel.demo {
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
   requires java.logging;
+  requires java.management; // ClassArchive: the JVM options to start the second JVM with
   requires java.net.http;
   requires jdk.httpserver;
   requires static org.jspecify;

@@ -133,7 +133,7 @@ final class HostCommand implements Callable<Integer> {
     // After the Session ID is out: loaded in parallel, it slowed the way to the ID on 2 cores (docs/PERFORMANCE.md);
     // now it overlaps the client's start, and the first join finds it loaded.
     Preload.libwebrtcInBackground();
-    Preload.signatureInBackground(identity); // a client's proof is verified when its reveal arrives
+    Preload.verificationInBackground(identity); // a client's proof is verified when its reveal arrives
     Shutdown shutdown = env.shutdown();
     try {
       JoinApprover approver = yes ? join -> {

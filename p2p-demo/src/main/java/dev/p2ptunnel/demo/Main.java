@@ -36,6 +36,10 @@ public final class Main implements Callable<Integer> {
 
   /** Runs a command, then ends the JVM with its exit code after everything it opened is closed. */
   public static void main(String[] args) {
+    java.util.OptionalInt relaunched = ClassArchive.relaunch(args);
+    if (relaunched.isPresent()) {
+      Runtime.getRuntime().halt(relaunched.getAsInt()); // the command ran in a JVM with the class archive
+    }
     warmUpSignaling(args);
     if (args.length > 0 && args[0].equals("client")) {
       Preload.libwebrtcInBackground(); // the offer needs it first; the host's waits until its Session ID is out

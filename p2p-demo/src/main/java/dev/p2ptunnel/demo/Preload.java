@@ -5,7 +5,8 @@ import dev.p2ptunnel.webrtc.WebRtcSession;
 import dev.p2ptunnel.webrtc.WebRtcException;
 
 /**
- * Loads libwebrtc on a daemon thread: ~140 ms that otherwise sit between the first session and its offer (client,
+ * Work moved off the setup path onto daemon threads: the first ECDSA operation of each side (below), and libwebrtc
+ * loaded on a daemon thread: ~140 ms that otherwise sit between the first session and its offer (client,
  * which starts this before its signaling client) or answer (host, which starts this once its Session ID is out).
  * See docs/PERFORMANCE.md, "Setup time".
  */
@@ -13,23 +14,43 @@ final class Preload {
   private static final java.util.concurrent.atomic.AtomicBoolean STARTED =
       new java.util.concurrent.atomic.AtomicBoolean();
 
+  /** What the warm-ups sign or verify; never modified. */
+  static final byte[] PROBE = {1, 2, 3};
+  /** DER of an ECDSA signature with r = 1 and s = 1: well-formed, verifies to false; never modified. */
+  static final byte[] WRONG_SIGNATURE = {0x30, 6, 2, 1, 1, 2, 1, 1};
+
   private Preload() {}
 
   /**
-   * Signs and verifies once with {@code identity} on a daemon thread: the first ECDSA signature of a JVM costs
-   * ~50-150 ms of provider and class loading, which the join otherwise pays on its way (the client signs its proof
-   * when the host's challenge arrives, the host verifies it when the reveal arrives; setup trace in
-   * docs/PERFORMANCE.md). Same CPU, off the path.
+   * The client's first ECDSA signature, made on a daemon thread once its identity is loaded: the JVM's first
+   * SHA256withECDSA signature costs ~20-30 ms of CPU (provider, classes, the interpreter), which the join otherwise
+   * pays when the host's challenge arrives (the client signs its proof then). Only what the client does itself, so the
+   * same CPU, off the path: a signature and a verification here cost ~40-75 ms (docs/PERFORMANCE.md, "Start, fourth
+   * session").
    */
   static void signatureInBackground(Identity identity) {
+    background("p2p-tunnel-signature-warmup", () -> identity.sign(PROBE));
+  }
+
+  /**
+   * The host's first verification of a client's proof, on a daemon thread once its Session ID is out: certificate
+   * parse and a SHA256withECDSA verification, ~20-45 ms of CPU the first time in a JVM, otherwise paid when a client's
+   * reveal arrives. It checks a well-formed signature that does not match (r = s = 1), which takes the whole path of
+   * a real one: signing one first, as this did before, cost ~25 ms more CPU for a signature the host never makes.
+   */
+  static void verificationInBackground(Identity identity) {
+    background("p2p-tunnel-verification-warmup",
+        () -> Identity.verify(identity.certificateDer(), PROBE, WRONG_SIGNATURE));
+  }
+
+  private static void background(String name, Runnable warmUp) {
     Thread thread = new Thread(() -> {
       try {
-        byte[] probe = {1, 2, 3};
-        Identity.verify(identity.certificateDer(), probe, identity.sign(probe));
+        warmUp.run();
       } catch (RuntimeException e) {
         // only a warm-up: the join reports whatever is wrong
       }
-    }, "p2p-tunnel-signature-warmup");
+    }, name);
     thread.setDaemon(true);
     thread.start();
   }

@@ -43,6 +43,13 @@ final class DemoProcess implements AutoCloseable {
   }
 
   static DemoProcess start(String name, String... args) throws IOException {
+    // One JVM per command, as the tests' signals and kills assume: the class-archive relaunch of java -jar
+    // (ClassArchive) has a test of its own, ClassArchiveIT.
+    return start(name, java.util.Map.of(ClassArchive.ENV, "off"), args);
+  }
+
+  /** {@link #start(String, String...)} with {@code env} added to the process's environment. */
+  static DemoProcess start(String name, java.util.Map<String, String> env, String... args) throws IOException {
     String jar = System.getProperty("p2p.demo.jar");
     String java = System.getProperty("p2p.demo.java", System.getProperty("java.home") + "/bin/java");
     if (jar == null) {
@@ -56,6 +63,7 @@ final class DemoProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command);
     // Each process its own installation (identity, trust lists), never the real user's config directory.
     builder.environment().put("XDG_CONFIG_HOME", configHome(name).toString());
+    builder.environment().putAll(env);
     return new DemoProcess(name, builder.start());
   }
 
@@ -151,6 +159,11 @@ final class DemoProcess implements AutoCloseable {
     } catch (IOException e) {
       System.out.println("[" + name + "] still running; jstack failed: " + e);
     }
+  }
+
+  /** The process started (the {@code java} that env(1) became). */
+  ProcessHandle handle() {
+    return process.toHandle();
   }
 
   boolean alive() {

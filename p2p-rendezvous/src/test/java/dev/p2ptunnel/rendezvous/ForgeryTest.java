@@ -9,12 +9,10 @@ import dev.p2ptunnel.rendezvous.internal.Body;
 import dev.p2ptunnel.rendezvous.internal.Direction;
 import dev.p2ptunnel.rendezvous.internal.Envelope;
 import dev.p2ptunnel.rendezvous.internal.SessionSecrets;
-import dev.p2ptunnel.rendezvous.internal.X25519;
 import dev.p2ptunnel.webrtc.ClientJoin;
 import dev.p2ptunnel.webrtc.JoinAnswer;
 import dev.p2ptunnel.webrtc.JoinRequest;
 import dev.p2ptunnel.webrtc.JoinReveal;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Timeout(120)
 class ForgeryTest {
-  private static final SecureRandom RANDOM = new SecureRandom();
   @RegisterExtension
   final BrokerFixture brokers = new BrokerFixture();
 
@@ -45,11 +42,12 @@ class ForgeryTest {
 
   @Test
   void shouldRefuseReplaysAndChangedCopiesOfARealJoinWhichThenFinishes() throws Exception {
-    Mosquitto broker = track(Mosquitto.start("forgery-replay"));
-    Recorder recorder = track(Recorder.on(broker.uri()));
-    Events hostEvents = new Events();
+    ScriptedClient.Stage stage = ScriptedClient.Stage.start(brokers, "forgery-replay");
+    Mosquitto broker = stage.broker();
+    Recorder recorder = stage.recorder();
+    Events hostEvents = stage.hostEvents();
     Events clientEvents = new Events();
-    MqttHostSignaling host = track(MqttHostSignaling.open(Fixtures.config(broker).listener(hostEvents).build()));
+    MqttHostSignaling host = stage.host();
     MqttSignaling client = track(new MqttSignaling(Fixtures.config(broker).listener(clientEvents).build(),
         host.sessionId()));
     ClientJoin join = client.join(Fixtures.offer());
@@ -88,62 +86,12 @@ class ForgeryTest {
     assertFalse(host.nextJoin().isDone(), "none of the copies became a join request");
   }
 
-  /** A client made of the wire format's parts, to send what a real client never would. */
-  private static final class Scripted {
-    final SessionSecrets secrets;
-    final Recorder recorder;
-    final byte[] joinId = new byte[16];
-    final X25519.KeyPair mine = X25519.generate();
-    SessionSecrets.JoinKeys keys;
-
-    Scripted(String sessionId, Recorder recorder) {
-      this.secrets = SessionSecrets.derive(sessionId.replace("-", ""));
-      this.recorder = recorder;
-      RANDOM.nextBytes(joinId);
-    }
-
-    void send(SecretKey key, int selector, byte[] id, long sentAtMs, byte[] plaintext) throws Exception {
-      byte[] messageId = new byte[16];
-      RANDOM.nextBytes(messageId);
-      recorder.inject(secrets.toHostTopic(), Envelope.seal(key, selector, id, messageId, sentAtMs, plaintext,
-          RANDOM));
-    }
-
-    void hello(long sentAtMs) throws Exception {
-      send(secrets.sessionKey(Direction.CLIENT_TO_HOST), Envelope.KEY_SESSION, joinId, sentAtMs,
-          Body.encode(Body.Type.HELLO, mine.publicKey()));
-    }
-
-    /** Waits for the host's reply on this join of {@code type}, opened with {@code key}; returns its body. */
-    Body reply(Body.Type type, SecretKey key) throws Exception {
-      Recorder.Seen seen = recorder.await(m -> m.topic().equals(secrets.toClientTopic())
-          && Arrays.equals(Arrays.copyOfRange(m.payload(), 2, 18), joinId) && opens(m.payload(), key, type), 1)
-          .get(0);
-      return Body.decode(Envelope.open(key, seen.payload()));
-    }
-
-    private static boolean opens(byte[] message, SecretKey key, Body.Type type) {
-      try {
-        return Body.decode(Envelope.open(key, message)).type() == type;
-      } catch (Exception e) {
-        return false;
-      }
-    }
-
-    void welcomed() throws Exception {
-      Body welcome = reply(Body.Type.WELCOME, secrets.sessionKey(Direction.HOST_TO_CLIENT));
-      byte[] hostPublic = welcome.bytes(0);
-      keys = secrets.joinKeys(joinId, mine.publicKey(), hostPublic, X25519.agree(mine.privateKey(), hostPublic));
-    }
-  }
-
   @Test
   void shouldRefuseAHelloFromOutsideTheTimeWindowAndTellThatClientItsClockIsWrong() throws Exception {
-    Mosquitto broker = track(Mosquitto.start("forgery-clock"));
-    Recorder recorder = track(Recorder.on(broker.uri()));
-    Events hostEvents = new Events();
-    MqttHostSignaling host = track(MqttHostSignaling.open(Fixtures.config(broker).listener(hostEvents).build()));
-    Scripted late = new Scripted(host.sessionId(), recorder);
+    ScriptedClient.Stage stage = ScriptedClient.Stage.start(brokers, "forgery-clock");
+    Events hostEvents = stage.hostEvents();
+    MqttHostSignaling host = stage.host();
+    ScriptedClient late = stage.client();
     late.hello(System.currentTimeMillis() - 11 * 60_000 - 30_000);
     hostEvents.await(line -> line.contains("HELLO sent 11 min") && line.contains(" ago by the sender's clock"), 1);
     Body refusal = late.reply(Body.Type.REFUSE, late.secrets.sessionKey(Direction.HOST_TO_CLIENT));
@@ -154,16 +102,15 @@ class ForgeryTest {
 
   @Test
   void shouldRefuseMessagesOutOfStepOutOfDirectionOrForUnknownJoins() throws Exception {
-    Mosquitto broker = track(Mosquitto.start("forgery-steps"));
-    Recorder recorder = track(Recorder.on(broker.uri()));
-    Events hostEvents = new Events();
-    MqttHostSignaling host = track(MqttHostSignaling.open(Fixtures.config(broker).listener(hostEvents).build()));
-    Scripted script = new Scripted(host.sessionId(), recorder);
+    ScriptedClient.Stage stage = ScriptedClient.Stage.start(brokers, "forgery-steps");
+    Events hostEvents = stage.hostEvents();
+    MqttHostSignaling host = stage.host();
+    ScriptedClient script = stage.client();
     script.hello(System.currentTimeMillis());
     script.welcomed();
     long now = System.currentTimeMillis();
     SecretKey c2h = script.keys.of(Direction.CLIENT_TO_HOST);
-    String prefix = "discarded join " + java.util.HexFormat.of().formatHex(script.joinId).substring(0, 8) + "…: ";
+    String prefix = script.prefix();
 
     script.send(c2h, Envelope.KEY_JOIN, script.joinId, now, Body.encode(Body.Type.REVEAL, Fixtures.CLIENT_NONCE, null,
         null));

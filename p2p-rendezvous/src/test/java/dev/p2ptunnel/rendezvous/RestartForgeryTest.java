@@ -7,16 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.p2ptunnel.rendezvous.internal.Body;
 import dev.p2ptunnel.rendezvous.internal.Direction;
 import dev.p2ptunnel.rendezvous.internal.Envelope;
-import dev.p2ptunnel.rendezvous.internal.SessionSecrets;
-import dev.p2ptunnel.rendezvous.internal.X25519;
 import dev.p2ptunnel.webrtc.JoinRequest;
-import java.security.SecureRandom;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,89 +23,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Timeout(120)
 class RestartForgeryTest {
-  private static final SecureRandom RANDOM = new SecureRandom();
   @RegisterExtension
   final BrokerFixture brokers = new BrokerFixture();
 
-  /** A client made of the wire format's parts. */
-  private static final class Scripted {
-    final SessionSecrets secrets;
-    final Recorder recorder;
-    final byte[] joinId = new byte[16];
-    final X25519.KeyPair mine = X25519.generate();
-    SessionSecrets.JoinKeys keys;
-
-    Scripted(String sessionId, Recorder recorder) {
-      this.secrets = SessionSecrets.derive(sessionId.replace("-", ""));
-      this.recorder = recorder;
-      RANDOM.nextBytes(joinId);
-    }
-
-    String prefix() {
-      return "discarded join " + HexFormat.of().formatHex(joinId).substring(0, 8) + "…: ";
-    }
-
-    /** Seals and injects; returns the message as sent (for replays). */
-    byte[] send(SecretKey key, int selector, byte[] id, byte[] plaintext) throws Exception {
-      byte[] messageId = new byte[16];
-      RANDOM.nextBytes(messageId);
-      byte[] message = Envelope.seal(key, selector, id, messageId, System.currentTimeMillis(), plaintext, RANDOM);
-      recorder.inject(secrets.toHostTopic(), message);
-      return message;
-    }
-
-    byte[] restart(long number) throws Exception {
-      return send(keys.of(Direction.CLIENT_TO_HOST), Envelope.KEY_JOIN, joinId, Body.encode(Body.Type.RESTART,
-          Body.u64(number), "v=0 restart " + number));
-    }
-
-    /** Welcomed and offered: the host hands the join out. */
-    void join(String name) throws Exception {
-      send(secrets.sessionKey(Direction.CLIENT_TO_HOST), Envelope.KEY_SESSION, joinId,
-          Body.encode(Body.Type.HELLO, mine.publicKey()));
-      Body welcome = replies(Body.Type.WELCOME, secrets.sessionKey(Direction.HOST_TO_CLIENT), joinId, 1).get(0);
-      byte[] hostPublic = welcome.bytes(0);
-      keys = secrets.joinKeys(joinId, mine.publicKey(), hostPublic, X25519.agree(mine.privateKey(), hostPublic));
-      send(keys.of(Direction.CLIENT_TO_HOST), Envelope.KEY_JOIN, joinId, Body.encode(Body.Type.OFFER, name,
-          "v=0 offer", null));
-    }
-
-    /** Waits for {@code count} replies of {@code type} on join {@code id} that open under {@code key}. */
-    List<Body> replies(Body.Type type, SecretKey key, byte[] id, int count) throws Exception {
-      return recorder.await(m -> m.topic().equals(secrets.toClientTopic())
-          && Arrays.equals(Arrays.copyOfRange(m.payload(), 2, 18), id) && opens(m.payload(), key, type), count)
-          .stream().map(m -> open(m.payload(), key)).toList();
-    }
-
-    List<Body> replies(Body.Type type, int count) throws Exception {
-      return replies(type, keys.of(Direction.HOST_TO_CLIENT), joinId, count);
-    }
-
-    private static Body open(byte[] message, SecretKey key) {
-      try {
-        return Body.decode(Envelope.open(key, message));
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    }
-
-    private static boolean opens(byte[] message, SecretKey key, Body.Type type) {
-      try {
-        return Body.decode(Envelope.open(key, message)).type() == type;
-      } catch (Exception e) {
-        return false;
-      }
-    }
-  }
-
   @Test
   void shouldAnswerOnlyTheApprovedClientsLatestRestartOnceAndRefuseEverythingElse() throws Exception {
-    Mosquitto broker = brokers.track(Mosquitto.start("restart-forgery"));
-    Recorder recorder = brokers.track(Recorder.on(broker.uri()));
-    Events hostEvents = new Events();
-    MqttHostSignaling host = brokers.track(MqttHostSignaling.open(Fixtures.config(broker).listener(hostEvents)
-        .build()));
-    Scripted client = new Scripted(host.sessionId(), recorder);
+    ScriptedClient.Stage stage = ScriptedClient.Stage.start(brokers, "restart-forgery");
+    Recorder recorder = stage.recorder();
+    Events hostEvents = stage.hostEvents();
+    MqttHostSignaling host = stage.host();
+    ScriptedClient client = stage.client();
     client.join("approved");
     JoinRequest request = get(host.nextJoin());
     List<String> offers = new CopyOnWriteArrayList<>();
@@ -144,7 +65,7 @@ class RestartForgeryTest {
         + "(expected: a client's message under its key)"), 1);
 
     // Another client with the Session ID: its own join (not approved) cannot restart, nor can it seal for the other.
-    Scripted other = new Scripted(host.sessionId(), recorder);
+    ScriptedClient other = stage.client();
     other.join("intruder");
     JoinRequest intruder = get(host.nextJoin());
     assertEquals("intruder", intruder.offer().clientName());
@@ -156,7 +77,7 @@ class RestartForgeryTest {
         + "under another key)"), 1);
 
     // A join the host does not know: refused, and its sender told under the session key, once.
-    Scripted stranger = new Scripted(host.sessionId(), recorder);
+    ScriptedClient stranger = stage.client();
     stranger.keys = other.keys;
     stranger.restart(1);
     hostEvents.await(line -> line.equals(stranger.prefix() + "a message for a join the host does not know "

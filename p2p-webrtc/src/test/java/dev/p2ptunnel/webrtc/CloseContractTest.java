@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -75,9 +76,11 @@ class CloseContractTest {
         }
       }
     };
-    HostTunnel host = Tunnel.host(options(stuck).build());
+    // The bound is the subject, not its default (15 s, HostOptions.DEFAULT_CLOSE_TIMEOUT): a 2 s one here.
+    HostTunnel host = Tunnel.host(options(stuck).closeTimeout(Duration.ofSeconds(2))
+        .clientCloseTimeout(Duration.ofSeconds(2)).build());
     try {
-      host.close(); // bounded: returns (after HostRuntime.CLOSE_TIMEOUT) although signaling never finishes
+      host.close(); // bounded: returns (after the close timeout) although signaling never finishes
       assertTrue(closing.await(0, TimeUnit.SECONDS), "signaling's close was called");
       assertFalse(release.await(0, TimeUnit.SECONDS));
       assertEquals(TunnelHandle.State.CLOSED, host.state());

@@ -110,6 +110,18 @@ final class InteractiveReport {
         + "client %.2f, medians) | %.2f | – | – | ≤ %.1f s | %s |%n", path,
         VariantResult.median(r.setupCpuHostMs) / 1e3, VariantResult.median(r.setupCpuClientMs) / 1e3, cpu,
         SETUP_CPU_TARGET_S, Report.met(cpu <= SETUP_CPU_TARGET_S)));
+    if (!r.oneJvmSetupCpuHostMs.isEmpty()) {
+      List<Double> one = new ArrayList<>();
+      for (int i = 0; i < r.oneJvmSetupCpuHostMs.size(); i++) {
+        one.add((r.oneJvmSetupCpuHostMs.get(i) + r.oneJvmSetupCpuClientMs.get(i)) / 1e3);
+      }
+      md.append(String.format(Locale.ROOT, "| %s | setup without the class archive (P2P_TUNNEL_CDS=off, one JVM per "
+          + "side, as recorded before): client → first byte %.0f ms, host → Session ID %.0f ms, CPU host %.2f + "
+          + "client %.2f s | %.2f | – | – | (comparison) | – |%n", path,
+          VariantResult.percentile(r.oneJvmSetupClientMs, 0.5), VariantResult.percentile(r.oneJvmSetupHostReadyMs, 0.5),
+          VariantResult.median(r.oneJvmSetupCpuHostMs) / 1e3, VariantResult.median(r.oneJvmSetupCpuClientMs) / 1e3,
+          VariantResult.median(one)));
+    }
   }
 
   private static void cpu(StringBuilder md, String path, VariantResult r) {
@@ -160,6 +172,12 @@ final class InteractiveReport {
       s.put("setupCpuClientMsMedian", VariantResult.median(r.setupCpuClientMs));
       s.put("setupClientP50Ms", VariantResult.percentile(r.setupClientMs, 0.5));
       s.put("setupHostReadyP50Ms", VariantResult.percentile(r.setupHostReadyMs, 0.5));
+    }
+    if (!r.oneJvmSetupCpuHostMs.isEmpty()) {
+      s.put("oneJvmSetupCpuHostMsMedian", VariantResult.median(r.oneJvmSetupCpuHostMs));
+      s.put("oneJvmSetupCpuClientMsMedian", VariantResult.median(r.oneJvmSetupCpuClientMs));
+      s.put("oneJvmSetupClientP50Ms", VariantResult.percentile(r.oneJvmSetupClientMs, 0.5));
+      s.put("oneJvmSetupHostReadyP50Ms", VariantResult.percentile(r.oneJvmSetupHostReadyMs, 0.5));
     }
     if (!r.tunnelCpuPerGbHost.isEmpty() && !r.rawCpuPerGbAnswerer.isEmpty()) {
       s.put("tunnelCpuSecondsPerGb", VariantResult.median(sums(r.tunnelCpuPerGbHost, r.tunnelCpuPerGbClient)));

@@ -59,7 +59,7 @@ record JvmSample(String phase, String role, long pid, int jvmThreads, int osThre
 
   static JvmSample take(String phase, String role, LabProcess process, Path dir)
       throws IOException, InterruptedException {
-    long pid = process.pid();
+    long pid = process.jvmPid();
     String name = "connections-" + phase + "-" + role;
     Path commands = dir.resolve("jcmd-commands.txt");
     Files.write(commands, JCMD_COMMANDS, StandardCharsets.UTF_8);

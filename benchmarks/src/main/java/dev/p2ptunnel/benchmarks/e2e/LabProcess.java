@@ -50,6 +50,17 @@ final class LabProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /**
+   * The JVM that runs a demo's command: the second JVM that {@code java -jar p2p-tunnel.jar} starts with its class
+   * archive (p2p-demo's ClassArchive, marked {@code -Dp2p.cds.parent=PID}), else {@link #pid()}. For jcmd.
+   */
+  long jvmPid() {
+    String mark = "-Dp2p.cds.parent=" + process.pid();
+    return process.toHandle().descendants()
+        .filter(h -> h.info().arguments().map(a -> java.util.Arrays.asList(a).contains(mark)).orElse(false))
+        .mapToLong(ProcessHandle::pid).findFirst().orElse(process.pid());
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

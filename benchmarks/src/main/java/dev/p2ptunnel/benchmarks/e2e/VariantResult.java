@@ -29,6 +29,11 @@ final class VariantResult {
   /** CPU ms of the demo host and client JVMs (launcher included) from their start to the first echoed byte. */
   public final List<Long> setupCpuHostMs = new ArrayList<>();
   public final List<Long> setupCpuClientMs = new ArrayList<>();
+  /** The same setup with P2P_TUNNEL_CDS=off (one JVM per side, no class archive), alternating with the above. */
+  public final List<Long> oneJvmSetupHostReadyMs = new ArrayList<>();
+  public final List<Long> oneJvmSetupClientMs = new ArrayList<>();
+  public final List<Long> oneJvmSetupCpuHostMs = new ArrayList<>();
+  public final List<Long> oneJvmSetupCpuClientMs = new ArrayList<>();
   /** CPU seconds per GB (10^9 bytes) carried, 1 stream: tunnel host (receiver) and client (sender) JVMs. */
   public final List<Double> tunnelCpuPerGbHost = new ArrayList<>();
   public final List<Double> tunnelCpuPerGbClient = new ArrayList<>();

@@ -280,6 +280,36 @@ final class VariantRun {
           tunnel.close();
         }
       }
+      if (run >= 0) {
+        oneJvmSetup(name + "-one-jvm");
+      }
+    }
+  }
+
+  /**
+   * The setup as before java -jar relaunched itself with a class archive (P2P_TUNNEL_CDS=off: one JVM per side, no
+   * archive), alternating with the runs above, so that the record stays comparable with earlier ones.
+   */
+  private void oneJvmSetup(String name) throws Exception {
+    try (LabProcess probe = harness.start(NS_CLIENT, name + "-probe", dir,
+        tool(TcpTool.class, "first-byte", Integer.toString(CLIENT_PORT), "--timeout-ms",
+            Long.toString(settings.timeoutMs())))) {
+      probe.await("^ready", START_MS);
+      try (Tunnel tunnel = startTunnel(name, ECHO_PORT, settings.demoJvmOptions(), settings.demoOptions(),
+          List.of("env", "P2P_TUNNEL_CDS=off"))) {
+        long firstByteMs = Long.parseLong(probe.await("^result first_byte_epoch_ms=(\\d+)",
+            settings.timeoutMs()).group(1));
+        long hostCpuMs = ProcCpu.millis(tunnel.host.pid());
+        long clientCpuMs = ProcCpu.millis(tunnel.client.pid());
+        result.oneJvmSetupCpuHostMs.add(hostCpuMs);
+        result.oneJvmSetupCpuClientMs.add(clientCpuMs);
+        result.oneJvmSetupHostReadyMs.add(tunnel.sessionIdEpochMs - tunnel.host.startedEpochMs);
+        result.oneJvmSetupClientMs.add(firstByteMs - tunnel.client.startedEpochMs);
+        System.out.printf(Locale.ROOT, "  [%s] setup, one JVM (P2P_TUNNEL_CDS=off): host ready %d ms, client start to "
+            + "first byte %d ms; CPU host %d ms, client %d ms%n", result.variant,
+            tunnel.sessionIdEpochMs - tunnel.host.startedEpochMs, firstByteMs - tunnel.client.startedEpochMs,
+            hostCpuMs, clientCpuMs);
+      }
     }
   }
 
@@ -309,11 +339,17 @@ final class VariantRun {
   /** {@link #startTunnel(String, int)}, the demo JVMs with {@code jvmOptions}, the demos with {@code demoOptions}. */
   Tunnel startTunnel(String name, int servicePort, List<String> jvmOptions, List<String> demoOptions)
       throws Exception {
+    return startTunnel(name, servicePort, jvmOptions, demoOptions, List.of());
+  }
+
+  /** {@link #startTunnel(String, int, List, List)}, each demo command after {@code prefix} (e.g. env(1)). */
+  Tunnel startTunnel(String name, int servicePort, List<String> jvmOptions, List<String> demoOptions,
+      List<String> prefix) throws Exception {
     List<String> hostArgs = new ArrayList<>(List.of("host", "--port", Integer.toString(servicePort), "--signal",
         signalUrl, "--yes"));
     hostArgs.addAll(iceArgs);
     hostArgs.addAll(demoOptions);
-    LabProcess host = harness.start(NS_HOST, name + "-host", dir, demo(jvmOptions, hostArgs));
+    LabProcess host = harness.start(NS_HOST, name + "-host", dir, prefixed(prefix, demo(jvmOptions, hostArgs)));
     try {
       String session = host.await("Session ID: (\\S+)", START_MS).group(1);
       long sessionIdMs = System.currentTimeMillis();
@@ -321,7 +357,8 @@ final class VariantRun {
           "--signal", signalUrl, "--session", session));
       clientArgs.addAll(iceArgs);
       clientArgs.addAll(demoOptions);
-      LabProcess client = harness.start(NS_CLIENT, name + "-client", dir, demo(jvmOptions, clientArgs));
+      LabProcess client = harness.start(NS_CLIENT, name + "-client", dir,
+          prefixed(prefix, demo(jvmOptions, clientArgs)));
       return new Tunnel(host, client, sessionIdMs);
     } catch (Exception e) {
       host.close();
@@ -349,6 +386,12 @@ final class VariantRun {
       client.close();
       host.close();
     }
+  }
+
+  private static List<String> prefixed(List<String> prefix, List<String> command) {
+    List<String> all = new ArrayList<>(prefix);
+    all.addAll(command);
+    return all;
   }
 
   private List<String> demo(String... args) {

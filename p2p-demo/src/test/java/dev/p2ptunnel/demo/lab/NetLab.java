@@ -17,24 +17,32 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The network lab of docs/NETLAB.md as seen from a test: {@code scripts/netlab.sh up VARIANT}, its {@code env}
- * lines, and {@code down}. One lab exists per machine (fixed namespace names), so lab test classes hold the
- * {@link #LOCK} resource lock, failsafe runs them one after another, and {@link #up} holds {@code flock} on
- * {@link #MACHINE_LOCK} until {@link #down}, so that two builds (or a build and a script that also takes
- * {@code flock /tmp/p2plab.lock}) take turns instead of tearing down each other's lab. Not thread-safe.
+ * lines, and {@code down}. A lab's namespace names are fixed per slot ({@code p2plab-*} in slot 0, {@code p2plab1-*}
+ * in slot 1, …), so {@link #up} first takes a slot: it holds {@code flock} on that slot's lock file ({@code
+ * /tmp/p2plab.lock}, {@code /tmp/p2plab1.lock}, …) until {@link #down}. Two test JVMs of one build (failsafe runs two
+ * at a time) then run two lab classes at once, each on a lab of its own, and further builds, or a script that takes
+ * {@code flock /tmp/p2plab.lock} (slot 0, the one people and scripts use), wait for a slot instead of tearing down
+ * another run's lab. Lab test classes also hold the {@link #LOCK} resource lock within one JVM. Not thread-safe.
  */
 final class NetLab {
-  /** The JUnit resource lock every lab test class holds: the namespaces are global. */
+  /** The JUnit resource lock every lab test class holds: one lab per JVM. */
   static final String LOCK = "p2plab";
-  /** Held from {@link #up} to {@link #down}; machine-wide, like the namespaces it guards. */
-  static final Path MACHINE_LOCK = Path.of("/tmp/p2plab.lock");
+  /**
+   * How many labs a build uses at once (system property {@code p2p.lab.slots}, default 2: failsafe runs two test JVMs;
+   * 1 puts every lab class of the machine in one queue again).
+   */
+  private static final int SLOTS = Integer.getInteger("p2p.lab.slots", 2);
   private static final long SCRIPT_TIMEOUT_S = 60;
   /**
-   * How long to wait for the lab: a build's lab classes take about six minutes in all, and this build's second test
-   * JVM and other builds take turns with them class by class (flock is not first come, first served). 300 s ran out
-   * on 2026-11-30 with four other builds using the lab.
+   * How long to wait for a free lab slot: a build's lab classes take about six minutes in all, and other builds take
+   * turns with them class by class (flock is not first come, first served). 300 s ran out on 2026-11-30 with four
+   * other builds using the one lab there was then.
    */
   private static final long MACHINE_LOCK_WAIT_S = 900;
+  /** How often a JVM that found every slot taken tries them again (a lock poll, not a timing assumption). */
+  private static final long SLOT_POLL_MS = 1_000;
   private static @Nullable Process machineLock;
+  private static int slot;
 
   private final String variant;
   private final Map<String, String> env;
@@ -95,13 +103,13 @@ final class NetLab {
   static void down() throws IOException, InterruptedException {
     if (machineLock == null) {
       // up() never ran (the lock was not ours): the lab, if any, belongs to whoever holds the lock.
-      System.out.println("[netlab] down skipped: this JVM does not hold " + MACHINE_LOCK);
+      System.out.println("[netlab] down skipped: this JVM holds no lab slot");
       return;
     }
     try {
       run(List.of(script().toString(), "down"));
       String left = run(List.of("ip", "netns", "list"));
-      if (left.contains("p2plab-")) {
+      if (left.lines().anyMatch(line -> line.startsWith(prefix(slot)))) {
         throw new IllegalStateException("lab namespaces left after down: " + left);
       }
       System.out.println("[netlab] down");
@@ -110,17 +118,55 @@ final class NetLab {
     }
   }
 
+  /** The lock file of lab slot {@code n}: {@code /tmp/p2plab.lock} for slot 0, {@code /tmp/p2plabN.lock} else. */
+  static Path lockFile(int n) {
+    return Path.of("/tmp/" + (n == 0 ? "p2plab" : "p2plab" + n) + ".lock");
+  }
+
+  /** The namespace name prefix of lab slot {@code n}, as netlab.sh makes it. */
+  private static String prefix(int n) {
+    return (n == 0 ? "p2plab" : "p2plab" + n) + "-";
+  }
+
   /**
-   * Holds {@code flock -x} on {@link #MACHINE_LOCK} through a child {@code flock … cat}: the lock lasts until its
-   * standard input closes, which also happens when this JVM dies. flock(1), not FileChannel.lock (fcntl, which
-   * flock(2) ignores), so that shell scripts using the lab can take the same lock with {@code flock}.
+   * Takes the first free lab slot: holds {@code flock -x} on its {@link #lockFile} through a child {@code flock … cat}:
+   * the lock lasts until its standard input closes, which also happens when this JVM dies. flock(1), not
+   * FileChannel.lock (fcntl, which flock(2) ignores), so that shell scripts using the lab can take the same lock with
+   * {@code flock}. Every slot taken: tries them all again every {@link #SLOT_POLL_MS} for up to
+   * {@link #MACHINE_LOCK_WAIT_S}.
    */
   private static void lockMachine() throws IOException, InterruptedException {
     if (machineLock != null) {
       return;
     }
-    Process lock = new ProcessBuilder("flock", "-x", "-w", Long.toString(MACHINE_LOCK_WAIT_S),
-        MACHINE_LOCK.toString(), "sh", "-c", "echo locked; exec cat >/dev/null").redirectErrorStream(true).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MACHINE_LOCK_WAIT_S);
+    boolean told = false;
+    while (true) {
+      for (int n = 0; n < SLOTS; n++) {
+        Process lock = tryLock(lockFile(n));
+        if (lock != null) {
+          machineLock = lock;
+          slot = n;
+          System.out.println("[netlab] slot " + n + " (" + lockFile(n) + ")");
+          return;
+        }
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("no free lab slot: " + SLOTS + " lock files from " + lockFile(0) + " held for "
+            + MACHINE_LOCK_WAIT_S + " s by other users of the lab (builds, bench-e2e.sh)");
+      }
+      if (!told) {
+        System.out.println("[netlab] waiting for a lab slot: another build or script is using the " + SLOTS + " lab(s)");
+        told = true;
+      }
+      Thread.sleep(SLOT_POLL_MS);
+    }
+  }
+
+  /** {@code flock -n}: the running holder of {@code file}, or null at once when someone else holds it. */
+  private static @Nullable Process tryLock(Path file) throws IOException, InterruptedException {
+    Process lock = new ProcessBuilder("flock", "-x", "-n", file.toString(), "sh", "-c",
+        "echo locked; exec cat >/dev/null").redirectErrorStream(true).start();
     var reply = new CompletableFuture<String>();
     Thread reader = new Thread(() -> {
       try {
@@ -132,22 +178,19 @@ final class NetLab {
     reader.setDaemon(true);
     reader.start();
     try {
-      String answer;
-      try {
-        answer = reply.get(1, TimeUnit.SECONDS);
-      } catch (TimeoutException e) {
-        System.out.println("[netlab] waiting for " + MACHINE_LOCK + ": another build or script is using the lab");
-        answer = reply.get(MACHINE_LOCK_WAIT_S + 10, TimeUnit.SECONDS);
+      // "locked", or end of input when flock -n found the file held (exit 1); seconds only on a very busy machine.
+      String answer = reply.get(SCRIPT_TIMEOUT_S, TimeUnit.SECONDS);
+      if (answer.equals("locked\n")) {
+        return lock;
       }
-      if (!answer.equals("locked\n")) {
-        throw new IllegalStateException("flock " + MACHINE_LOCK + ": " + answer.strip() + " (waited up to "
-            + MACHINE_LOCK_WAIT_S + " s for another user of the lab)");
+      lock.waitFor(SCRIPT_TIMEOUT_S, TimeUnit.SECONDS);
+      if (lock.exitValue() != 1) {
+        throw new IllegalStateException("flock -n " + file + ": exit " + lock.exitValue() + ": " + answer.strip());
       }
-      machineLock = lock;
-    } catch (ExecutionException | TimeoutException
-        | RuntimeException e) {
+      return null;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
       lock.destroyForcibly();
-      throw new IllegalStateException("flock " + MACHINE_LOCK + ": " + e, e);
+      throw new IllegalStateException("flock " + file + ": " + e, e);
     }
   }
 
@@ -207,6 +250,37 @@ final class NetLab {
     return false;
   }
 
+  /**
+   * The client's home router gets a new public address, as when a phone moves to another network: MASQUERADE drops
+   * its mappings with the old one, so the path ICE found is gone. Returns "old -> new".
+   */
+  String renumberClientsRouter() throws IOException, InterruptedException {
+    String old = clientsRouterAddress();
+    String fresh = old.substring(0, old.lastIndexOf('.') + 1) + (old.endsWith(".21") ? "22" : "21");
+    exec(get("NS_NAT_B"), "ip", "addr", "del", old + "/24", "dev", "wan0");
+    exec(get("NS_NAT_B"), "ip", "addr", "add", fresh + "/24", "dev", "wan0");
+    return old + " -> " + fresh;
+  }
+
+  /** Gives the client's router the lab's own address again ({@code NAT_B_WAN}) if it has another. */
+  void restoreClientsRouter() throws IOException, InterruptedException {
+    String original = get("NAT_B_WAN");
+    String now = clientsRouterAddress();
+    if (!now.equals(original)) {
+      exec(get("NS_NAT_B"), "ip", "addr", "del", now + "/24", "dev", "wan0");
+      exec(get("NS_NAT_B"), "ip", "addr", "add", original + "/24", "dev", "wan0");
+    }
+  }
+
+  private String clientsRouterAddress() throws IOException, InterruptedException {
+    String shown = exec(get("NS_NAT_B"), "ip", "-4", "-o", "addr", "show", "dev", "wan0");
+    java.util.regex.Matcher inet = java.util.regex.Pattern.compile("inet (\\S+)/24").matcher(shown);
+    if (!inet.find()) {
+      throw new IllegalStateException("the client's router's address: none in " + shown);
+    }
+    return inet.group(1);
+  }
+
   /** Runs a short command inside lab namespace {@code namespace}; see {@link #run}. */
   String exec(String namespace, String... command) throws IOException, InterruptedException {
     List<String> full = new java.util.ArrayList<>(List.of("ip", "netns", "exec", namespace));
@@ -218,7 +292,8 @@ final class NetLab {
   private static String run(List<String> command) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     if (machineLock != null) {
-      builder.environment().put("P2PLAB_LOCK_HELD", "1"); // netlab.sh: we hold MACHINE_LOCK (lockMachine)
+      builder.environment().put("P2PLAB_LOCK_HELD", "1"); // netlab.sh: we hold the slot's lock (lockMachine)
+      builder.environment().put("NETLAB_SLOT", Integer.toString(slot));
     }
     Process process = builder.start();
     // Outputs are a few hundred bytes: read after exit without risk of a full pipe.

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -45,8 +43,7 @@ class ResilienceLabIT {
 
       LabProcess get = tunnel.traffic("get-300mb", List.of("get", Integer.toString(LabTunnel.CLIENT_PORT),
           Long.toString(DOWNLOAD), "14", "600000"));
-      get.awaitLine(line -> line.startsWith("progress=") && Long.parseLong(line.substring(9)) >= 48L << 20
-          || line.startsWith("status=") || line.startsWith("error="), Duration.ofSeconds(120));
+      awaitProgress(get, 48L << 20);
       long outageStart = System.nanoTime();
       tunnel.outage(true);
       try {
@@ -68,12 +65,7 @@ class ResilienceLabIT {
       long echoMs = (System.nanoTime() - restoredAt) / 1_000_000;
       assertTrue(echo.stdout().contains("hello=ok n=2"), "the interactive connection answers: " + echo.stdout());
 
-      String line = get.awaitLine(l -> l.startsWith("status=") || l.startsWith("error="), Duration.ofSeconds(300));
-      assertEquals(0, get.awaitExit(LabTunnel.STEP), "traffic exit code: " + get.stdout());
-      Map<String, String> result = LabTunnel.values(line);
-      assertEquals("200", result.get("status"), line);
-      assertEquals(Long.toString(DOWNLOAD), result.get("bytes"), "bytes received through the tunnel");
-      assertEquals(LabData.sha256(DOWNLOAD, 14), result.get("sha256"), "SHA-256 of what came through the tunnel");
+      assertEquals("200", awaitDownload(get, DOWNLOAD, 14).values().get("status"));
       String back = tunnel.client().awaitLine(l -> l.contains("reconnected: "), LabTunnel.STEP);
       tunnel.host().awaitLine(l -> l.contains(" is back: its connections carry on"), LabTunnel.STEP);
       LabResults.record(lab().variant(), "outage outage_s=" + OUTAGE.toSeconds() + " download bytes=" + DOWNLOAD
@@ -89,18 +81,12 @@ class ResilienceLabIT {
       long size = 100_000_000L;
       LabProcess get = tunnel.traffic("get-100mb", List.of("get", Integer.toString(LabTunnel.CLIENT_PORT),
           Long.toString(size), "15", "600000"));
-      get.awaitLine(line -> line.startsWith("progress=") && Long.parseLong(line.substring(9)) >= 32L << 20
-          || line.startsWith("status=") || line.startsWith("error="), Duration.ofSeconds(120));
+      awaitProgress(get, 32L << 20);
       long changed = System.nanoTime();
-      String change = renumberClientsRouter();
+      String change = lab().renumberClientsRouter();
       // An ICE restart that finds the new path within seconds is quiet (a DISCONNECTED path alone is not reported as
       // lost); a rejoin, or a restart slow enough for the keepalive, says "reconnected". Either way the download ends.
-      String line = get.awaitLine(l -> l.startsWith("status=") || l.startsWith("error="), Duration.ofSeconds(300));
-      long doneMs = (System.nanoTime() - changed) / 1_000_000;
-      assertEquals(0, get.awaitExit(LabTunnel.STEP), "traffic exit code: " + get.stdout());
-      Map<String, String> result = LabTunnel.values(line);
-      assertEquals(Long.toString(size), result.get("bytes"), "bytes received through the tunnel");
-      assertEquals(LabData.sha256(size, 15), result.get("sha256"), "SHA-256 of what came through the tunnel");
+      long doneMs = (awaitDownload(get, size, 15).atNanos() - changed) / 1_000_000;
       String back = tunnel.client().stdout().stream().filter(l -> l.contains("reconnected: ")).findFirst()
           .map(l -> l.substring(l.indexOf("reconnected"))).orElse("no loss reported: the path came back quietly");
       if (tunnel.host().stdout().stream().anyMatch(l -> l.contains(" lost ("))) {
@@ -120,16 +106,11 @@ class ResilienceLabIT {
       long size = 60_000_000L;
       LabProcess get = tunnel.traffic("get-60mb", List.of("get", Integer.toString(LabTunnel.CLIENT_PORT),
           Long.toString(size), "16", "600000"));
-      get.awaitLine(line -> line.startsWith("progress=") && Long.parseLong(line.substring(9)) >= 16L << 20
-          || line.startsWith("status=") || line.startsWith("error="), Duration.ofSeconds(120));
+      awaitProgress(get, 16L << 20);
       long changed = System.nanoTime();
-      String change = renumberClientsRouter();
+      String change = lab().renumberClientsRouter();
       // Quiet when the restart is quick (no "lost", so no "reconnected"): the download's end and the server's log say.
-      String line = get.awaitLine(l -> l.startsWith("status=") || l.startsWith("error="), Duration.ofSeconds(300));
-      long doneMs = (System.nanoTime() - changed) / 1_000_000;
-      assertEquals(0, get.awaitExit(LabTunnel.STEP), "traffic exit code: " + get.stdout());
-      Map<String, String> result = LabTunnel.values(line);
-      assertEquals(LabData.sha256(size, 16), result.get("sha256"), "SHA-256 of what came through the tunnel");
+      long doneMs = (awaitDownload(get, size, 16).atNanos() - changed) / 1_000_000;
       // The server's access log says how the path came back: an ICE restart offered by the client and answered by
       // the host on the same join, and no second join request (a rejoin would post one).
       List<String> access = tunnel.signal().stdout();
@@ -153,25 +134,17 @@ class ResilienceLabIT {
    */
   @Test
   void shouldKeepTheSameSessionByIceRestartThroughTheRendezvousWhenTheClientsNatGetsANewAddress() throws Exception {
-    List<AutoCloseable> open = new java.util.ArrayList<>();
-    try {
+    try (Opened open = new Opened()) {
       Rendezvous pair = rendezvous(open, "renat-rdv", 1889, List.of(), LabProcess.newConfigHome("renat-rdv-host"));
       LabProcess host = pair.host();
       LabProcess client = pair.client();
       long size = 60_000_000L;
-      LabProcess get = LabProcess.helper("renat-rdv-get-60mb", lab().get("NS_CLIENT"), LabTraffic.class, List.of(
-          "get", Integer.toString(LabTunnel.CLIENT_PORT), Long.toString(size), "17", "600000"));
-      open.add(get);
-      get.awaitLine(line -> line.startsWith("progress=") && Long.parseLong(line.substring(9)) >= 16L << 20
-          || line.startsWith("status=") || line.startsWith("error="), Duration.ofSeconds(120));
+      LabProcess get = open.add(LabProcess.helper("renat-rdv-get-60mb", lab().get("NS_CLIENT"), LabTraffic.class,
+          List.of("get", Integer.toString(LabTunnel.CLIENT_PORT), Long.toString(size), "17", "600000")));
+      awaitProgress(get, 16L << 20);
       long changed = System.nanoTime();
-      String change = renumberClientsRouter();
-      String line = get.awaitLine(l -> l.startsWith("status=") || l.startsWith("error="), Duration.ofSeconds(300));
-      long doneMs = (System.nanoTime() - changed) / 1_000_000;
-      assertEquals(0, get.awaitExit(LabTunnel.STEP), "traffic exit code: " + get.stdout());
-      Map<String, String> result = LabTunnel.values(line);
-      assertEquals(Long.toString(size), result.get("bytes"), "bytes received through the tunnel");
-      assertEquals(LabData.sha256(size, 17), result.get("sha256"), "SHA-256 of what came through the tunnel");
+      String change = lab().renumberClientsRouter();
+      long doneMs = (awaitDownload(get, size, 17).atNanos() - changed) / 1_000_000;
       // How the path came back: the host answered an ICE restart of the join it kept, and nobody rejoined.
       String answered = host.awaitErrLine(l -> l.contains("ICE restart ") && l.contains("from 'renat-rdv': answered"),
           LabTunnel.STEP);
@@ -189,10 +162,6 @@ class ResilienceLabIT {
           "ICE restart")) + "; restart " + number + " offered -> answered " + restartMs + " ms, broker connection "
           + "included: " + offered.substring(offered.indexOf("offered")) + "), download complete " + doneMs
           + " ms after the change; bytes=" + size + " sha256=ok");
-    } finally {
-      for (int i = open.size() - 1; i >= 0; i--) {
-        open.get(i).close();
-      }
     }
   }
 
@@ -204,15 +173,12 @@ class ResilienceLabIT {
   @Test
   @Tag("long")
   void shouldComeBackOnTheSameSessionAfterAnOutageThroughTheRendezvous() throws Exception {
-    List<AutoCloseable> open = new java.util.ArrayList<>();
-    try {
+    try (Opened open = new Opened()) {
       Rendezvous pair = rendezvous(open, "outage-rdv", 1891, List.of(), LabProcess.newConfigHome("outage-rdv-host"));
       long size = 60_000_000L;
-      LabProcess get = LabProcess.helper("outage-rdv-get-60mb", lab().get("NS_CLIENT"), LabTraffic.class, List.of(
-          "get", Integer.toString(LabTunnel.CLIENT_PORT), Long.toString(size), "18", "600000"));
-      open.add(get);
-      get.awaitLine(line -> line.startsWith("progress=") && Long.parseLong(line.substring(9)) >= 16L << 20
-          || line.startsWith("status=") || line.startsWith("error="), Duration.ofSeconds(120));
+      LabProcess get = open.add(LabProcess.helper("outage-rdv-get-60mb", lab().get("NS_CLIENT"), LabTraffic.class,
+          List.of("get", Integer.toString(LabTunnel.CLIENT_PORT), Long.toString(size), "18", "600000")));
+      awaitProgress(get, 16L << 20);
       long outageStart = System.nanoTime();
       for (String nat : List.of(lab().get("NS_NAT_A"), lab().get("NS_NAT_B"))) {
         lab().exec(nat, "iptables", "-w", "-I", "FORWARD", "1", "-j", "DROP");
@@ -231,9 +197,7 @@ class ResilienceLabIT {
       long restored = System.nanoTime();
       String back = pair.client().awaitLine(l -> l.contains("reconnected: "), Duration.ofSeconds(120));
       long backMs = (System.nanoTime() - restored) / 1_000_000;
-      String line = get.awaitLine(l -> l.startsWith("status=") || l.startsWith("error="), Duration.ofSeconds(300));
-      assertEquals(0, get.awaitExit(LabTunnel.STEP), "traffic exit code: " + get.stdout());
-      assertEquals(LabData.sha256(size, 18), LabTunnel.values(line).get("sha256"), "SHA-256 through the tunnel");
+      awaitDownload(get, size, 18);
       assertTrue(pair.client().stderr().stream().noneMatch(l -> l.contains("rejoin")), "no rejoin: "
           + pair.client().stderr());
       long restarts = pair.client().stderr().stream().filter(l -> l.contains("ICE restart ") && l.contains(
@@ -241,9 +205,26 @@ class ResilienceLabIT {
       LabResults.record(lab().variant(), "30 s outage mid-download, rendezvous (MQTT): " + restarts + " ICE restarts "
           + "offered, back on the same session (no rejoin) " + backMs + " ms after the network was back (client: "
           + back.substring(back.indexOf("reconnected")) + "); bytes=" + size + " sha256=ok");
-    } finally {
-      for (int i = open.size() - 1; i >= 0; i--) {
-        open.get(i).close();
+    }
+  }
+
+  /** What a rendezvous scenario started: closed last opened first, whatever happened. */
+  private static final class Opened implements AutoCloseable {
+    private final List<Runnable> closes = new java.util.ArrayList<>();
+
+    LabProcess add(LabProcess process) {
+      closes.add(process::close);
+      return process;
+    }
+
+    void add(LabBroker broker) {
+      closes.add(broker::close);
+    }
+
+    @Override
+    public void close() {
+      for (int i = closes.size() - 1; i >= 0; i--) {
+        closes.get(i).run();
       }
     }
   }
@@ -255,28 +236,25 @@ class ResilienceLabIT {
    * Starts a broker on {@code port}, the service, {@code host --yes --verbose} (installation {@code hostHome}) and a
    * client that joins it; waits for the client's "connected, path direct". Everything goes into {@code open}.
    */
-  private static Rendezvous rendezvous(List<AutoCloseable> open, String label, int port, List<String> moreHostArgs,
+  private static Rendezvous rendezvous(Opened open, String label, int port, List<String> moreHostArgs,
       java.nio.file.Path hostHome) throws Exception {
     LabBroker.assumeInstalled();
     String wan = lab().get("WAN_IP");
     String url = "mqtt://" + wan + ":" + port;
     open.add(LabBroker.start(label, lab().get("NS_WAN"), wan, port, 0));
-    LabProcess service = LabProcess.helper(label + "-service", lab().get("NS_HOST"), LabService.class,
-        List.of(Integer.toString(LabTunnel.SERVICE_PORT)));
-    open.add(service);
+    LabProcess service = open.add(LabProcess.helper(label + "-service", lab().get("NS_HOST"), LabService.class,
+        List.of(Integer.toString(LabTunnel.SERVICE_PORT))));
     service.awaitLine(line -> line.equals("listening 127.0.0.1:" + LabTunnel.SERVICE_PORT), LabTunnel.STEP);
     List<String> hostArgs = new java.util.ArrayList<>(List.of("host", "--port",
         Integer.toString(LabTunnel.SERVICE_PORT), "--yes", "--rendezvous", url, "--stun", lab().get("STUN"),
         "--verbose"));
     hostArgs.addAll(moreHostArgs);
-    LabProcess host = LabProcess.demo(label + "-host", lab().get("NS_HOST"), hostArgs, hostHome);
-    open.add(host);
+    LabProcess host = open.add(LabProcess.demo(label + "-host", lab().get("NS_HOST"), hostArgs, hostHome));
     String session = host.awaitLine(line -> line.startsWith("Session ID: "), LabTunnel.STEP).substring(12);
     host.awaitLine(line -> line.endsWith("rendezvous broker " + url + ": connected"), Duration.ofSeconds(60));
-    LabProcess client = LabProcess.demo(label + "-client", lab().get("NS_CLIENT"), List.of("client", "--session",
-        session, "--port", Integer.toString(LabTunnel.CLIENT_PORT), "--name", label, "--rendezvous", url, "--stun",
-        lab().get("STUN"), "--verbose"));
-    open.add(client);
+    LabProcess client = open.add(LabProcess.demo(label + "-client", lab().get("NS_CLIENT"), List.of("client",
+        "--session", session, "--port", Integer.toString(LabTunnel.CLIENT_PORT), "--name", label, "--rendezvous", url,
+        "--stun", lab().get("STUN"), "--verbose")));
     client.awaitLine(line -> line.endsWith("connected, path direct"), LabTunnel.STEP.multipliedBy(2));
     return new Rendezvous(url, List.copyOf(hostArgs), host, client, session);
   }
@@ -288,17 +266,14 @@ class ResilienceLabIT {
    */
   @Test
   void shouldBringTheClientBackToAHostRestartedUnderTheRendezvous() throws Exception {
-    List<AutoCloseable> open = new java.util.ArrayList<>();
-    try {
+    try (Opened open = new Opened()) {
       java.nio.file.Path home = LabProcess.newConfigHome("restart-rdv-host");
       Rendezvous pair = rendezvous(open, "restart-rdv", 1890, List.of("--session-name", "lab-restart-rdv"), home);
-      LabProcess hold = LabProcess.helper("restart-rdv-hold", lab().get("NS_CLIENT"), LabTraffic.class,
-          List.of("hold", Integer.toString(LabTunnel.CLIENT_PORT), "300000"));
-      open.add(hold);
+      LabProcess hold = open.add(LabProcess.helper("restart-rdv-hold", lab().get("NS_CLIENT"), LabTraffic.class,
+          List.of("hold", Integer.toString(LabTunnel.CLIENT_PORT), "300000")));
       hold.awaitLine(line -> line.equals("holding"), LabTunnel.STEP);
       pair.host().kill();
-      LabProcess host = LabProcess.demo("restart-rdv-host-2", lab().get("NS_HOST"), pair.hostArgs(), home);
-      open.add(host);
+      LabProcess host = open.add(LabProcess.demo("restart-rdv-host-2", lab().get("NS_HOST"), pair.hostArgs(), home));
       assertEquals("Session ID: " + pair.session(), host.awaitLine(line -> line.startsWith("Session ID: "),
           LabTunnel.STEP), "the same Session ID after the restart");
       host.awaitLine(line -> line.endsWith("rendezvous broker " + pair.url() + ": connected"), Duration.ofSeconds(60));
@@ -308,19 +283,14 @@ class ResilienceLabIT {
       assertTrue(back.contains("1 was closed, the host no longer had them"), back);
       String closed = hold.awaitLine(line -> line.startsWith("closed how="), LabTunnel.STEP);
       assertTrue(closed.startsWith("closed how=eof"), "an orderly close (FIN), not a reset: " + closed);
-      LabProcess probe = LabProcess.helper("restart-rdv-probe", lab().get("NS_CLIENT"), LabTraffic.class,
-          List.of("first-byte", Integer.toString(LabTunnel.CLIENT_PORT), Long.toString(LabTunnel.STEP.toMillis())));
-      open.add(probe);
+      LabProcess probe = open.add(LabProcess.helper("restart-rdv-probe", lab().get("NS_CLIENT"), LabTraffic.class,
+          List.of("first-byte", Integer.toString(LabTunnel.CLIENT_PORT), Long.toString(LabTunnel.STEP.toMillis()))));
       probe.awaitLine(line -> line.equals("hello=ok"), LabTunnel.STEP);
       boolean gone = pair.client().stderr().stream().anyMatch(l -> l.contains("the host does not know this join"));
       LabResults.record(lab().variant(), "host restart under rendezvous (MQTT): client reconnected " + backMs
           + " ms after the restarted host's broker connection; " + (gone ? "its ICE restart was answered GONE"
           : "its session was gone before a restart") + "; old connection " + closed + "; new connection hello=ok");
       assertTrue(backMs < 30_000, "client back " + backMs + " ms after the host");
-    } finally {
-      for (int i = open.size() - 1; i >= 0; i--) {
-        open.get(i).close();
-      }
     }
   }
 
@@ -382,35 +352,33 @@ class ResilienceLabIT {
     }
   }
 
+  /** Waits until download {@code get} has {@code bytes} (or has ended: {@link #awaitDownload} then says how). */
+  private static void awaitProgress(LabProcess get, long bytes) throws Exception {
+    get.awaitLine(line -> line.startsWith("progress=") && Long.parseLong(line.substring(9)) >= bytes
+        || line.startsWith("status=") || line.startsWith("error="), Duration.ofSeconds(120));
+  }
+
+  /** A download's end: its result line's values, and when it came ({@link System#nanoTime()}). */
+  private record Downloaded(Map<String, String> values, long atNanos) {}
+
   /**
-   * The client's home router gets a new public address, as when a phone moves to another network: MASQUERADE drops
-   * its mappings with the old one, so the path ICE found is gone. Returns "old -> new".
+   * Waits for download {@code get} ({@link LabTraffic} {@code get}) to end, then checks that it exited 0 with all
+   * {@code size} bytes of pattern {@code seed} ({@link LabData}), byte-exact.
    */
-  private static String renumberClientsRouter() throws IOException, InterruptedException {
-    String nat = lab().get("NS_NAT_B");
-    String old = clientsRouterAddress();
-    String fresh = old.substring(0, old.lastIndexOf('.') + 1) + (old.endsWith(".21") ? "22" : "21");
-    lab().exec(nat, "ip", "addr", "del", old + "/24", "dev", "wan0");
-    lab().exec(nat, "ip", "addr", "add", fresh + "/24", "dev", "wan0");
-    return old + " -> " + fresh;
+  private static Downloaded awaitDownload(LabProcess get, long size, int seed) throws Exception {
+    String line = get.awaitLine(l -> l.startsWith("status=") || l.startsWith("error="), Duration.ofSeconds(300));
+    long at = System.nanoTime();
+    assertEquals(0, get.awaitExit(LabTunnel.STEP), "traffic exit code: " + get.stdout());
+    Map<String, String> values = LabTunnel.values(line);
+    assertEquals(Long.toString(size), values.get("bytes"), "bytes received through the tunnel: " + line);
+    assertEquals(LabData.sha256(size, seed), values.get("sha256"), "SHA-256 of what came through the tunnel");
+    return new Downloaded(values, at);
   }
 
   /** Every scenario starts with the lab's own address on the client's router, whatever ran before it. */
   @AfterEach
   void restoreClientsRouter() throws IOException, InterruptedException {
-    String original = lab().get("NAT_B_WAN");
-    String now = clientsRouterAddress();
-    if (!now.equals(original)) {
-      lab().exec(lab().get("NS_NAT_B"), "ip", "addr", "del", now + "/24", "dev", "wan0");
-      lab().exec(lab().get("NS_NAT_B"), "ip", "addr", "add", original + "/24", "dev", "wan0");
-    }
-  }
-
-  private static String clientsRouterAddress() throws IOException, InterruptedException {
-    String shown = lab().exec(lab().get("NS_NAT_B"), "ip", "-4", "-o", "addr", "show", "dev", "wan0");
-    Matcher inet = Pattern.compile("inet (\\S+)/24").matcher(shown);
-    assertTrue(inet.find(), "the client's router's address: " + shown);
-    return inet.group(1);
+    lab().restoreClientsRouter();
   }
 
   private static NetLab lab() {

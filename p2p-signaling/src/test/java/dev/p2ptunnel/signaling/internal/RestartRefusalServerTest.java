@@ -2,14 +2,9 @@ package dev.p2ptunnel.signaling.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.p2ptunnel.signaling.SignalingConfig;
 import dev.p2ptunnel.signaling.internal.Api.Response;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,44 +15,14 @@ import org.junit.jupiter.api.Timeout;
  * real HTTP on 127.0.0.1; {@code RedisStoreTests} runs the same on Redis.
  */
 @Timeout(90) // bounds a hang only
-class RestartRefusalServerTest {
+class RestartRefusalServerTest extends ApprovedJoinFixture {
   private static final String GONE = "the host no longer keeps this client: it did not come back within 2 min";
-
-  private Server server;
-  private Api api;
-  private String[] s;
-  private String joinId;
-  private String join;
-
-  SignalingConfig adapt(SignalingConfig config) {
-    return config;
-  }
-
-  private void startApproved() throws IOException, InterruptedException {
-    server = Server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        adapt(SignalingConfig.defaults()));
-    api = new Api(server.uri());
-    s = api.create(1);
-    Response joined = api.join(s[0], "alice", RestartServerTest.OFFER);
-    assertEquals(202, joined.status(), joined.toString());
-    joinId = joined.body().get("joinId").asText();
-    join = "/v1/sessions/" + s[0] + "/joins/" + joinId;
-    assertEquals(200, api.post(join + "/approve", s[1], Api.json().put("answer", RestartServerTest.ANSWER))
-        .status());
-  }
-
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   @Test
   void shouldAnswerAWaitingRestartAndRefuseTheNextOnceTheHostEndsALeftJoin() throws Exception {
     startApproved();
     assertEquals(200, api.post(join + "/leave", s[1], Api.json().put("reason", "lost")).status());
-    Response posted = api.post(join + "/restart", null, Api.json().put("offer", RestartServerTest.RESTART_OFFER));
+    Response posted = restart(RESTART_OFFER);
     assertEquals(202, posted.status(), posted.toString());
     CompletableFuture<Response> client = api.getAsync(join + "?since=left&restart=1&wait=20", null);
     awaitParked(1);
@@ -69,7 +34,7 @@ class RestartRefusalServerTest {
     assertEquals("rejected", reply.body().get("status").asText(), "the waiting client hears it at once: " + reply);
     assertEquals(GONE, reply.body().get("reason").asText());
 
-    Response again = api.post(join + "/restart", null, Api.json().put("offer", RestartServerTest.RESTART_OFFER));
+    Response again = restart(RESTART_OFFER);
     assertEquals(409, again.status(), again.toString());
     assertEquals("wrong_state", again.error());
     assertEquals("join request " + joinId + " is rejected; it can be restarted only when approved", again.message());
@@ -107,15 +72,5 @@ class RestartRefusalServerTest {
     Response forged = api.post(join + "/reject", "not-the-secret", Api.json().put("reason", GONE));
     assertEquals(403, forged.status(), forged.toString());
     assertEquals("left", api.get(join + "?wait=0", null).body().get("status").asText());
-  }
-
-  private void awaitParked(int polls) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (server.load()[1] < polls) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("polls never parked: " + server.load()[1]);
-      }
-      Thread.sleep(5);
-    }
   }
 }

@@ -17,6 +17,7 @@ import dev.p2ptunnel.webrtc.SessionDescription;
 import dev.p2ptunnel.webrtc.WebRtcException;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -25,15 +26,18 @@ final class HttpClientJoin implements ClientJoin {
   private final ServerCalls calls;
   private final String sessionId;
   private final boolean paired;
+  private final Duration requestTimeout;
   private final CompletableFuture<HostReply> first = new CompletableFuture<>();
   private final CompletableFuture<JoinAnswer> answer = new CompletableFuture<>();
   private final CompletableFuture<String> joinId = new CompletableFuture<>();
   private volatile boolean withdrawn;
 
-  HttpClientJoin(ServerCalls calls, String sessionId, boolean paired) {
+  /** @param requestTimeout of the join request and the reveal: {@link ServerCalls#REQUEST_TIMEOUT}, shorter in tests */
+  HttpClientJoin(ServerCalls calls, String sessionId, boolean paired, Duration requestTimeout) {
     this.calls = calls;
     this.sessionId = sessionId;
     this.paired = paired;
+    this.requestTimeout = requestTimeout;
   }
 
   void start(JoinOffer offer) {
@@ -43,7 +47,7 @@ final class HttpClientJoin implements ClientJoin {
       body.put("commitment", b64(commitment));
     }
     calls.call("join request to session " + sessionId, "POST", "v1/sessions/" + sessionId + "/joins", null, body,
-        ServerCalls.REQUEST_TIMEOUT).whenComplete((reply, error) -> {
+        requestTimeout).whenComplete((reply, error) -> {
           if (error != null) {
             fail(refusal(error));
             return;
@@ -82,7 +86,7 @@ final class HttpClientJoin implements ClientJoin {
       body.put("certificate", b64(certificate)).put("proof", b64(proof));
     }
     calls.call("revealing the nonce in session " + sessionId, "POST", path(id) + "/reveal", null, body,
-        ServerCalls.REQUEST_TIMEOUT).whenComplete((reply, error) -> {
+        requestTimeout).whenComplete((reply, error) -> {
           if (error != null) {
             answer.completeExceptionally(refusal(error));
           } else {

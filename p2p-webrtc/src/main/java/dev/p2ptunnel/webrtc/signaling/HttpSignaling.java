@@ -30,6 +30,7 @@ public final class HttpSignaling implements Signaling, AutoCloseable {
 
   private final ServerCalls calls;
   private final String sessionId;
+  private final Duration requestTimeout;
 
   /**
    * @param server the signaling server, e.g. {@code https://signal.example.org/}
@@ -43,6 +44,7 @@ public final class HttpSignaling implements Signaling, AutoCloseable {
   private HttpSignaling(Builder builder) {
     this.calls = new ServerCalls(builder.server, builder.httpClient, builder.retryPolicy, builder.delayer);
     this.sessionId = ServerCalls.sessionId(builder.sessionId);
+    this.requestTimeout = builder.requestTimeout;
   }
 
   /**
@@ -111,7 +113,7 @@ public final class HttpSignaling implements Signaling, AutoCloseable {
 
   @Override
   public ClientJoin join(JoinOffer offer) {
-    HttpClientJoin join = new HttpClientJoin(calls, sessionId, offer.paired());
+    HttpClientJoin join = new HttpClientJoin(calls, sessionId, offer.paired(), requestTimeout);
     join.start(offer);
     return join;
   }
@@ -123,6 +125,7 @@ public final class HttpSignaling implements Signaling, AutoCloseable {
     private @Nullable HttpClient httpClient;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private ServerCalls.Delayer delayer = ServerCalls.Delayer.SCHEDULER;
+    private Duration requestTimeout = ServerCalls.REQUEST_TIMEOUT;
 
     private Builder(URI server, String sessionId) {
       this.server = server;
@@ -147,6 +150,12 @@ public final class HttpSignaling implements Signaling, AutoCloseable {
     /** Tests: how the pause before a retry is waited. */
     Builder delayer(ServerCalls.Delayer value) {
       delayer = value;
+      return this;
+    }
+
+    /** Tests whose subject is not the default: how long a join request or a reveal may go unanswered. */
+    Builder requestTimeout(Duration value) {
+      requestTimeout = value;
       return this;
     }
 

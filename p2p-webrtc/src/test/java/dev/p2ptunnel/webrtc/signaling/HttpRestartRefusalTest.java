@@ -4,22 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.p2ptunnel.signaling.SignalingConfig;
-import dev.p2ptunnel.signaling.SignalingServer;
-import dev.p2ptunnel.webrtc.ClientJoin;
-import dev.p2ptunnel.webrtc.JoinAnswer;
 import dev.p2ptunnel.webrtc.JoinRejectedException;
-import dev.p2ptunnel.webrtc.JoinRequest;
 import dev.p2ptunnel.webrtc.SessionDescription;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,43 +20,11 @@ import org.junit.jupiter.api.Timeout;
  * running out their 15 s. A real signaling server on 127.0.0.1, stand-in SDP (no WebRTC).
  */
 @Timeout(60)
-class HttpRestartRefusalTest {
-  private SignalingServer server;
-  private HttpHostSignaling host;
-  private HttpSignaling signaling;
-  private JoinRequest request;
-  private ClientJoin client;
+class HttpRestartRefusalTest extends AcceptedJoinFixture {
   private final List<String> offers = new CopyOnWriteArrayList<>();
 
   private void accepted() throws Exception {
-    server = SignalingServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        SignalingConfig.defaults());
-    URI uri = server.uri();
-    host = HttpHostSignaling.create(uri);
-    CompletableFuture<JoinRequest> next = host.nextJoin();
-    signaling = HttpSignaling.builder(uri, host.sessionId()).build();
-    client = signaling.join(HttpSignalingTest.plain("alice"));
-    request = next.get(10, TimeUnit.SECONDS);
-    request.accept(new JoinAnswer(HttpSignalingTest.ANSWER, null)).get(10, TimeUnit.SECONDS);
-    client.firstReply().get(10, TimeUnit.SECONDS);
-  }
-
-  @AfterEach
-  void stop() {
-    if (signaling != null) {
-      signaling.close();
-    }
-    if (host != null) {
-      host.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  private static SessionDescription restartOffer(int n) {
-    return new SessionDescription(SessionDescription.Type.OFFER,
-        HttpSignalingTest.OFFER.sdp() + "a=ice-ufrag:r" + n + "\r\n");
+    accepted(ServerCalls.Delayer.SCHEDULER);
   }
 
   @Test

@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.p2ptunnel.signaling.SignalingConfig;
-import dev.p2ptunnel.signaling.SignalingServer;
 import dev.p2ptunnel.webrtc.ClientJoin;
-import dev.p2ptunnel.webrtc.JoinAnswer;
 import dev.p2ptunnel.webrtc.JoinRejectedException;
-import dev.p2ptunnel.webrtc.JoinRequest;
 import dev.p2ptunnel.webrtc.SessionDescription;
 import dev.p2ptunnel.webrtc.WebRtcException;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,55 +26,16 @@ import org.junit.jupiter.api.Timeout;
  * client's {@code restartIce} reaches the host's answerer and the answer comes back; a join that ended refuses.
  */
 @Timeout(60)
-class HttpRestartTest {
-  private static final SessionDescription OFFER = HttpSignalingTest.OFFER;
+class HttpRestartTest extends AcceptedJoinFixture {
   private static final SessionDescription ANSWER = HttpSignalingTest.ANSWER;
 
-  private SignalingServer server;
-  private HttpHostSignaling host;
-  private HttpSignaling signaling;
-  private JoinRequest request;
-  private ClientJoin client;
   private final List<String> offers = new CopyOnWriteArrayList<>();
   private final List<Duration> pauses = new CopyOnWriteArrayList<>();
 
   private void accepted() throws Exception {
-    server = SignalingServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        SignalingConfig.defaults());
-    URI uri = server.uri();
-    host = HttpHostSignaling.create(uri);
-    CompletableFuture<JoinRequest> next = host.nextJoin();
-    signaling = HttpSignaling.builder(uri, host.sessionId()).delayer(this::recordAndRunNow).build();
-    client = signaling.join(HttpSignalingTest.plain("alice"));
-    request = next.get(10, TimeUnit.SECONDS);
+    accepted(StandInServer.recording(pauses));
     assertTrue(request.restartable());
-    request.accept(new JoinAnswer(ANSWER, null)).get(10, TimeUnit.SECONDS);
-    client.firstReply().get(10, TimeUnit.SECONDS);
     assertTrue(client.restartable());
-  }
-
-  private void recordAndRunNow(Duration pause, Runnable task) {
-    pauses.add(pause);
-    Thread thread = new Thread(task, "test-retry");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  @AfterEach
-  void stop() {
-    if (signaling != null) {
-      signaling.close();
-    }
-    if (host != null) {
-      host.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  private static SessionDescription restartOffer(int n) {
-    return new SessionDescription(SessionDescription.Type.OFFER, OFFER.sdp() + "a=ice-ufrag:r" + n + "\r\n");
   }
 
   private static Throwable failure(CompletableFuture<?> future) {
@@ -168,7 +123,8 @@ class HttpRestartTest {
   @Test
   void shouldFailAJoinToAServerThatDoesNotAnswerWithinTheRequestTimeout() throws Exception {
     // A server that takes the connection and never answers (a host behind a dead proxy): a rejoin must fail within a
-    // bound, not hang, so that the client's rejoin backoff tries again.
+    // bound, not hang, so that the client's rejoin backoff tries again. The bound is the subject, not its default
+    // (10 s, ServerCalls.REQUEST_TIMEOUT): a 1 s one here.
     try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 16, InetAddress.getLoopbackAddress())) {
       Thread taker = new Thread(() -> {
         List<java.net.Socket> held = new java.util.ArrayList<>();
@@ -182,8 +138,8 @@ class HttpRestartTest {
       });
       taker.setDaemon(true);
       taker.start();
-      try (HttpSignaling quiet = new HttpSignaling(URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/"),
-          "0000-0000-0000-0000-0000-0000-0000")) {
+      try (HttpSignaling quiet = HttpSignaling.builder(URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/"),
+          "0000-0000-0000-0000-0000-0000-0000").requestTimeout(Duration.ofSeconds(1)).build()) {
         Throwable e = failure(quiet.join(HttpSignalingTest.plain("alice")).firstReply());
         assertInstanceOf(WebRtcException.class, e);
         assertTrue(e.getMessage().startsWith("join request to session 0000-0000-0000-0000-0000-0000-0000: signaling "

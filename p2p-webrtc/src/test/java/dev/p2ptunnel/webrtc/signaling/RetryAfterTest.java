@@ -4,21 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.p2ptunnel.webrtc.HostReply;
 import dev.p2ptunnel.webrtc.JoinAnswer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,74 +23,28 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class RetryAfterTest {
-  private static final String SESSION = "0000-0000-0000-0000-0000-0000-0000";
-  private static final String ANSWER = "v=0\\r\\no=- 3 4 IN IP4 127.0.0.1\\r\\ns=-\\r\\n";
+  private StandInServer server;
 
-  private HttpServer server;
-  private final AtomicInteger polls = new AtomicInteger();
-  private final List<Duration> pauses = new CopyOnWriteArrayList<>();
-  private volatile int failuresLeft;
-  private volatile int failStatus;
-  private volatile String retryAfter;
-
+  /** A stand-in that fails the decision poll {@code failures} times with {@code status} and a Retry-After. */
   private URI start(int failures, int status, String retryAfterHeader) throws IOException {
-    failuresLeft = failures;
-    failStatus = status;
-    retryAfter = retryAfterHeader;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", this::handle);
-    server.start();
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
-  }
-
-  private void handle(HttpExchange exchange) throws IOException {
-    exchange.getRequestBody().readAllBytes();
-    String path = exchange.getRequestURI().getPath();
-    if (exchange.getRequestMethod().equals("POST") && path.endsWith("/joins")) {
-      reply(exchange, 200, "{\"joinId\":\"j1\"}");
-    } else if (exchange.getRequestMethod().equals("GET") && path.endsWith("/joins/j1")) {
-      polls.incrementAndGet();
-      if (failuresLeft > 0) {
-        failuresLeft--;
-        exchange.getResponseHeaders().add("Retry-After", retryAfter);
-        reply(exchange, failStatus, failStatus == 503
-            ? "{\"error\":\"store_unavailable\",\"message\":\"the signaling server cannot reach its store\"}"
-            : "{\"error\":\"too_many_polls\",\"message\":\"too many waiting polls\"}");
-      } else {
-        reply(exchange, 200, "{\"status\":\"approved\",\"answer\":\"" + ANSWER + "\"}");
-      }
-    } else {
-      reply(exchange, 404, "{\"error\":\"not_found\",\"message\":\"no such path\"}");
-    }
-  }
-
-  private static void reply(HttpExchange exchange, int status, String json) throws IOException {
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, body.length);
-    exchange.getResponseBody().write(body);
-    exchange.close();
+    server = StandInServer.failing(failures, status, status == 503
+        ? "{\"error\":\"store_unavailable\",\"message\":\"the signaling server cannot reach its store\"}"
+        : "{\"error\":\"too_many_polls\",\"message\":\"too many waiting polls\"}", retryAfterHeader);
+    return server.uri();
   }
 
   @AfterEach
   void stop() {
     if (server != null) {
-      server.stop(0);
+      server.close();
     }
-  }
-
-  private void recordAndRunNow(Duration pause, Runnable task) {
-    pauses.add(pause);
-    Thread thread = new Thread(task, "test-retry");
-    thread.setDaemon(true);
-    thread.start();
   }
 
   /** Pauses at their ceilings: 100 ms, 200 ms, 400 ms, … up to 4 s. */
   private HttpSignaling signaling(URI uri) {
     RetryPolicy policy = RetryPolicy.builder().base(Duration.ofMillis(100)).cap(Duration.ofSeconds(4))
         .random(() -> 1.0).attempts(5).build();
-    return HttpSignaling.builder(uri, SESSION).retryPolicy(policy).delayer(this::recordAndRunNow).build();
+    return HttpSignaling.builder(uri, StandInServer.SESSION).retryPolicy(policy).delayer(server.delayer()).build();
   }
 
   private void joinAnswered(URI uri) throws Exception {
@@ -110,27 +57,27 @@ class RetryAfterTest {
   @Test
   void shouldPauseAtLeastWhatTheServerAsksForAfterA503() throws Exception {
     joinAnswered(start(2, 503, "2"));
-    assertEquals(3, polls.get());
-    assertEquals(List.of(Duration.ofSeconds(2), Duration.ofSeconds(2)), pauses, "not 100 ms and 200 ms");
+    assertEquals(3, server.polls.get());
+    assertEquals(List.of(Duration.ofSeconds(2), Duration.ofSeconds(2)), server.pauses, "not 100 ms and 200 ms");
   }
 
   @Test
   void shouldPauseAtLeastWhatTheServerAsksForAfterA429() throws Exception {
     joinAnswered(start(1, 429, "1"));
-    assertEquals(List.of(Duration.ofSeconds(1)), pauses);
+    assertEquals(List.of(Duration.ofSeconds(1)), server.pauses);
   }
 
   @Test
   void shouldNeverPauseLongerThanItsOwnCapWhateverTheServerAsks() throws Exception {
     joinAnswered(start(1, 503, "3600"));
-    assertEquals(List.of(Duration.ofSeconds(4)), pauses);
+    assertEquals(List.of(Duration.ofSeconds(4)), server.pauses);
   }
 
   @Test
   void shouldKeepItsOwnPauseWhereItIsLongerOrTheHeaderIsMalformed() throws Exception {
     joinAnswered(start(4, 503, "soon"));
     assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400),
-        Duration.ofMillis(800)), pauses);
+        Duration.ofMillis(800)), server.pauses);
   }
 
   @Test

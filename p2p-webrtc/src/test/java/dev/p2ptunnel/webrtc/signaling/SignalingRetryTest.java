@@ -5,20 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.p2ptunnel.webrtc.HostReply;
 import dev.p2ptunnel.webrtc.JoinAnswer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,79 +28,24 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class SignalingRetryTest {
-  private static final String SESSION = "0000-0000-0000-0000-0000-0000-0000";
-  private static final String ANSWER = "v=0\\r\\no=- 3 4 IN IP4 127.0.0.1\\r\\ns=-\\r\\n";
+  private StandInServer server;
 
-  private HttpServer server;
-  private final AtomicInteger polls = new AtomicInteger();
-  private final List<Duration> pauses = new CopyOnWriteArrayList<>();
-  private volatile int failuresLeft;
-  private volatile int failStatus = 503;
-  private volatile boolean hold;
-  private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
-  private final java.util.concurrent.CountDownLatch polled = new java.util.concurrent.CountDownLatch(1);
-
-  private URI start(int failures) throws IOException {
-    failuresLeft = failures;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", this::handle);
-    server.start();
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
-  }
-
-  private void handle(HttpExchange exchange) throws IOException {
-    exchange.getRequestBody().readAllBytes();
-    String path = exchange.getRequestURI().getPath();
-    if (exchange.getRequestMethod().equals("POST") && path.endsWith("/joins")) {
-      reply(exchange, 200, "{\"joinId\":\"j1\"}");
-    } else if (exchange.getRequestMethod().equals("GET") && path.endsWith("/joins/j1")) {
-      polls.incrementAndGet();
-      if (hold) {
-        polled.countDown();
-        try {
-          released.await(30, TimeUnit.SECONDS); // a long poll the host does not answer
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      if (failuresLeft > 0) {
-        failuresLeft--;
-        reply(exchange, failStatus, "{\"error\":\"" + (failStatus == 503 ? "unavailable" : "unknown_session")
-            + "\",\"message\":\"failing on purpose\"}");
-      } else {
-        reply(exchange, 200, "{\"status\":\"approved\",\"answer\":\"" + ANSWER + "\"}");
-      }
-    } else {
-      reply(exchange, 404, "{\"error\":\"not_found\",\"message\":\"no such path\"}");
-    }
-  }
-
-  private static void reply(HttpExchange exchange, int status, String json) throws IOException {
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, body.length);
-    exchange.getResponseBody().write(body);
-    exchange.close();
+  /** A stand-in that fails the decision poll {@code failures} times with {@code status}. */
+  private URI start(int failures, int status) throws IOException {
+    server = StandInServer.failing(failures, status, "{\"error\":\"" + (status == 503 ? "unavailable"
+        : "unknown_session") + "\",\"message\":\"failing on purpose\"}", null);
+    return server.uri();
   }
 
   @AfterEach
   void stop() {
-    released.countDown();
     if (server != null) {
-      server.stop(0);
+      server.close();
     }
   }
 
-  /** Records the pause and retries at once (on a thread of its own, as the real scheduler would). */
-  private void recordAndRunNow(Duration pause, Runnable task) {
-    pauses.add(pause);
-    Thread thread = new Thread(task, "test-retry");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
   private HttpSignaling signaling(URI uri, RetryPolicy policy) {
-    return HttpSignaling.builder(uri, SESSION).retryPolicy(policy).delayer(this::recordAndRunNow).build();
+    return HttpSignaling.builder(uri, StandInServer.SESSION).retryPolicy(policy).delayer(server.delayer()).build();
   }
 
   private static RetryPolicy.Builder policyAtCeiling() {
@@ -115,39 +54,38 @@ class SignalingRetryTest {
 
   @Test
   void shouldRetryAPassingFailureWithGrowingPausesUntilItSucceeds() throws Exception {
-    URI uri = start(4);
+    URI uri = start(4, 503);
     try (HttpSignaling signaling = signaling(uri, policyAtCeiling().attempts(5).build())) {
       HostReply reply = signaling.join(HttpSignalingTest.plain("alice")).firstReply().get(20, TimeUnit.SECONDS);
       assertInstanceOf(JoinAnswer.class, reply);
     }
-    assertEquals(5, polls.get(), "four failed polls and the one that succeeded");
+    assertEquals(5, server.polls.get(), "four failed polls and the one that succeeded");
     assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400),
-        Duration.ofMillis(400)), pauses, "ceilings double from the base and stop at the cap");
+        Duration.ofMillis(400)), server.pauses, "ceilings double from the base and stop at the cap");
   }
 
   @Test
   void shouldGiveUpAfterTheAttemptsWithTheServersMessage() throws Exception {
-    URI uri = start(100);
+    URI uri = start(100, 503);
     try (HttpSignaling signaling = signaling(uri, policyAtCeiling().attempts(3).build())) {
       CompletableFuture<HostReply> reply = signaling.join(HttpSignalingTest.plain("alice")).firstReply();
       ExecutionException e = assertThrows(ExecutionException.class, () -> reply.get(20, TimeUnit.SECONDS));
       assertTrue(e.getCause().getMessage().contains("failing on purpose (HTTP 503 unavailable)"),
           e.getCause().getMessage());
     }
-    assertEquals(3, polls.get());
-    assertEquals(2, pauses.size());
+    assertEquals(3, server.polls.get());
+    assertEquals(2, server.pauses.size());
   }
 
   @Test
   void shouldNotRetryARefusal() throws Exception {
-    failStatus = 404;
-    URI uri = start(1);
+    URI uri = start(1, 404);
     try (HttpSignaling signaling = signaling(uri, policyAtCeiling().build())) {
       CompletableFuture<HostReply> reply = signaling.join(HttpSignalingTest.plain("alice")).firstReply();
       assertThrows(ExecutionException.class, () -> reply.get(20, TimeUnit.SECONDS));
     }
-    assertEquals(1, polls.get());
-    assertEquals(List.of(), pauses);
+    assertEquals(1, server.polls.get());
+    assertEquals(List.of(), server.pauses);
   }
 
   @Test
@@ -165,7 +103,7 @@ class SignalingRetryTest {
 
   @Test
   void shouldHandleRepliesOnTheInjectedClientsExecutor() throws Exception {
-    URI uri = start(0);
+    URI uri = start(0, 503);
     AtomicInteger n = new AtomicInteger();
     ExecutorService appPool = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "app-http-" + n.incrementAndGet());
@@ -174,7 +112,7 @@ class SignalingRetryTest {
     });
     try {
       HttpClient app = HttpClient.newBuilder().executor(appPool).build();
-      HttpSignaling signaling = HttpSignaling.builder(uri, SESSION).httpClient(app).build();
+      HttpSignaling signaling = HttpSignaling.builder(uri, StandInServer.SESSION).httpClient(app).build();
       CompletableFuture<String> thread = new CompletableFuture<>();
       signaling.join(HttpSignalingTest.plain("alice")).firstReply()
           .whenComplete((reply, error) -> thread.complete(Thread.currentThread().getName()));
@@ -190,14 +128,14 @@ class SignalingRetryTest {
 
   @Test
   void shouldFailAWaitingJoinWhenClosed() throws Exception {
-    hold = true;
-    URI uri = start(0);
+    server = StandInServer.holding();
+    URI uri = server.uri();
     HttpSignaling signaling = signaling(uri, RetryPolicy.defaults());
     CompletableFuture<HostReply> reply = signaling.join(HttpSignalingTest.plain("alice")).firstReply();
-    assertTrue(polled.await(20, TimeUnit.SECONDS), "the client polls");
+    assertTrue(server.polled.await(20, TimeUnit.SECONDS), "the client polls");
     signaling.close();
     ExecutionException e = assertThrows(ExecutionException.class, () -> reply.get(20, TimeUnit.SECONDS));
     assertTrue(e.getCause().getMessage().endsWith(": signaling closed"), e.getCause().getMessage());
-    assertEquals(List.of(), pauses, "a closed signaling does not retry");
+    assertEquals(List.of(), server.pauses, "a closed signaling does not retry");
   }
 }

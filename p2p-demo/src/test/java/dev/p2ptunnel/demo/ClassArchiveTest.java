@@ -1,0 +1,99 @@
+package dev.p2ptunnel.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** When java -jar relaunches a command with a class archive, where the archives go and how they are named. */
+class ClassArchiveTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void commandsAreRelaunchedButNotHelpVersionOrMistakes() {
+    assertTrue(ClassArchive.applies("host", "--port", "25565"));
+    assertTrue(ClassArchive.applies("client", "--session", "X"));
+    assertTrue(ClassArchive.applies("signal"));
+    assertTrue(ClassArchive.applies("try"));
+    assertFalse(ClassArchive.applies());
+    assertFalse(ClassArchive.applies("--version"));
+    assertFalse(ClassArchive.applies("hots", "--port", "1"));
+    assertFalse(ClassArchive.applies("host", "--help"));
+    assertFalse(ClassArchive.applies("client", "-h"));
+    assertFalse(ClassArchive.applies("signal", "-V"));
+  }
+
+  @Test
+  void archivesGoToTheUsersCacheDirectoryOfEachSystem() {
+    assertEquals(Path.of("/home/u/.cache/p2p-tunnel/cds"), ClassArchive.directory(Map.of(), "Linux", "/home/u"));
+    assertEquals(Path.of("/x/p2p-tunnel/cds"),
+        ClassArchive.directory(Map.of("XDG_CACHE_HOME", "/x"), "Linux", "/home/u"));
+    assertEquals(Path.of("/home/u/.cache/p2p-tunnel/cds"),
+        ClassArchive.directory(Map.of("XDG_CACHE_HOME", "relative"), "Linux", "/home/u"), "XDG: absolute only");
+    assertEquals(Path.of("/Users/u/Library/Caches/p2p-tunnel/cds"),
+        ClassArchive.directory(Map.of(), "Mac OS X", "/Users/u"));
+    assertEquals(Path.of("C:\\Users\\u\\AppData\\Local", "p2p-tunnel", "cds"),
+        ClassArchive.directory(Map.of("LOCALAPPDATA", "C:\\Users\\u\\AppData\\Local"), "Windows 11", "C:\\Users\\u"));
+    assertEquals(Path.of("/elsewhere"), ClassArchive.directory(Map.of("P2P_TUNNEL_CDS", "/elsewhere"), "Linux", "/h"));
+    assertNull(ClassArchive.directory(Map.of("P2P_TUNNEL_CDS", "off"), "Linux", "/home/u"));
+    assertNull(ClassArchive.directory(Map.of(), "Linux", ""), "no home, no cache");
+  }
+
+  @Test
+  void onlyOneJarOnTheClassPathIsRelaunched() throws IOException {
+    Path jar = Files.write(dir.resolve("p2p-tunnel.jar"), new byte[] {1});
+    assertEquals(jar.toAbsolutePath(), ClassArchive.jar(jar.toString()));
+    assertNull(ClassArchive.jar(dir.resolve("missing.jar").toString()));
+    assertNull(ClassArchive.jar(dir.toString()), "classes in a directory (IDE, tests)");
+    assertNull(ClassArchive.jar(jar + java.io.File.pathSeparator + dir));
+    assertNull(ClassArchive.jar(""));
+  }
+
+  @Test
+  void aNewJarOrJvmGetsANewArchive() throws IOException {
+    Path jar = Files.write(dir.resolve("p2p-tunnel.jar"), new byte[] {1, 2});
+    Path home = Files.createDirectories(dir.resolve("jdk/lib")).getParent();
+    Files.write(home.resolve("lib/modules"), new byte[] {3});
+    String key = ClassArchive.key(jar, home, "17.0.15+6");
+    assertEquals(key, ClassArchive.key(jar, home, "17.0.15+6"));
+    assertTrue(key.matches("[0-9a-f]{8}"), key);
+    assertNotEquals(key, ClassArchive.key(jar, home, "17.0.16+8"), "another JVM build");
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
+    String older = ClassArchive.key(jar, home, "17.0.15+6");
+    assertNotEquals(key, older, "the jar rebuilt");
+    Files.write(home.resolve("lib/modules"), new byte[] {3, 4});
+    assertNotEquals(older, ClassArchive.key(jar, home, "17.0.15+6"), "the JDK's runtime image changed");
+  }
+
+  @Test
+  void theSecondJvmGetsTheSameOptionsAndArgumentsAndTheArchive() {
+    Path jar = Path.of("/opt/p2p-tunnel.jar").toAbsolutePath();
+    List<String> command = ClassArchive.command("/jdk/bin/java", List.of("-Xmx256m", "-Dp2p.x=y"),
+        "-XX:SharedArchiveFile=/c/host-1.jsa", 42, jar, "host", "--port", "9");
+    assertEquals(List.of("/jdk/bin/java", "-Xmx256m", "-Dp2p.x=y", "-XX:SharedArchiveFile=/c/host-1.jsa",
+        "-Xlog:cds*=off", "-Dp2p.cds.parent=42", "-cp", jar.toString(), "dev.p2ptunnel.demo.Main", "host", "--port",
+        "9"), command);
+  }
+
+  @Test
+  void theJvmOptionsAreThoseBeforeDashJar() throws IOException {
+    Path jar = Files.write(dir.resolve("p2p-tunnel.jar"), new byte[] {1});
+    assertEquals(List.of("-Xmx256m", "-Dp2p.native.cache=off"), ClassArchive.beforeJar(new String[] {"-Xmx256m",
+        "-Dp2p.native.cache=off", "-jar", jar.toString(), "host", "-jar", "x"}, jar));
+    assertEquals(List.of(), ClassArchive.beforeJar(new String[] {"-jar", jar.toString(), "host"}, jar));
+    assertNull(ClassArchive.beforeJar(new String[] {"-cp", jar.toString(), "dev.p2ptunnel.demo.Main", "host"}, jar),
+        "not started with -jar: the JVM's own list is asked");
+    assertNull(ClassArchive.beforeJar(new String[] {"-jar", dir.resolve("other.jar").toString(), "host"}, jar));
+  }
+}
