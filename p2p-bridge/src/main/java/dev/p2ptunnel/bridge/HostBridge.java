@@ -55,6 +55,17 @@ public final class HostBridge extends Bridge {
     return new HostBridge(engine, services);
   }
 
+  /**
+   * Loads and initializes, on the calling thread, the classes that starting a host bridge uses (see
+   * {@link ClientBridge#preload()}): a host calls it when a join arrives, before the person decides. Opens no socket
+   * and sends nothing. Once per JVM: later calls return at once. Thread-safe.
+   *
+   * @throws IOException if a selector cannot be opened
+   */
+  public static void preload() throws IOException {
+    dev.p2ptunnel.bridge.internal.Preload.run(true);
+  }
+
   /** The services shared (the registry: changing it changes what every bridge on it shares). */
   public HostServices services() {
     return services;

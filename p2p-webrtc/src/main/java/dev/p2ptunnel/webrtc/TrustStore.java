@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * host keeps its trusted clients (key = {@code client:} and the client's fingerprint, name = what it called itself when trusted); a
  * client keeps the hosts it joined (key = {@link Signaling#hostKey()}, e.g. the server and Session ID). Lines
  * starting with {@code #} are comments; a person may delete a line to forget an identity. Written atomically
- * (temporary file, rename), 0600 where POSIX, re-read before each change so that two processes do not lose each
+ * (temporary file, rename), 0600 where POSIX, and only when an entry changes (the file is then rewritten, without
+ * comments a person added), re-read before each change so that two processes do not lose each
  * other's additions. Thread-safe.
  */
 public final class TrustStore {
@@ -89,8 +90,13 @@ public final class TrustStore {
       throw new IllegalArgumentException("key: \"" + key + "\" (expected: no spaces or control characters)");
     }
     reload();
-    String clean = name.replaceAll("[\\p{Cntrl}\\p{Cf}]", "?").strip();
-    entries.put(key, fingerprint + (clean.isEmpty() ? "" : " " + clean));
+    String clean = name.isEmpty() ? "" : name.replaceAll("[\\p{Cntrl}\\p{Cf}]", "?").strip();
+    String value = fingerprint + (clean.isEmpty() ? "" : " " + clean);
+    // Unchanged (a client joining a host it knows): no write, so a join does not pay a file rewrite on its way to
+    // the first byte, and the lines and comments a person edited stay as they are.
+    if (value.equals(entries.put(key, value))) {
+      return;
+    }
     if (file != null) {
       save(file);
     }

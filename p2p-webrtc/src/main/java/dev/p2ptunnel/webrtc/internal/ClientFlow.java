@@ -17,6 +17,7 @@ import dev.p2ptunnel.webrtc.TrustStore;
 import dev.p2ptunnel.webrtc.WebRtcException;
 import dev.p2ptunnel.webrtc.WebRtcSession;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -78,8 +79,12 @@ public final class ClientFlow {
         listener.onShortAuthString(code);
         byte[] proof = options.identity().sign(ShortAuthString.proofTranscript(clientFp, hostFp, nonce, hostNonce));
         SetupTrace.step(who, "code computed and signed; revealing");
-        answer = core.await(join.reveal(new JoinReveal(nonce, options.identity().certificateDer(), proof)),
-            "the host's decision");
+        CompletableFuture<JoinAnswer> decided =
+            join.reveal(new JoinReveal(nonce, options.identity().certificateDer(), proof));
+        // The host now checks, decides and makes its answer (hundreds of ms at least): the bridge's classes
+        // meanwhile. Not earlier: the join's first request (~200 classes of the HTTP client) needs the CPU then.
+        BridgePreload.inBackground(false);
+        answer = core.await(decided, "the host's decision");
         SetupTrace.step(who, "host's answer received");
         String answerFp = ShortAuthString.fingerprint(answer.answer());
         if (!answerFp.equals(hostFp)) {
@@ -89,6 +94,7 @@ public final class ClientFlow {
         inChannelDecision = false;
         listener.onApproved();
       } else {
+        BridgePreload.inBackground(false); // beside ICE and DTLS
         answer = (JoinAnswer) first;
         hostFp = ShortAuthString.fingerprint(answer.answer());
         checkSameHost(sameHost, hostFp);
@@ -110,8 +116,9 @@ public final class ClientFlow {
       MessageChannel channel = session.dataChannel(options.webRtc().connectTimeout());
       if (nonce != null) {
         channel = pairOverChannel(who, channel, nonce, clientFp, hostFp, options, inChannelDecision, listener);
-        remember(options, hostFp);
         SetupTrace.step(who, "paired over the channel");
+        remember(options, hostFp);
+        SetupTrace.step(who, "known host remembered");
       }
       return new Joined(new TunnelCore.Connected(session, channel), join, hostFp);
     } finally {

@@ -104,6 +104,7 @@ final class HostDecisions {
     } else {
       askDecision(join);
     }
+    BridgePreload.inBackground(true); // before the decision: loading classes tells the client nothing
   }
 
   private void onReveal(HostJoin join, @Nullable JoinReveal reveal, @Nullable Throwable error) {

@@ -67,7 +67,9 @@ final class NativeObjects {
     RTCPeerConnection connection = null;
     try {
       pcf = newFactory();
+      SetupTrace.step(name, "factory made");
       connection = pcf.createPeerConnection(toRtc(config, identity), observer);
+      SetupTrace.step(name, "connection created");
       RTCDataChannelInit init = new RTCDataChannelInit();
       init.negotiated = true;
       init.id = 0;

@@ -92,6 +92,7 @@ public final class PeerSession implements WebRtcSession {
     this.name = "p2pt-webrtc-" + IDS.incrementAndGet();
     this.observers = new SessionObservers(name);
     this.thread = new SessionThread(name, this::closeAsync);
+    SetupTrace.step(name, "session thread started");
 
     NativeObjects.Natives natives;
     try {

@@ -219,6 +219,7 @@ public final class TunnelCore implements TunnelLifecycle {
         return;
       }
       MessageChannel channel = result.channel();
+      SetupTrace.step("tunnel", "bridge starting on", connected);
       Bridge started = starter.start(channel, new BridgeEvents());
       SetupTrace.step("tunnel", "bridge started on", connected);
       bridge = started;

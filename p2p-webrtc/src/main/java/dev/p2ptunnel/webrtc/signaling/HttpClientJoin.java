@@ -54,6 +54,7 @@ final class HttpClientJoin implements ClientJoin {
           }
           String id = reply.path("joinId").asText();
           joinId.complete(id);
+          poll(id, "pending"); // first: the host's challenge may be there already, the timer below is for later
           if (paired) {
             CompletableFuture.delayedExecutor(HttpSignaling.FIRST_REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .execute(() -> {
@@ -63,7 +64,6 @@ final class HttpClientJoin implements ClientJoin {
                   }
                 });
           }
-          poll(id, "pending");
         });
   }
 

@@ -70,10 +70,12 @@ public final class HttpSignaling implements Signaling, AutoCloseable {
   /**
    * {@link #warmUp()}, and before it builds the HTTP client that the next {@code HttpSignaling} or
    * {@link HttpHostSignaling} without an injected client, for a server of {@code server}'s scheme (http or https),
-   * takes instead of building its own on its first call (~120–220 ms on a JVM's first). For an app that knows the
-   * server before it is ready to use it: the demo calls this on a thread of its own before it parses its command
-   * line. One such client at a time; one that nobody takes keeps an idle daemon thread (the JDK client's selector).
-   * Blocks; optional.
+   * takes instead of building its own on its first call (~120–220 ms on a JVM's first), and then sends that client's
+   * first request, one {@code GET healthz} relative to the server's path (its answer ignored; at most 2 s), so that
+   * the first signaling call finds the HTTP client's request path loaded and a connection open. For an app that
+   * knows the server before it is ready to use it: the demo calls this on a thread of its own before it parses its
+   * command line. One such client at a time; one that nobody takes keeps an idle daemon thread (the JDK client's
+   * selector). Blocks; optional.
    */
   public static void warmUp(URI server) {
     ServerCalls.warmUp(Objects.requireNonNull(server, "server"));

@@ -159,11 +159,16 @@ final class ServerCalls {
     if (!"http".equals(server.getScheme()) && !"https".equals(server.getScheme())) {
       throw new IllegalArgumentException("server: " + server + " (expected: an http:// or https:// URI)");
     }
-    String path = server.getPath() == null || server.getPath().isEmpty() ? "/" : server.getPath();
-    this.base = server.resolve(path.endsWith("/") ? path : path + "/");
+    this.base = baseOf(server);
     this.injected = injected;
     this.retry = Objects.requireNonNull(retry, "retry");
     this.delayer = delayer;
+  }
+
+  /** The server's URI as the base the calls' paths resolve against: its path, ending in {@code /}. */
+  static URI baseOf(URI server) {
+    String path = server.getPath() == null || server.getPath().isEmpty() ? "/" : server.getPath();
+    return server.resolve(path.endsWith("/") ? path : path + "/");
   }
 
   private HttpClient http() {
@@ -211,16 +216,19 @@ final class ServerCalls {
   /**
    * Builds the client that the next ServerCalls without an injected client, for a server of {@code server}'s scheme,
    * takes instead of building its own on its first call (~120–220 ms on a JVM's first, docs/PERFORMANCE.md), then
-   * loads Jackson ({@link #warmUp()}). One spare at a time: a second is not built. A spare nobody takes keeps one idle
+   * loads Jackson ({@link #warmUp()}), then makes the client's first request ({@link #touch}: {@code GET healthz}),
+   * at most {@link #WARM_UP_TIMEOUT}. One spare at a time: a second is not built (nor requested with). A spare nobody takes keeps one idle
    * daemon thread (the JDK client's selector) for the JVM's life. Blocks.
    */
   static void warmUp(URI server) {
     CompletableFuture<Spare> building = new CompletableFuture<>();
+    HttpClient built = null;
     if (SPARE.compareAndSet(null, building)) {
       ExecutorService executor = newExecutor();
       try {
         boolean tls = !"http".equals(server.getScheme());
-        building.complete(new Spare(tls, newClient(tls, executor), executor));
+        built = newClient(tls, executor);
+        building.complete(new Spare(tls, built, executor));
       } catch (RuntimeException | Error e) {
         executor.shutdown();
         SPARE.compareAndSet(building, null);
@@ -229,6 +237,30 @@ final class ServerCalls {
       }
     }
     warmUp();
+    if (built != null && dev.p2ptunnel.webrtc.internal.BridgePreload.overlapOn()) {
+      touch(built, server);
+    }
+  }
+
+  /** How long {@link #touch} waits for its answer at most: it only prepares, and holds only the warm-up's thread. */
+  static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * One {@code GET healthz} (relative to the server's path, so {@code /healthz} on a server of its own) with
+   * {@code client}, its answer ignored: the JDK client's first request loads ~200 classes and opens the connection
+   * (kept for the next call), ~0.3–1 s of the join's first request under load (docs/PERFORMANCE.md, "Start, fourth
+   * session"); done here, on the warm-up's thread, it overlaps the rest of the start. Never throws.
+   */
+  static void touch(HttpClient client, URI server) {
+    try {
+      HttpRequest request = HttpRequest.newBuilder(baseOf(server).resolve("healthz")).timeout(WARM_UP_TIMEOUT)
+          .GET().build();
+      client.send(request, HttpResponse.BodyHandlers.discarding());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.io.IOException | RuntimeException e) {
+      // only a warm-up: the real calls report what is wrong with the server
+    }
   }
 
   /** Tests: whether a spare client waits to be taken, and for which scheme. */
