@@ -55,8 +55,11 @@ final class VariantRun {
   }
 
   VariantResult run() throws Exception {
+    // Every host and client of a run comes from the same two lab addresses: the server's per-address limits (10
+    // session creations and 10 joins a minute by default) would refuse the setup step's 21 runs a minute.
     try (LabProcess signal = harness.start(NS_WAN, "signal", dir, demo("signal", "--bind",
-            signalUrl.substring(7, signalUrl.lastIndexOf(':')), "--port", Integer.toString(SIGNAL_PORT)));
+            signalUrl.substring(7, signalUrl.lastIndexOf(':')), "--port", Integer.toString(SIGNAL_PORT),
+            "--creates-per-minute", "1000", "--joins-per-minute", "1000"));
         LabProcess iperf = harness.start(NS_HOST, "iperf3-server", dir,
             List.of("iperf3", "-s", "--forceflush", "-p", Integer.toString(IPERF_PORT)));
         LabProcess echo = harness.start(NS_HOST, "echo-server", dir,
