@@ -16,15 +16,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * A webrtc-java 0.14.0 DataChannel as a {@link MessageChannel}. Thread-safe.
  *
- * <p>Sending: every message goes to libwebrtc as an exact-size buffer (0.14.0 ignores position and limit), and the
- * send is the only blocking call on the sender's thread: libwebrtc's queue size is kept by a {@link SendWindow} (the
- * last {@code getBufferedAmount()} plus what was sent since), which the session thread refreshes when a send reaches
- * the high watermark and, while the queue stays above it, polls every millisecond ({@code onBufferedAmountChange}
- * never fires in 0.14.0), calling {@link Listener#onWritable()} (on the session thread) once the queue is at or below
- * the low one. The watermarks follow the path's drain rate, measured by those queries ({@link QueueTarget}: about
- * 3 ms of queue, at most the configured ones), so that a small message never waits behind more than the path needs to
- * stay busy. A send that would take the queue past {@link WebRtcConfig#sendLimitBytes()} closes the session instead,
- * so libwebrtc's silent close at 16 MiB cannot happen.
+ * <p>Sending: every message goes to libwebrtc as an exact-size buffer (0.14.0 ignores position and limit). The
+ * queue size is tracked as an estimate (last {@code getBufferedAmount()} plus bytes sent since), refreshed from
+ * libwebrtc whenever it reaches the high watermark. Since {@code onBufferedAmountChange} never fires in 0.14.0, the
+ * session thread polls {@code getBufferedAmount()} every millisecond, only while the queue is above the high
+ * watermark, and calls {@link Listener#onWritable()} (on the session thread) once it is at or below the low one. The
+ * watermarks follow the path's drain rate, measured by those polls ({@link QueueTarget}: about 3 ms of queue, at most
+ * the configured ones), so that a small message never waits behind more than the path needs to stay busy. A
+ * send that would take the queue past {@link WebRtcConfig#sendLimitBytes()} closes the session instead, so
+ * libwebrtc's silent close at 16 MiB cannot happen.
  *
  * <p>While the connection's path is down (ICE disconnected or failed: {@link #connectionState}), the channel is not
  * writable either, so that nothing more than the bridge's small control messages queues up in a channel that cannot
@@ -39,10 +39,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Receiving: each message is copied into a heap buffer before the native callback returns and handed to the
  * listener on libwebrtc's signaling thread; messages that arrive before {@link #start} wait in a bounded queue.
  *
- * <p>Locks: the {@link SendWindow}'s lock guards the native channel's sending side against use after disposal and
- * the queue estimate; {@code deliveryLock} serialises listener calls. Neither is held while taking the other.
+ * <p>Locks: {@code sendLock} guards the native channel against use after disposal and the queue estimate;
+ * {@code deliveryLock} serialises listener calls. Neither is held while taking the other.
  */
 final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelObserver {
+  private static final long POLL_INTERVAL_NS = 1_000_000;
   /** What a description without {@code a=max-message-size} allows (RFC 8841, section 6). */
   static final int DEFAULT_MAX_MESSAGE_SIZE = 65_536;
   /** Our cap on what a peer may allow, also for "0" (any size): libwebrtc's own receive limit. */
@@ -51,12 +52,16 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
 
   private final RTCDataChannel dc;
   private final PeerSession session;
-  private final SendWindow window;
+  private final QueueTarget target; // guarded by sendLock
   private final long sendLimit;
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile int maxMessage = DEFAULT_MAX_MESSAGE_SIZE;
 
+  private final Object sendLock = new Object();
+  private volatile boolean sendClosed; // written under sendLock
   private volatile boolean closing; // set when the session starts closing, without any lock
+  private volatile long queuedEstimate; // written under sendLock
+  private volatile boolean unwritable; // written under sendLock
   private volatile boolean pathDown; // written on the signaling thread
   private boolean pathConfirmed; // guarded by deliveryLock: the connection is CONNECTED (told to the listener)
 
@@ -70,38 +75,8 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
   DataChannelMessageChannel(RTCDataChannel dc, PeerSession session, WebRtcConfig config) {
     this.dc = dc;
     this.session = session;
+    this.target = new QueueTarget(config.highWatermarkBytes(), config.lowWatermarkBytes());
     this.sendLimit = config.sendLimitBytes();
-    this.window = new SendWindow(new SendWindow.Native() {
-      @Override
-      public void send(ByteBuffer exact) throws Exception {
-        dc.send(new RTCDataChannelBuffer(exact, true));
-      }
-
-      @Override
-      public long bufferedAmount() {
-        return dc.getBufferedAmount();
-      }
-    }, new SendWindow.Owner() {
-      @Override
-      public boolean execute(Runnable task) {
-        return session.onSessionThread(task);
-      }
-
-      @Override
-      public void schedule(Runnable task, long delayNs) {
-        session.schedule(task, delayNs);
-      }
-
-      @Override
-      public void writable() {
-        signalWritable();
-      }
-
-      @Override
-      public void fail(String reason) {
-        session.closeAsync(reason);
-      }
-    }, config.highWatermarkBytes(), config.lowWatermarkBytes(), sendLimit, System::nanoTime);
   }
 
   @Override
@@ -166,7 +141,40 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
     if (closing) {
       return false;
     }
-    if (!window.send(exactSize(message, length), length)) {
+    ByteBuffer exact = exactSize(message, length);
+    String failure = null;
+    synchronized (sendLock) {
+      if (sendClosed) {
+        return false;
+      }
+      try {
+        long projected = queuedEstimate + length;
+        if (projected > sendLimit) {
+          projected = dc.getBufferedAmount() + length;
+        }
+        if (projected > sendLimit) {
+          failure = "send queue limit: " + projected + " bytes would be queued > limit " + sendLimit
+              + " (the sender ignored isWritable())";
+        } else {
+          dc.send(new RTCDataChannelBuffer(exact, true));
+          queuedEstimate = projected;
+          target.sent(length);
+          if (projected >= target.high()) {
+            long actual = dc.getBufferedAmount();
+            queuedEstimate = actual;
+            if (actual >= target.high() && !unwritable) {
+              unwritable = true;
+              target.sample(actual, System.nanoTime());
+              session.schedule(this::pollBufferedAmount, POLL_INTERVAL_NS);
+            }
+          }
+        }
+      } catch (Exception e) {
+        failure = "send failed: " + e;
+      }
+    }
+    if (failure != null) {
+      session.closeAsync(failure);
       return false;
     }
     session.messageSent(length);
@@ -190,9 +198,32 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
     return ByteBuffer.wrap(copy);
   }
 
+  /** Session thread, only while unwritable: refreshes the queue size and signals writability at the low mark. */
+  private void pollBufferedAmount() {
+    boolean writable;
+    synchronized (sendLock) {
+      if (sendClosed) {
+        return;
+      }
+      long actual = dc.getBufferedAmount();
+      queuedEstimate = actual;
+      target.sample(actual, System.nanoTime());
+      writable = actual <= target.low();
+      if (writable) {
+        unwritable = false;
+        target.resume();
+      }
+    }
+    if (!writable) {
+      session.schedule(this::pollBufferedAmount, POLL_INTERVAL_NS);
+      return;
+    }
+    signalWritable();
+  }
+
   @Override
   public boolean isWritable() {
-    return window.writable() && !closing && !pathDown;
+    return !unwritable && !closing && !pathDown;
   }
 
   /**
@@ -220,7 +251,7 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
   private void pathUp(boolean up) {
     boolean wasDown = pathDown;
     pathDown = !up;
-    if (up && wasDown && window.writable()) {
+    if (up && wasDown && !unwritable) {
       session.onSessionThread(this::signalWritable);
     }
   }
@@ -243,7 +274,7 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
   /** The estimate: libwebrtc's queue size at the last query plus what was sent since (an upper bound). */
   @Override
   public long bufferedAmount() {
-    return window.estimate();
+    return queuedEstimate;
   }
 
   @Override
@@ -363,7 +394,9 @@ final class DataChannelMessageChannel implements MessageChannel, RTCDataChannelO
    */
   void shutdown(String reason) {
     closing = true;
-    window.close();
+    synchronized (sendLock) {
+      sendClosed = true;
+    }
     synchronized (deliveryLock) {
       if (closedDelivered) {
         return;
