@@ -1,5 +1,6 @@
 package dev.p2ptunnel.demo;
 
+import dev.p2ptunnel.webrtc.internal.dirs.UserDirectories;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * forwards a stop request to it and exits with its exit code; the other one ends itself if this one disappears.
  *
  * <p>Skipped (the command runs here) when {@code P2P_TUNNEL_CDS=off}, for help and version, when the JVM was given an
- * archive option already (the launchers next to the jar, experiments), when the classes do not come from one jar, and
+ * archive option already (experiments, a launcher of one's own), when the classes do not come from one jar, and
  * when the second JVM cannot be started. {@code P2P_TUNNEL_CDS=DIR} keeps the archives in DIR instead of the user's
  * cache directory. Main thread only, once per process; not thread-safe.
  */
@@ -146,7 +147,7 @@ final class ClassArchive {
     return options;
   }
 
-  /** The arguments before {@code -jar JAR} (the launcher's and the JVM's options), or null if there is no such pair. */
+  /** The arguments before {@code -jar JAR} (the JVM's options), or null if there is no such pair. */
   static @Nullable List<String> beforeJar(String[] argv, Path jar) {
     for (int i = 0; i + 1 < argv.length; i++) {
       if (argv[i].equals("-jar")) {
@@ -170,26 +171,17 @@ final class ClassArchive {
   }
 
   /**
-   * Where the archives go: {@code P2P_TUNNEL_CDS} if set (null for {@code off}), else the user's cache directory
-   * ({@code %LOCALAPPDATA%} on Windows, {@code ~/Library/Caches} on macOS, {@code $XDG_CACHE_HOME} or
-   * {@code ~/.cache} elsewhere) + {@code p2p-tunnel/cds}; null if there is none.
+   * Where the archives go: {@code P2P_TUNNEL_CDS} if set (null for {@code off}), else {@code cds} in the user's cache
+   * directory of p2p-tunnel ({@link UserDirectories#cache}, the same rule as libwebrtc's cached copy); null if there is
+   * none.
    */
   static @Nullable Path directory(Map<String, String> env, String osName, String userHome) {
     String configured = env.get(ENV);
     if (configured != null && !configured.isBlank()) {
       return configured.equals("off") ? null : Path.of(configured);
     }
-    String os = osName.toLowerCase(Locale.ROOT);
-    String base;
-    if (os.startsWith("windows")) {
-      base = env.getOrDefault("LOCALAPPDATA", userHome.isEmpty() ? "" : userHome + "\\AppData\\Local");
-    } else if (os.startsWith("mac")) {
-      base = userHome.isEmpty() ? "" : userHome + "/Library/Caches";
-    } else {
-      String xdg = env.get("XDG_CACHE_HOME");
-      base = xdg != null && xdg.startsWith("/") ? xdg : userHome.isEmpty() ? "" : userHome + "/.cache";
-    }
-    return base.isEmpty() ? null : Path.of(base, "p2p-tunnel", "cds");
+    Path cache = UserDirectories.cache(env, osName, userHome);
+    return cache == null ? null : cache.resolve("cds");
   }
 
   /** The jar the classes come from, if the class path is exactly one jar file ({@code java -jar}). */
