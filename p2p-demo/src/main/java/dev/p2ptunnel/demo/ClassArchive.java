@@ -44,6 +44,9 @@ final class ClassArchive {
       "-Xshare:off", "-Xshare:dump", "-XX:-UseSharedSpaces");
   /** Archives kept per command (other jars and JVMs): the oldest beyond this are deleted when one is written. */
   private static final int KEPT_PER_COMMAND = 4;
+  /** The second JVM's C2 thresholds, ten times HotSpot's defaults ({@link #compilerOptions}). */
+  private static final List<String> COMPILER_OPTIONS = List.of("-XX:Tier4InvocationThreshold=50000",
+      "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000");
 
   /** The second JVM's exit code once {@link #finish} has it; guarded by the class lock. */
   private static @Nullable Integer exitCode;
@@ -82,7 +85,7 @@ final class ClassArchive {
     if (record && !makeDirectory(dir)) {
       return OptionalInt.empty();
     }
-    List<String> command = command(java(javaHome), jvmOptions,
+    List<String> command = command(java(javaHome), compilerOptions(System.getProperty("java.vm.name", "")), jvmOptions,
         record ? "-XX:ArchiveClassesAtExit=" + partial : "-XX:SharedArchiveFile=" + archive, pid, jar, args);
     Process child;
     try {
@@ -211,11 +214,25 @@ final class ClassArchive {
     return "00000000".substring(hex.length()) + hex;
   }
 
+  /**
+   * The second JVM's JIT options, for HotSpot's server VM (none for another VM, which may not know them): its C2
+   * compiler takes a method only after ten times the usual calls and loop iterations (HotSpot's defaults: 5 000 calls,
+   * or 600 with 15 000 calls and iterations together, or 40 000 iterations of one loop). At those defaults a start
+   * spends 0.2-0.6 CPU-seconds per JVM in C2, more than any other thread, on code that is hot only while the JVM
+   * starts (String, HashMap, the jar's zip index, method handles); the tunnel's own paths pass the higher counts
+   * within seconds of carrying data (docs/PERFORMANCE.md, "Start, fifth session": a start's CPU and time, and the
+   * throughput check). Given before the user's options, so that any of these given to {@code java} wins.
+   */
+  static List<String> compilerOptions(String vmName) {
+    return vmName.contains("Server VM") ? COMPILER_OPTIONS : List.of();
+  }
+
   /** The second JVM's command line. */
-  static List<String> command(String java, List<String> jvmOptions, String archiveOption, long parentPid, Path jar,
-      String... args) {
+  static List<String> command(String java, List<String> compilerOptions, List<String> jvmOptions, String archiveOption,
+      long parentPid, Path jar, String... args) {
     List<String> command = new ArrayList<>();
     command.add(java);
+    command.addAll(compilerOptions);
     command.addAll(jvmOptions);
     command.add(archiveOption);
     // Java 17 warns about every class an archive cannot hold (picocli's Java 5 class files) and a stale archive.
