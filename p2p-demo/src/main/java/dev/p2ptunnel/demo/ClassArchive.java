@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * ({@code -XX:ArchiveClassesAtExit}, written when that JVM exits and kept only after exit code 0); later runs use it.
  * This JVM only starts the other one, with the same JVM options, arguments, standard streams and working directory,
  * forwards a stop request to it and exits with its exit code; the other one ends itself if this one disappears.
+ * The second JVM's command line being ours, it also gets later C2 thresholds ({@link #compilerOptions}).
  *
  * <p>Skipped (the command runs here) when {@code P2P_TUNNEL_CDS=off}, for help and version, when the JVM was given an
  * archive option already (experiments, a launcher of one's own), when the classes do not come from one jar, and
