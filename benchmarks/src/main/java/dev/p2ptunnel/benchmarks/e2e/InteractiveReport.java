@@ -85,10 +85,11 @@ final class InteractiveReport {
     md.append(String.format(Locale.ROOT, "| %s | download (MB/s) during the round trips vs alone | %.1f | %.1f | "
         + "%.0f %% | ≥ 90 %% | %s |%n", path, during, alone, during / alone * 100, Report.met(during / alone >= 0.9)));
     md.append(String.format(Locale.ROOT, "| %s | all runs: p50 idle %s, during %s; p99 idle %s, during %s (ms); "
-        + "download alone %s, during %s (MB/s) | | | | | |%n", path, Report.list2(LoadedLatencyStep.p50Ms(r.rtt1kIdle)),
+        + "download alone %s, during %s (MB/s); UDP receive-buffer drops during, host %s, client %s | | | | | |%n",
+        path, Report.list2(LoadedLatencyStep.p50Ms(r.rtt1kIdle)),
         Report.list2(LoadedLatencyStep.p50Ms(r.rtt1kLoaded)), Report.list2(LoadedLatencyStep.p99Ms(r.rtt1kIdle)),
         Report.list2(LoadedLatencyStep.p99Ms(r.rtt1kLoaded)), Report.list(r.downloadAloneMBps),
-        Report.list(r.downloadLoadedMBps)));
+        Report.list(r.downloadLoadedMBps), Report.list(r.udpDropsLoadedHost), Report.list(r.udpDropsLoadedClient)));
   }
 
   private static void setup(StringBuilder md, String path, VariantResult r) {

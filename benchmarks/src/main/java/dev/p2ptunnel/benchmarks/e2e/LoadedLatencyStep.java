@@ -10,7 +10,8 @@ import java.util.regex.Matcher;
  * (service to app, the host sending) runs through the same tunnel, and the download's throughput alone and meanwhile.
  * Behind the host one {@link LoadTool} mixed server does both; in the client's namespace a ping and a download tool
  * connect through the demo client's port. One fresh tunnel for the step, warmed first; then per run, alternating in
- * this order: download alone, round trips alone, both at once. Runs on the harness thread.
+ * this order: download alone, round trips alone, both at once, with the UDP datagrams each peer's kernel dropped for a
+ * full receive buffer while both ran ({@link UdpDrops}). Runs on the harness thread.
  */
 final class LoadedLatencyStep {
   static final int MIXED_PORT = 9002;
@@ -54,13 +55,20 @@ final class LoadedLatencyStep {
         result.rtt1kIdle.add(idle);
         try (LabProcess bulk = download("loaded-download-during-" + i, seconds + 4)) {
           Thread.sleep(RAMP_MS); // a benchmark's pause, not a test's: the download fills the queues first
+          long hostDrops = drops(VariantRun.NS_HOST, i, "before");
+          long clientDrops = drops(VariantRun.NS_CLIENT, i, "before");
           Percentiles loaded = ping("loaded-ping-during-" + i, seconds, 1);
+          hostDrops = drops(VariantRun.NS_HOST, i, "after") - hostDrops;
+          clientDrops = drops(VariantRun.NS_CLIENT, i, "after") - clientDrops;
           result.rtt1kLoaded.add(loaded);
+          result.udpDropsLoadedHost.add((double) hostDrops);
+          result.udpDropsLoadedClient.add((double) clientDrops);
           double during = mbps(bulk);
           result.downloadLoadedMBps.add(during);
           System.out.printf(Locale.ROOT, "  [%s] 1 KiB round trip alone p50 %.2f / p99 %.2f ms; during a download "
-              + "p50 %.2f / p99 %.2f ms; download alone %.1f MB/s, during %.1f MB/s%n", result.variant,
-              idle.p50Us() / 1e3, idle.p99Us() / 1e3, loaded.p50Us() / 1e3, loaded.p99Us() / 1e3, alone, during);
+              + "p50 %.2f / p99 %.2f ms; download alone %.1f MB/s, during %.1f MB/s; UDP receive-buffer drops "
+              + "during the round trips: host %d, client %d%n", result.variant, idle.p50Us() / 1e3,
+              idle.p99Us() / 1e3, loaded.p50Us() / 1e3, loaded.p99Us() / 1e3, alone, during, hostDrops, clientDrops);
         }
       }
     }
@@ -75,6 +83,11 @@ final class LoadedLatencyStep {
       return new Percentiles(Integer.parseInt(m.group(1)), Double.parseDouble(m.group(2)),
           Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)));
     }
+  }
+
+  /** The UDP receive-buffer drops of namespace {@code ns} so far ({@link UdpDrops}). */
+  private long drops(String ns, int run, String when) throws Exception {
+    return UdpDrops.read(ns, "loaded-udp-drops-" + ns + "-" + run + "-" + when, dir, settings.timeoutMs());
   }
 
   /** Starts a download of {@code downloadSeconds} (its first second not counted). */

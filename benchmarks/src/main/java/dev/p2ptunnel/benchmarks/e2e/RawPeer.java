@@ -1,5 +1,6 @@
 package dev.p2ptunnel.benchmarks.e2e;
 
+import dev.p2ptunnel.bridge.DatagramTransport;
 import dev.p2ptunnel.bridge.MessageChannel;
 import dev.p2ptunnel.webrtc.OfflineToken;
 import dev.p2ptunnel.webrtc.SessionDescription;
@@ -18,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One peer of a raw DataChannel measurement: the same webrtc-java stack as the tunnel ({@link WebRtcSession} and
@@ -26,16 +28,22 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * RawPeer offer|answer DIR throughput|echo|loaded [--bytes N] [--count N] [--warmup N] [--size N] [--seconds S]
- *     [--stun URL] [--turn URL --turn-user U --turn-pass P] [--high-watermark B --low-watermark B] [--timeout-ms MS]
+ *     [--bulk-size N] [--ping-on data|second] [--stun URL] [--turn URL --turn-user U --turn-pass P]
+ *     [--high-watermark B --low-watermark B] [--timeout-ms MS]
  * </pre>
  *
- * <p>throughput: the offerer sends {@code --bytes} in 64 KiB messages, gated on {@link MessageChannel#isWritable()};
- * the answerer times first to last byte and prints {@code result throughput bytes=… ns=…}, then acknowledges. Both
- * print {@code result cpu_ms=… bytes=…}: this process's CPU time over its part of the transfer.
+ * <p>throughput: the offerer sends {@code --bytes} in messages of {@code --bulk-size} bytes (64 KiB unless given),
+ * gated on {@link MessageChannel#isWritable()}; the answerer times first to last byte and prints
+ * {@code result throughput bytes=… ns=…}, then acknowledges. Both print {@code result cpu_ms=… bytes=…}: this
+ * process's CPU time over its part of the transfer.
  * echo: the offerer sends a 64-byte message, waits for the answerer's echo, {@code --warmup} then {@code --count}
  * times, and prints the round-trip percentiles. loaded: the same with {@code --size} bytes for {@code --seconds}
- * while the offerer also sends bulk from a thread of its own; prints the percentiles and the bulk MB/s. Both print
- * {@code result path=…}. Every wait is bounded by
+ * while the offerer also sends bulk ({@code --bulk-size} bytes a message, 64 KiB unless given, more than
+ * {@code --size}) from a thread of its own; prints the percentiles and the bulk MB/s. With {@code --ping-on second}
+ * (given to both peers) the round trips travel on a second DataChannel, another SCTP stream (the session's datagram
+ * channel, id 1: unordered, no retransmission; a lost round trip is sent again after 1 s and counted), the bulk on
+ * {@code data}: whether libwebrtc's SCTP lets a small message of another stream pass the bulk stream's queue (see
+ * docs/PERFORMANCE.md, "Latency under load"). Both print {@code result path=…}. Every wait is bounded by
  * {@code --timeout-ms}; the process exits with 1 if one passes.
  */
 public final class RawPeer {
@@ -72,20 +80,33 @@ public final class RawPeer {
       System.out.printf(Locale.ROOT, "result open_ms=%d path=%s%n",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
           session.path().get(5, TimeUnit.SECONDS).name().toLowerCase(Locale.ROOT));
+      int size = (int) args.getLong("size", 1_024);
       Inbox inbox = new Inbox(!offerer && mode.equals("throughput") ? args.getLong("bytes", 100_000_000) : -1,
-          mode.equals("loaded") ? LOADED_BULK_ABOVE : PING_BYTES);
+          mode.equals("loaded") ? Math.min(LOADED_BULK_ABOVE, size) : PING_BYTES);
       channel.start(inbox);
+      Pings pings = new Pings(channel, null);
+      String pingOn = args.get("ping-on", "data");
+      if (mode.equals("loaded") && pingOn.equals("second")) {
+        DatagramTransport second =
+            channel.openDatagrams().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
+        second.start(inbox);
+        pings = new Pings(channel, second);
+      } else if (!pingOn.equals("data")) {
+        throw new IllegalArgumentException("--ping-on: " + pingOn + " (expected: data or second)");
+      }
       boolean ok = switch (mode) {
         case "throughput" -> offerer
-            ? send(channel, inbox, args.getLong("bytes", 100_000_000), timeoutMs)
+            ? send(channel, inbox, args.getLong("bytes", 100_000_000),
+                (int) args.getLong("bulk-size", BULK_MESSAGE_BYTES), timeoutMs)
             : receive(channel, inbox, args.getLong("bytes", 100_000_000), timeoutMs);
         case "echo" -> offerer
             ? ping(channel, inbox, (int) args.getLong("warmup", 2_000), (int) args.getLong("count", 10_000),
                 timeoutMs)
-            : echo(channel, inbox, timeoutMs);
+            : echo(pings, inbox, timeoutMs);
         case "loaded" -> offerer
-            ? loaded(channel, inbox, (int) args.getLong("size", 1_024), args.getLong("seconds", 4), timeoutMs)
-            : echo(channel, inbox, timeoutMs);
+            ? loaded(channel, pings, inbox, size, (int) args.getLong("bulk-size", BULK_MESSAGE_BYTES),
+                args.getLong("seconds", 4), timeoutMs)
+            : echo(pings, inbox, timeoutMs);
         default -> throw new IllegalArgumentException("mode: " + mode + " (expected: throughput, echo or loaded)");
       };
       status = ok ? 0 : 1;
@@ -101,9 +122,13 @@ public final class RawPeer {
     Runtime.getRuntime().halt(status);
   }
 
-  private static boolean send(MessageChannel channel, Inbox inbox, long bytes, long timeoutMs)
+  private static boolean send(MessageChannel channel, Inbox inbox, long bytes, int messageBytes, long timeoutMs)
       throws InterruptedException {
-    ByteBuffer message = ByteBuffer.allocateDirect(BULK_MESSAGE_BYTES);
+    if (messageBytes <= PING_BYTES || messageBytes > BULK_MESSAGE_BYTES) {
+      throw new IllegalArgumentException("--bulk-size: " + messageBytes + " (expected: more than " + PING_BYTES
+          + ", at most " + BULK_MESSAGE_BYTES + ")");
+    }
+    ByteBuffer message = ByteBuffer.allocateDirect(messageBytes);
     long cpuMs = ProcCpu.self();
     long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     for (long sent = 0; sent < bytes; ) {
@@ -115,7 +140,7 @@ public final class RawPeer {
         }
         continue;
       }
-      int length = (int) Math.min(BULK_MESSAGE_BYTES, bytes - sent);
+      int length = (int) Math.min(messageBytes, bytes - sent);
       message.clear().limit(length);
       if (!channel.send(message)) {
         System.out.println("error channel closed at " + sent + " of " + bytes + " bytes");
@@ -171,12 +196,20 @@ public final class RawPeer {
    * the channel takes them (gated on writability), started {@link #LOADED_RAMP_MS} before: the raw channel's latency
    * under its own bulk load. Prints the round trips' percentiles and the bulk MB/s sent meanwhile.
    */
-  private static boolean loaded(MessageChannel channel, Inbox inbox, int size, long seconds, long timeoutMs)
-      throws InterruptedException {
+  private static boolean loaded(MessageChannel channel, Pings pings, Inbox inbox, int size, int bulkSize,
+      long seconds, long timeoutMs) throws InterruptedException {
+    if (size < Integer.BYTES || size > LOADED_BULK_ABOVE) {
+      throw new IllegalArgumentException("--size: " + size + " (expected: " + Integer.BYTES + " to "
+          + LOADED_BULK_ABOVE + ")");
+    }
+    if (bulkSize <= size || bulkSize > BULK_MESSAGE_BYTES) {
+      throw new IllegalArgumentException("--bulk-size: " + bulkSize + " (expected: more than --size " + size
+          + ", at most " + BULK_MESSAGE_BYTES + ")");
+    }
     java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
     java.util.concurrent.atomic.AtomicLong bulk = new java.util.concurrent.atomic.AtomicLong();
     Thread sender = new Thread(() -> {
-      ByteBuffer message = ByteBuffer.allocateDirect(BULK_MESSAGE_BYTES);
+      ByteBuffer message = ByteBuffer.allocateDirect(bulkSize);
       while (!stop.get() && channel.isOpen()) {
         if (!channel.isWritable()) {
           try {
@@ -187,7 +220,7 @@ public final class RawPeer {
           continue;
         }
         channel.send(message.clear());
-        bulk.addAndGet(BULK_MESSAGE_BYTES);
+        bulk.addAndGet(bulkSize);
       }
     }, "bulk-sender");
     sender.setDaemon(true);
@@ -199,10 +232,20 @@ public final class RawPeer {
     ByteBuffer request = ByteBuffer.allocate(size);
     long[] rttNs = new long[1 << 16];
     int count = 0;
+    int lost = 0;
+    int sequence = 0;
     while (System.nanoTime() < end && count < rttNs.length) {
       long t0 = System.nanoTime();
-      channel.send(request.clear());
-      ByteBuffer reply = inbox.messages.poll(timeoutMs, TimeUnit.MILLISECONDS);
+      request.clear().putInt(0, ++sequence); // a reply to a round trip given up as lost is told apart by it
+      pings.send(request);
+      ByteBuffer reply = inbox.messages.poll(pings.second == null ? timeoutMs : 1_000, TimeUnit.MILLISECONDS);
+      while (reply != null && reply.remaining() == size && reply.getInt(reply.position()) != sequence) {
+        reply = inbox.messages.poll(pings.second == null ? timeoutMs : 1_000, TimeUnit.MILLISECONDS); // late
+      }
+      if (reply == null && pings.second != null && lost < 100) {
+        lost++; // a datagram lost (or dropped): sent again, not timed
+        continue;
+      }
       if (reply == null || reply.remaining() != size) {
         System.out.println("error loaded echo " + count + ": " + (reply == null ? "no reply" : reply.remaining()));
         stop.set(true);
@@ -215,12 +258,13 @@ public final class RawPeer {
     sender.join(5_000);
     channel.send(ByteBuffer.wrap(new byte[] {1})); // tells the echo side to stop
     System.out.println("result " + Percentiles.of(java.util.Arrays.copyOf(rttNs, count)).line());
-    System.out.printf(Locale.ROOT, "result loaded bulk_mbps=%.2f%n", mbps);
+    System.out.printf(Locale.ROOT, "result loaded bulk_mbps=%.2f lost=%d ping_on=%s bulk_size=%d%n", mbps, lost,
+        pings.second == null ? "data" : "second", bulkSize);
     Thread.sleep(200);
     return true;
   }
 
-  private static boolean echo(MessageChannel channel, Inbox inbox, long timeoutMs) throws InterruptedException {
+  private static boolean echo(Pings pings, Inbox inbox, long timeoutMs) throws InterruptedException {
     // Echoed from this thread, not from the native callback (send() is a blocking hop to the network thread).
     while (true) {
       ByteBuffer message = inbox.messages.poll(timeoutMs, TimeUnit.MILLISECONDS);
@@ -232,7 +276,7 @@ public final class RawPeer {
         System.out.println("result echo done");
         return true;
       }
-      channel.send(message);
+      pings.send(message);
     }
   }
 
@@ -254,10 +298,24 @@ public final class RawPeer {
   }
 
   /**
+   * Where round trips go: the data channel, or the second channel when there is one (the one-byte stop message
+   * always goes on the data channel, reliably, behind the bulk). Thread-safe as the channels are.
+   */
+  private record Pings(MessageChannel channel, @Nullable DatagramTransport second) {
+    void send(ByteBuffer message) {
+      if (second != null && message.remaining() > 1) {
+        second.send(message);
+      } else {
+        channel.send(message);
+      }
+    }
+  }
+
+  /**
    * What the channel delivers, on its delivery thread: bulk bytes are only counted (and timed), small messages are
    * queued for the main thread. Thread-safe through the queue, the latch and volatile fields.
    */
-  private static final class Inbox implements MessageChannel.Listener {
+  private static final class Inbox implements MessageChannel.Listener, DatagramTransport.Listener {
     final BlockingQueue<ByteBuffer> messages = new ArrayBlockingQueue<>(1_024);
     final Semaphore writable = new Semaphore(0);
     final CountDownLatch allReceived = new CountDownLatch(1);

@@ -49,6 +49,9 @@ final class VariantResult {
   /** The download's MB/s alone and while the round trips run. */
   public final List<Double> downloadAloneMBps = new ArrayList<>();
   public final List<Double> downloadLoadedMBps = new ArrayList<>();
+  /** UDP datagrams dropped for a full receive buffer in the host's and the client's namespace during those runs. */
+  public final List<Double> udpDropsLoadedHost = new ArrayList<>();
+  public final List<Double> udpDropsLoadedClient = new ArrayList<>();
   /** The many-connections step, null when it did not run. */
   public @Nullable ConnectionsResult connections;
   public final List<String> errors = new ArrayList<>();
