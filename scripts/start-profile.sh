@@ -5,13 +5,12 @@
 # JVMs from /proc (C1/C2 compiler threads, main thread `java`, GC, signaling, libwebrtc), summed per thread name.
 #
 #   sudo scripts/start-profile.sh OUTDIR RUNS ["HOST_JVM_OPTIONS" ["CLIENT_JVM_OPTIONS"]]
-#   sudo LAUNCH=p2p-demo/target/p2p-tunnel scripts/start-profile.sh OUTDIR RUNS     (through the sh launcher)
 #   sudo P2P_TUNNEL_CDS=off scripts/start-profile.sh OUTDIR RUNS   (one JVM per side, no class archive: java -jar
 #       otherwise runs each command in a second JVM with the archive; CPU counts the process and its children)
 #   sudo DEMO_OPTIONS=--verbose scripts/start-profile.sh OUTDIR RUNS   (demo options for both; --verbose lines carry the
 #       time of day in ms, and the setup's steps (logger dev.p2ptunnel.webrtc.setup) end up merged in RUN/timeline.txt)
 #
-# Run 0 is a warm-up (identity, native cache, the launcher's class archive); OUTDIR/summary.txt gets one line per run
+# Run 0 is a warm-up (identity, native cache, java -jar's class archives); OUTDIR/summary.txt gets one line per run
 # with the load average, host start -> Session ID, client start -> first byte and the CPU ms of each JVM. Holds
 # /tmp/p2plab.lock from `netlab.sh up` to `down`; traffic stays inside the p2plab-* namespaces. Build first
 # (mvn -B -ntp -DskipTests package). Not a test: a tool for docs/PERFORMANCE.md.
@@ -36,8 +35,8 @@ wfor "$out/signal.log" "listening on"; wfor "$out/echo.log" ready
 threads() { for q in $1 $(pgrep -P $1); do for t in /proc/$q/task/*; do s=$(cat $t/stat 2>/dev/null) || continue; c=$(cat $t/comm); r=${s##*) }; set -- $r; echo "$c $(( (${12}+${13})*10 ))"; done; done | awk '{n=$0; sub(/ [0-9]+$/,"",n); v=$NF; gsub(/[0-9]+$/,"#",n); a[n]+=v} END{for(k in a) if(a[k]>0) printf "%s=%d\n",k,a[k]}' | sort -t= -k2 -nr | tr '\n' ' '; }
 tot() { local s r c=0; for q in $1 $(pgrep -P $1); do s=$(cat /proc/$q/stat); r=${s##*) }; set -- $r; c=$((c + (${12}+${13})*10)); done; echo $c; }
 # The class-load log of each JVM: host-cl.PID.log (two with java -jar's second JVM).
-hl() { if [ -n "${LAUNCH:-}" ]; then echo "sh $LAUNCH"; else echo "java $hopts -Xlog:class+load:file=$1/host-cl.%p.log:uptime -jar $JAR"; fi; }
-cl() { if [ -n "${LAUNCH:-}" ]; then echo "sh $LAUNCH"; else echo "java $copts -Xlog:class+load:file=$1/client-cl.%p.log:uptime -jar $JAR"; fi; }
+hl() { echo "java $hopts -Xlog:class+load:file=$1/host-cl.%p.log:uptime -jar $JAR"; }
+cl() { echo "java $copts -Xlog:class+load:file=$1/client-cl.%p.log:uptime -jar $JAR"; }
 # With DEMO_OPTIONS=--verbose: both JVMs' log lines (time of day in ms, this machine's clock) and the script's own
 # marks in one list, in ms since the client's start (negative: before it): RUN/timeline.txt.
 timeline() {

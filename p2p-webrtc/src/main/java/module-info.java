@@ -3,7 +3,9 @@
  * {@link dev.p2ptunnel.bridge.MessageChannel}, plus offline signaling tokens and the clients of the HTTP signaling
  * server (the server itself is the module dev.p2ptunnel.signaling).
  */
-@SuppressWarnings("requires-automatic") // dev.p2ptunnel.natives.resolver is automatic on purpose
+// dev.p2ptunnel.natives.resolver is automatic on purpose; the demo app, to which one package is exported, is not
+// among this module's dependencies (javac warns about a qualified export to a module it cannot see)
+@SuppressWarnings({"requires-automatic", "module"})
 module dev.p2ptunnel.webrtc {
   requires transitive dev.p2ptunnel.bridge;
   requires webrtc.java;
@@ -23,4 +25,6 @@ module dev.p2ptunnel.webrtc {
 
   exports dev.p2ptunnel.webrtc;
   exports dev.p2ptunnel.webrtc.signaling;
+  // The user's directories per OS, one rule for the library's and the demo app's files (its class archives).
+  exports dev.p2ptunnel.webrtc.internal.dirs to dev.p2ptunnel.demo;
 }

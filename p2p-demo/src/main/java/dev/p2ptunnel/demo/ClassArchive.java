@@ -1,5 +1,6 @@
 package dev.p2ptunnel.demo;
 
+import dev.p2ptunnel.webrtc.internal.dirs.UserDirectories;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,9 +23,10 @@ import org.jspecify.annotations.Nullable;
  * ({@code -XX:ArchiveClassesAtExit}, written when that JVM exits and kept only after exit code 0); later runs use it.
  * This JVM only starts the other one, with the same JVM options, arguments, standard streams and working directory,
  * forwards a stop request to it and exits with its exit code; the other one ends itself if this one disappears.
+ * The second JVM's command line being ours, it also gets later C2 thresholds ({@link #compilerOptions}).
  *
  * <p>Skipped (the command runs here) when {@code P2P_TUNNEL_CDS=off}, for help and version, when the JVM was given an
- * archive option already (the launchers next to the jar, experiments), when the classes do not come from one jar, and
+ * archive option already (experiments, a launcher of one's own), when the classes do not come from one jar, and
  * when the second JVM cannot be started. {@code P2P_TUNNEL_CDS=DIR} keeps the archives in DIR instead of the user's
  * cache directory. Main thread only, once per process; not thread-safe.
  */
@@ -43,6 +45,9 @@ final class ClassArchive {
       "-Xshare:off", "-Xshare:dump", "-XX:-UseSharedSpaces");
   /** Archives kept per command (other jars and JVMs): the oldest beyond this are deleted when one is written. */
   private static final int KEPT_PER_COMMAND = 4;
+  /** The second JVM's C2 thresholds, ten times HotSpot's defaults ({@link #compilerOptions}). */
+  private static final List<String> COMPILER_OPTIONS = List.of("-XX:Tier4InvocationThreshold=50000",
+      "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000");
 
   /** The second JVM's exit code once {@link #finish} has it; guarded by the class lock. */
   private static @Nullable Integer exitCode;
@@ -81,7 +86,7 @@ final class ClassArchive {
     if (record && !makeDirectory(dir)) {
       return OptionalInt.empty();
     }
-    List<String> command = command(java(javaHome), jvmOptions,
+    List<String> command = command(java(javaHome), compilerOptions(System.getProperty("java.vm.name", "")), jvmOptions,
         record ? "-XX:ArchiveClassesAtExit=" + partial : "-XX:SharedArchiveFile=" + archive, pid, jar, args);
     Process child;
     try {
@@ -146,7 +151,7 @@ final class ClassArchive {
     return options;
   }
 
-  /** The arguments before {@code -jar JAR} (the launcher's and the JVM's options), or null if there is no such pair. */
+  /** The arguments before {@code -jar JAR} (the JVM's options), or null if there is no such pair. */
   static @Nullable List<String> beforeJar(String[] argv, Path jar) {
     for (int i = 0; i + 1 < argv.length; i++) {
       if (argv[i].equals("-jar")) {
@@ -170,26 +175,17 @@ final class ClassArchive {
   }
 
   /**
-   * Where the archives go: {@code P2P_TUNNEL_CDS} if set (null for {@code off}), else the user's cache directory
-   * ({@code %LOCALAPPDATA%} on Windows, {@code ~/Library/Caches} on macOS, {@code $XDG_CACHE_HOME} or
-   * {@code ~/.cache} elsewhere) + {@code p2p-tunnel/cds}; null if there is none.
+   * Where the archives go: {@code P2P_TUNNEL_CDS} if set (null for {@code off}), else {@code cds} in the user's cache
+   * directory of p2p-tunnel ({@link UserDirectories#cache}, the same rule as libwebrtc's cached copy); null if there is
+   * none.
    */
   static @Nullable Path directory(Map<String, String> env, String osName, String userHome) {
     String configured = env.get(ENV);
     if (configured != null && !configured.isBlank()) {
       return configured.equals("off") ? null : Path.of(configured);
     }
-    String os = osName.toLowerCase(Locale.ROOT);
-    String base;
-    if (os.startsWith("windows")) {
-      base = env.getOrDefault("LOCALAPPDATA", userHome.isEmpty() ? "" : userHome + "\\AppData\\Local");
-    } else if (os.startsWith("mac")) {
-      base = userHome.isEmpty() ? "" : userHome + "/Library/Caches";
-    } else {
-      String xdg = env.get("XDG_CACHE_HOME");
-      base = xdg != null && xdg.startsWith("/") ? xdg : userHome.isEmpty() ? "" : userHome + "/.cache";
-    }
-    return base.isEmpty() ? null : Path.of(base, "p2p-tunnel", "cds");
+    Path cache = UserDirectories.cache(env, osName, userHome);
+    return cache == null ? null : cache.resolve("cds");
   }
 
   /** The jar the classes come from, if the class path is exactly one jar file ({@code java -jar}). */
@@ -219,11 +215,25 @@ final class ClassArchive {
     return "00000000".substring(hex.length()) + hex;
   }
 
+  /**
+   * The second JVM's JIT options, for HotSpot's server VM (none for another VM, which may not know them): its C2
+   * compiler takes a method only after ten times the usual calls and loop iterations (HotSpot's defaults: 5 000 calls,
+   * or 600 with 15 000 calls and iterations together, or 40 000 iterations of one loop). At those defaults a start
+   * spends 0.2-0.6 CPU-seconds per JVM in C2, more than any other thread, on code that is hot only while the JVM
+   * starts (String, HashMap, the jar's zip index, method handles); the tunnel's own paths pass the higher counts
+   * within seconds of carrying data (docs/PERFORMANCE.md, "Start, fifth session": a start's CPU and time, and the
+   * throughput check). Given before the user's options, so that any of these given to {@code java} wins.
+   */
+  static List<String> compilerOptions(String vmName) {
+    return vmName.contains("Server VM") ? COMPILER_OPTIONS : List.of();
+  }
+
   /** The second JVM's command line. */
-  static List<String> command(String java, List<String> jvmOptions, String archiveOption, long parentPid, Path jar,
-      String... args) {
+  static List<String> command(String java, List<String> compilerOptions, List<String> jvmOptions, String archiveOption,
+      long parentPid, Path jar, String... args) {
     List<String> command = new ArrayList<>();
     command.add(java);
+    command.addAll(compilerOptions);
     command.addAll(jvmOptions);
     command.add(archiveOption);
     // Java 17 warns about every class an archive cannot hold (picocli's Java 5 class files) and a stale archive.

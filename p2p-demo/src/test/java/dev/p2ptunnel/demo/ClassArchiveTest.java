@@ -79,11 +79,24 @@ class ClassArchiveTest {
   @Test
   void theSecondJvmGetsTheSameOptionsAndArgumentsAndTheArchive() {
     Path jar = Path.of("/opt/p2p-tunnel.jar").toAbsolutePath();
-    List<String> command = ClassArchive.command("/jdk/bin/java", List.of("-Xmx256m", "-Dp2p.x=y"),
-        "-XX:SharedArchiveFile=/c/host-1.jsa", 42, jar, "host", "--port", "9");
-    assertEquals(List.of("/jdk/bin/java", "-Xmx256m", "-Dp2p.x=y", "-XX:SharedArchiveFile=/c/host-1.jsa",
+    List<String> command = ClassArchive.command("/jdk/bin/java", List.of("-XX:Tier4InvocationThreshold=50000"),
+        List.of("-Xmx256m", "-Dp2p.x=y"), "-XX:SharedArchiveFile=/c/host-1.jsa", 42, jar, "host", "--port", "9");
+    assertEquals(List.of("/jdk/bin/java", "-XX:Tier4InvocationThreshold=50000", "-Xmx256m", "-Dp2p.x=y", "-XX:SharedArchiveFile=/c/host-1.jsa",
         "-Xlog:cds*=off", "-Dp2p.cds.parent=42", "-cp", jar.toString(), "dev.p2ptunnel.demo.Main", "host", "--port",
         "9"), command);
+  }
+
+  @Test
+  void theSecondHotSpotJvmCompilesWithC2LaterAndTheUsersOwnCompilerOptionsWin() {
+    List<String> hotSpot = ClassArchive.compilerOptions("OpenJDK 64-Bit Server VM");
+    assertEquals(List.of("-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000",
+        "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000"), hotSpot);
+    assertEquals(hotSpot, ClassArchive.compilerOptions("Java HotSpot(TM) 64-Bit Server VM"));
+    assertEquals(List.of(), ClassArchive.compilerOptions("Eclipse OpenJ9 VM"), "another VM: nothing it may not know");
+    List<String> command = ClassArchive.command("java", hotSpot, List.of("-XX:Tier4InvocationThreshold=5000"),
+        "-XX:SharedArchiveFile=/c/a.jsa", 1, Path.of("/p2p-tunnel.jar").toAbsolutePath(), "host");
+    assertTrue(command.lastIndexOf("-XX:Tier4InvocationThreshold=5000")
+        > command.indexOf("-XX:Tier4InvocationThreshold=50000"), "HotSpot takes the last of an option: the user's");
   }
 
   @Test

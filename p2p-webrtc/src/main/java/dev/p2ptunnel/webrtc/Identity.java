@@ -29,7 +29,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Objects;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -147,20 +146,9 @@ public final class Identity {
    * {@code ~/Library/Application Support/p2p-tunnel} on macOS.
    */
   public static Path defaultDirectory() {
-    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    String home = System.getProperty("user.home", ".");
-    if (os.startsWith("windows")) {
-      String appData = System.getenv("APPDATA");
-      return (appData != null && !appData.isBlank() ? Path.of(appData) : Path.of(home, "AppData", "Roaming"))
-          .resolve("p2p-tunnel");
-    }
-    if (os.startsWith("mac")) {
-      return Path.of(home, "Library", "Application Support", "p2p-tunnel");
-    }
-    String xdg = System.getenv("XDG_CONFIG_HOME");
-    return (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : Path.of(home, ".config"))
-        .resolve("p2p-tunnel");
+    return dev.p2ptunnel.webrtc.internal.dirs.UserDirectories.config();
   }
+
 
   /** The certificate's fingerprint as SDP writes it: {@code sha-256 AB:CD:…} (32 bytes, upper-case hex). */
   public String fingerprint() {

@@ -1,6 +1,7 @@
 package dev.p2ptunnel.webrtc.internal;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.p2ptunnel.webrtc.internal.dirs.UserDirectories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -24,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * webrtc-java 0.14.0's own loader inflates the 23 MB library from its jar into a temporary file on every start
  * (~0.2 CPU-seconds, docs/PERFORMANCE.md), then loads and deletes it. The copy is made once per library version, named
  * by the jar entry's size and CRC-32, written under a temporary name and renamed into place, in a directory only the
- * user may write ({@code p2p-tunnel/native} in {@code $XDG_CACHE_HOME}, {@code ~/.cache}, {@code ~/Library/Caches} or
- * {@code %LOCALAPPDATA%}; {@code -Dp2p.native.cache=DIR} elsewhere, {@code =off} not at all).
+ * user may write ({@code native} in the user's cache directory of p2p-tunnel, {@link UserDirectories#cache()};
+ * {@code -Dp2p.native.cache=DIR} elsewhere, {@code =off} not at all).
  *
  * <p>webrtc-java is then told that its library is loaded (the name goes into its loader's set of loaded libraries), so
  * that it does not load a second copy. That needs reflective access to its loader, which a class path (the demo's
@@ -92,20 +93,10 @@ final class NativeCache {
     if (configured != null) {
       return configured.equals("off") || configured.isBlank() ? null : Path.of(configured);
     }
-    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    String home = System.getProperty("user.home", "");
-    Path base;
-    if (os.startsWith("windows")) {
-      String local = System.getenv("LOCALAPPDATA");
-      base = local == null || local.isBlank() ? null : Path.of(local);
-    } else if (os.startsWith("mac")) {
-      base = home.isBlank() ? null : Path.of(home, "Library", "Caches");
-    } else {
-      String xdg = System.getenv("XDG_CACHE_HOME");
-      base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.isBlank() ? null : Path.of(home, ".cache");
-    }
-    return base == null ? null : base.resolve("p2p-tunnel").resolve("native");
+    Path cache = UserDirectories.cache();
+    return cache == null ? null : cache.resolve("native");
   }
+
 
   /** webrtc-java's set of loaded library names, or null if it cannot be reached. */
   @SuppressWarnings("unchecked")
