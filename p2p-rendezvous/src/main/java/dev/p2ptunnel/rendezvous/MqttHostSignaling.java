@@ -1,6 +1,7 @@
 package dev.p2ptunnel.rendezvous;
 
 import dev.p2ptunnel.rendezvous.internal.HostEngine;
+import dev.p2ptunnel.rendezvous.internal.SessionSecrets;
 import dev.p2ptunnel.rendezvous.internal.Settings;
 import dev.p2ptunnel.webrtc.HostSignaling;
 import dev.p2ptunnel.webrtc.JoinRequest;
@@ -47,9 +48,17 @@ public final class MqttHostSignaling implements HostSignaling {
    * @throws WebRtcException if no broker can be reached, naming each broker and its error
    */
   public static MqttHostSignaling open(RendezvousConfig config, String sessionId) {
-    MqttHostSignaling signaling = start(config, sessionId);
+    return open(start(config, sessionId));
+  }
+
+  /** Waits for {@code signaling} to open, as {@link #open(RendezvousConfig, String)} says. */
+  static MqttHostSignaling open(MqttHostSignaling signaling) {
     HostEngine engine = signaling.engine;
+    RendezvousConfig config = signaling.config;
     try {
+      // Deriving the keys is CPU work that always ends, but takes seconds in a cold JVM on a busy machine (4 s at load
+      // 14, docs/PERFORMANCE.md): the bound below is for the network steps, so it starts once the keys are there.
+      engine.keysDerived().get();
       // The engine fails opened() once every broker failed; the bound only guards against a stuck attempt.
       engine.opened().get(config.connectTimeout().toMillis() * 2 + 5_000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -81,6 +90,13 @@ public final class MqttHostSignaling implements HostSignaling {
     String id = RendezvousId.parse(sessionId);
     HostEngine engine = HostEngine.start(settings(config), id, RendezvousId.canonical(id));
     return new MqttHostSignaling(engine, id, config);
+  }
+
+  /** {@link #start(RendezvousConfig, String)} with the key schedule coming from {@code derived} (tests hold it). */
+  static MqttHostSignaling start(RendezvousConfig config, String sessionId,
+      CompletableFuture<SessionSecrets> derived) {
+    String id = RendezvousId.parse(sessionId);
+    return new MqttHostSignaling(HostEngine.start(settings(config), id, derived), id, config);
   }
 
   /** Completes once one broker is connected and subscribed; fails when no broker can be reached. */

@@ -1,9 +1,11 @@
 package dev.p2ptunnel.rendezvous;
 
 import dev.p2ptunnel.rendezvous.internal.ClientEngine;
+import dev.p2ptunnel.rendezvous.internal.SessionSecrets;
 import dev.p2ptunnel.webrtc.ClientJoin;
 import dev.p2ptunnel.webrtc.JoinOffer;
 import dev.p2ptunnel.webrtc.Signaling;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The client's side of rendezvous: finds the host of a Session ID through the configured brokers (trying all at once,
@@ -26,6 +28,12 @@ public final class MqttSignaling implements Signaling, AutoCloseable {
     this.sessionId = RendezvousId.parse(sessionId);
     this.engine = ClientEngine.start(MqttHostSignaling.settings(config), this.sessionId,
         RendezvousId.canonical(this.sessionId));
+  }
+
+  /** With the key schedule coming from {@code derived} (tests hold it). */
+  MqttSignaling(RendezvousConfig config, String sessionId, CompletableFuture<SessionSecrets> derived) {
+    this.sessionId = RendezvousId.parse(sessionId);
+    this.engine = ClientEngine.start(MqttHostSignaling.settings(config), this.sessionId, derived);
   }
 
   /** The Session ID in display form ({@code XXXX-XXXX-XXXX-XXXX}). */

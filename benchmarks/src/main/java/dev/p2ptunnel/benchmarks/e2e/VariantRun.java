@@ -1,7 +1,5 @@
 package dev.p2ptunnel.benchmarks.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,21 +12,21 @@ import java.util.Map;
 import java.util.regex.Matcher;
 
 /**
- * The measurements on one lab variant that is up: raw DataChannel vs tunnel throughput, round-trip latency and setup
- * time, each in fresh processes. Runs on the harness thread; every process it starts is registered with the harness
- * (killed on exit) and closed here when its step ends.
+ * The measurements on one lab variant that is up: raw DataChannel vs tunnel throughput ({@link ThroughputStep}),
+ * round-trip latency and setup time, each in fresh processes. Runs on the harness thread; every process it starts
+ * is registered with the harness (killed on exit) and closed here when its step ends.
  */
 final class VariantRun {
   static final String NS_HOST = "p2plab-host";
   static final String NS_CLIENT = "p2plab-client";
   static final String NS_WAN = "p2plab-wan";
   private static final int SIGNAL_PORT = 8787;
-  private static final int IPERF_PORT = 5201;
+  static final int IPERF_PORT = 5201;
   private static final int ECHO_PORT = 9000;
   private static final int SINK_PORT = 9001;
   static final int CLIENT_PORT = 7000;
   private static final long START_MS = 30_000;
-  private static final long CONNECT_MS = 30_000;
+  static final long CONNECT_MS = 30_000;
 
   private final E2eHarness.Settings settings;
   private final E2eHarness harness;
@@ -36,7 +34,6 @@ final class VariantRun {
   private final Path dir;
   private final List<String> iceArgs = new ArrayList<>();
   private final String signalUrl;
-  private final ObjectMapper json = new ObjectMapper();
   private final Object labIdentity;
 
   VariantRun(E2eHarness.Settings settings, E2eHarness harness, String variant, Map<String, String> env)
@@ -70,10 +67,11 @@ final class VariantRun {
       sink.await("ready port=", START_MS);
       iperf.await("Server listening", START_MS);
       echo.await("ready port=", START_MS);
+      ThroughputStep throughput = new ThroughputStep(this, harness, settings, dir, result);
       for (int i = 0; i < settings.runs(); i++) {
         int run = i;
-        step("raw throughput run " + run, () -> rawThroughput(runName("raw", run)));
-        step("tunnel throughput run " + run, () -> tunnelThroughput(runName("tunnel", run)));
+        step("raw throughput run " + run, () -> throughput.raw(runName("raw", run)));
+        step("tunnel throughput run " + run, () -> throughput.tunnel(runName("tunnel", run)));
       }
       step("setup and tunnel latency", this::setupAndTunnelLatency);
       step("raw latency", this::rawLatency);
@@ -149,71 +147,6 @@ final class VariantRun {
       String message = name + ": " + e.getMessage();
       result.errors.add(message);
       System.out.println("  [" + result.variant + "] FAILED " + message);
-    }
-  }
-
-  private void rawThroughput(String name) throws Exception {
-    Path exchange = Files.createDirectories(dir.resolve(name));
-    String bytes = Long.toString(settings.rawBytes());
-    try (LabProcess answer = harness.start(NS_HOST, name + "-answer", dir, raw("answer", exchange, "throughput",
-            "--bytes", bytes));
-        LabProcess offer = harness.start(NS_CLIENT, name + "-offer", dir, raw("offer", exchange, "throughput",
-            "--bytes", bytes))) {
-      Matcher m = answer.await("^result throughput bytes=(\\d+) ns=(\\d+)", settings.timeoutMs());
-      double mbps = Long.parseLong(m.group(1)) / (Long.parseLong(m.group(2)) / 1e9) / 1e6;
-      result.rawMBps.add(mbps);
-      result.rawPath = offer.await("^result open_ms=\\d+ path=(\\w+)", CONNECT_MS).group(1);
-      offer.await("^result sent", CONNECT_MS);
-      result.rawCpuPerGbAnswerer.add(cpuPerGb(answer));
-      result.rawCpuPerGbOfferer.add(cpuPerGb(offer));
-      System.out.printf(Locale.ROOT, "  [%s] raw DataChannel %.1f MB/s (%s)%n", result.variant, mbps,
-          result.rawPath);
-    }
-  }
-
-  private void tunnelThroughput(String name) throws Exception {
-    try (Tunnel tunnel = startTunnel(name, IPERF_PORT)) {
-      tunnel.awaitConnected();
-      long hostCpu = ProcCpu.millis(tunnel.host.pid());
-      long clientCpu = ProcCpu.millis(tunnel.client.pid());
-      long[] bytes = new long[1];
-      result.tunnel1MBps.add(iperf(name + "-P1", 1, bytes));
-      double gb = bytes[0] / 1e9;
-      result.tunnelCpuPerGbHost.add((ProcCpu.millis(tunnel.host.pid()) - hostCpu) / 1e3 / gb);
-      result.tunnelCpuPerGbClient.add((ProcCpu.millis(tunnel.client.pid()) - clientCpu) / 1e3 / gb);
-      result.tunnel8MBps.add(iperf(name + "-P8", 8, bytes));
-    }
-  }
-
-  /** CPU seconds per GB of a raw peer's transfer, from its {@code result cpu_ms=… bytes=…} line. */
-  private double cpuPerGb(LabProcess raw) throws Exception {
-    Matcher m = raw.await("^result cpu_ms=(\\d+) bytes=(\\d+)", CONNECT_MS);
-    return Long.parseLong(m.group(1)) / 1e3 / (Long.parseLong(m.group(2)) / 1e9);
-  }
-
-  /** One iperf3 run through the tunnel: MB/s received; {@code bytes[0]}: every byte sent, omitted seconds included. */
-  private double iperf(String name, int streams, long[] bytes) throws Exception {
-    List<String> command = new ArrayList<>(List.of("iperf3", "-c", "127.0.0.1", "-p",
-        Integer.toString(CLIENT_PORT), "-t", Integer.toString(settings.iperfSeconds()), "-P",
-        Integer.toString(streams), "--json"));
-    if (settings.iperfOmitSeconds() > 0) {
-      command.addAll(List.of("-O", Integer.toString(settings.iperfOmitSeconds())));
-    }
-    try (LabProcess client = harness.start(NS_CLIENT, name, dir, command)) {
-      int exit = client.waitFor(settings.iperfSeconds() * 1_000L + settings.timeoutMs());
-      String output = client.output();
-      JsonNode root = json.readTree(output.substring(Math.max(0, output.indexOf('{'))));
-      if (exit != 0 || root.has("error")) {
-        throw new IOException(name + ": iperf3 exit " + exit + ": " + root.path("error").asText("?"));
-      }
-      double mbps = root.path("end").path("sum_received").path("bits_per_second").asDouble() / 8 / 1e6;
-      long sent = 0;
-      for (JsonNode interval : root.path("intervals")) {
-        sent += interval.path("sum").path("bytes").asLong();
-      }
-      bytes[0] = sent;
-      System.out.printf(Locale.ROOT, "  [%s] tunnel iperf3 -P %d: %.1f MB/s%n", result.variant, streams, mbps);
-      return mbps;
     }
   }
 
@@ -335,7 +268,7 @@ final class VariantRun {
   }
 
   /** The demo host sharing {@code servicePort}, and once it has a session ID, the demo client on CLIENT_PORT. */
-  private Tunnel startTunnel(String name, int servicePort) throws Exception {
+  Tunnel startTunnel(String name, int servicePort) throws Exception {
     return startTunnel(name, servicePort, settings.demoJvmOptions(), settings.demoOptions());
   }
 
@@ -409,7 +342,8 @@ final class VariantRun {
     return command;
   }
 
-  private List<String> raw(String role, Path exchange, String mode, String... extra) {
+  /** A {@link RawPeer} command: {@code role} (offer or answer) exchanging through {@code exchange}. */
+  List<String> raw(String role, Path exchange, String mode, String... extra) {
     List<String> command = tool(RawPeer.class, role, exchange.toString(), mode, "--timeout-ms",
         Long.toString(settings.timeoutMs()));
     command.addAll(iceArgs);

@@ -47,14 +47,19 @@ public final class ClientEngine extends Endpoint {
   private @Nullable ScheduledFuture<?> idleClose;
   private boolean closed;
 
-  private ClientEngine(Settings settings, String sessionId, String canonicalId) {
+  private ClientEngine(Settings settings, String sessionId, CompletableFuture<SessionSecrets> derived) {
     super(settings, sessionId, "client", false);
-    this.derived = derive(canonicalId);
+    this.derived = derived;
   }
 
   /** Starts deriving keys and connecting at once, so that the first join finds both ready. */
   public static ClientEngine start(Settings settings, String sessionId, String canonicalId) {
-    ClientEngine engine = new ClientEngine(settings, sessionId, canonicalId);
+    return start(settings, sessionId, derive(canonicalId));
+  }
+
+  /** {@link #start(Settings, String, String)} with the key schedule coming from {@code derived} (tests hold it). */
+  public static ClientEngine start(Settings settings, String sessionId, CompletableFuture<SessionSecrets> derived) {
+    ClientEngine engine = new ClientEngine(settings, sessionId, derived);
     engine.onLoop(() -> engine.startLinks(engine.derived));
     return engine;
   }
@@ -82,9 +87,22 @@ public final class ClientEngine extends Endpoint {
     join.repeating = Body.encode(Body.Type.HELLO, join.mine.publicKey());
     if (anyUp() && s != null) {
       lookForHost(join);
-    } else {
-      // Waiting for a broker: linkUp starts the search; give up if none comes within the connect timeout.
-      join.deadline = schedule(() -> noBroker(join), settings.connectTimeout().toMillis() + 2_000);
+    } else if (s != null) {
+      awaitBroker(join);
+    } // else the keys are still being derived: onSecretsReady starts the broker's bound
+  }
+
+  /** Waiting for a broker: linkUp starts the search; give up if none comes within the connect timeout. */
+  private void awaitBroker(ClientJoinState join) {
+    join.deadline = schedule(() -> noBroker(join), settings.connectTimeout().toMillis() + 2_000);
+  }
+
+  @Override
+  void onSecretsReady() {
+    for (ClientJoinState join : new ArrayList<>(joins.values())) {
+      if (join.state == ClientJoinState.State.FINDING && join.repeatTimer == null && join.deadline == null) {
+        awaitBroker(join);
+      }
     }
   }
 

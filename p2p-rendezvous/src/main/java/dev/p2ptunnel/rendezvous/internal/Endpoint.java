@@ -113,6 +113,7 @@ abstract class Endpoint implements BrokerLink.Events {
       SessionSecrets s = secrets;
       String topic = subscribeTopicSide.equals("h") ? s.toHostTopic() : s.toClientTopic();
       links.forEach(link -> link.subscribeTo(topic));
+      onSecretsReady();
     }, loop);
   }
 
@@ -134,6 +135,13 @@ abstract class Endpoint implements BrokerLink.Events {
   void onSecretsFailed(Throwable error) {
     LOG.log(Level.ERROR, "rendezvous key schedule failed", error);
   }
+
+  /**
+   * The key schedule is there (loop thread). Deriving it is CPU work that always ends but takes seconds in a cold JVM
+   * on a busy machine (2^17 PBKDF2 iterations, interpreted until the JIT compiles them): the bounds on the brokers'
+   * network steps start here, not before it.
+   */
+  void onSecretsReady() {}
 
   /** Disconnects every link; completes when all are disconnected or after 2 s. */
   final CompletableFuture<Void> closeLinks() {

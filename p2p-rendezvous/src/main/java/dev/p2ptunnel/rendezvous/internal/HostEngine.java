@@ -34,6 +34,7 @@ public final class HostEngine extends Endpoint {
   static final long SWEEP_MS = 5_000;
 
   private final CompletableFuture<Void> opened = new CompletableFuture<>();
+  private final CompletableFuture<Void> keys = new CompletableFuture<>();
   // Owned by the loop thread:
   private final Map<String, HostJoin> joins = new HashMap<>();
   private final ArrayDeque<HostJoin> ready = new ArrayDeque<>();
@@ -47,8 +48,12 @@ public final class HostEngine extends Endpoint {
 
   /** Starts deriving keys and connecting; {@link #opened()} says when clients can find the host. */
   public static HostEngine start(Settings settings, String sessionId, String canonicalId) {
+    return start(settings, sessionId, derive(canonicalId));
+  }
+
+  /** {@link #start(Settings, String, String)} with the key schedule coming from {@code derived} (tests hold it). */
+  public static HostEngine start(Settings settings, String sessionId, CompletableFuture<SessionSecrets> derived) {
     HostEngine engine = new HostEngine(settings, sessionId);
-    CompletableFuture<SessionSecrets> derived = derive(canonicalId);
     engine.onLoop(() -> {
       engine.startLinks(derived);
       engine.schedule(engine::sweep, SWEEP_MS);
@@ -59,6 +64,19 @@ public final class HostEngine extends Endpoint {
   /** Completes once a broker is connected and subscribed; fails when every broker failed once and none is up. */
   public CompletableFuture<Void> opened() {
     return opened.copy();
+  }
+
+  /**
+   * Completes once the key schedule is derived (CPU work that always ends; seconds in a cold JVM on a busy machine),
+   * fails if it cannot be.
+   */
+  public CompletableFuture<Void> keysDerived() {
+    return keys.copy();
+  }
+
+  @Override
+  void onSecretsReady() {
+    keys.complete(null);
   }
 
   /** The brokers connected now. */
@@ -81,6 +99,7 @@ public final class HostEngine extends Endpoint {
 
   @Override
   void onSecretsFailed(Throwable error) {
+    keys.completeExceptionally(error);
     end(error);
   }
 
