@@ -12,7 +12,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -57,7 +56,7 @@ final class ClientReconnector implements TunnelCore.Keeper {
   private boolean restartInFlight;
   /** The signaling said the current join takes no more ICE restarts (it ended there): rejoin instead. */
   private boolean restartsRefused;
-  private @Nullable Rejoin rejoin;
+  private @Nullable RejoinAttempt rejoin;
   private int failures;
 
   ClientReconnector(TunnelCore core, ClientOptions options) {
@@ -296,64 +295,30 @@ final class ClientReconnector implements TunnelCore.Keeper {
 
   // ------------------------------------------------------------------------------------------------ rejoin
 
-  /** One rejoin attempt under way. */
-  private final class Rejoin {
-    volatile boolean calledOff;
-    volatile @Nullable WebRtcSession candidate;
-  }
-
   private void startRejoin(String reason) {
     if (rejoin != null || closed) {
       return;
     }
-    Rejoin attempt = new Rejoin();
+    RejoinAttempt attempt = new RejoinAttempt();
     rejoin = attempt;
-    Duration delay = failures == 0 ? Duration.ZERO : backoff(failures);
+    Duration delay = failures == 0 ? Duration.ZERO : RejoinAttempt.backoff(config, failures);
     LOG.log(Level.INFO, "rejoining the host (" + reason + ")" + (delay.isZero() ? "" : " in " + delay.toMillis()
         + " ms"));
     thread.schedule(() -> guarded(() -> launch(attempt)), delay.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  /** The wait before attempt {@code failures} + 1: doubling from the minimum, capped, 50–100 % of it at random. */
-  Duration backoff(int failed) {
-    long min = config.rejoinBackoffMin().toMillis();
-    long max = config.rejoinBackoffMax().toMillis();
-    long wait = min << Math.min(failed - 1, 20);
-    wait = Math.min(max, wait);
-    return Duration.ofMillis(wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1));
-  }
-
-  private void launch(Rejoin attempt) {
-    if (attempt.calledOff || closed) {
+  private void launch(RejoinAttempt attempt) {
+    if (attempt.calledOff() || closed) {
       rejoinEnded(attempt);
       return;
     }
-    String sameHost = hostFingerprint;
-    Thread worker = new Thread(() -> {
-      try {
-        ClientFlow.Joined joined = ClientFlow.connect(core, options, sameHost, created -> {
-          attempt.candidate = created;
-          core.track(created);
-          if (attempt.calledOff) {
-            created.close("the rejoin was called off");
-          }
-        });
-        onLoop(() -> joinedAgain(attempt, joined));
-      } catch (Throwable e) {
-        WebRtcSession candidate = attempt.candidate;
-        if (candidate != null) {
-          candidate.close("rejoin failed");
-        }
-        onLoop(() -> rejoinFailed(attempt, e));
-      }
-    }, "p2p-tunnel-rejoin");
-    worker.setDaemon(true);
-    worker.start();
+    attempt.start(core, options, hostFingerprint, joined -> onLoop(() -> joinedAgain(attempt, joined)),
+        e -> onLoop(() -> rejoinFailed(attempt, e)));
   }
 
-  private void joinedAgain(Rejoin attempt, ClientFlow.Joined joined) {
+  private void joinedAgain(RejoinAttempt attempt, ClientFlow.Joined joined) {
     rejoinEnded(attempt);
-    if (attempt.calledOff || closed) {
+    if (attempt.calledOff() || closed) {
       joined.connected().session().close("the rejoin was called off");
       return;
     }
@@ -370,11 +335,11 @@ final class ClientReconnector implements TunnelCore.Keeper {
     LOG.log(Level.INFO, "rejoined the host; the connections resume over the new session");
   }
 
-  private void rejoinFailed(Rejoin attempt, Throwable error) {
+  private void rejoinFailed(RejoinAttempt attempt, Throwable error) {
     rejoinEnded(attempt);
     Throwable cause = HostRuntime.unwrap(error);
     String why = HostRuntime.message(cause);
-    if (attempt.calledOff || closed) {
+    if (attempt.calledOff() || closed) {
       return;
     }
     if (cause instanceof HostIdentityChangedException) {
@@ -387,7 +352,7 @@ final class ClientReconnector implements TunnelCore.Keeper {
     }
     failures++;
     boolean unattended = options.signaling().unattended();
-    Duration next = unattended ? backoff(failures) : Duration.ZERO;
+    Duration next = unattended ? RejoinAttempt.backoff(config, failures) : Duration.ZERO;
     LOG.log(Level.INFO, "rejoin attempt failed: " + why);
     notify(() -> options.listener().onRejoinFailed(why, next));
     if (unattended && (bridgeLost || sessionGone || path != RTCPeerConnectionState.CONNECTED)) {
@@ -395,7 +360,7 @@ final class ClientReconnector implements TunnelCore.Keeper {
     }
   }
 
-  private void rejoinEnded(Rejoin attempt) {
+  private void rejoinEnded(RejoinAttempt attempt) {
     if (rejoin == attempt) {
       rejoin = null;
     }
@@ -403,17 +368,12 @@ final class ClientReconnector implements TunnelCore.Keeper {
 
   /** The old session recovered, or the tunnel ends: an attempt under way stops and its session goes. */
   private void callOffRejoin(String why) {
-    Rejoin attempt = rejoin;
+    RejoinAttempt attempt = rejoin;
     if (attempt == null) {
       return;
     }
-    attempt.calledOff = true;
     rejoin = null;
-    core.cancelWait();
-    WebRtcSession candidate = attempt.candidate;
-    if (candidate != null) {
-      candidate.close("the rejoin was called off: " + why);
-    }
+    attempt.callOff(why, core);
   }
 
   // ------------------------------------------------------------------------------------------------ threads

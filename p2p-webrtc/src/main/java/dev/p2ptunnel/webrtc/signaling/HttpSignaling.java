@@ -78,7 +78,7 @@ public final class HttpSignaling implements Signaling, AutoCloseable {
    * selector). Blocks; optional.
    */
   public static void warmUp(URI server) {
-    ServerCalls.warmUp(Objects.requireNonNull(server, "server"));
+    OwnClients.warmUp(Objects.requireNonNull(server, "server"));
   }
 
   /**

@@ -73,20 +73,20 @@ class HttpSignalingTest {
   void theNextSignalingOfTheSameSchemeTakesTheClientOfAWarmUp() throws Exception {
     URI uri = start(SignalingConfig.defaults());
     HttpSignaling.warmUp(uri);
-    assertEquals(Boolean.FALSE, ServerCalls.spareTls(), "a spare client for http:// servers is ready");
+    assertEquals(Boolean.FALSE, OwnClients.spareTls(), "a spare client for http:// servers is ready");
     try (HttpSignaling other = new HttpSignaling(URI.create("https://signal.invalid/"),
         "0000-0000-0000-0000-0000-0000-0000")) {
       other.prepare(); // builds its own TLS client; no network
-      assertEquals(Boolean.FALSE, ServerCalls.spareTls(), "an https:// signaling does not take it");
+      assertEquals(Boolean.FALSE, OwnClients.spareTls(), "an https:// signaling does not take it");
     }
     try (HttpHostSignaling host = HttpHostSignaling.create(uri)) {
-      assertEquals(null, ServerCalls.spareTls(), "taken by the first http:// signaling");
+      assertEquals(null, OwnClients.spareTls(), "taken by the first http:// signaling");
       HttpSignaling.warmUp(uri); // the next one for the next signaling
       try (HttpSignaling client = new HttpSignaling(uri, host.sessionId())) {
         ClientJoin join = client.join(plain("warm"));
         JoinRequest request = host.nextJoin().get(10, TimeUnit.SECONDS);
         assertEquals("warm", request.offer().clientName());
-        assertEquals(null, ServerCalls.spareTls(), "taken by the client's first call, which reached the host");
+        assertEquals(null, OwnClients.spareTls(), "taken by the client's first call, which reached the host");
         join.withdraw("done");
       }
     }

@@ -30,7 +30,7 @@ class WarmUpRequestTest {
       takeSpare(uri);
       HttpSignaling.warmUp(uri);
       assertEquals("GET /signal/healthz HTTP/1.1", requestLine.get(30, TimeUnit.SECONDS));
-      assertEquals(Boolean.FALSE, ServerCalls.spareTls(), "the client that asked waits for the next signaling");
+      assertEquals(Boolean.FALSE, OwnClients.spareTls(), "the client that asked waits for the next signaling");
       takeSpare(uri);
     }
   }
@@ -43,7 +43,7 @@ class WarmUpRequestTest {
       takeSpare(uri);
       HttpSignaling.warmUp(uri); // returns once its request timed out, without an exception
       assertEquals("GET /healthz HTTP/1.1", requestLine.get(30, TimeUnit.SECONDS));
-      assertTrue(ServerCalls.spareTls() != null, "the spare is still there for the signaling");
+      assertTrue(OwnClients.spareTls() != null, "the spare is still there for the signaling");
       takeSpare(uri);
     }
   }
@@ -61,7 +61,7 @@ class WarmUpRequestTest {
       } finally {
         System.clearProperty("p2p.start.overlap");
       }
-      assertEquals(Boolean.FALSE, ServerCalls.spareTls(), "the spare client is built all the same");
+      assertEquals(Boolean.FALSE, OwnClients.spareTls(), "the spare client is built all the same");
       assertEquals(null, server.accept(), "no connection was made");
       takeSpare(uri);
     }
@@ -69,7 +69,7 @@ class WarmUpRequestTest {
 
   /** Lets the next signaling take a spare client another test may have left, so that the warm-up builds one. */
   private static void takeSpare(URI uri) {
-    for (Boolean tls = ServerCalls.spareTls(); tls != null; tls = ServerCalls.spareTls()) {
+    for (Boolean tls = OwnClients.spareTls(); tls != null; tls = OwnClients.spareTls()) {
       try (HttpSignaling taker = new HttpSignaling(tls ? URI.create("https://signal.invalid/") : uri, SESSION)) {
         taker.prepare(); // takes the spare; no network
       }
