@@ -1,5 +1,6 @@
 package dev.p2ptunnel.webrtc;
 
+import dev.p2ptunnel.webrtc.internal.dirs.UserDirectories;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -146,9 +147,8 @@ public final class Identity {
    * {@code ~/Library/Application Support/p2p-tunnel} on macOS.
    */
   public static Path defaultDirectory() {
-    return dev.p2ptunnel.webrtc.internal.dirs.UserDirectories.config();
+    return UserDirectories.config();
   }
-
 
   /** The certificate's fingerprint as SDP writes it: {@code sha-256 AB:CD:…} (32 bytes, upper-case hex). */
   public String fingerprint() {

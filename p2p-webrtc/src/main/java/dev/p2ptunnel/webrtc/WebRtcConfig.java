@@ -430,7 +430,6 @@ public final class WebRtcConfig {
       return this;
     }
 
-    /** The configuration. */
     /**
      * The configuration.
      *

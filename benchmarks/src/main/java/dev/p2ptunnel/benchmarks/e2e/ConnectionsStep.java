@@ -44,15 +44,15 @@ final class ConnectionsStep {
   private final String variant;
   private final ConnectionsResult result;
 
-  ConnectionsStep(VariantRun run, E2eHarness harness, E2eHarness.Settings settings, Path dir, VariantResult into) {
-    this.run = run;
-    this.harness = harness;
-    this.settings = settings;
-    this.dir = dir;
-    this.variant = into.variant;
+  ConnectionsStep(StepContext lab) {
+    this.run = lab.run();
+    this.harness = lab.harness();
+    this.settings = lab.settings();
+    this.dir = lab.dir();
+    this.variant = lab.result().variant;
     this.result = new ConnectionsResult(settings.connections(), settings.activeConnections(),
         String.join(" ", DEMO_JVM_OPTIONS));
-    into.connections = result;
+    lab.result().connections = result;
   }
 
   void run() throws Exception {

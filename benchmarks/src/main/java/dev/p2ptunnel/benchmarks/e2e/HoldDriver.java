@@ -1,5 +1,6 @@
 package dev.p2ptunnel.benchmarks.e2e;
 
+import dev.p2ptunnel.benchmarks.e2e.HeldConnection.State;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -40,25 +41,8 @@ import org.jspecify.annotations.Nullable;
  * Not thread-safe: one thread, plus a reader of standard input that only enqueues lines.
  */
 final class HoldDriver {
-  private static final int REQUEST_BYTES = 64;
   private static final long SELECT_MS = 100;
   private static final String END_OF_INPUT = "\0eof";
-
-  private enum State { CONNECTING, VERIFYING, HELD, ACTIVE, GONE }
-
-  /** One application connection; its reply buffer is reused by every phase. */
-  private static final class Connection {
-    final int index;
-    final SocketChannel socket;
-    final ByteBuffer reply = ByteBuffer.allocate(REQUEST_BYTES);
-    final long startNs = System.nanoTime();
-    State state = State.CONNECTING;
-
-    Connection(int index, SocketChannel socket) {
-      this.index = index;
-      this.socket = socket;
-    }
-  }
 
   private final Selector selector;
   private final InetSocketAddress address;
@@ -66,7 +50,7 @@ final class HoldDriver {
   private final int active;
   private final int inFlight;
   private final long timeoutMs;
-  private final @Nullable Connection[] connections;
+  private final @Nullable HeldConnection[] connections;
   private final BlockingQueue<String> commands = new LinkedBlockingQueue<>();
 
   private int started;
@@ -94,7 +78,7 @@ final class HoldDriver {
     this.active = active;
     this.inFlight = inFlight;
     this.timeoutMs = timeoutMs;
-    this.connections = new Connection[count];
+    this.connections = new HeldConnection[count];
     this.establishNs = new long[count];
   }
 
@@ -147,7 +131,7 @@ final class HoldDriver {
     }
     long elapsedNs = System.nanoTime() - startNs;
     int timedOut = count - settled;
-    for (Connection c : connections) {
+    for (HeldConnection c : connections) {
       if (c != null && (c.state == State.CONNECTING || c.state == State.VERIFYING)) {
         gone(c);
       }
@@ -170,7 +154,7 @@ final class HoldDriver {
       error(e); // out of descriptors, typically
       return;
     }
-    Connection c = new Connection(index, socket);
+    HeldConnection c = new HeldConnection(index, socket);
     connections[index] = c;
     try {
       socket.configureBlocking(false);
@@ -184,21 +168,11 @@ final class HoldDriver {
     }
   }
 
-  /** The byte that proves connection {@code index} end to end. */
-  private static byte probe(int index) {
-    return (byte) (index * 131 + (index >> 8) + 1);
-  }
-
-  /** Request byte {@code j} of connection {@code index}: crossed or shifted streams change it. */
-  private static byte request(int index, int j) {
-    return (byte) (index * 131 + j * 7 + (index >> 8));
-  }
-
-  private void sendProbe(Connection c, SelectionKey key) throws IOException {
+  private void sendProbe(HeldConnection c, SelectionKey key) throws IOException {
     c.state = State.VERIFYING;
     c.reply.clear().limit(1);
     key.interestOps(SelectionKey.OP_READ);
-    if (c.socket.write(ByteBuffer.wrap(new byte[] {probe(c.index)})) != 1) {
+    if (c.socket.write(ByteBuffer.wrap(new byte[] {c.probe()})) != 1) {
       throw new IOException("a fresh socket did not take 1 byte");
     }
   }
@@ -207,7 +181,7 @@ final class HoldDriver {
     for (Iterator<SelectionKey> keys = selector.selectedKeys().iterator(); keys.hasNext(); ) {
       SelectionKey key = keys.next();
       keys.remove();
-      Connection c = (Connection) key.attachment();
+      HeldConnection c = (HeldConnection) key.attachment();
       if (!key.isValid() || c.state == State.GONE) {
         continue;
       }
@@ -229,7 +203,7 @@ final class HoldDriver {
     }
   }
 
-  private void readProbe(Connection c) throws IOException {
+  private void readProbe(HeldConnection c) throws IOException {
     if (c.socket.read(c.reply) < 0) {
       settled++;
       closedEarly++;
@@ -240,7 +214,7 @@ final class HoldDriver {
       return;
     }
     settled++;
-    if (c.reply.get(0) != probe(c.index)) {
+    if (c.reply.get(0) != c.probe()) {
       wrongBytes++;
       gone(c);
       return;
@@ -249,7 +223,7 @@ final class HoldDriver {
     c.state = State.HELD;
   }
 
-  private void readHeld(Connection c) throws IOException {
+  private void readHeld(HeldConnection c) throws IOException {
     c.reply.clear();
     int n = c.socket.read(c.reply);
     if (n < 0) {
@@ -260,7 +234,7 @@ final class HoldDriver {
     }
   }
 
-  private void readActive(Connection c) throws IOException {
+  private void readActive(HeldConnection c) throws IOException {
     if (c.socket.read(c.reply) < 0) {
       activeClosed++;
       gone(c);
@@ -270,14 +244,14 @@ final class HoldDriver {
       return;
     }
     answerNs[answered++] = System.nanoTime() - activeStartNs;
-    for (int j = 0; j < REQUEST_BYTES; j++) {
-      activeWrongBytes += c.reply.get(j) == request(c.index, j) ? 0 : 1;
+    for (int j = 0; j < HeldConnection.REQUEST_BYTES; j++) {
+      activeWrongBytes += c.reply.get(j) == c.request(j) ? 0 : 1;
     }
     c.state = State.HELD;
   }
 
   /** An I/O error on {@code c}: counted by the phase it was in, then closed. */
-  private void failed(Connection c, IOException e) {
+  private void failed(HeldConnection c, IOException e) {
     switch (c.state) {
       case CONNECTING -> {
         settled++;
@@ -303,7 +277,7 @@ final class HoldDriver {
     }
   }
 
-  private void gone(Connection c) {
+  private void gone(HeldConnection c) {
     c.state = State.GONE;
     try {
       c.socket.close(); // also cancels its key
@@ -336,7 +310,7 @@ final class HoldDriver {
 
   private int held() {
     int held = 0;
-    for (Connection c : connections) {
+    for (HeldConnection c : connections) {
       held += c != null && c.state == State.HELD ? 1 : 0;
     }
     return held;
@@ -353,21 +327,21 @@ final class HoldDriver {
     int sent = 0;
     int notSent = 0;
     activeStartNs = System.nanoTime();
-    for (Connection c : connections) {
+    for (HeldConnection c : connections) {
       if (sent + notSent == target) {
         break;
       }
       if (c == null || c.state != State.HELD) {
         continue;
       }
-      ByteBuffer request = ByteBuffer.allocate(REQUEST_BYTES);
-      for (int j = 0; j < REQUEST_BYTES; j++) {
-        request.put(j, request(c.index, j));
+      ByteBuffer request = ByteBuffer.allocate(HeldConnection.REQUEST_BYTES);
+      for (int j = 0; j < HeldConnection.REQUEST_BYTES; j++) {
+        request.put(j, c.request(j));
       }
       c.reply.clear();
       c.state = State.ACTIVE;
       try {
-        if (c.socket.write(request) == REQUEST_BYTES) {
+        if (c.socket.write(request) == HeldConnection.REQUEST_BYTES) {
           sent++;
         } else {
           notSent++; // a partial request would leave the stream out of step: give the connection up
@@ -385,7 +359,7 @@ final class HoldDriver {
     }
     long elapsedNs = System.nanoTime() - activeStartNs;
     int timedOut = sent - answered - activeClosed - activeReset;
-    for (Connection c : connections) {
+    for (HeldConnection c : connections) {
       if (c != null && c.state == State.ACTIVE) {
         gone(c); // no answer in time: its stream is out of step now
       }
@@ -398,7 +372,7 @@ final class HoldDriver {
 
   private void closeAll() {
     int held = held();
-    for (Connection c : connections) {
+    for (HeldConnection c : connections) {
       if (c != null && c.state != State.GONE) {
         gone(c);
       }

@@ -25,13 +25,12 @@ final class LoadedLatencyStep {
   private final VariantResult result;
   private final long seconds;
 
-  LoadedLatencyStep(VariantRun run, E2eHarness harness, E2eHarness.Settings settings, Path dir,
-      VariantResult result) {
-    this.run = run;
-    this.harness = harness;
-    this.settings = settings;
-    this.dir = dir;
-    this.result = result;
+  LoadedLatencyStep(StepContext lab) {
+    this.run = lab.run();
+    this.harness = lab.harness();
+    this.settings = lab.settings();
+    this.dir = lab.dir();
+    this.result = lab.result();
     this.seconds = settings.loadSeconds();
   }
 

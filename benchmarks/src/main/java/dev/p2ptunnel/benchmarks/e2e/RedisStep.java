@@ -1,7 +1,6 @@
 package dev.p2ptunnel.benchmarks.e2e;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,18 +18,10 @@ final class RedisStep {
   /** One redis-benchmark configuration: connections, pipelined requests, requests per test. */
   record Load(String name, int clients, int pipeline, int requests) {}
 
-  private final VariantRun run;
-  private final E2eHarness harness;
-  private final E2eHarness.Settings settings;
-  private final Path dir;
-  private final VariantResult result;
+  private final StepContext lab;
 
-  RedisStep(VariantRun run, E2eHarness harness, E2eHarness.Settings settings, Path dir, VariantResult result) {
-    this.run = run;
-    this.harness = harness;
-    this.settings = settings;
-    this.dir = dir;
-    this.result = result;
+  RedisStep(StepContext lab) {
+    this.lab = lab;
   }
 
   /** The configurations of the table; a quick run uses a twentieth of the requests. */
@@ -41,19 +32,19 @@ final class RedisStep {
   }
 
   void run() throws Exception {
-    try (LabProcess redis = harness.start(VariantRun.NS_HOST, "redis-server", dir, List.of("redis-server",
+    try (LabProcess redis = lab.harness().start(VariantRun.NS_HOST, "redis-server", lab.dir(), List.of("redis-server",
         "--port", Integer.toString(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
         "--protected-mode", "no", "--daemonize", "no"));
-        VariantRun.Tunnel tunnel = run.startTunnel("redis", REDIS_PORT, settings.demoJvmOptions(),
-            settings.demoOptions())) {
+        VariantRun.Tunnel tunnel = lab.run().startTunnel("redis", REDIS_PORT, lab.settings().demoJvmOptions(),
+            lab.settings().demoOptions())) {
       redis.await("Ready to accept connections", 30_000);
       tunnel.awaitConnected();
-      List<Load> loads = loads(settings.quick());
-      for (Load load : settings.quick() ? List.<Load>of() : loads) { // the smoke only proves that the step runs
+      List<Load> loads = loads(lab.settings().quick());
+      for (Load load : lab.settings().quick() ? List.<Load>of() : loads) { // the smoke only proves that the step runs
         benchmark("redis-warmup", VariantRun.NS_CLIENT, VariantRun.CLIENT_PORT,
             new Load(load.name(), load.clients(), load.pipeline(), Math.max(1_000, load.requests() / 10)));
       }
-      for (int i = 0; i < settings.runs(); i++) {
+      for (int i = 0; i < lab.settings().runs(); i++) {
         for (Load load : loads) {
           // Alternating order, so that neither side always runs right after the other's load.
           boolean directFirst = i % 2 == 0;
@@ -62,9 +53,9 @@ final class RedisStep {
             double rps = direct
                 ? benchmark("redis-direct-" + i, VariantRun.NS_HOST, REDIS_PORT, load)
                 : benchmark("redis-tunnel-" + i, VariantRun.NS_CLIENT, VariantRun.CLIENT_PORT, load);
-            (direct ? result.redisDirectRps : result.redisTunnelRps)
+            (direct ? lab.result().redisDirectRps : lab.result().redisTunnelRps)
                 .computeIfAbsent(load.name(), k -> new ArrayList<>()).add(rps);
-            System.out.printf(Locale.ROOT, "  [%s] redis-benchmark %s %s: %.0f req/s%n", result.variant,
+            System.out.printf(Locale.ROOT, "  [%s] redis-benchmark %s %s: %.0f req/s%n", lab.result().variant,
                 load.name(), direct ? "direct (host loopback)" : "through the tunnel", rps);
           }
         }
@@ -77,9 +68,9 @@ final class RedisStep {
     List<String> command = List.of("redis-benchmark", "-h", "127.0.0.1", "-p", Integer.toString(port),
         "-n", Integer.toString(load.requests()), "-c", Integer.toString(load.clients()),
         "-P", Integer.toString(load.pipeline()), "-t", "set,get", "--csv");
-    try (LabProcess benchmark = harness.start(ns, name, dir, command)) {
+    try (LabProcess benchmark = lab.harness().start(ns, name, lab.dir(), command)) {
       // Bounded: even at 500 requests/s each test would end within this.
-      int exit = benchmark.waitFor(settings.timeoutMs() + load.requests() * 4L);
+      int exit = benchmark.waitFor(lab.settings().timeoutMs() + load.requests() * 4L);
       String output = benchmark.output();
       double sum = 0;
       int tests = 0;

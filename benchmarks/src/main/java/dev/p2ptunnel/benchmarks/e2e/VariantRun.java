@@ -67,7 +67,8 @@ final class VariantRun {
       sink.await("ready port=", START_MS);
       iperf.await("Server listening", START_MS);
       echo.await("ready port=", START_MS);
-      ThroughputStep throughput = new ThroughputStep(this, harness, settings, dir, result);
+      StepContext lab = new StepContext(this, harness, settings, dir, result);
+      ThroughputStep throughput = new ThroughputStep(lab);
       for (int i = 0; i < settings.runs(); i++) {
         int run = i;
         step("raw throughput run " + run, () -> throughput.raw(runName("raw", run)));
@@ -81,10 +82,10 @@ final class VariantRun {
           step("fairness run " + i, () -> fairness(name));
         }
       }
-      step("redis", () -> new RedisStep(this, harness, settings, dir, result).run());
-      step("loaded latency", () -> new LoadedLatencyStep(this, harness, settings, dir, result).run());
+      step("redis", () -> new RedisStep(lab).run());
+      step("loaded latency", () -> new LoadedLatencyStep(lab).run());
       if (settings.connections() > 0) {
-        step("connections", () -> new ConnectionsStep(this, harness, settings, dir, result).run());
+        step("connections", () -> new ConnectionsStep(lab).run());
       }
     }
     return result;

@@ -34,7 +34,7 @@ public final class HostEngine extends Endpoint {
   static final long SWEEP_MS = 5_000;
 
   private final CompletableFuture<Void> opened = new CompletableFuture<>();
-  private final CompletableFuture<Void> keys = new CompletableFuture<>();
+  private final CompletableFuture<SessionSecrets> derived;
   // Owned by the loop thread:
   private final Map<String, HostJoin> joins = new HashMap<>();
   private final ArrayDeque<HostJoin> ready = new ArrayDeque<>();
@@ -42,8 +42,9 @@ public final class HostEngine extends Endpoint {
   private final HostRestarts restarts = new HostRestarts(this);
   private @Nullable Throwable ended;
 
-  private HostEngine(Settings settings, String sessionId) {
+  private HostEngine(Settings settings, String sessionId, CompletableFuture<SessionSecrets> derived) {
     super(settings, sessionId, "host", true);
+    this.derived = derived;
   }
 
   /** Starts deriving keys and connecting; {@link #opened()} says when clients can find the host. */
@@ -53,9 +54,9 @@ public final class HostEngine extends Endpoint {
 
   /** {@link #start(Settings, String, String)} with the key schedule coming from {@code derived} (tests hold it). */
   public static HostEngine start(Settings settings, String sessionId, CompletableFuture<SessionSecrets> derived) {
-    HostEngine engine = new HostEngine(settings, sessionId);
+    HostEngine engine = new HostEngine(settings, sessionId, derived);
     engine.onLoop(() -> {
-      engine.startLinks(derived);
+      engine.startLinks(engine.derived);
       engine.schedule(engine::sweep, SWEEP_MS);
     });
     return engine;
@@ -71,12 +72,7 @@ public final class HostEngine extends Endpoint {
    * fails if it cannot be.
    */
   public CompletableFuture<Void> keysDerived() {
-    return keys.copy();
-  }
-
-  @Override
-  void onSecretsReady() {
-    keys.complete(null);
+    return derived.thenRun(() -> {});
   }
 
   /** The brokers connected now. */
@@ -99,7 +95,6 @@ public final class HostEngine extends Endpoint {
 
   @Override
   void onSecretsFailed(Throwable error) {
-    keys.completeExceptionally(error);
     end(error);
   }
 

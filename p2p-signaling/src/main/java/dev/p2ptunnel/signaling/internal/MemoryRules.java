@@ -6,7 +6,6 @@ import dev.p2ptunnel.signaling.api.JoinStatus;
 import dev.p2ptunnel.signaling.api.JsonBodies;
 import dev.p2ptunnel.signaling.api.SessionIds;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,32 +21,19 @@ final class MemoryRules {
   private final Store.Listener listener;
   /** Live sessions, oldest first (creation order: eviction takes the oldest idle one). */
   private final LinkedHashMap<String, MemSession> sessions = new LinkedHashMap<>();
-  /** Ended sessions: canonical ID → why and when, oldest first; at most maxSessions entries. */
-  private final LinkedHashMap<String, Ended> ended = new LinkedHashMap<>();
-  private final MemRateLimiter creates;
-  private final MemRateLimiter prefixCreates;
-  private final MemRateLimiter joinLimiter;
-  private final MemRateLimiter sessionJoins;
-  private final MemRateLimiter restarts;
+  private final EndedSessions ended;
+  private final MemLimiters limits;
   private final long hostSilenceNs;
   private final long sessionTtlNs;
   private final long unjoinedTtlNs;
   private final long joinTtlNs;
   private long storedChars;
 
-  private record Ended(ErrorCode code, long atNs) {}
-
   MemoryRules(SignalingConfig config, Store.Listener listener) {
     this.config = config;
     this.listener = listener;
-    this.creates = new MemRateLimiter("session creations", "from", config.createsPerMinute(), config.maxSessions());
-    this.prefixCreates = new MemRateLimiter("session creations", "from network", config.createsPerMinutePerPrefix(),
-        config.maxSessions());
-    this.joinLimiter = new MemRateLimiter("join requests", "from", config.joinsPerMinute(), config.maxSessions());
-    this.sessionJoins = new MemRateLimiter("join requests", "to session", config.joinsPerSessionPerMinute(),
-        config.maxSessions());
-    this.restarts = new MemRateLimiter("ICE restarts", "of join request", Limits.RESTARTS_PER_MINUTE,
-        config.maxSessions());
+    this.ended = new EndedSessions(config.maxSessions());
+    this.limits = new MemLimiters(config);
     this.hostSilenceNs = Limits.hostSilence(config.maxPollWait()).toNanos();
     this.sessionTtlNs = config.sessionTtl().toNanos();
     this.unjoinedTtlNs = Math.min(config.unjoinedSessionTtl().toNanos(), sessionTtlNs);
@@ -59,8 +45,8 @@ final class MemoryRules {
   }
 
   Reply create(Store.Client client, int maxClients, @Nullable String claim, long nowNs) {
-    creates.acquire(client.address(), nowNs);
-    prefixCreates.acquire(client.prefix(), nowNs);
+    limits.creates.acquire(client.address(), nowNs);
+    limits.prefixCreates.acquire(client.prefix(), nowNs);
     MemSession old = null;
     if (claim != null) {
       old = sessions.get(SessionIds.fromClaim(claim));
@@ -81,7 +67,7 @@ final class MemoryRules {
     } else {
       do {
         id = SessionIds.newSessionId();
-      } while (sessions.containsKey(id) || ended.containsKey(id));
+      } while (sessions.containsKey(id) || ended.contains(id));
     }
     String secret = SessionIds.newHostSecret();
     sessions.put(id, new MemSession(id, secret, old == null ? null : old.secretHash(), maxClients, nowNs));
@@ -130,9 +116,9 @@ final class MemoryRules {
 
   Reply join(Store.Client client, String id, String clientName, String offer, @Nullable String commitment,
       long nowNs) {
-    joinLimiter.acquire(client.address(), nowNs);
+    limits.joins.acquire(client.address(), nowNs);
     MemSession session = live(id, nowNs);
-    sessionJoins.acquire(SessionIds.display(id), nowNs);
+    limits.sessionJoins.acquire(SessionIds.display(id), nowNs);
     prune(session, nowNs);
     if (session.slotsInUse() >= session.maxClients) {
       throw Errors.sessionFull(session.maxClients);
@@ -244,7 +230,7 @@ final class MemoryRules {
     prune(session, nowNs);
     MemJoin join = join(session, joinId);
     requireRestartable(join, "restarted");
-    restarts.acquire(joinId, nowNs);
+    limits.restarts.acquire(joinId, nowNs);
     long before = join.storedChars();
     String previous = join.restartOffer;
     join.restartOffer = offer;
@@ -341,12 +327,8 @@ final class MemoryRules {
         prune(session, nowNs);
       }
     }
-    ended.values().removeIf(e -> nowNs - e.atNs() > MemoryStore.GONE_RETENTION_NS);
-    creates.purge(nowNs);
-    prefixCreates.purge(nowNs);
-    joinLimiter.purge(nowNs);
-    restarts.purge(nowNs);
-    sessionJoins.purge(nowNs);
+    ended.purge(nowNs);
+    limits.purge(nowNs);
   }
 
   private MemSession live(String id, long nowNs) {
@@ -356,9 +338,9 @@ final class MemoryRules {
       session = null;
     }
     if (session == null) {
-      Ended e = ended.get(id);
-      if (e != null) {
-        throw Errors.ended(id, e.code(), sessionTtlNs, config.maxSessions());
+      ErrorCode why = ended.why(id);
+      if (why != null) {
+        throw Errors.ended(id, why, sessionTtlNs, config.maxSessions());
       }
       throw Errors.sessionNotFound(id);
     }
@@ -372,12 +354,7 @@ final class MemoryRules {
 
   private void end(MemSession session, ErrorCode code, long nowNs) {
     sessions.remove(session.id);
-    ended.put(session.id, new Ended(code, nowNs));
-    if (ended.size() > config.maxSessions()) {
-      Iterator<String> eldest = ended.keySet().iterator();
-      eldest.next();
-      eldest.remove();
-    }
+    ended.add(session.id, code, nowNs);
     for (MemJoin join : new ArrayList<>(session.joins.values())) {
       drop(session, join);
     }

@@ -74,37 +74,6 @@ final class ClientReconnector implements TunnelCore.Keeper {
     thread.scheduleWithFixedDelay(() -> guarded(this::pollNetwork), poll, poll, TimeUnit.NANOSECONDS);
   }
 
-  /**
-   * The client's tunnel: the core, its keeper set to a reconnector, joining as {@code options} say and bridging the
-   * connections of {@code server} (bound; null: named mappings only), which stays open through every reconnection.
-   */
-  static TunnelCore client(ClientOptions options, java.nio.channels.@Nullable ServerSocketChannel server) {
-    ClientReconnector[] keeper = new ClientReconnector[1];
-    // The mappings (services) sit in front of the user's bridge listener; the bridge is started once and survives
-    // every reconnection, so its mappings do too.
-    ClientMapper mapper = new ClientMapper(options);
-    TunnelCore core = new TunnelCore("p2p-tunnel-client", c -> {
-      ClientFlow.Joined joined = ClientFlow.connect(c, options);
-      keeper[0].joined(joined);
-      return joined.connected();
-    }, (channel, events) -> {
-      dev.p2ptunnel.bridge.BridgeConfig config = options.bridge().toBuilder()
-          .listener(BridgeListeners.both(mapper, events)).build();
-      dev.p2ptunnel.bridge.ClientBridge bridge = server != null
-          ? dev.p2ptunnel.bridge.ClientBridge.start(channel, server, config)
-          : dev.p2ptunnel.bridge.ClientBridge.start(channel, config);
-      mapper.attach(bridge);
-      return bridge;
-    }, options.plugins());
-    keeper[0] = new ClientReconnector(core, options);
-    if (!options.bridge().resumeGrace().isZero()) {
-      core.keeper(keeper[0]); // without a grace period nothing is kept to come back to: the loss ends the tunnel
-    } else {
-      keeper[0].closed("resuming is off");
-    }
-    return core;
-  }
-
   /** The first join went through: what ICE restarts need. */
   void joined(ClientFlow.Joined joined) {
     onLoop(() -> {

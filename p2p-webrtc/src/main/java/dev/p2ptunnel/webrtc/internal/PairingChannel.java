@@ -171,6 +171,12 @@ final class PairingChannel implements MessageChannel, MessageChannel.Listener {
     return raw.send(message);
   }
 
+  /** The peer's limit, as the channel under this one has it: the bridge coalesces messages up to it. */
+  @Override
+  public int maxMessageLength() {
+    return raw.maxMessageLength();
+  }
+
   @Override
   public boolean isWritable() {
     return raw.isWritable();
