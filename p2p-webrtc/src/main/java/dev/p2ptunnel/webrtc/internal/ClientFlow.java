@@ -75,6 +75,7 @@ public final class ClientFlow {
         checkKnownHost(options, hostFp);
         byte[] hostNonce = challenge.hostNonce();
         String code = ShortAuthString.of(clientFp, hostFp, nonce, hostNonce);
+        SetupTrace.step(who, "known host checked, code computed");
         core.shortAuthString(code);
         listener.onShortAuthString(code);
         byte[] proof = options.identity().sign(ShortAuthString.proofTranscript(clientFp, hostFp, nonce, hostNonce));
