@@ -69,7 +69,7 @@ final class ClassArchive {
     if (!applies(args)) {
       return OptionalInt.empty();
     }
-    Launch launch = prepare(args, System.getenv());
+    @Nullable Launch launch = prepare(args, System.getenv());
     if (launch == null) {
       return OptionalInt.empty();
     }
@@ -85,7 +85,7 @@ final class ClassArchive {
     } catch (IllegalStateException e) {
       return OptionalInt.of(0); // stopped already, before anything started: Shutdown's clean stop
     }
-    Process child;
+    @Nullable Process child;
     try {
       child = forward.start(new ProcessBuilder(launch.command()).inheritIO());
     } catch (IOException | RuntimeException e) {
