@@ -53,7 +53,9 @@ final class Cli {
         .initialValue(get.get()).description(description);
   }
 
-  /** A repeatable option: each value is added to a list that picocli makes at the first one and hands to {@code set}. */
+  /**
+   * A repeatable option: each value is added to a list that picocli makes at the first one and hands to {@code set}.
+   */
   static OptionSpec.Builder list(String name, String label, Supplier<List<String>> get, Consumer<List<String>> set,
       String description) {
     Binding<List<String>> binding = new Binding<>(get, set);

@@ -61,17 +61,17 @@ final class ClientCommand implements Callable<Integer> {
   /** The command's model: its own options, then its option groups', in the order of its help. */
   CommandSpec spec() {
     CommandSpec spec = Cli.command("client", this, new String[] {
-      "Join a host: open local ports and carry every connection (and UDP datagram) to the host's services.",
-      "By default every service the host shares is mapped to its own port number on 127.0.0.1 (or the next free "
-          + "one); --map chooses ports, --port maps one port to the host's first service (as the original app).",
-      "Prints the short authentication code at once (the host person compares it with theirs before approving), "
-          + "then, once approved, the address to connect your app to. Remembers each host's identity and refuses a "
-          + "host whose identity changed. When the network fails or changes it reconnects by itself and every "
-          + "connection carries on (the local port stays open); it ends when the host stops, or when the host does "
-          + "not come back within --grace. Stop it with Ctrl-C."},
-      "0:stopped with Ctrl-C/SIGTERM after a clean shutdown",
-      "1:runtime failure (port in use, join refused, tunnel did not open, host went away)",
-      "2:bad usage");
+        "Join a host: open local ports and carry every connection (and UDP datagram) to the host's services.",
+        "By default every service the host shares is mapped to its own port number on 127.0.0.1 (or the next free "
+            + "one); --map chooses ports, --port maps one port to the host's first service (as the original app).",
+        "Prints the short authentication code at once (the host person compares it with theirs before approving), "
+            + "then, once approved, the address to connect your app to. Remembers each host's identity and refuses a "
+            + "host whose identity changed. When the network fails or changes it reconnects by itself and every "
+            + "connection carries on (the local port stays open); it ends when the host stops, or when the host does "
+            + "not come back within --grace. Stop it with Ctrl-C."},
+        "0:stopped with Ctrl-C/SIGTERM after a clean shutdown",
+        "1:runtime failure (port in use, join refused, tunnel did not open, host went away)",
+        "2:bad usage");
     this.spec = spec;
     spec.addOption(Cli.option("--session", "ID", String.class, () -> session, v -> session = v,
         "Session ID the host printed.").build());

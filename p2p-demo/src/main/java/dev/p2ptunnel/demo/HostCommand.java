@@ -64,16 +64,16 @@ final class HostCommand implements Callable<Integer> {
   /** The command's model: its options and its option groups', in the order of its help. */
   CommandSpec spec() {
     CommandSpec spec = Cli.command("host", this, new String[] {
-      "Share local services (a game server's TCP and UDP ports, a web app, an API) with remote peers.",
-      "Only what --port or --share names is reachable: a client names services, never addresses, and a machine "
-          + "other than this one is reachable only if a --share names it.",
-      "Shows each join request with its short authentication code, which the client shows too, and asks y/N/a "
-          + "(a = always: trust this client from now on) unless --yes; nothing of the service is reachable before "
-          + "that. When a client's connection is lost, its connections are kept for --grace while it comes back by "
-          + "itself; when a client leaves, the host keeps running and waits for the next one; stop it with Ctrl-C."},
-      "0:stopped with Ctrl-C/SIGTERM after a clean shutdown, or offline standard input ended",
-      "1:runtime failure (signaling ended, tunnel could not start)",
-      "2:bad usage");
+        "Share local services (a game server's TCP and UDP ports, a web app, an API) with remote peers.",
+        "Only what --port or --share names is reachable: a client names services, never addresses, and a machine "
+            + "other than this one is reachable only if a --share names it.",
+        "Shows each join request with its short authentication code, which the client shows too, and asks y/N/a "
+            + "(a = always: trust this client from now on) unless --yes; nothing of the service is reachable before "
+            + "that. When a client's connection is lost, its connections are kept for --grace while it comes back by "
+            + "itself; when a client leaves, the host keeps running and waits for the next one; stop it with Ctrl-C."},
+        "0:stopped with Ctrl-C/SIGTERM after a clean shutdown, or offline standard input ended",
+        "1:runtime failure (signaling ended, tunnel could not start)",
+        "2:bad usage");
     this.spec = spec;
     spec.addOption(Cli.option("--port", "PORT", int.class, () -> port, v -> port = v,
         "Port of the one TCP service to share (shorthand for --share default=PORT, with --ip).").build());

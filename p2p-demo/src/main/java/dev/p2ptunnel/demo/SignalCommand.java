@@ -32,10 +32,10 @@ final class SignalCommand implements Callable<Integer> {
    * annotations (it is also {@code p2p-signaling}'s own command line): this command is not on a tunnel's start path.
    */
   CommandSpec spec() {
-    CommandSpec spec = Cli.command("signal", this, new String[] {"Run a signaling server: hosts open a session and get a "
-        + "Session ID, clients join it with that ID. It only relays the two connection descriptions; tunnel traffic never passes through it. Every option "
-        + "can also come from its P2P_SIGNAL_... environment variable; with --redis several servers share the "
-        + "sessions (docs/SIGNALING.md, running it for the public)."},
+    CommandSpec spec = Cli.command("signal", this, new String[] {"Run a signaling server: hosts open a session and "
+        + "get a Session ID, clients join it with that ID. It only relays the two connection descriptions; tunnel "
+        + "traffic never passes through it. Every option can also come from its P2P_SIGNAL_... environment variable; "
+        + "with --redis several servers share the sessions (docs/SIGNALING.md, running it for the public)."},
         "0:stopped with Ctrl-C/SIGTERM", "1:runtime failure (port in use, Redis unreachable)",
         "2:bad usage");
     this.spec = spec;

@@ -56,8 +56,9 @@ final class TryCommand implements Callable<Integer> {
   /** The command's model. */
   CommandSpec spec() {
     CommandSpec spec = Cli.command("try", this, new String[] {"Try p2p-tunnel on this machine: starts a small web "
-        + "server and a signaling server, shares the web server with a host, joins with a client (all in this process, over a real WebRTC DataChannel), "
-        + "fetches a page and a few MB through the tunnel, prints what happened and exits."},
+        + "server and a signaling server, shares the web server with a host, joins with a client (all in this "
+        + "process, over a real WebRTC DataChannel), fetches a page and a few MB through the tunnel, prints what "
+        + "happened and exits."},
         "0:everything worked", "1:something failed (the line says what)", "2:bad usage");
     spec.addOption(Cli.option("--mb", "N", int.class, () -> megabytes, v -> megabytes = v,
         "Megabytes to pull through the tunnel for the throughput figure (default: ${DEFAULT-VALUE}).")
