@@ -109,4 +109,29 @@ class ClassArchiveTest {
         "not started with -jar: the JVM's own list is asked");
     assertNull(ClassArchive.beforeJar(new String[] {"-jar", dir.resolve("other.jar").toString(), "host"}, jar));
   }
+
+  @Test
+  void aFailureWhilePreparingLeavesTheCommandInThisJvm() {
+    // Path.of rejects the value (on Windows a quoted one, set P2P_TUNNEL_CDS="D:\cds"; here a NUL).
+    assertNull(ClassArchive.prepare(new String[] {"host"}, Map.of(ClassArchive.ENV, "/tmp/a\0b")));
+    // A runtime without java.management: NoClassDefFoundError, an Error.
+    Map<String, String> broken = new java.util.AbstractMap<>() {
+      @Override
+      public java.util.Set<Map.Entry<String, String>> entrySet() {
+        throw new NoClassDefFoundError("java/lang/management/ManagementFactory");
+      }
+
+      @Override
+      public String get(Object key) {
+        throw new NoClassDefFoundError("java/lang/management/ManagementFactory");
+      }
+    };
+    assertNull(ClassArchive.prepare(new String[] {"signal"}, broken));
+    assertNull(ClassArchive.prepare(new String[] {"signal"}, new java.util.AbstractMap<String, String>() {
+      @Override
+      public java.util.Set<Map.Entry<String, String>> entrySet() {
+        throw new IllegalStateException("injected");
+      }
+    }));
+  }
 }
