@@ -81,7 +81,7 @@ final class ClassArchive {
       return OptionalInt.empty();
     }
     boolean record = !Files.isRegularFile(archive);
-    long pid = ProcessHandle.current().pid();
+    long pid = ThisProcess.pid();
     Path partial = archive.resolveSibling(archive.getFileName() + "." + pid + ".part");
     if (record && !makeDirectory(dir)) {
       return OptionalInt.empty();
@@ -134,7 +134,7 @@ final class ClassArchive {
    */
   static @Nullable List<String> jvmOptions(Path jar) {
     List<String> options = null;
-    String[] argv = ProcessHandle.current().info().arguments().orElse(null);
+    String[] argv = ThisProcess.arguments();
     if (argv != null) {
       options = beforeJar(argv, jar);
     }
