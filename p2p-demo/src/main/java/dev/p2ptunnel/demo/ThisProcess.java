@@ -21,7 +21,7 @@ final class ThisProcess {
 
   /**
    * This process's id; on Linux from {@code /proc/self/status} (the second JVM then starts ~15-35 ms sooner at load 18:
-   * docs/PERFORMANCE.md, "Start, seventh session").
+   * docs/PERFORMANCE.md, "Start, seventh session: the jar and the first JVM").
    */
   static long pid() {
     if (LINUX) {

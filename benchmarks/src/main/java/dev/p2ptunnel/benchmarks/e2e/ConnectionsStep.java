@@ -1,7 +1,6 @@
 package dev.p2ptunnel.benchmarks.e2e;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -37,38 +36,31 @@ final class ConnectionsStep {
   private static final Pattern HARMLESS = Pattern.compile("^(VM attach current thread failed|Failed to attach "
       + "thread \\d+)$");
 
-  private final VariantRun run;
-  private final E2eHarness harness;
-  private final E2eHarness.Settings settings;
-  private final Path dir;
-  private final String variant;
+  private final StepContext lab;
+  /** This step's part of {@code lab.result()}. */
   private final ConnectionsResult result;
 
   ConnectionsStep(StepContext lab) {
-    this.run = lab.run();
-    this.harness = lab.harness();
-    this.settings = lab.settings();
-    this.dir = lab.dir();
-    this.variant = lab.result().variant;
-    this.result = new ConnectionsResult(settings.connections(), settings.activeConnections(),
+    this.lab = lab;
+    this.result = new ConnectionsResult(lab.settings().connections(), lab.settings().activeConnections(),
         String.join(" ", DEMO_JVM_OPTIONS));
     lab.result().connections = result;
   }
 
   void run() throws Exception {
     // Each phase may take longer than the other steps' timeouts at 10 000 connections: 10 ms per connection.
-    long phaseMs = Math.max(settings.timeoutMs(), settings.connections() * 10L);
-    try (LabProcess service = harness.start(VariantRun.NS_HOST, "connections-echo", dir,
-        run.tool(TcpTool.class, "nio-echo-server", Integer.toString(SERVICE_PORT)))) {
+    long phaseMs = Math.max(lab.settings().timeoutMs(), lab.settings().connections() * 10L);
+    try (LabProcess service = lab.harness().start(VariantRun.NS_HOST, "connections-echo", lab.dir(),
+        lab.run().tool(TcpTool.class, "nio-echo-server", Integer.toString(SERVICE_PORT)))) {
       service.await("^ready port=", START_MS);
-      VariantRun.Tunnel tunnel = run.startTunnel("connections", SERVICE_PORT, DEMO_JVM_OPTIONS,
+      VariantRun.Tunnel tunnel = lab.run().startTunnel("connections", SERVICE_PORT, DEMO_JVM_OPTIONS,
           List.of("--stats-json", "-"));
       try {
         tunnel.awaitConnected();
-        try (LabProcess driver = harness.start(VariantRun.NS_CLIENT, "connections-driver", dir,
-            run.tool(TcpTool.class, "hold", Integer.toString(VariantRun.CLIENT_PORT), "--connections",
-                Integer.toString(settings.connections()), "--active", Integer.toString(settings.activeConnections()),
-                "--timeout-ms", Long.toString(phaseMs)))) {
+        try (LabProcess driver = lab.harness().start(VariantRun.NS_CLIENT, "connections-driver", lab.dir(),
+            lab.run().tool(TcpTool.class, "hold", Integer.toString(VariantRun.CLIENT_PORT), "--connections",
+                Integer.toString(lab.settings().connections()), "--active",
+                Integer.toString(lab.settings().activeConnections()), "--timeout-ms", Long.toString(phaseMs)))) {
           result.driverFdLimit = driver.await("^ready fd_limit=(\\S+)", START_MS).group(1);
           established(driver.await("^result established=(\\d+) connections=\\d+ connect_failed=(\\d+) closed=(\\d+) "
               + "reset=(\\d+) wrong_bytes=(\\d+) timed_out=(\\d+) ms=(\\d+) each_p50_ms=([\\d.]+) "
@@ -78,13 +70,13 @@ final class ConnectionsStep {
           driver.tell("active");
           active(driver.await("^result active=\\d+ answered=(\\d+) closed=(\\d+) reset=(\\d+) wrong_bytes=(\\d+) "
               + "not_sent=(\\d+) timed_out=(\\d+) ms=([\\d.]+) p50_ms=([\\d.]+) p99_ms=([\\d.]+)", phaseMs + START_MS));
-          if (!settings.quick()) {
+          if (!lab.settings().quick()) {
             sample("after-active", tunnel); // the smoke samples once: each sample costs two jcmd runs per demo
           }
-          if (settings.idleSeconds() > 0) {
+          if (lab.settings().idleSeconds() > 0) {
             // Pools that grew at startup (the signaling HTTP client's workers) shrink after 60 s idle: what stays.
-            Thread.sleep(TimeUnit.SECONDS.toMillis(settings.idleSeconds()));
-            sample("idle-" + settings.idleSeconds() + "s", tunnel);
+            Thread.sleep(TimeUnit.SECONDS.toMillis(lab.settings().idleSeconds()));
+            sample("idle-" + lab.settings().idleSeconds() + "s", tunnel);
           }
           long closeStartNs = System.nanoTime();
           driver.tell("close");
@@ -105,9 +97,9 @@ final class ConnectionsStep {
         scanLog(tunnel.host);
       }
     }
-    System.out.printf(Locale.ROOT, "  [%s] connections closed: %s; demo exit host %d, client %d%n", variant,
-        result.closeMs < 0 ? "demos did not count 0 within " + SETTLE_MS + " ms" : "every side counted 0 after "
-            + result.closeMs + " ms", result.hostExit, result.clientExit);
+    System.out.printf(Locale.ROOT, "  [%s] connections closed: %s; demo exit host %d, client %d%n",
+        lab.result().variant, result.closeMs < 0 ? "demos did not count 0 within " + SETTLE_MS + " ms"
+            : "every side counted 0 after " + result.closeMs + " ms", result.hostExit, result.clientExit);
     List<String> problems = result.problems();
     if (!problems.isEmpty()) {
       throw new IOException(String.join("; ", problems));
@@ -126,10 +118,10 @@ final class ConnectionsStep {
     result.establishEachP99Ms = Double.parseDouble(m.group(9));
     result.establishEachMaxMs = Double.parseDouble(m.group(10));
     System.out.printf(Locale.ROOT, "  [%s] connections: %d of %d established and proven in %.2f s (each: p50 %.1f ms,"
-        + " p99 %.1f ms, max %.1f ms); failed %d, closed %d, reset %d, wrong bytes %d, timed out %d%n", variant,
-        result.established, result.connections, result.establishMs / 1e3, result.establishEachP50Ms,
-        result.establishEachP99Ms, result.establishEachMaxMs, result.connectFailed, result.closedEarly, result.reset,
-        result.wrongBytes, result.timedOut);
+        + " p99 %.1f ms, max %.1f ms); failed %d, closed %d, reset %d, wrong bytes %d, timed out %d%n",
+        lab.result().variant, result.established, result.connections, result.establishMs / 1e3,
+        result.establishEachP50Ms, result.establishEachP99Ms, result.establishEachMaxMs, result.connectFailed,
+        result.closedEarly, result.reset, result.wrongBytes, result.timedOut);
   }
 
   private void active(Matcher m) {
@@ -143,7 +135,7 @@ final class ConnectionsStep {
     result.activeP50Ms = Double.parseDouble(m.group(8));
     result.activeP99Ms = Double.parseDouble(m.group(9));
     System.out.printf(Locale.ROOT, "  [%s] connections: %d of %d active answered in %.1f ms (p50 %.1f ms, p99 %.1f ms)"
-        + ", wrong bytes %d, closed %d, reset %d, timed out %d%n", variant, result.activeAnswered,
+        + ", wrong bytes %d, closed %d, reset %d, timed out %d%n", lab.result().variant, result.activeAnswered,
         Math.min(result.active, result.established), result.activeMs, result.activeP50Ms, result.activeP99Ms,
         result.activeWrongBytes, result.activeClosed, result.activeReset, result.activeTimedOut);
   }
@@ -163,7 +155,7 @@ final class ConnectionsStep {
       }
       if (System.nanoTime() - deadlineNs > 0) {
         System.out.printf(Locale.ROOT, "  [%s] connections: counts did not reach %d within %d ms: service %d, "
-            + "demo host %d, demo client %d%n", variant, expected, SETTLE_MS, serviceOpen,
+            + "demo host %d, demo client %d%n", lab.result().variant, expected, SETTLE_MS, serviceOpen,
             JvmSample.demoOpenSockets(tunnel.host.output()), JvmSample.demoOpenSockets(tunnel.client.output()));
         return serviceOpen;
       }
@@ -182,9 +174,10 @@ final class ConnectionsStep {
   private void sample(String phase, VariantRun.Tunnel tunnel) throws IOException, InterruptedException {
     for (LabProcess demo : List.of(tunnel.host, tunnel.client)) {
       String role = demo == tunnel.host ? "host" : "client";
-      JvmSample sample = JvmSample.take(phase, role, demo, dir);
+      JvmSample sample = JvmSample.take(phase, role, demo, lab.dir());
       result.samples.add(sample);
-      System.out.printf(Locale.ROOT, "  [%s] connections %s, demo %s: %s%n", variant, phase, role, sample.line());
+      System.out.printf(Locale.ROOT, "  [%s] connections %s, demo %s: %s%n", lab.result().variant, phase, role,
+          sample.line());
     }
   }
 

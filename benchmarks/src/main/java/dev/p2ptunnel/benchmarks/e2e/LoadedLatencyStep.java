@@ -1,6 +1,5 @@
 package dev.p2ptunnel.benchmarks.e2e;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -18,40 +17,32 @@ final class LoadedLatencyStep {
   /** The download runs this long before the round trips start, so that its queues are full. */
   private static final long RAMP_MS = 1_500;
 
-  private final VariantRun run;
-  private final E2eHarness harness;
-  private final E2eHarness.Settings settings;
-  private final Path dir;
-  private final VariantResult result;
+  private final StepContext lab;
   private final long seconds;
 
   LoadedLatencyStep(StepContext lab) {
-    this.run = lab.run();
-    this.harness = lab.harness();
-    this.settings = lab.settings();
-    this.dir = lab.dir();
-    this.result = lab.result();
-    this.seconds = settings.loadSeconds();
+    this.lab = lab;
+    this.seconds = lab.settings().loadSeconds();
   }
 
   void run() throws Exception {
-    try (LabProcess server = harness.start(VariantRun.NS_HOST, "mixed-server", dir,
-            run.tool(LoadTool.class, "mixed-server", Integer.toString(MIXED_PORT)));
-        VariantRun.Tunnel tunnel = run.startTunnel("loaded", MIXED_PORT, settings.demoJvmOptions(),
-            settings.demoOptions())) {
+    try (LabProcess server = lab.harness().start(VariantRun.NS_HOST, "mixed-server", lab.dir(),
+            lab.run().tool(LoadTool.class, "mixed-server", Integer.toString(MIXED_PORT)));
+        VariantRun.Tunnel tunnel = lab.run().startTunnel("loaded", MIXED_PORT, lab.settings().demoJvmOptions(),
+            lab.settings().demoOptions())) {
       server.await("^ready", 30_000);
       tunnel.awaitConnected();
-      if (!settings.quick()) { // the smoke only proves that the step runs
+      if (!lab.settings().quick()) { // the smoke only proves that the step runs
         ping("loaded-warmup-ping", 2, 1); // JIT and queues of a fresh tunnel, both ways
         try (LabProcess warmup = download("loaded-warmup-download", 3)) {
-          warmup.waitFor(settings.timeoutMs());
+          warmup.waitFor(lab.settings().timeoutMs());
         }
       }
-      for (int i = 0; i < settings.runs(); i++) {
+      for (int i = 0; i < lab.settings().runs(); i++) {
         double alone = mbps(download("loaded-download-" + i, seconds + 1));
-        result.downloadAloneMBps.add(alone);
+        lab.result().downloadAloneMBps.add(alone);
         Percentiles idle = ping("loaded-ping-idle-" + i, seconds, 1);
-        result.rtt1kIdle.add(idle);
+        lab.result().rtt1kIdle.add(idle);
         try (LabProcess bulk = download("loaded-download-during-" + i, seconds + 4)) {
           Thread.sleep(RAMP_MS); // a benchmark's pause, not a test's: the download fills the queues first
           long hostDrops = drops(VariantRun.NS_HOST, i, "before");
@@ -59,14 +50,14 @@ final class LoadedLatencyStep {
           Percentiles loaded = ping("loaded-ping-during-" + i, seconds, 1);
           hostDrops = drops(VariantRun.NS_HOST, i, "after") - hostDrops;
           clientDrops = drops(VariantRun.NS_CLIENT, i, "after") - clientDrops;
-          result.rtt1kLoaded.add(loaded);
-          result.udpDropsLoadedHost.add((double) hostDrops);
-          result.udpDropsLoadedClient.add((double) clientDrops);
+          lab.result().rtt1kLoaded.add(loaded);
+          lab.result().udpDropsLoadedHost.add((double) hostDrops);
+          lab.result().udpDropsLoadedClient.add((double) clientDrops);
           double during = mbps(bulk);
-          result.downloadLoadedMBps.add(during);
+          lab.result().downloadLoadedMBps.add(during);
           System.out.printf(Locale.ROOT, "  [%s] 1 KiB round trip alone p50 %.2f / p99 %.2f ms; during a download "
               + "p50 %.2f / p99 %.2f ms; download alone %.1f MB/s, during %.1f MB/s; UDP receive-buffer drops "
-              + "during the round trips: host %d, client %d%n", result.variant, idle.p50Us() / 1e3,
+              + "during the round trips: host %d, client %d%n", lab.result().variant, idle.p50Us() / 1e3,
               idle.p99Us() / 1e3, loaded.p50Us() / 1e3, loaded.p99Us() / 1e3, alone, during, hostDrops, clientDrops);
         }
       }
@@ -74,11 +65,11 @@ final class LoadedLatencyStep {
   }
 
   private Percentiles ping(String name, long pingSeconds, long warmupSeconds) throws Exception {
-    try (LabProcess ping = harness.start(VariantRun.NS_CLIENT, name, dir, run.tool(LoadTool.class, "ping",
-        Integer.toString(VariantRun.CLIENT_PORT), "--size", "1024", "--seconds", Long.toString(pingSeconds),
+    try (LabProcess ping = lab.harness().start(VariantRun.NS_CLIENT, name, lab.dir(), lab.run().tool(LoadTool.class,
+        "ping", Integer.toString(VariantRun.CLIENT_PORT), "--size", "1024", "--seconds", Long.toString(pingSeconds),
         "--warmup-seconds", Long.toString(warmupSeconds)))) {
       Matcher m = ping.await("^result latency count=(\\d+) p50_us=([\\d.]+) p90_us=([\\d.]+) p99_us=([\\d.]+) "
-          + "max_us=([\\d.]+)", settings.timeoutMs() + (pingSeconds + warmupSeconds) * 1_000);
+          + "max_us=([\\d.]+)", lab.settings().timeoutMs() + (pingSeconds + warmupSeconds) * 1_000);
       return new Percentiles(Integer.parseInt(m.group(1)), Double.parseDouble(m.group(2)),
           Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)));
     }
@@ -86,18 +77,20 @@ final class LoadedLatencyStep {
 
   /** The UDP receive-buffer drops of namespace {@code ns} so far ({@link UdpDrops}). */
   private long drops(String ns, int run, String when) throws Exception {
-    return UdpDrops.read(ns, "loaded-udp-drops-" + ns + "-" + run + "-" + when, dir, settings.timeoutMs());
+    return UdpDrops.read(ns, "loaded-udp-drops-" + ns + "-" + run + "-" + when, lab.dir(),
+        lab.settings().timeoutMs());
   }
 
   /** Starts a download of {@code downloadSeconds} (its first second not counted). */
   private LabProcess download(String name, long downloadSeconds) throws Exception {
-    return harness.start(VariantRun.NS_CLIENT, name, dir, run.tool(LoadTool.class, "download",
-        Integer.toString(VariantRun.CLIENT_PORT), "--seconds", Long.toString(downloadSeconds), "--skip-seconds", "1"));
+    return lab.harness().start(VariantRun.NS_CLIENT, name, lab.dir(), lab.run().tool(LoadTool.class,
+        "download", Integer.toString(VariantRun.CLIENT_PORT), "--seconds", Long.toString(downloadSeconds),
+        "--skip-seconds", "1"));
   }
 
   private double mbps(LabProcess download) throws Exception {
     try (download) {
-      Matcher m = download.await("^result download bytes=\\d+ ns=\\d+ mbps=([\\d.]+)", settings.timeoutMs()
+      Matcher m = download.await("^result download bytes=\\d+ ns=\\d+ mbps=([\\d.]+)", lab.settings().timeoutMs()
           + (seconds + 5) * 1_000);
       return Double.parseDouble(m.group(1));
     }

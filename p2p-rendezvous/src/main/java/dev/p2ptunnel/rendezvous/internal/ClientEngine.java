@@ -1,14 +1,8 @@
 package dev.p2ptunnel.rendezvous.internal;
 
 import dev.p2ptunnel.webrtc.ClientJoin;
-import dev.p2ptunnel.webrtc.JoinAnswer;
-import dev.p2ptunnel.webrtc.JoinChallenge;
 import dev.p2ptunnel.webrtc.JoinOffer;
-import dev.p2ptunnel.webrtc.JoinRejectedException;
-import dev.p2ptunnel.webrtc.JoinReveal;
-import dev.p2ptunnel.webrtc.SessionDescription;
 import dev.p2ptunnel.webrtc.WebRtcException;
-import java.security.InvalidKeyException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,19 +15,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The client's side of rendezvous: connects to every broker as soon as it is made (while the key schedule is
- * derived), and for each join says hello until the host welcomes it, then sends the offer and the reveal, each
- * repeated with growing pauses until the host replies (the host repeats its latest message for each repeat, so a
- * message lost while a broker reconnected costs one pause). It gives up, saying why, when no broker can be reached,
- * when no host answers within the find timeout, and when the host falls silent. The links close once no join is left
- * and open again for the next join or ICE restart ({@link ClientRestarts}). Everything runs on the loop thread of
- * {@link Endpoint}.
+ * derived), keeps the joins under way and hands each one the host's messages for it: {@link ClientHandshake} takes a
+ * join from hello to the host's answer, {@link ClientRestarts} carries its ICE restarts after that. It gives up on a
+ * join, saying why, when no broker can be reached, when no host answers within the find timeout, and when the host
+ * falls silent. The links close once no join is left and open again for the next join or ICE restart. Everything runs
+ * on the loop thread of {@link Endpoint}.
  */
 public final class ClientEngine extends Endpoint {
-  static final long HELLO_REPEAT_MS = 2_000;
-  static final long FIRST_REPEAT_MS = 2_000;
-  static final long MAX_REPEAT_MS = 15_000;
-  /** The host repeats its latest message for every repeat of ours: this long without anything means it is gone. */
-  static final Duration SILENCE = Duration.ofSeconds(60);
   /**
    * The brokers stay connected this long after an ICE restart ended: the next restart, due every few seconds while the
    * path is down, then finds them connected; a tunnel that carries keeps no broker connection (docs/SIGNALING.md).
@@ -43,6 +31,7 @@ public final class ClientEngine extends Endpoint {
   private final CompletableFuture<SessionSecrets> derived;
   // Owned by the loop thread:
   private final Map<String, ClientJoinState> joins = new HashMap<>();
+  final ClientHandshake handshake = new ClientHandshake(this);
   final ClientRestarts restarts = new ClientRestarts(this);
   private @Nullable ScheduledFuture<?> idleClose;
   private boolean closed;
@@ -86,7 +75,7 @@ public final class ClientEngine extends Endpoint {
     SessionSecrets s = secrets;
     join.repeating = Body.encode(Body.Type.HELLO, join.mine.publicKey());
     if (anyUp() && s != null) {
-      lookForHost(join);
+      handshake.lookForHost(join);
     } else if (s != null) {
       awaitBroker(join);
     } // else the keys are still being derived: onSecretsReady starts the broker's bound
@@ -106,15 +95,6 @@ public final class ClientEngine extends Endpoint {
     }
   }
 
-  private void lookForHost(ClientJoinState join) {
-    join.cancelTimers();
-    repeat(join, HELLO_REPEAT_MS);
-    join.deadline = schedule(() -> fail(join, new WebRtcException("no host answered Session ID " + sessionId
-        + " within " + settings.findTimeout().toSeconds() + " s through " + String.join(", ", connectedBrokers())
-        + ": check the Session ID (a typo leads nowhere) and that the host is running with the same brokers")),
-        settings.findTimeout().toMillis());
-  }
-
   private void noBroker(ClientJoinState join) {
     if (join.state == ClientJoinState.State.FINDING && !anyUp()) {
       String none = allDown();
@@ -129,9 +109,9 @@ public final class ClientEngine extends Endpoint {
     for (ClientJoinState join : new ArrayList<>(joins.values())) {
       if (join.state == ClientJoinState.State.FINDING) {
         if (join.repeatTimer == null) {
-          lookForHost(join);
+          handshake.lookForHost(join);
         } else {
-          sendRepeating(join); // a new broker: say hello there too
+          handshake.sendRepeating(join); // a new broker: say hello there too
         }
       }
     }
@@ -157,45 +137,6 @@ public final class ClientEngine extends Endpoint {
     }
   }
 
-  /** Sends the join's current message now and again after {@code pauseMs}, doubling up to 15 s. */
-  private void repeat(ClientJoinState join, long pauseMs) {
-    if (join.repeatTimer != null) {
-      join.repeatTimer.cancel(false);
-    }
-    join.repeatMs = pauseMs;
-    sendRepeating(join);
-    join.repeatTimer = schedule(() -> {
-      join.repeatTimer = null;
-      if (join.state != ClientJoinState.State.DONE && join.state != ClientJoinState.State.CHALLENGED) {
-        repeat(join, join.state == ClientJoinState.State.FINDING ? HELLO_REPEAT_MS
-            : Math.min(MAX_REPEAT_MS, join.repeatMs * 2));
-      }
-    }, pauseMs);
-  }
-
-  private void sendRepeating(ClientJoinState join) {
-    SessionSecrets s = secrets;
-    byte[] plaintext = join.repeating;
-    if (s == null || plaintext == null) {
-      return;
-    }
-    SessionSecrets.JoinKeys keys = join.keys;
-    if (keys == null) {
-      send(s.toHostTopic(), s.sessionKey(Direction.CLIENT_TO_HOST), Envelope.KEY_SESSION, join.joinId, plaintext);
-    } else {
-      send(s.toHostTopic(), keys.of(Direction.CLIENT_TO_HOST), Envelope.KEY_JOIN, join.joinId, plaintext);
-    }
-  }
-
-  /** Restarts the silence deadline: the host answered something. */
-  private void heard(ClientJoinState join) {
-    if (join.deadline != null) {
-      join.deadline.cancel(false);
-    }
-    join.deadline = schedule(() -> fail(join, new WebRtcException("the host stopped answering: nothing through "
-        + String.join(", ", connectedBrokers()) + " for " + SILENCE.toSeconds() + " s")), SILENCE.toMillis());
-  }
-
   @Override
   public void onMessage(BrokerLink link, byte[] payload) {
     // No time window here: every reply is bound to this join's fresh id and keys, so an old one cannot fit; a host
@@ -206,7 +147,7 @@ public final class ClientEngine extends Endpoint {
     }
     ClientJoinState join = joins.get(in.id());
     if (join != null) {
-      step(join, in.body());
+      handshake.received(join, in.body());
       return;
     }
     ClientJoinState restarting = restarts.restarting(in.id());
@@ -235,89 +176,6 @@ public final class ClientEngine extends Endpoint {
     return keys.of(Direction.HOST_TO_CLIENT);
   }
 
-  private void step(ClientJoinState join, Body body) {
-    switch (body.type()) {
-      case WELCOME -> {
-        if (join.state != ClientJoinState.State.FINDING) {
-          return; // a repeat
-        }
-        SessionSecrets s = secrets;
-        assert s != null;
-        byte[] hostPublic = body.bytes(0);
-        try {
-          join.keys = s.joinKeys(join.joinId, join.mine.publicKey(), hostPublic, X25519.agree(join.mine.privateKey(),
-              hostPublic));
-        } catch (InvalidKeyException e) {
-          discard("join " + join.id.substring(0, 8) + "…: a welcome with an unusable host key: " + e.getMessage());
-          return;
-        }
-        join.state = ClientJoinState.State.OFFERING;
-        byte[] commitment = join.offer.commitment();
-        join.repeating = Body.encode(Body.Type.OFFER, join.offer.clientName(), join.offer.offer().sdp(),
-            commitment);
-        join.cancelTimers();
-        repeat(join, FIRST_REPEAT_MS);
-        heard(join);
-      }
-      case PENDING -> {
-        if (join.state == ClientJoinState.State.OFFERING || join.state == ClientJoinState.State.REVEALING) {
-          heard(join);
-          join.repeatMs = MAX_REPEAT_MS; // the host has it: from now on repeat only to show that we are still here
-        }
-      }
-      case CHALLENGE -> {
-        if (join.state != ClientJoinState.State.OFFERING) {
-          return;
-        }
-        JoinChallenge challenge;
-        try {
-          challenge = new JoinChallenge(body.text(0), body.bytes(1));
-        } catch (IllegalArgumentException e) {
-          fail(join, new WebRtcException("the host's challenge is malformed: " + e.getMessage()));
-          return;
-        }
-        join.state = ClientJoinState.State.CHALLENGED;
-        join.cancelTimers(); // nothing to repeat until the reveal
-        join.first.complete(challenge);
-      }
-      case ANSWER -> {
-        if (join.state != ClientJoinState.State.OFFERING && join.state != ClientJoinState.State.REVEALING) {
-          return;
-        }
-        JoinAnswer answer;
-        try {
-          answer = new JoinAnswer(new SessionDescription(SessionDescription.Type.ANSWER, body.text(0)),
-              body.optional(1));
-        } catch (IllegalArgumentException e) {
-          fail(join, new WebRtcException("the host's answer is malformed: " + e.getMessage()));
-          return;
-        }
-        boolean firstStage = join.state == ClientJoinState.State.OFFERING;
-        join.answered = true;
-        finish(join);
-        if (firstStage) {
-          join.first.complete(answer);
-        } else {
-          join.answer.complete(answer);
-        }
-      }
-      case REFUSE -> fail(join, new JoinRejectedException(body.text(0)));
-      case RESTARTS -> join.hostRestarts = true; // comes right before the answer
-      case GONE -> fail(join, new WebRtcException(body.text(0)));
-      default -> discard("join " + join.id.substring(0, 8) + "…: unexpected " + body.type());
-    }
-  }
-
-  void reveal(ClientJoinState join, JoinReveal reveal) {
-    if (join.state != ClientJoinState.State.CHALLENGED) {
-      return;
-    }
-    join.state = ClientJoinState.State.REVEALING;
-    join.repeating = Body.encode(Body.Type.REVEAL, reveal.clientNonce(), reveal.certificate(), reveal.proof());
-    repeat(join, FIRST_REPEAT_MS);
-    heard(join);
-  }
-
   void withdraw(ClientJoinState join, String reason) {
     if (join.state == ClientJoinState.State.DONE) {
       return;
@@ -335,7 +193,7 @@ public final class ClientEngine extends Endpoint {
         Envelope.KEY_JOIN, join.joinId, Body.encode(Body.Type.WITHDRAW, reason));
   }
 
-  private void fail(ClientJoinState join, Throwable error) {
+  void fail(ClientJoinState join, Throwable error) {
     if (join.state == ClientJoinState.State.DONE) {
       return;
     }
@@ -343,7 +201,7 @@ public final class ClientEngine extends Endpoint {
     join.fail(error);
   }
 
-  private void finish(ClientJoinState join) {
+  void finish(ClientJoinState join) {
     finish(join, List.of());
   }
 

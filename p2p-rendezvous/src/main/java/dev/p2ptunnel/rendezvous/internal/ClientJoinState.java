@@ -82,7 +82,7 @@ final class ClientJoinState implements ClientJoin {
       return CompletableFuture.failedFuture(new IllegalStateException("reveal: no challenge yet (expected: after "
           + "firstReply() completed with a JoinChallenge)"));
     }
-    if (!engine.onLoop(() -> engine.reveal(this, reveal))) {
+    if (!engine.onLoop(() -> engine.handshake.reveal(this, reveal))) {
       answer.completeExceptionally(Endpoint.closed());
     }
     return answer.copy();

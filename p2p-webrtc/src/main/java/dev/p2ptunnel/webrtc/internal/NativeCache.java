@@ -116,12 +116,29 @@ final class NativeCache {
   /**
    * {@code copy}, made from {@code resource} first unless it is there with {@code size} bytes; null if its directory or
    * the one above it could be written by another user (then it is not to be loaded).
+   *
+   * <p>When making it fails but a copy of {@code size} bytes is there by then, that one is taken: another process made
+   * it at the same time (two first starts at once) and renamed it into place whole. On Windows this is the usual end
+   * of such a race, not a rare one: the other process has loaded its copy, and a loaded DLL cannot be replaced, so
+   * this process's rename fails. Giving up there would let webrtc-java unpack a copy of its own into the temporary
+   * directory, which on Windows is never deleted (its {@code deleteOnExit} cannot delete a loaded DLL): 23 MB left in
+   * {@code %TEMP%} per such start.
    */
   static @Nullable Path cachedCopy(URL resource, Path copy, long size) throws IOException {
-    if (!Files.isRegularFile(copy) || Files.size(copy) != size) {
-      unpack(resource, copy);
+    if (!complete(copy, size)) {
+      try {
+        unpack(resource, copy);
+      } catch (IOException e) {
+        if (!complete(copy, size)) {
+          throw e;
+        }
+      }
     }
     return privateTo(copy.getParent()) && privateTo(copy.getParent().getParent()) ? copy : null;
+  }
+
+  private static boolean complete(Path copy, long size) throws IOException {
+    return Files.isRegularFile(copy) && Files.size(copy) == size;
   }
 
   /** Copies the library out of the jar into {@code copy}, atomically, in a directory only the user may write. */

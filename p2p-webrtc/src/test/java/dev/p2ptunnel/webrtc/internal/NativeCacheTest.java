@@ -3,10 +3,15 @@ package dev.p2ptunnel.webrtc.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URL;
+import java.net.URLConnection;
+import java.net.URLStreamHandler;
+import java.nio.file.AccessDeniedException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +56,44 @@ class NativeCacheTest {
     NativeCache.cachedCopy(resource, copy, library.length);
 
     assertArrayEquals(library, Files.readAllBytes(copy));
+  }
+
+  @Test
+  void shouldTakeTheCopyAnotherProcessPutInPlaceWhenItsOwnFails() throws IOException {
+    byte[] library = "the whole library".getBytes(StandardCharsets.UTF_8);
+    Path copy = dir.resolve("native").resolve("v1").resolve("libx.so");
+    // While this process unpacks, another one renames its complete copy into place and loads it; this process's own
+    // attempt then fails (on Windows its rename over a loaded DLL is refused; here its read of the jar fails).
+    URL resource = new URL(null, "test:libx.so", new URLStreamHandler() {
+      @Override
+      protected URLConnection openConnection(URL url) {
+        return new URLConnection(url) {
+          @Override
+          public void connect() {}
+
+          @Override
+          public InputStream getInputStream() throws IOException {
+            Files.write(copy, library);
+            throw new AccessDeniedException(copy.toString(), null, "in use by another process");
+          }
+        };
+      }
+    });
+
+    assertEquals(copy, NativeCache.cachedCopy(resource, copy, library.length));
+
+    assertArrayEquals(library, Files.readAllBytes(copy));
+    try (Stream<Path> files = Files.list(copy.getParent())) {
+      assertEquals(1, files.count(), "no temporary file left behind");
+    }
+  }
+
+  @Test
+  void shouldFailWhenItsOwnCopyFailsAndNoneIsThere() throws IOException {
+    Path copy = dir.resolve("native").resolve("v1").resolve("libx.so");
+    URL missing = dir.resolve("no-such-jar-entry").toUri().toURL();
+
+    assertThrows(IOException.class, () -> NativeCache.cachedCopy(missing, copy, 10));
   }
 
   @Test

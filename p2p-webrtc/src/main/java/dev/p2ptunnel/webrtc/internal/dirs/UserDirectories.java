@@ -17,7 +17,10 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * each + {@code p2p-tunnel}. The XDG variables count only when absolute (the XDG Base Directory specification: a
- * relative path is invalid and to be ignored), the Windows ones when not blank. The cache has no fallback: without a
+ * relative path is invalid and to be ignored), the Windows ones only when they are absolute paths that Windows accepts
+ * ({@link #windowsAbsolute}): {@code set LOCALAPPDATA="C:\x"} keeps the quotes in the value and {@code set
+ * LOCALAPPDATA=C:\x && java …} a trailing space, either of which made {@code Path.of} throw on Windows and every
+ * command fail. The cache has no fallback: without a
  * home directory there is none (null), and callers then cache nothing; the configuration falls back to the working
  * directory as before. Plain code without lambdas or string concatenation by {@code invokedynamic}: the first JVM of
  * {@code java -jar} (p2p-demo's class archive) uses it before anything else is loaded. Thread-safe (stateless).
@@ -45,7 +48,7 @@ public final class UserDirectories {
     Path base;
     if (os.startsWith("windows")) {
       String local = env.get("LOCALAPPDATA");
-      base = set(local) ? Path.of(local) : home ? Path.of(userHome, "AppData", "Local") : null;
+      base = windowsAbsolute(local) ? Path.of(local) : home ? Path.of(userHome, "AppData", "Local") : null;
     } else if (os.startsWith("mac")) {
       base = home ? Path.of(userHome, "Library", "Caches") : null;
     } else {
@@ -62,7 +65,7 @@ public final class UserDirectories {
     Path base;
     if (os.startsWith("windows")) {
       String appData = env.get("APPDATA");
-      base = set(appData) ? Path.of(appData) : Path.of(home, "AppData", "Roaming");
+      base = windowsAbsolute(appData) ? Path.of(appData) : Path.of(home, "AppData", "Roaming");
     } else if (os.startsWith("mac")) {
       base = Path.of(home, "Library", "Application Support");
     } else {
@@ -72,8 +75,50 @@ public final class UserDirectories {
     return base.resolve(NAME);
   }
 
-  private static boolean set(@Nullable String value) {
-    return value != null && !value.isBlank();
+  /**
+   * Whether {@code value} is an absolute Windows path ({@code X:\…} or {@code \\server\share…}, either separator)
+   * that Windows' own path parser takes: no character it rejects ({@code < > : " | ? *} past the drive, control
+   * characters) and no name ending in a space. Checked here, by Windows' rules on any system, because on Windows
+   * {@code Path.of} throws for such a value and on Linux (the tests) it would not.
+   */
+  static boolean windowsAbsolute(@Nullable String value) {
+    if (value == null) {
+      return false;
+    }
+    int length = value.length();
+    int start;
+    if (length >= 3 && isAsciiLetter(value.charAt(0)) && value.charAt(1) == ':' && isSeparator(value.charAt(2))) {
+      start = 3;
+    } else if (length >= 5 && isSeparator(value.charAt(0)) && isSeparator(value.charAt(1))
+        && !isSeparator(value.charAt(2))) {
+      int share = 3;
+      while (share < length && !isSeparator(value.charAt(share))) {
+        share++;
+      }
+      if (share + 1 >= length || isSeparator(value.charAt(share + 1))) {
+        return false; // \\server without a share
+      }
+      start = 2;
+    } else {
+      return false;
+    }
+    char last = 0;
+    for (int i = start; i < length; i++) {
+      char c = value.charAt(i);
+      if (c < ' ' || "<>:\"|?*".indexOf(c) >= 0 || isSeparator(c) && last == ' ') {
+        return false;
+      }
+      last = c;
+    }
+    return last != ' ';
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
+  }
+
+  private static boolean isSeparator(char c) {
+    return c == '\\' || c == '/';
   }
 
   private static boolean absolute(@Nullable String value) {
