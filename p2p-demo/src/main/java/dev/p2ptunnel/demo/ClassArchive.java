@@ -137,7 +137,7 @@ final class ClassArchive {
       return null;
     }
     boolean record = !Files.isRegularFile(archive);
-    long pid = ProcessHandle.current().pid();
+    long pid = ThisProcess.pid();
     Path partial = archive.resolveSibling(archive.getFileName() + "." + pid + ".part");
     if (record && !makeDirectory(dir)) {
       return null;
@@ -156,7 +156,7 @@ final class ClassArchive {
    */
   static @Nullable List<String> jvmOptions(Path jar, Map<String, String> env) {
     List<String> options = null;
-    String[] argv = ProcessHandle.current().info().arguments().orElse(null);
+    String[] argv = ThisProcess.arguments();
     if (argv != null) {
       options = beforeJar(argv, jar);
     }

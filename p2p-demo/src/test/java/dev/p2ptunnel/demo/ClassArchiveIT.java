@@ -36,6 +36,8 @@ class ClassArchiveIT {
       ProcessHandle second = onlyChild(first);
       assertTrue(arguments(second).stream().anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=" + dir)),
           "records: " + arguments(second));
+      assertTrue(arguments(second).contains("-D" + ClassArchive.PARENT_PROPERTY + "=" + first.handle().pid()),
+          "the second JVM watches the first by its pid: " + arguments(second));
       first.signal("TERM");
       assertEquals(0, first.awaitExit(STEP), "the second JVM's exit code after a clean stop");
       assertFalse(second.isAlive());
