@@ -26,9 +26,11 @@ import org.jspecify.annotations.Nullable;
  * The second JVM's command line being ours, it also gets later C2 thresholds ({@link #compilerOptions}).
  *
  * <p>Skipped (the command runs here) when {@code P2P_TUNNEL_CDS=off}, for help and version, when the JVM was given an
- * archive option already (experiments, a launcher of one's own), when the classes do not come from one jar, and
- * when the second JVM cannot be started. {@code P2P_TUNNEL_CDS=DIR} keeps the archives in DIR instead of the user's
- * cache directory. Main thread only, once per process; not thread-safe.
+ * archive option already (experiments, a launcher of one's own) or an agent (a debugger, a profiler: {@link
+ * RelaunchRules#optionsAllow}), when the classes do not come from one jar, when the JVM's options cannot be passed on
+ * exactly ({@link #jvmOptions}, {@link RelaunchRules#commandLineSurvives}), when anything in preparing fails ({@link
+ * #prepare}) and when the second JVM cannot be started. {@code P2P_TUNNEL_CDS=DIR} keeps the archives in DIR instead
+ * of the user's cache directory. Main thread only, once per process; not thread-safe.
  */
 final class ClassArchive {
   /** Set on the second JVM: the pid of the JVM that started it. */
@@ -40,9 +42,6 @@ final class ClassArchive {
       System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
   private static final Set<String> COMMANDS = Set.of("host", "client", "signal", "try");
   private static final Set<String> INFO_OPTIONS = Set.of("-h", "--help", "-V", "--version");
-  /** JVM options that choose an archive already, or none: the JVM then runs the command itself. */
-  private static final List<String> OWN_ARCHIVE_OPTIONS = List.of("-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
-      "-Xshare:off", "-Xshare:dump", "-XX:-UseSharedSpaces");
   /** Archives kept per command (other jars and JVMs): the oldest beyond this are deleted when one is written. */
   private static final int KEPT_PER_COMMAND = 4;
   /** The second JVM's C2 thresholds, ten times HotSpot's defaults ({@link #compilerOptions}). */
@@ -54,101 +53,120 @@ final class ClassArchive {
 
   private ClassArchive() {}
 
+  /** The second JVM to start: its command line, and whether it records the archive (to partial) or uses it. */
+  record Launch(List<String> command, boolean record, Path partial, Path archive) {}
+
   /**
    * Runs {@code args} in a second JVM with the archive when that applies; returns its exit code, or empty if the
    * command is to run in this JVM.
    */
   static OptionalInt relaunch(String[] args) {
-    if (System.getProperty(PARENT_PROPERTY) != null) {
-      endWithParent(System.getProperty(PARENT_PROPERTY));
+    String parent = System.getProperty(PARENT_PROPERTY);
+    if (parent != null) {
+      endWithParent(parent);
       return OptionalInt.empty();
     }
-    @Nullable Path dir = directory(System.getenv(), System.getProperty("os.name", ""),
-        System.getProperty("user.home", ""));
+    if (!applies(args)) {
+      return OptionalInt.empty();
+    }
+    @Nullable Launch launch = prepare(args, System.getenv());
+    if (launch == null) {
+      return OptionalInt.empty();
+    }
+    // A stop request (Ctrl-C, SIGTERM) for this JVM goes on to the other one, which stops cleanly; this one then
+    // ends with its exit code. (Ctrl-C in a terminal reaches both anyway; a second request is harmless.) The hook
+    // comes first, so that no stop request can fall between starting the second JVM and registering it.
+    // (No lambda or stream on this JVM's path, and p2p-demo is compiled without invokedynamic string concatenation:
+    // the first use of each costs this JVM ~10-20 ms.)
+    ForwardStop forward = new ForwardStop(launch, WINDOWS);
+    Thread hook = new Thread(forward, "p2p-tunnel-cds-forward");
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      return OptionalInt.of(0); // stopped already, before anything started: Shutdown's clean stop
+    }
+    @Nullable Process child;
+    try {
+      child = forward.start(new ProcessBuilder(launch.command()).inheritIO());
+    } catch (IOException | RuntimeException e) {
+      forward.abandon();
+      return removeHook(hook) ? OptionalInt.empty() : OptionalInt.of(0);
+    }
+    return OptionalInt.of(child == null ? 0 : finish(child, launch));
+  }
+
+  /** Removes the hook of a second JVM that did not start; false if this JVM is stopping already. */
+  private static boolean removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The second JVM to start for {@code args} (a command, {@link #applies}), or null if the command runs here. Any
+   * failure while preparing leaves the command here rather than failing it: a value {@code Path.of} rejects (Windows
+   * keeps the quotes of {@code set P2P_TUNNEL_CDS="D:\cds"}), a runtime without java.management, a file system's
+   * surprise.
+   */
+  static @Nullable Launch prepare(String[] args, Map<String, String> env) {
+    try {
+      return prepareOrThrow(args, env);
+    } catch (RuntimeException | LinkageError e) {
+      return null;
+    }
+  }
+
+  private static @Nullable Launch prepareOrThrow(String[] args, Map<String, String> env) {
+    @Nullable Path dir = directory(env, System.getProperty("os.name", ""), System.getProperty("user.home", ""));
     @Nullable Path jar = jar(System.getProperty("java.class.path", ""));
-    if (dir == null || jar == null || !applies(args)) {
-      return OptionalInt.empty();
+    if (dir == null || jar == null) {
+      return null;
     }
-    List<String> jvmOptions = jvmOptions(jar);
+    List<String> jvmOptions = jvmOptions(jar, env);
     if (jvmOptions == null) {
-      return OptionalInt.empty();
+      return null;
     }
     Path javaHome = Path.of(System.getProperty("java.home"));
     Path archive;
     try {
       archive = dir.resolve(args[0] + "-" + key(jar, javaHome, System.getProperty("java.vm.version", "")) + ".jsa");
     } catch (IOException e) {
-      return OptionalInt.empty();
+      return null;
     }
     boolean record = !Files.isRegularFile(archive);
-    long pid = ProcessHandle.current().pid();
+    long pid = ThisProcess.pid();
     Path partial = archive.resolveSibling(archive.getFileName() + "." + pid + ".part");
     if (record && !makeDirectory(dir)) {
-      return OptionalInt.empty();
+      return null;
     }
     List<String> command = command(java(javaHome), compilerOptions(System.getProperty("java.vm.name", "")), jvmOptions,
         record ? "-XX:ArchiveClassesAtExit=" + partial : "-XX:SharedArchiveFile=" + archive, pid, jar, args);
-    Process child;
-    try {
-      child = new ProcessBuilder(command).inheritIO().start();
-    } catch (IOException | RuntimeException e) {
-      return OptionalInt.empty();
-    }
-    // A stop request (Ctrl-C, SIGTERM) for this JVM goes on to the other one, which stops cleanly; this one then
-    // ends with its exit code. (Ctrl-C in a terminal reaches both anyway; a second request is harmless.)
-    // (No lambda or stream on this JVM's path, and p2p-demo is compiled without invokedynamic string concatenation:
-    // the first use of each costs this JVM ~10-20 ms.)
-    Runtime.getRuntime().addShutdownHook(new Thread(new Forward(child, record, partial, archive),
-        "p2p-tunnel-cds-forward"));
-    return OptionalInt.of(finish(child, record, partial, archive));
-  }
-
-  /** The shutdown hook: passes a stop request on and ends this JVM with the second one's exit code. */
-  private record Forward(Process child, boolean record, Path partial, Path archive) implements Runnable {
-    @Override
-    public void run() {
-      if (WINDOWS) {
-        // destroy() is TerminateProcess there, no stop request: Ctrl-C reaches every process of the console, so the
-        // second JVM is stopping by itself; it is ended only if it has not within its own budget and then some.
-        waitQuietly(child, Shutdown.CLOSE_BUDGET_MS + 3_000);
-      }
-      if (child.isAlive()) {
-        child.destroy(); // SIGTERM elsewhere: the second JVM's clean stop
-      }
-      Runtime.getRuntime().halt(finish(child, record, partial, archive));
-    }
-
-    private static void waitQuietly(Process child, long millis) {
-      try {
-        child.waitFor(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    return RelaunchRules.commandLineSurvives(command, WINDOWS) ? new Launch(command, record, partial, archive) : null;
   }
 
   /**
-   * The JVM options this JVM was started with (those before {@code -jar JAR} on its command line), or null if one of
-   * them chooses an archive already. The command line from the operating system where it has one (Linux, macOS: no
-   * management classes to load), else the JVM's own list.
+   * The JVM options this JVM was started with (those before {@code -jar JAR} on its command line), or null if they
+   * are not to be passed on ({@link RelaunchRules#optionsAllow}). The command line from the operating system where it
+   * has one (Linux, macOS: no management classes to load), else the JVM's own list, unless an option variable would
+   * then apply twice ({@link RelaunchRules#jvmListUsable}) or the runtime has no java.management (a LinkageError,
+   * which {@link #prepare} catches).
    */
-  static @Nullable List<String> jvmOptions(Path jar) {
+  static @Nullable List<String> jvmOptions(Path jar, Map<String, String> env) {
     List<String> options = null;
-    String[] argv = ProcessHandle.current().info().arguments().orElse(null);
+    String[] argv = ThisProcess.arguments();
     if (argv != null) {
       options = beforeJar(argv, jar);
     }
     if (options == null) {
+      if (!RelaunchRules.jvmListUsable(env)) {
+        return null;
+      }
       options = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
     }
-    for (String option : options) {
-      for (String own : OWN_ARCHIVE_OPTIONS) {
-        if (option.startsWith(own)) {
-          return null;
-        }
-      }
-    }
-    return options;
+    return RelaunchRules.optionsAllow(options, env) ? options : null;
   }
 
   /** The arguments before {@code -jar JAR} (the JVM's options), or null if there is no such pair. */
@@ -263,7 +281,7 @@ final class ClassArchive {
    * Waits for the second JVM; keeps a recorded archive after exit code 0; returns the exit code. Called by the main
    * thread and by the shutdown hook (a stop request while waiting): the second caller waits for the first's result.
    */
-  private static synchronized int finish(Process child, boolean record, Path partial, Path archive) {
+  static synchronized int finish(Process child, Launch launch) {
     if (exitCode != null) {
       return exitCode;
     }
@@ -277,8 +295,8 @@ final class ClassArchive {
         interrupted = true; // keep waiting: its exit code is what this JVM ends with
       }
     }
-    if (record) {
-      keep(code == 0, partial, archive);
+    if (launch.record()) {
+      keep(code == 0, launch.partial(), launch.archive());
     }
     exitCode = code;
     if (interrupted) {

@@ -25,72 +25,73 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code p2p-tunnel client}: opens a local port that leads to the host's service. */
-@Command(name = "client", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {
-      "Join a host: open local ports and carry every connection (and UDP datagram) to the host's services.",
-      "By default every service the host shares is mapped to its own port number on 127.0.0.1 (or the next free "
-          + "one); --map chooses ports, --port maps one port to the host's first service (as the original app).",
-      "Prints the short authentication code at once (the host person compares it with theirs before approving), "
-          + "then, once approved, the address to connect your app to. Remembers each host's identity and refuses a "
-          + "host whose identity changed. When the network fails or changes it reconnects by itself and every "
-          + "connection carries on (the local port stays open); it ends when the host stops, or when the host does "
-          + "not come back within --grace. Stop it with Ctrl-C."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:stopped with Ctrl-C/SIGTERM after a clean shutdown",
-      "1:runtime failure (port in use, join refused, tunnel did not open, host went away)",
-      "2:bad usage"})
 final class ClientCommand implements Callable<Integer> {
   private final Env env;
 
-  @Spec
   @Nullable CommandSpec spec;
 
-  @Option(names = "--session", paramLabel = "ID", description = "Session ID the host printed.")
   @Nullable String session;
 
-  @Option(names = "--name", paramLabel = "NAME", description = "Your name as the host sees it when it approves "
-      + "(default: your user name).")
   @Nullable String name;
 
-  @Option(names = "--port", paramLabel = "PORT",
-      description = "Local port for the host's first (default) service (0 picks a free one).")
   @Nullable Integer port;
 
-  @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-      description = "Local address of --port (default: ${DEFAULT-VALUE}; 0.0.0.0 shares it with your LAN).")
   String bind = "127.0.0.1";
 
-  @Option(names = "--map", paramLabel = "[BIND:]PORT=NAME",
-      description = "Map a local port to the host's service NAME, repeatable: e.g. --map 25565=game "
-          + "--map 24454=voice (TCP or UDP, as the host shares it).")
   List<String> maps = new ArrayList<>();
 
-  @Mixin
-  SignalingOptions signaling = new SignalingOptions();
+  final SignalingOptions signaling = new SignalingOptions();
 
-  @Mixin
-  WebRtcOptions webRtc = new WebRtcOptions();
+  final WebRtcOptions webRtc = new WebRtcOptions();
 
-  @Mixin
-  ResilienceOptions resilience = new ResilienceOptions();
+  final ResilienceOptions resilience = new ResilienceOptions();
 
-  @Mixin
-  OutputOptions output = new OutputOptions();
+  final OutputOptions output = new OutputOptions();
 
-  @Mixin
-  IdentityOptions identityOptions = new IdentityOptions();
+  final IdentityOptions identityOptions = new IdentityOptions();
 
   ClientCommand(Env env) {
     this.env = env;
+  }
+
+  /** The command's model: its own options, then its option groups', in the order of its help. */
+  CommandSpec spec() {
+    CommandSpec spec = Cli.command("client", this, new String[] {
+        "Join a host: open local ports and carry every connection (and UDP datagram) to the host's services.",
+        "By default every service the host shares is mapped to its own port number on 127.0.0.1 (or the next free "
+            + "one); --map chooses ports, --port maps one port to the host's first service (as the original app).",
+        "Prints the short authentication code at once (the host person compares it with theirs before approving), "
+            + "then, once approved, the address to connect your app to. Remembers each host's identity and refuses a "
+            + "host whose identity changed. When the network fails or changes it reconnects by itself and every "
+            + "connection carries on (the local port stays open); it ends when the host stops, or when the host does "
+            + "not come back within --grace. Stop it with Ctrl-C."},
+        "0:stopped with Ctrl-C/SIGTERM after a clean shutdown",
+        "1:runtime failure (port in use, join refused, tunnel did not open, host went away)",
+        "2:bad usage");
+    this.spec = spec;
+    spec.addOption(Cli.option("--session", "ID", String.class, () -> session, v -> session = v,
+        "Session ID the host printed.").build());
+    spec.addOption(Cli.option("--name", "NAME", String.class, () -> name, v -> name = v,
+        "Your name as the host sees it when it approves (default: your user name).").build());
+    spec.addOption(Cli.option("--port", "PORT", Integer.class, () -> port, v -> port = v,
+        "Local port for the host's first (default) service (0 picks a free one).").build());
+    spec.addOption(Cli.option("--bind", "ADDRESS", String.class, () -> bind, v -> bind = v,
+        "Local address of --port (default: ${DEFAULT-VALUE}; 0.0.0.0 shares it with your LAN).")
+        .defaultValue("127.0.0.1").build());
+    spec.addOption(Cli.list("--map", "[BIND:]PORT=NAME", () -> maps, v -> maps = v,
+        "Map a local port to the host's service NAME, repeatable: e.g. --map 25565=game --map 24454=voice (TCP or "
+            + "UDP, as the host shares it).").build());
+    signaling.addTo(spec);
+    webRtc.addTo(spec);
+    resilience.addTo(spec);
+    output.addTo(spec);
+    identityOptions.addTo(spec);
+    Cli.standardHelp(spec);
+    return spec;
   }
 
   @Override
@@ -285,7 +286,7 @@ final class ClientCommand implements Callable<Integer> {
 
   private ParameterException usage(String message) {
     if (spec == null) {
-      throw new IllegalStateException("spec: null (expected: injected by picocli)");
+      throw new IllegalStateException("spec: null (expected: set by spec())");
     }
     return new ParameterException(spec.commandLine(), message);
   }

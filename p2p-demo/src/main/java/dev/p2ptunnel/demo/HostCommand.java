@@ -20,87 +20,90 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code p2p-tunnel host}: shares a local TCP service with remote clients. */
-@Command(name = "host", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {
-      "Share local services (a game server's TCP and UDP ports, a web app, an API) with remote peers.",
-      "Only what --port or --share names is reachable: a client names services, never addresses, and a machine "
-          + "other than this one is reachable only if a --share names it.",
-      "Shows each join request with its short authentication code, which the client shows too, and asks y/N/a "
-          + "(a = always: trust this client from now on) unless --yes; nothing of the service is reachable before "
-          + "that. When a client's connection is lost, its connections are kept for --grace while it comes back by "
-          + "itself; when a client leaves, the host keeps running and waits for the next one; stop it with Ctrl-C."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:stopped with Ctrl-C/SIGTERM after a clean shutdown, or offline standard input ended",
-      "1:runtime failure (signaling ended, tunnel could not start)",
-      "2:bad usage"})
 final class HostCommand implements Callable<Integer> {
   private final Env env;
 
-  @Spec
   @Nullable CommandSpec spec;
 
-  @Option(names = "--port", paramLabel = "PORT",
-      description = "Port of the one TCP service to share (shorthand for --share default=PORT, with --ip).")
   int port;
 
-  @Option(names = "--ip", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-      description = "Address of the --port service: 127.0.0.1, ::1, or a host name (default: ${DEFAULT-VALUE}).")
   String ip = "127.0.0.1";
 
-  @Option(names = "--share", paramLabel = "NAME=[HOST:]PORT[/tcp|/udp]",
-      description = "A service to share, repeatable: e.g. --share game=25565 --share voice=24454/udp. HOST defaults "
-          + "to 127.0.0.1; name another machine (nas=192.168.1.20:445) only if clients should reach it.")
   java.util.List<String> shares = new java.util.ArrayList<>();
 
-  @Mixin
-  LimitOptions limits = new LimitOptions();
+  final LimitOptions limits = new LimitOptions();
 
-  @Option(names = "--max-clients", paramLabel = "N", defaultValue = "1",
-      description = "How many clients may be connected at once (default: ${DEFAULT-VALUE}).")
   int maxClients = 1;
 
-  @Option(names = {"-y", "--yes"}, description = "Approve every join request without asking.")
   boolean yes;
 
-  @Option(names = "--approve-timeout", paramLabel = "DURATION", defaultValue = "5m",
-      description = "Refuse a join request not decided within this (e.g. 90s, 5m; default: ${DEFAULT-VALUE}).")
   String approveTimeout = "5m";
 
-  @Option(names = "--trust", paramLabel = "FILE", description = "Trusted clients: their joins are approved without "
-      + "asking; 'a' at the prompt adds one (default: trusted-clients in the --config-dir).")
   @Nullable Path trust;
 
-  @Option(names = "--session-name", paramLabel = "NAME", description = "Keep the same Session ID "
-      + "across restarts (derived from NAME and this installation's identity), so a saved client command keeps "
-      + "working.")
   @Nullable String sessionName;
 
-  @Mixin
-  IdentityOptions identityOptions = new IdentityOptions();
+  final IdentityOptions identityOptions = new IdentityOptions();
 
-  @Mixin
-  SignalingOptions signaling = new SignalingOptions();
+  final SignalingOptions signaling = new SignalingOptions();
 
-  @Mixin
-  WebRtcOptions webRtc = new WebRtcOptions();
+  final WebRtcOptions webRtc = new WebRtcOptions();
 
-  @Mixin
-  ResilienceOptions resilience = new ResilienceOptions();
+  final ResilienceOptions resilience = new ResilienceOptions();
 
-  @Mixin
-  OutputOptions output = new OutputOptions();
+  final OutputOptions output = new OutputOptions();
 
   HostCommand(Env env) {
     this.env = env;
+  }
+
+  /** The command's model: its options and its option groups', in the order of its help. */
+  CommandSpec spec() {
+    CommandSpec spec = Cli.command("host", this, new String[] {
+        "Share local services (a game server's TCP and UDP ports, a web app, an API) with remote peers.",
+        "Only what --port or --share names is reachable: a client names services, never addresses, and a machine "
+            + "other than this one is reachable only if a --share names it.",
+        "Shows each join request with its short authentication code, which the client shows too, and asks y/N/a "
+            + "(a = always: trust this client from now on) unless --yes; nothing of the service is reachable before "
+            + "that. When a client's connection is lost, its connections are kept for --grace while it comes back by "
+            + "itself; when a client leaves, the host keeps running and waits for the next one; stop it with Ctrl-C."},
+        "0:stopped with Ctrl-C/SIGTERM after a clean shutdown, or offline standard input ended",
+        "1:runtime failure (signaling ended, tunnel could not start)",
+        "2:bad usage");
+    this.spec = spec;
+    spec.addOption(Cli.option("--port", "PORT", int.class, () -> port, v -> port = v,
+        "Port of the one TCP service to share (shorthand for --share default=PORT, with --ip).").build());
+    spec.addOption(Cli.option("--ip", "ADDRESS", String.class, () -> ip, v -> ip = v,
+        "Address of the --port service: 127.0.0.1, ::1, or a host name (default: ${DEFAULT-VALUE}).")
+        .defaultValue("127.0.0.1").build());
+    spec.addOption(Cli.list("--share", "NAME=[HOST:]PORT[/tcp|/udp]", () -> shares, v -> shares = v,
+        "A service to share, repeatable: e.g. --share game=25565 --share voice=24454/udp. HOST defaults to "
+            + "127.0.0.1; name another machine (nas=192.168.1.20:445) only if clients should reach it.").build());
+    limits.addTo(spec);
+    spec.addOption(Cli.option("--max-clients", "N", int.class, () -> maxClients, v -> maxClients = v,
+        "How many clients may be connected at once (default: ${DEFAULT-VALUE}).").defaultValue("1").build());
+    spec.addOption(Cli.flag(new String[] {"-y", "--yes"}, () -> yes, v -> yes = v,
+        "Approve every join request without asking.").build());
+    spec.addOption(Cli.option("--approve-timeout", "DURATION", String.class, () -> approveTimeout,
+        v -> approveTimeout = v, "Refuse a join request not decided within this (e.g. 90s, 5m; default: "
+            + "${DEFAULT-VALUE}).").defaultValue("5m").build());
+    spec.addOption(Cli.option("--trust", "FILE", Path.class, () -> trust, v -> trust = v, "Trusted clients: "
+        + "their joins are approved without asking; 'a' at the prompt adds one (default: trusted-clients in the "
+        + "--config-dir).").build());
+    spec.addOption(Cli.option("--session-name", "NAME", String.class, () -> sessionName, v -> sessionName = v,
+        "Keep the same Session ID across restarts (derived from NAME and this installation's identity), so a saved "
+            + "client command keeps working.").build());
+    identityOptions.addTo(spec);
+    signaling.addTo(spec);
+    webRtc.addTo(spec);
+    resilience.addTo(spec);
+    output.addTo(spec);
+    Cli.standardHelp(spec);
+    return spec;
   }
 
   @Override
@@ -235,7 +238,7 @@ final class HostCommand implements Callable<Integer> {
 
   private ParameterException usage(String message) {
     if (spec == null) {
-      throw new IllegalStateException("spec: null (expected: injected by picocli)");
+      throw new IllegalStateException("spec: null (expected: set by spec())");
     }
     return new ParameterException(spec.commandLine(), message);
   }

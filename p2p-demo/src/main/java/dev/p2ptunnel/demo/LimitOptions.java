@@ -5,28 +5,37 @@ import dev.p2ptunnel.bridge.PeerLimits;
 import dev.p2ptunnel.bridge.RateLimit;
 import java.time.Duration;
 import java.util.function.Function;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /** The host's per-client limits and the UDP idle timeout, as options. Filled by picocli; then read once. */
 final class LimitOptions {
-  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1024",
-      description = "Connections one client may have open at once; more are refused, saying why "
-          + "(default: ${DEFAULT-VALUE}).")
   int maxConnections = PeerLimits.DEFAULT_MAX_SOCKETS;
 
-  @Option(names = "--connect-rate", paramLabel = "N", defaultValue = "500",
-      description = "New connections per second one client may open (and N at once); beyond it they are refused, "
-          + "and a client that keeps on is disconnected (default: ${DEFAULT-VALUE}). Raise it for load tests.")
-  int connectRate = 500;
+  private static final int DEFAULT_CONNECT_RATE = 500;
 
-  @Option(names = "--max-flows", paramLabel = "N", defaultValue = "256",
-      description = "UDP flows (source addresses of a client's applications) at once (default: ${DEFAULT-VALUE}).")
+  int connectRate = DEFAULT_CONNECT_RATE;
+
   int maxFlows = PeerLimits.DEFAULT_MAX_FLOWS;
 
-  @Option(names = "--udp-idle-timeout", paramLabel = "DURATION", defaultValue = "60s",
-      description = "A UDP flow without a datagram either way for this long is closed (default: ${DEFAULT-VALUE}).")
   String udpIdleTimeout = "60s";
+
+  /** Adds these options to {@code spec}; picocli sets the fields while it parses. */
+  void addTo(CommandSpec spec) {
+    spec.addOption(Cli.option("--max-connections", "N", int.class, () -> maxConnections, v -> maxConnections = v,
+        "Connections one client may have open at once; more are refused, saying why (default: ${DEFAULT-VALUE}).")
+        .defaultValue(String.valueOf(PeerLimits.DEFAULT_MAX_SOCKETS)).build());
+    spec.addOption(Cli.option("--connect-rate", "N", int.class, () -> connectRate, v -> connectRate = v,
+        "New connections per second one client may open (and N at once); beyond it they are refused, and a client "
+            + "that keeps on is disconnected (default: ${DEFAULT-VALUE}). Raise it for load tests.")
+        .defaultValue(String.valueOf(DEFAULT_CONNECT_RATE)).build());
+    spec.addOption(Cli.option("--max-flows", "N", int.class, () -> maxFlows, v -> maxFlows = v,
+        "UDP flows (source addresses of a client's applications) at once (default: ${DEFAULT-VALUE}).")
+        .defaultValue(String.valueOf(PeerLimits.DEFAULT_MAX_FLOWS)).build());
+    spec.addOption(Cli.option("--udp-idle-timeout", "DURATION", String.class, () -> udpIdleTimeout,
+        v -> udpIdleTimeout = v, "A UDP flow without a datagram either way for this long is closed (default: "
+            + "${DEFAULT-VALUE}).").defaultValue("60s").build());
+  }
 
   /** {@code base} (the resilience options' bridge settings) with these limits. */
   BridgeConfig bridge(BridgeConfig base, Function<String, ParameterException> usage) {

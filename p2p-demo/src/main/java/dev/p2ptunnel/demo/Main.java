@@ -4,34 +4,27 @@ import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar p2p-tunnel.jar COMMAND …}: parses the command line with picocli and runs {@code host},
  * {@code client}, {@code signal} or {@code try}. Usage errors print one line and exit 2; run-time failures print one
  * line (with the stack trace only under {@code --verbose}) and exit 1; see {@link ExitCodes}.
  */
-@Command(name = "p2p-tunnel", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = {
-      "Share a TCP service with one remote peer over one WebRTC DataChannel, peer to peer.",
-      "Start with: p2p-tunnel try"},
-    commandListHeading = "%nCommands:%n",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:success; also Ctrl-C/SIGTERM after a clean shutdown",
-      "1:runtime failure (one line on stderr says what and what to do)",
-      "2:bad usage (unknown option, missing value)"})
 public final class Main implements Callable<Integer> {
   private static final java.util.Set<String> COMMANDS = java.util.Set.of("host", "client", "signal", "try");
 
-  @Spec
-  CommandSpec spec;
+  private final CommandSpec spec = Cli.command("p2p-tunnel", this, new String[] {
+      "Share a TCP service with one remote peer over one WebRTC DataChannel, peer to peer.",
+      "Start with: p2p-tunnel try"},
+      "0:success; also Ctrl-C/SIGTERM after a clean shutdown",
+      "1:runtime failure (one line on stderr says what and what to do)",
+      "2:bad usage (unknown option, missing value)");
 
   private Main() {
-    spec = CommandSpec.create();
+    spec.versionProvider(new Version()).usageMessage().commandListHeading("%nCommands:%n").sortOptions(true);
+    Cli.standardHelp(spec);
   }
 
   /** Runs a command, then ends the JVM with its exit code after everything it opened is closed. */
@@ -60,24 +53,24 @@ public final class Main implements Callable<Integer> {
   }
 
   /**
-   * The command line for {@code first}, the first argument: picocli reflects over every option of every command it
-   * is given, which took 0.6-1 s of a start on a busy 2-core machine (docs/PERFORMANCE.md, "Start, step by step"),
-   * so a run of one command builds that command only; anything else (help, version, a typo) gets all of them.
+   * The command line for {@code first}, the first argument, its model built in code ({@link Cli}): a run of one command
+   * builds that command only (docs/PERFORMANCE.md, "Start, step by step"); anything else (help, version, a typo) gets
+   * all of them.
    */
   static CommandLine commandLine(Env env, String first) {
-    CommandLine line = new CommandLine(new Main());
+    CommandLine line = new CommandLine(new Main().spec);
     boolean all = !COMMANDS.contains(first);
     if (all || first.equals("host")) {
-      line.addSubcommand(new CommandLine(new HostCommand(env)));
+      line.addSubcommand("host", new CommandLine(new HostCommand(env).spec()));
     }
     if (all || first.equals("client")) {
-      line.addSubcommand(new CommandLine(new ClientCommand(env)));
+      line.addSubcommand("client", new CommandLine(new ClientCommand(env).spec()));
     }
     if (all || first.equals("signal")) {
-      line.addSubcommand(new CommandLine(new SignalCommand(env)));
+      line.addSubcommand("signal", new CommandLine(new SignalCommand(env).spec()));
     }
     if (all || first.equals("try")) {
-      line.addSubcommand(new CommandLine(new TryCommand(env)));
+      line.addSubcommand("try", new CommandLine(new TryCommand(env).spec()));
     }
     line.setOut(new java.io.PrintWriter(env.out(), true));
     line.setErr(new java.io.PrintWriter(env.err(), true));

@@ -5,32 +5,34 @@ import dev.p2ptunnel.webrtc.WebRtcConfig;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * How a tunnel rides out a lost connection (docs/SIGNALING.md, "Reconnecting"): the grace period, the keepalive and
- * the ICE restart interval. Set by picocli.
+ * the ICE restart interval. Set by picocli ({@link #addTo}).
  */
 final class ResilienceOptions {
-  @Spec(Spec.Target.MIXEE)
   @Nullable CommandSpec spec;
 
-  @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "2m", description = "How long connections "
-      + "are kept when the connection to the peer is lost, waiting for it to come back with nothing lost; 0 closes "
-      + "them at once (default: ${DEFAULT-VALUE}).")
   String grace = "2m";
 
-  @Option(names = "--keepalive", paramLabel = "INTERVAL,TIMEOUT", defaultValue = "5s,15s", description = "Probe "
-      + "the peer after INTERVAL of silence; after TIMEOUT without a sign of life the connection counts as lost "
-      + "and reconnecting starts (default: ${DEFAULT-VALUE}).")
   String keepalive = "5s,15s";
 
-  @Option(names = "--ice-restart-interval", paramLabel = "DURATION", defaultValue = "5s", description = "Client: "
-      + "while the path is down, restart ICE this often, where the signaling carries restarts (default: "
-      + "${DEFAULT-VALUE}).")
   String iceRestartInterval = "5s";
+
+  /** Adds these options to {@code spec}, whose command line reports their usage errors. */
+  void addTo(CommandSpec spec) {
+    this.spec = spec;
+    spec.addOption(Cli.option("--grace", "DURATION", String.class, () -> grace, v -> grace = v,
+        "How long connections are kept when the connection to the peer is lost, waiting for it to come back with "
+            + "nothing lost; 0 closes them at once (default: ${DEFAULT-VALUE}).").defaultValue("2m").build());
+    spec.addOption(Cli.option("--keepalive", "INTERVAL,TIMEOUT", String.class, () -> keepalive, v -> keepalive = v,
+        "Probe the peer after INTERVAL of silence; after TIMEOUT without a sign of life the connection counts as "
+            + "lost and reconnecting starts (default: ${DEFAULT-VALUE}).").defaultValue("5s,15s").build());
+    spec.addOption(Cli.option("--ice-restart-interval", "DURATION", String.class, () -> iceRestartInterval,
+        v -> iceRestartInterval = v, "Client: while the path is down, restart ICE this often, where the signaling "
+            + "carries restarts (default: ${DEFAULT-VALUE}).").defaultValue("5s").build());
+  }
 
   /** The bridge settings these options make. */
   BridgeConfig bridge() {

@@ -7,38 +7,42 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code p2p-tunnel signal}: runs a signaling server for hosts and clients to meet (the server of p2p-signaling, with
  * all its options: {@link ServerOptions}).
  */
-@Command(name = "signal", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Run a signaling server: hosts open a session and get a Session ID, clients join it with that ID. "
-        + "It only relays the two connection descriptions; tunnel traffic never passes through it. Every option "
-        + "can also come from its P2P_SIGNAL_... environment variable; with --redis several servers share the "
-        + "sessions (docs/SIGNALING.md, running it for the public).",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped with Ctrl-C/SIGTERM", "1:runtime failure (port in use, Redis unreachable)",
-        "2:bad usage"})
 final class SignalCommand implements Callable<Integer> {
   private final Env env;
 
-  @Spec
   @Nullable CommandSpec spec;
 
-  @Mixin
-  ServerOptions server = new ServerOptions();
+  final ServerOptions server = new ServerOptions();
 
-  @Mixin
-  OutputOptions output = new OutputOptions();
+  final OutputOptions output = new OutputOptions();
 
   SignalCommand(Env env) {
     this.env = env;
+  }
+
+  /**
+   * The command's model. The server's options are p2p-signaling's {@link ServerOptions}, a picocli mixin read from its
+   * annotations (it is also {@code p2p-signaling}'s own command line): this command is not on a tunnel's start path.
+   */
+  CommandSpec spec() {
+    CommandSpec spec = Cli.command("signal", this, new String[] {"Run a signaling server: hosts open a session and "
+        + "get a Session ID, clients join it with that ID. It only relays the two connection descriptions; tunnel "
+        + "traffic never passes through it. Every option can also come from its P2P_SIGNAL_... environment variable; "
+        + "with --redis several servers share the sessions (docs/SIGNALING.md, running it for the public)."},
+        "0:stopped with Ctrl-C/SIGTERM", "1:runtime failure (port in use, Redis unreachable)",
+        "2:bad usage");
+    this.spec = spec;
+    spec.addMixin("server", CommandSpec.forAnnotatedObject(server));
+    output.addTo(spec);
+    Cli.standardHelp(spec);
+    return spec;
   }
 
   @Override
@@ -48,7 +52,7 @@ final class SignalCommand implements Callable<Integer> {
       config = server.config();
     } catch (IllegalArgumentException e) {
       if (spec == null) {
-        throw new IllegalStateException("spec: null (expected: injected by picocli)", e);
+        throw new IllegalStateException("spec: null (expected: set by spec())", e);
       }
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

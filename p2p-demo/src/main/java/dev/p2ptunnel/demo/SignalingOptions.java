@@ -13,39 +13,45 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * How offer and answer travel: rendezvous through MQTT brokers (the default; {@code --rendezvous URL} to choose the
  * brokers), a signaling server ({@code --signal URL}) or copy and paste ({@code --offline}). Set by picocli.
  */
 final class SignalingOptions {
-  @Spec(Spec.Target.MIXEE)
   @Nullable CommandSpec spec;
 
-  @Option(names = "--signal", paramLabel = "URL", description = "Signaling server, e.g. http://203.0.113.7:8787 "
-      + "(run one with: p2p-tunnel signal).")
   @Nullable String signal;
 
-  @Option(names = "--offline", description = "No server: exchange tokens by copy and paste (chat, e-mail).")
   boolean offline;
 
-  @Option(names = "--rendezvous", paramLabel = "URL", description = "MQTT broker to meet through, "
-      + "mqtts://HOST[:PORT] or mqtt://HOST[:PORT]; repeat for several (default, without --signal and --offline: "
-      + "well-known public brokers over TLS). End-to-end encrypted: brokers see neither addresses nor names.")
   List<String> rendezvous = new ArrayList<>();
 
-  @Option(names = "--rendezvous-ca", paramLabel = "FILE", description = "Trust the CA certificates in this PEM file "
-      + "for mqtts:// brokers instead of the system's (a self-hosted broker).")
   @Nullable Path rendezvousCa;
 
-  @Option(names = "--find-timeout", paramLabel = "DURATION", description = "Client, rendezvous: how long to look "
-      + "for the host of the Session ID before saying that no host answers (default: 30s).")
   @Nullable String findTimeout;
 
   private @Nullable RendezvousChoice choice;
+
+  /** Adds these options to {@code spec}, whose command line reports their usage errors. */
+  void addTo(CommandSpec spec) {
+    this.spec = spec;
+    spec.addOption(Cli.option("--signal", "URL", String.class, () -> signal, v -> signal = v,
+        "Signaling server, e.g. http://203.0.113.7:8787 (run one with: p2p-tunnel signal).").build());
+    spec.addOption(Cli.flag(new String[] {"--offline"}, () -> offline, v -> offline = v,
+        "No server: exchange tokens by copy and paste (chat, e-mail).").build());
+    spec.addOption(Cli.list("--rendezvous", "URL", () -> rendezvous, v -> rendezvous = v, "MQTT broker to meet "
+        + "through, mqtts://HOST[:PORT] or mqtt://HOST[:PORT]; repeat for several (default, without --signal and "
+        + "--offline: well-known public brokers over TLS). End-to-end encrypted: brokers see neither addresses nor "
+        + "names.").build());
+    spec.addOption(Cli.option("--rendezvous-ca", "FILE", Path.class, () -> rendezvousCa, v -> rendezvousCa = v,
+        "Trust the CA certificates in this PEM file for mqtts:// brokers instead of the system's (a self-hosted "
+            + "broker).").build());
+    spec.addOption(Cli.option("--find-timeout", "DURATION", String.class, () -> findTimeout, v -> findTimeout = v,
+        "Client, rendezvous: how long to look for the host of the Session ID before saying that no host answers "
+            + "(default: 30s).").build());
+  }
 
   /** Usage errors in the choice of signaling, before anything starts. */
   void check() {

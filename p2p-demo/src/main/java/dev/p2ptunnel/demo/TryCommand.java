@@ -32,36 +32,40 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.zip.CRC32;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code p2p-tunnel try}: the whole path on one machine. A small web server, a signaling server, a host sharing the
  * web server, a client joining through the signaling server, a page and a few megabytes fetched through the
  * tunnel; then everything closes.
  */
-@Command(name = "try", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Try p2p-tunnel on this machine: starts a small web server and a signaling server, shares the "
-        + "web server with a host, joins with a client (all in this process, over a real WebRTC DataChannel), "
-        + "fetches a page and a few MB through the tunnel, prints what happened and exits.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:everything worked", "1:something failed (the line says what)", "2:bad usage"})
 final class TryCommand implements Callable<Integer> {
   private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(20);
   private static final String PAGE = "Hello through p2p-tunnel!\n";
 
   private final Env env;
 
-  @Option(names = "--mb", paramLabel = "N", defaultValue = "16",
-      description = "Megabytes to pull through the tunnel for the throughput figure (default: ${DEFAULT-VALUE}).")
   int megabytes = 16;
 
-  @Mixin
-  OutputOptions output = new OutputOptions();
+  final OutputOptions output = new OutputOptions();
 
   TryCommand(Env env) {
     this.env = env;
+  }
+
+  /** The command's model. */
+  CommandSpec spec() {
+    CommandSpec spec = Cli.command("try", this, new String[] {"Try p2p-tunnel on this machine: starts a small web "
+        + "server and a signaling server, shares the web server with a host, joins with a client (all in this "
+        + "process, over a real WebRTC DataChannel), fetches a page and a few MB through the tunnel, prints what "
+        + "happened and exits."},
+        "0:everything worked", "1:something failed (the line says what)", "2:bad usage");
+    spec.addOption(Cli.option("--mb", "N", int.class, () -> megabytes, v -> megabytes = v,
+        "Megabytes to pull through the tunnel for the throughput figure (default: ${DEFAULT-VALUE}).")
+        .defaultValue("16").build());
+    output.addTo(spec);
+    Cli.standardHelp(spec);
+    return spec;
   }
 
   @Override

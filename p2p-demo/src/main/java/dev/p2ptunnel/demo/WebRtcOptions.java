@@ -5,41 +5,47 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** How the peers find a path to each other: STUN and TURN servers, and how long they may take. Set by picocli. */
 final class WebRtcOptions {
-  @Spec(Spec.Target.MIXEE)
   @Nullable CommandSpec spec;
 
-  @Option(names = "--stun", paramLabel = "URL", description = "STUN server, e.g. stun:stun.example.org:3478; "
-      + "repeat for more. Default: public Google and Cloudflare servers.")
   List<String> stun = new ArrayList<>();
 
-  @Option(names = "--no-stun", description = "Use no STUN server: only this machine's own addresses "
-      + "(same LAN, VPN, tests).")
   boolean noStun;
 
-  @Option(names = "--turn", paramLabel = "URL", description = "TURN relay, e.g. turn:turn.example.org:3478, for "
-      + "networks where a direct path fails (symmetric NAT, strict firewall).")
   @Nullable String turn;
 
-  @Option(names = "--turn-user", paramLabel = "U", description = "TURN user name.")
   @Nullable String turnUser;
 
-  @Option(names = "--turn-pass", paramLabel = "P", description = "TURN password.")
   @Nullable String turnPass;
 
-  @Option(names = "--relay-only", description = "Connect only through the TURN relay: the peer never learns "
-      + "your addresses.")
   boolean relayOnly;
 
-  @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "15s", description = "How long the "
-      + "peers may take to open their channel once the descriptions are exchanged; after it the tunnel did not open "
-      + "(default: ${DEFAULT-VALUE}).")
   String connectTimeout = "15s";
+
+  /** Adds these options to {@code spec}, whose command line reports their usage errors. */
+  void addTo(CommandSpec spec) {
+    this.spec = spec;
+    spec.addOption(Cli.list("--stun", "URL", () -> stun, v -> stun = v, "STUN server, e.g. "
+        + "stun:stun.example.org:3478; repeat for more. Default: public Google and Cloudflare servers.").build());
+    spec.addOption(Cli.flag(new String[] {"--no-stun"}, () -> noStun, v -> noStun = v,
+        "Use no STUN server: only this machine's own addresses (same LAN, VPN, tests).").build());
+    spec.addOption(Cli.option("--turn", "URL", String.class, () -> turn, v -> turn = v, "TURN relay, e.g. "
+        + "turn:turn.example.org:3478, for networks where a direct path fails (symmetric NAT, strict firewall).")
+        .build());
+    spec.addOption(Cli.option("--turn-user", "U", String.class, () -> turnUser, v -> turnUser = v,
+        "TURN user name.").build());
+    spec.addOption(Cli.option("--turn-pass", "P", String.class, () -> turnPass, v -> turnPass = v,
+        "TURN password.").build());
+    spec.addOption(Cli.flag(new String[] {"--relay-only"}, () -> relayOnly, v -> relayOnly = v,
+        "Connect only through the TURN relay: the peer never learns your addresses.").build());
+    spec.addOption(Cli.option("--connect-timeout", "DURATION", String.class, () -> connectTimeout,
+        v -> connectTimeout = v, "How long the peers may take to open their channel once the descriptions are "
+            + "exchanged; after it the tunnel did not open (default: ${DEFAULT-VALUE}).")
+        .defaultValue("15s").build());
+  }
 
   /** The configuration with the default reconnect settings; bad combinations are usage errors. */
   WebRtcConfig config() {

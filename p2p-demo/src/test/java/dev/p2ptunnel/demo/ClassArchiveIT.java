@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code java -jar p2p-tunnel.jar signal} as a user runs it: the first run records a class archive in a second JVM
  * and keeps it after a clean stop, the next run uses it, a stop request reaches the second JVM and its exit code comes
- * back, the second JVM ends if the first is killed, and {@code P2P_TUNNEL_CDS=off} runs in one JVM. (The signaling
- * server on loopback: no WebRTC.)
+ * back, the second JVM ends if the first is killed, and {@code P2P_TUNNEL_CDS=off} or a debugger agent runs in one
+ * JVM. (The signaling server on loopback: no WebRTC.)
  */
 class ClassArchiveIT {
   private static final Duration STEP = Duration.ofSeconds(60);
@@ -36,6 +36,8 @@ class ClassArchiveIT {
       ProcessHandle second = onlyChild(first);
       assertTrue(arguments(second).stream().anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=" + dir)),
           "records: " + arguments(second));
+      assertTrue(arguments(second).contains("-D" + ClassArchive.PARENT_PROPERTY + "=" + first.handle().pid()),
+          "the second JVM watches the first by its pid: " + arguments(second));
       first.signal("TERM");
       assertEquals(0, first.awaitExit(STEP), "the second JVM's exit code after a clean stop");
       assertFalse(second.isAlive());
@@ -66,6 +68,22 @@ class ClassArchiveIT {
       only.signal("INT");
       assertEquals(0, only.awaitExit(STEP));
     }
+  }
+
+  @Test
+  void aDebuggerAgentRunsInOneJvm() throws Exception {
+    // Relaunched, both JVMs would load it: the recording run's dump refuses a native agent (exit 1), and with an
+    // archive a second jdwp finds the debug port taken (exit 2). Port 0 here: any free loopback port.
+    Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-cds")), "agent-");
+    Map<String, String> env = Map.of(ClassArchive.ENV, dir.toAbsolutePath().toString(), "JAVA_TOOL_OPTIONS",
+        "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0");
+    try (DemoProcess only = DemoProcess.start("cds-agent", env, "signal", "--port", "0", "--bind", "127.0.0.1")) {
+      only.awaitLine(line -> line.startsWith("Signaling server listening on 127.0.0.1:"), STEP);
+      assertEquals(0, only.handle().children().count());
+      only.signal("TERM");
+      assertEquals(0, only.awaitExit(STEP));
+    }
+    assertEquals(List.of(), list(dir), "nothing recorded");
   }
 
   private static ProcessHandle onlyChild(DemoProcess process) {

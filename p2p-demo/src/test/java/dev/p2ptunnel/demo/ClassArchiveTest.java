@@ -109,4 +109,55 @@ class ClassArchiveTest {
         "not started with -jar: the JVM's own list is asked");
     assertNull(ClassArchive.beforeJar(new String[] {"-jar", dir.resolve("other.jar").toString(), "host"}, jar));
   }
+
+  @Test
+  void aFailureWhilePreparingLeavesTheCommandInThisJvm() {
+    // Path.of rejects the value (on Windows a quoted one, set P2P_TUNNEL_CDS="D:\cds"; here a NUL).
+    assertNull(ClassArchive.prepare(new String[] {"host"}, Map.of(ClassArchive.ENV, "/tmp/a\0b")));
+    // A runtime without java.management: NoClassDefFoundError, an Error.
+    Map<String, String> broken = new java.util.AbstractMap<>() {
+      @Override
+      public java.util.Set<Map.Entry<String, String>> entrySet() {
+        throw new NoClassDefFoundError("java/lang/management/ManagementFactory");
+      }
+
+      @Override
+      public String get(Object key) {
+        throw new NoClassDefFoundError("java/lang/management/ManagementFactory");
+      }
+    };
+    assertNull(ClassArchive.prepare(new String[] {"signal"}, broken));
+    assertNull(ClassArchive.prepare(new String[] {"signal"}, new java.util.AbstractMap<String, String>() {
+      @Override
+      public java.util.Set<Map.Entry<String, String>> entrySet() {
+        throw new IllegalStateException("injected");
+      }
+    }));
+  }
+
+  @Test
+  void thisProcessIsWhatTheJdkSaysItIs() {
+    // On Linux read from /proc rather than through ProcessHandle (whose first use costs the first JVM time before the
+    // second can start); elsewhere the JDK's answer itself. Either way the same as ProcessHandle's.
+    assertEquals(ProcessHandle.current().pid(), ThisProcess.pid());
+    assertEquals(List.of(ProcessHandle.current().info().arguments().orElseThrow()),
+        List.of(java.util.Objects.requireNonNull(ThisProcess.arguments())));
+  }
+
+  @Test
+  void theCommandLineIsTheNulSeparatedArgumentsAfterTheProgram() {
+    java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+    assertEquals(List.of("-Xmx64m", "-Dname=a b", "-jar", "/p/ü.jar", "", "host"), List.of(ThisProcess.commandLine(
+        "/usr/bin/java\0-Xmx64m\0-Dname=a b\0-jar\0/p/ü.jar\0\0host\0".getBytes(utf8), utf8)));
+    assertNull(ThisProcess.commandLine("java\0".getBytes(utf8), utf8), "no arguments");
+    assertNull(ThisProcess.commandLine(new byte[0], utf8), "an empty file (a zombie's)");
+  }
+
+  @Test
+  void theProcessIdIsTheLastOfTheNamespacesIds() {
+    assertEquals(4242, ThisProcess.statusPid("Name:\tjava\nUmask:\t0022\nNSpid:\t4242\nNSpgid:\t1\n"));
+    assertEquals(17, ThisProcess.statusPid("Name:\tjava\nNSpid:\t4242\t17\n"),
+        "/proc of an outer PID namespace: the process's own id is the last");
+    assertEquals(-1, ThisProcess.statusPid("Name:\tjava\nPid:\t4242\n"), "no NSpid line: the JDK is asked");
+  }
 }
