@@ -61,7 +61,9 @@ public final class ShortAuthString {
         + "\n" + b64(requireNonce("clientNonce", clientNonce)) + "\n" + b64(requireNonce("hostNonce", hostNonce)));
     long value = ((digest[0] & 0xFFL) << 24) | ((digest[1] & 0xFFL) << 16) | ((digest[2] & 0xFFL) << 8)
         | (digest[3] & 0xFFL);
-    String digits = String.format(Locale.ROOT, "%06d", value % 1_000_000);
+    // Not String.format: its first use in a JVM costs 40-150 ms of CPU (Formatter, its regex), on both sides' join
+    // path (docs/PERFORMANCE.md, "Start, seventh session"). 1 000 000 + n has seven digits; the last six are n's.
+    String digits = Long.toString(value % 1_000_000 + 1_000_000).substring(1);
     return digits.substring(0, 3) + " " + digits.substring(3);
   }
 

@@ -69,6 +69,20 @@ class ShortAuthStringTest {
   }
 
   @Test
+  void shouldPadCodesBelowOneHundredThousandWithZeros() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    int padded = 0;
+    for (int i = 0; i < 2_000; i++) {
+      byte[] nc = new byte[32];
+      random.nextBytes(nc);
+      String code = ShortAuthString.of(FP_C, FP_H, nc, NH);
+      assertEquals(golden(FP_C, FP_H, nc, NH), code);
+      padded += code.startsWith("0") ? 1 : 0;
+    }
+    assertTrue(padded > 100, "codes with a leading zero among 2 000: " + padded);
+  }
+
+  @Test
   void shouldSpreadCodesEvenlyOverAMillionValues() {
     // A relay that must fix its certificates before it sees the client's nonce gets one random code per attempt:
     // over 20 000 nonces no code should repeat much more than chance allows (the expected maximum is 1-2).

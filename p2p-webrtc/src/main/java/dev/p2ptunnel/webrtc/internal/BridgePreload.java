@@ -19,8 +19,9 @@ public final class BridgePreload {
   private BridgePreload() {}
 
   /**
-   * Whether start-up work may overlap the join ({@code -Dp2p.start.overlap=off} turns this preload and the signaling
-   * warm-up's first request off, for comparisons: docs/PERFORMANCE.md "Start, fourth session").
+   * Whether start-up work may overlap the join ({@code -Dp2p.start.overlap=off} turns this preload, the signaling
+   * warm-up's first request and the known hosts' rehearsed write ({@link KnownHostsWarmUp}) off, for comparisons:
+   * docs/PERFORMANCE.md "Start, fourth session").
    */
   public static boolean overlapOn() {
     return !"off".equals(System.getProperty("p2p.start.overlap"));

@@ -72,9 +72,10 @@ public final class ClientFlow {
         }
         hostFp = challenge.hostFingerprint();
         checkSameHost(sameHost, hostFp);
-        checkKnownHost(options, hostFp);
+        boolean firstTime = checkKnownHost(options, hostFp);
         byte[] hostNonce = challenge.hostNonce();
         String code = ShortAuthString.of(clientFp, hostFp, nonce, hostNonce);
+        SetupTrace.step(who, "known host checked, code computed");
         core.shortAuthString(code);
         listener.onShortAuthString(code);
         byte[] proof = options.identity().sign(ShortAuthString.proofTranscript(clientFp, hostFp, nonce, hostNonce));
@@ -84,6 +85,9 @@ public final class ClientFlow {
         // The host now checks, decides and makes its answer (hundreds of ms at least): the bridge's classes
         // meanwhile. Not earlier: the join's first request (~200 classes of the HTTP client) needs the CPU then.
         BridgePreload.inBackground(false);
+        if (firstTime) {
+          KnownHostsWarmUp.inBackground(options.knownHosts()); // the write after pairing finds its code warm
+        }
         answer = core.await(decided, "the host's decision");
         SetupTrace.step(who, "host's answer received");
         String answerFp = ShortAuthString.fingerprint(answer.answer());
@@ -100,7 +104,9 @@ public final class ClientFlow {
         checkSameHost(sameHost, hostFp);
         byte[] hostNonce = answer.hostNonce();
         if (nonce != null && hostNonce != null) {
-          checkKnownHost(options, hostFp);
+          if (checkKnownHost(options, hostFp)) {
+            KnownHostsWarmUp.inBackground(options.knownHosts()); // beside ICE and DTLS, before the write
+          }
           String code = ShortAuthString.of(clientFp, hostFp, nonce, hostNonce);
           core.shortAuthString(code);
           listener.onShortAuthString(code);
@@ -168,11 +174,12 @@ public final class ClientFlow {
     }
   }
 
-  private static void checkKnownHost(ClientOptions options, String hostFp) {
+  /** Throws if the host is remembered with another identity; true if it is not remembered yet (a write follows). */
+  private static boolean checkKnownHost(ClientOptions options, String hostFp) {
     TrustStore known = options.knownHosts();
     String key = options.signaling().hostKey();
     if (known == null || key == null) {
-      return;
+      return false;
     }
     Optional<String> remembered = known.fingerprint(key);
     if (remembered.isPresent() && !remembered.get().equals(hostFp)) {
@@ -181,6 +188,7 @@ public final class ClientFlow {
           + " or the host reset its identity. Ask the host person; only if they reset it, delete the line starting "
           + key + " from " + (known.file() == null ? "the known hosts" : known.file()) + " and join again");
     }
+    return remembered.isEmpty();
   }
 
   private static void remember(ClientOptions options, @Nullable String hostFp) {

@@ -133,6 +133,7 @@ final class HostDecisions {
         && Identity.fingerprintOf(certificate).equals(join.clientFingerprint)
         && Identity.verify(certificate, ShortAuthString.proofTranscript(join.clientFingerprint, hostFp, nonce,
             hostNonce), proof);
+    SetupTrace.step("join", proven ? "reveal checked, proof verified:" : "reveal checked, no proof:", join);
     TrustStore trust = options.trustStore();
     if (proven && trust != null && trust.trustsClient(join.clientFingerprint)) {
       join.trusted = true;

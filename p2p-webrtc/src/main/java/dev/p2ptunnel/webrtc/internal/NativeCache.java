@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Locale;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import org.jspecify.annotations.Nullable;
@@ -73,8 +72,8 @@ final class NativeCache {
       if (entry == null || entry.getSize() <= 0 || entry.getCrc() < 0) {
         return false;
       }
-      Path copy = cachedCopy(resource, directory.resolve(String.format(Locale.ROOT, "%08x-%d", entry.getCrc(),
-          entry.getSize())).resolve(file), entry.getSize());
+      Path copy = cachedCopy(resource, directory.resolve(directoryName(entry.getCrc(), entry.getSize()))
+          .resolve(file), entry.getSize());
       if (copy == null) {
         return false; // someone else could have written it: let webrtc-java unpack its own
       }
@@ -186,5 +185,14 @@ final class NativeCache {
     } catch (FileAlreadyExistsException e) {
       // made by another process meanwhile
     }
+  }
+
+  /**
+   * {@code CRC-SIZE}: the CRC as eight lower-case hex digits (what {@code %08x-%d} made, without String.format, whose
+   * first use costs tens of ms of CPU on the way to the first offer).
+   */
+  static String directoryName(long crc, long size) {
+    String hex = Long.toHexString(crc);
+    return "0".repeat(Math.max(0, 8 - hex.length())) + hex + "-" + size;
   }
 }

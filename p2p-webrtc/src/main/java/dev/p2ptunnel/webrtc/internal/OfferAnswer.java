@@ -222,7 +222,13 @@ final class OfferAnswer {
     try {
       SetupTrace.candidate(session.name(), sdp);
       thread.execute(() -> {
-        if (!session.closing() && !localDescription.isDone() && goal.reachedWith(sdp)) {
+        if (session.closing() || localDescription.isDone()) {
+          return;
+        }
+        boolean first = goal.reachedWith(sdp);
+        if (goal.nothingMoreExpected()) {
+          goalReached(); // every host candidate has its reflexive one: no settle (GatheringGoal)
+        } else if (first) {
           thread.schedule(this::goalReached, GatheringGoal.SETTLE.toNanos());
         }
       });

@@ -76,4 +76,65 @@ class GatheringGoalTest {
     assertFalse(goal.reachedWith("candidate:1 1 udp 1 10.0.0.2 40000 typ"));
     assertTrue(goal.reachedWith(HOST));
   }
+
+  private static final String HOST_2 = "candidate:6 1 udp 2122194687 192.168.7.4 40002 typ host generation 0";
+  private static final String SRFLX_2 = "candidate:7 1 udp 1685987071 203.0.113.5 40002 typ srflx raddr "
+      + "192.168.7.4 rport 40002";
+  private static final String HOST_V6 = "candidate:8 1 udp 2122262783 2001:db8::2 40004 typ host generation 0";
+  private static final String SRFLX_HIDDEN = "candidate:9 1 udp 1686052607 203.0.113.5 40000 typ srflx raddr "
+      + "0.0.0.0 rport 0";
+
+  @Test
+  void oneNetworkWithItsReflexiveCandidateGoesWithoutTheSettle() {
+    GatheringGoal goal = new GatheringGoal(config(false, IceServer.stun("stun:203.0.113.1:3478")));
+    goal.reachedWith(HOST);
+    assertFalse(goal.nothingMoreExpected(), "the goal is not reached yet");
+    assertTrue(goal.reachedWith(SRFLX));
+    assertTrue(goal.nothingMoreExpected(), "the only host candidate has its reflexive one");
+  }
+
+  @Test
+  void aSecondNetworkWithoutItsReflexiveCandidateYetSettles() {
+    GatheringGoal goal = new GatheringGoal(config(false, IceServer.stun("stun:203.0.113.1:3478")));
+    goal.reachedWith(HOST);
+    goal.reachedWith(HOST_2);
+    assertTrue(goal.reachedWith(SRFLX));
+    assertFalse(goal.nothingMoreExpected(), "192.168.7.4's STUN answer may still come");
+    assertFalse(goal.reachedWith(SRFLX_2), "reached once");
+    assertTrue(goal.nothingMoreExpected(), "now both networks have theirs");
+  }
+
+  @Test
+  void aFamilyWithoutAnyReflexiveCandidateWaitsForNothing() {
+    GatheringGoal goal = new GatheringGoal(config(false, IceServer.stun("stun:203.0.113.1:3478")));
+    goal.reachedWith(HOST_V6);
+    goal.reachedWith(HOST);
+    assertTrue(goal.reachedWith(SRFLX));
+    assertTrue(goal.nothingMoreExpected(), "IPv6 without NAT gives no reflexive candidate");
+  }
+
+  @Test
+  void aHiddenBaseAddressSettlesAsBefore() {
+    GatheringGoal goal = new GatheringGoal(config(false, IceServer.stun("stun:203.0.113.1:3478")));
+    goal.reachedWith(HOST);
+    assertTrue(goal.reachedWith(SRFLX_HIDDEN));
+    assertFalse(goal.nothingMoreExpected(), "10.0.0.2 is not named as a base: its own answer may still come");
+  }
+
+  @Test
+  void withoutStunOrWithTurnTheSettleStays() {
+    GatheringGoal noStun = new GatheringGoal(config(false));
+    assertTrue(noStun.reachedWith(HOST));
+    assertFalse(noStun.nothingMoreExpected(), "host candidates of other networks: nothing marks their end");
+    GatheringGoal turn = new GatheringGoal(config(false, IceServer.stun("stun:203.0.113.1:3478"),
+        IceServer.turn("turn:203.0.113.9:3478", "u", "p")));
+    turn.reachedWith(HOST);
+    turn.reachedWith(SRFLX);
+    assertTrue(turn.reachedWith(RELAY));
+    assertFalse(turn.nothingMoreExpected(), "relay candidates of other networks may still come");
+    GatheringGoal off = new GatheringGoal(config(false, IceServer.stun("stun:203.0.113.1:3478")), false);
+    off.reachedWith(HOST);
+    off.reachedWith(SRFLX);
+    assertFalse(off.nothingMoreExpected(), "-Dp2p.ice.gathering=complete: COMPLETE decides, as before");
+  }
 }

@@ -129,4 +129,13 @@ class NativeCacheTest {
     Files.write(file, bytes);
     return file.toUri().toURL();
   }
+
+  @Test
+  void directoryNamesAreWhatTheFormatMade() {
+    for (long crc : new long[] {0L, 0xAL, 0x1234L, 0x0ABCDEF0L, 0xFFFFFFFFL}) {
+      for (long size : new long[] {1L, 23_456_789L}) {
+        assertEquals(String.format(java.util.Locale.ROOT, "%08x-%d", crc, size), NativeCache.directoryName(crc, size));
+      }
+    }
+  }
 }

@@ -1,0 +1,53 @@
+package dev.p2ptunnel.webrtc.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.p2ptunnel.webrtc.TrustStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The rehearsal of the known hosts' first write leaves the directory as it found it, and never throws. */
+class KnownHostsWarmUpTest {
+  @TempDir
+  Path dir;
+
+  private List<Path> files() throws IOException {
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.sorted().toList();
+    }
+  }
+
+  @Test
+  void theRehearsalWritesAndRemovesItsScratchStoreOnly() throws IOException {
+    Path known = dir.resolve("known_hosts");
+    Files.writeString(known, "# a person's comment\nhost:abc sha-256 AB\n", StandardCharsets.UTF_8);
+    assertTrue(KnownHostsWarmUp.rehearse(dir));
+    assertEquals(List.of(known), files(), "nothing left beside the known hosts");
+    assertEquals("# a person's comment\nhost:abc sha-256 AB\n", Files.readString(known), "the real store untouched");
+    assertEquals("sha-256 AB", TrustStore.open(known).fingerprint("host:abc").orElseThrow());
+  }
+
+  @Test
+  void aDirectoryThatCannotBeWrittenFailsQuietly() throws IOException {
+    Path missing = dir.resolve("not-there");
+    assertFalse(KnownHostsWarmUp.rehearse(missing), "no scratch file without the directory");
+    assertFalse(Files.exists(missing), "the rehearsal never creates the directory");
+    assertEquals(List.of(), files());
+  }
+
+  @Test
+  void inMemoryStoresAndMissingDirectoriesStartNothing() {
+    KnownHostsWarmUp.inBackground(null);
+    KnownHostsWarmUp.inBackground(TrustStore.inMemory());
+    KnownHostsWarmUp.inBackground(TrustStore.open(dir.resolve("absent").resolve("known_hosts")));
+    assertFalse(Files.exists(dir.resolve("absent")), "no thread, and no directory made");
+  }
+}
