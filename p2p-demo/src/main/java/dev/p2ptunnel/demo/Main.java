@@ -72,6 +72,9 @@ public final class Main implements Callable<Integer> {
     if (all || first.equals("try")) {
       line.addSubcommand("try", new CommandLine(new TryCommand(env).spec()));
     }
+    for (CommandLine command : line.getSubcommands().values()) {
+      command.getCommandSpec().versionProvider(new Version()); // `client --version` says it too, not nothing
+    }
     line.setOut(new java.io.PrintWriter(env.out(), true));
     line.setErr(new java.io.PrintWriter(env.err(), true));
     line.setParameterExceptionHandler((ex, args) -> {

@@ -26,8 +26,8 @@ final class RelaunchRules {
 
   /**
    * Whether the second JVM may get {@code options} (the first JVM's own, as {@link ClassArchive#jvmOptions} found
-   * them) with {@code env}: no option chooses an archive already, and neither they nor the option variables load an
-   * agent.
+   * them) with {@code env}: neither they nor the option variables choose an archive already (or none: an
+   * {@code -Xshare:off} in {@code _JAVA_OPTIONS} reaches the second JVM too) or load an agent.
    */
   static boolean optionsAllow(List<String> options, Map<String, String> env) {
     for (String option : options) {
@@ -37,15 +37,20 @@ final class RelaunchRules {
     }
     for (String variable : OPTION_VARIABLES) {
       String value = env.get(variable);
-      if (value != null) {
-        for (String agent : AGENT_OPTIONS) {
-          if (value.contains(agent)) {
-            return false;
-          }
-        }
+      if (value != null && (containsAny(value, OWN_ARCHIVE_OPTIONS) || containsAny(value, AGENT_OPTIONS))) {
+        return false;
       }
     }
     return true;
+  }
+
+  private static boolean containsAny(String value, List<String> options) {
+    for (String option : options) {
+      if (value.contains(option)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

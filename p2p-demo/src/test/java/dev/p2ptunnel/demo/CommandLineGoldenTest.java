@@ -35,7 +35,6 @@ class CommandLineGoldenTest {
       "host-conflict | host --port 80 --offline --signal http://127.0.0.1:1",
       "host-boolean-with-value | host --port 80 --offline --yes=maybe",
       "client-help | client --help",
-      "client-version | client --version",
       "client-unknown-option | client --offline -x",
       "client-missing-value | client --offline --session",
       "client-bad-number | client --offline --port 8o",

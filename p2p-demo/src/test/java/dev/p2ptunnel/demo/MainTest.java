@@ -12,6 +12,17 @@ import org.junit.jupiter.api.Test;
 class MainTest {
   @ParameterizedTest
   @ValueSource(strings = {"host", "client", "signal", "try"})
+  void everyCommandSaysItsVersion(String command) {
+    Streams top = new Streams();
+    assertEquals(0, Main.run(top.env, "--version"));
+    Streams streams = new Streams();
+    assertEquals(0, Main.run(streams.env, command, "--version"));
+    assertTrue(streams.out().startsWith("p2p-tunnel "), streams.out());
+    assertEquals(top.out(), streams.out());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"host", "client", "signal", "try"})
   void shouldPrintHelpOfEachCommandAndExitZero(String command) {
     Streams streams = new Streams();
     assertEquals(ExitCodes.OK, Main.run(streams.env, command, "--help"));

@@ -154,6 +154,10 @@ class PackagingIT {
       assertEquals("p2p-tunnel " + version, demo.awaitLine(line -> true, Duration.ofSeconds(30)));
       assertEquals(0, demo.awaitExit(Duration.ofSeconds(30)));
     }
+    try (DemoProcess demo = DemoProcess.start("client-version", "client", "--version")) {
+      assertEquals("p2p-tunnel " + version, demo.awaitLine(line -> true, Duration.ofSeconds(30)));
+      assertEquals(0, demo.awaitExit(Duration.ofSeconds(30)));
+    }
   }
 
   /**

@@ -24,6 +24,11 @@ class RelaunchRulesTest {
     for (String option : List.of("-XX:SharedArchiveFile=/a.jsa", "-XX:ArchiveClassesAtExit=/b.jsa", "-Xshare:off",
         "-Xshare:dump", "-XX:-UseSharedSpaces")) {
       assertFalse(RelaunchRules.optionsAllow(List.of("-Xmx1g", option), Map.of()), option);
+      // In a variable the second JVM, which inherits the environment, gets it too: -Xshare:off beside the recording
+      // option of the relaunch would fail or warn at every start.
+      for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")) {
+        assertFalse(RelaunchRules.optionsAllow(List.of(), Map.of(variable, "-Xss1m " + option)), variable + " " + option);
+      }
     }
   }
 

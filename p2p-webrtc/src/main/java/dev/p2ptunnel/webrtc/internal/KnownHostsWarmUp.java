@@ -14,10 +14,11 @@ import org.jspecify.annotations.Nullable;
  * pairing and the bridge's start: the JVM's first temporary file, POSIX permissions and atomic move, and the store's
  * first lambdas, 13-104 ms in traces at load 5-12, on the critical path. Rehearsed on a short-lived daemon thread
  * ({@code p2p-tunnel-known-hosts}) after the reveal, while the host decides and answers and ICE and DTLS run, the real
- * write finds that code warm. The rehearsal is the store's own write (a {@link TrustStore} on a scratch file next to
- * the known hosts, removed again), so it takes the same path; it writes nothing anybody reads, remembers nothing and
- * reveals nothing. Once per JVM; only when the directory exists already (it never creates the user's configuration
- * directory for a join that may fail) and a write will follow. Thread-safe.
+ * write finds that code warm. The rehearsal is the store's own write (a {@link TrustStore} on a scratch file, removed
+ * again), so it takes the same path; it writes nothing anybody reads, remembers nothing and reveals nothing. The
+ * scratch store lives in the JDK's temporary directory ({@code java.io.tmpdir}), not beside the known hosts: a JVM that
+ * ends while the rehearsal runs (a halt, a kill) leaves its scratch files where the system cleans up, never in the
+ * user's configuration directory. Once per JVM; only when a write will follow (a store backed by a file). Thread-safe.
  */
 final class KnownHostsWarmUp {
   private static final System.Logger LOG = System.getLogger("dev.p2ptunnel.webrtc.tunnel");
@@ -26,18 +27,22 @@ final class KnownHostsWarmUp {
   private KnownHostsWarmUp() {}
 
   /**
-   * Starts the rehearsal for {@code known} unless it is in memory, its directory does not exist, or done already in
-   * this JVM; returns at once. Only with the overlap on ({@link BridgePreload#overlapOn()}).
+   * Starts the rehearsal for {@code known} unless it is in memory, the temporary directory does not exist, or done
+   * already in this JVM; returns at once, true if it started. Only with the overlap on
+   * ({@link BridgePreload#overlapOn()}).
    */
-  static void inBackground(@Nullable TrustStore known) {
-    Path file = known == null ? null : known.file();
-    Path dir = file == null ? null : file.toAbsolutePath().getParent();
-    if (dir == null || !BridgePreload.overlapOn() || !Files.isDirectory(dir) || !DONE.compareAndSet(false, true)) {
-      return;
+  static boolean inBackground(@Nullable TrustStore known) {
+    if (known == null || known.file() == null || !BridgePreload.overlapOn()) {
+      return false;
+    }
+    Path dir = Path.of(System.getProperty("java.io.tmpdir", ""));
+    if (!Files.isDirectory(dir) || !DONE.compareAndSet(false, true)) {
+      return false;
     }
     Thread thread = new Thread(() -> rehearse(dir), "p2p-tunnel-known-hosts");
     thread.setDaemon(true);
     thread.start();
+    return true;
   }
 
   /** Writes and removes a scratch store in {@code dir}; true when it went through. Never throws. */
