@@ -1,5 +1,7 @@
 package dev.p2ptunnel.webrtc;
 
+import dev.p2ptunnel.webrtc.internal.dirs.InUseRetry;
+import dev.p2ptunnel.webrtc.internal.dirs.PrivateFiles;
 import dev.p2ptunnel.webrtc.internal.dirs.UserDirectories;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -12,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -44,8 +45,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * short authentication code covers it ({@link ShortAuthString}).
  *
  * <p>{@link #loadOrCreate(Path)} keeps it in a directory (by default {@link #defaultDirectory()}):
- * {@code identity-key.pem} (PKCS#8, permissions 0600 where the file system is POSIX), {@code identity-cert.pem}, and
- * {@code session-secret} (32 random bytes, 0600) from which {@link #sessionClaim} derives stable Session IDs. Delete
+ * {@code identity-key.pem} (PKCS#8, private to the user: permissions 0600 where the file system is POSIX, an
+ * owner-only ACL on Windows), {@code identity-cert.pem}, and {@code session-secret} (32 random bytes, private the
+ * same way) from which {@link #sessionClaim} derives stable Session IDs. Delete
  * the two {@code identity-*} files to reset the identity (peers that trusted the old one will see a changed identity);
  * delete {@code session-secret} to change every Session ID derived from it. Immutable and thread-safe.
  */
@@ -95,9 +97,9 @@ public final class Identity {
   }
 
   /**
-   * The identity kept in {@code directory}, created there on first use (the directory too, 0700 where POSIX). Safe
-   * when two processes start at once: each writes its files under a temporary name and renames them into place only
-   * if none exist, so both end up with the same identity.
+   * The identity kept in {@code directory}, created there on first use (the directory too: 0700 where POSIX, an
+   * owner-only ACL on Windows). Safe when two processes start at once: each writes its files under a temporary name
+   * and renames them into place only if none exist, so both end up with the same identity.
    *
    * @throws UncheckedIOException if the files cannot be read or written, naming the path
    * @throws IllegalArgumentException if a file exists but does not hold what it should, naming it
@@ -253,47 +255,53 @@ public final class Identity {
   // ------------------------------------------------------------------------------------------------------- files
 
   private static void createPrivateDirectory(Path directory) throws IOException {
-    if (Files.isDirectory(directory)) {
-      return;
-    }
-    if (posix(directory.toAbsolutePath().getRoot())) {
-      Files.createDirectories(directory,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } else {
-      Files.createDirectories(directory);
-    }
+    PrivateFiles.createDirectories(directory);
   }
 
-  /** Writes {@code text} to a temporary file and renames it to {@code target} unless that exists already. */
+  /**
+   * Writes {@code text} to a temporary file and renames it to {@code target} unless that exists already. A
+   * {@code secret} is private to the user from the temporary file's creation on ({@link PrivateFiles}).
+   */
   static void publish(Path target, String text, boolean secret) throws IOException {
+    publish(target, text, secret, InUseRetry.SLEEPING);
+  }
+
+  static void publish(Path target, String text, boolean secret, InUseRetry retry) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
-    Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+    String prefix = "." + target.getFileName();
+    Path temp = secret ? PrivateFiles.createTempFile(dir, prefix, ".tmp") : Files.createTempFile(dir, prefix, ".tmp");
     try {
-      if (secret && posix(dir)) {
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-      }
       Files.writeString(temp, text, StandardCharsets.US_ASCII);
       try {
         Files.createLink(target, temp); // atomic, and fails if another process was first
       } catch (FileAlreadyExistsException e) {
         // another process published it first: use theirs
       } catch (UnsupportedOperationException | IOException e) {
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-          return;
-        }
+        // No hard links here (FAT32, some network shares): a rename, which on Windows replaces (ATOMIC_MOVE is
+        // MoveFileEx with MOVEFILE_REPLACE_EXISTING there) and is refused while another program holds the target.
         try {
-          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e2) {
-          Files.move(temp, target);
+          retry.run(target, "create", () -> {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+              return; // another process was first
+            }
+            try {
+              Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e2) {
+              Files.move(temp, target);
+            }
+          });
+        } catch (IOException e3) {
+          if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw e3;
+          }
         }
       }
-    } finally {
-      Files.deleteIfExists(temp);
+    } catch (IOException | RuntimeException e) {
+      retry.deleteQuietly(temp, e);
+      throw e;
     }
-  }
-
-  static boolean posix(Path path) {
-    return path != null && path.getFileSystem().supportedFileAttributeViews().contains("posix");
+    // On Windows deleting the temporary name is refused while a scanner holds the (now linked) file: retried.
+    retry.delete(temp);
   }
 
   static String pem(String type, byte[] der) {
