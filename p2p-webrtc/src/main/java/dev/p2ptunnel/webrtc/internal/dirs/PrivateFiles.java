@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.AclEntry;
@@ -17,6 +18,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Files and directories only their user may read or write, on every file system that can say so: permissions
@@ -36,6 +38,8 @@ import java.util.Set;
  */
 public final class PrivateFiles {
   private static final System.Logger LOG = System.getLogger(PrivateFiles.class.getName());
+  /** The current user as the default file system knows it, once looked up. */
+  private static volatile @Nullable UserPrincipal defaultFsUser;
 
   private PrivateFiles() {}
 
@@ -176,8 +180,17 @@ public final class PrivateFiles {
    */
   public static UserPrincipal currentUser(Path near) throws IOException {
     String name = currentUserName();
+    boolean usual = near.getFileSystem() == FileSystems.getDefault();
+    UserPrincipal known = usual ? defaultFsUser : null;
+    if (known != null) {
+      return known;
+    }
     try {
-      return near.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(name);
+      UserPrincipal user = near.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(name);
+      if (usual) {
+        defaultFsUser = user; // a lookup may ask the domain controller: once per process
+      }
+      return user;
     } catch (IOException | UnsupportedOperationException e) {
       UserPrincipal owner = Files.getOwner(near);
       LOG.log(Level.DEBUG, "user {0} not found ({1}); taking the owner of {2}, {3}", name, e, near, owner.getName());
