@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  * (~0.2 CPU-seconds, docs/PERFORMANCE.md), then loads and deletes it. The copy is made once per library version, named
  * by the jar entry's size and CRC-32, written under a temporary name and renamed into place, in a directory only the
  * user may write (0700, or on Windows an owner-only ACL; a copy is loaded only from a directory no other user can
- * write, {@link #privateTo}: {@code native} in the user's cache directory of p2p-tunnel, {@link UserDirectories#cache()};
- * {@code -Dp2p.native.cache=DIR} elsewhere, {@code =off} not at all).
+ * write, {@link #privateTo}): {@code native} in the user's cache directory of p2p-tunnel
+ * ({@link UserDirectories#cache()}; {@code -Dp2p.native.cache=DIR} elsewhere, {@code =off} not at all).
  *
  * <p>webrtc-java is then told that its library is loaded (the name goes into its loader's set of loaded libraries), so
  * that it does not load a second copy. That needs reflective access to its loader, which a class path (the demo's

@@ -75,7 +75,12 @@ public final class PrivateFiles {
         } catch (UnsupportedOperationException e) {
           file = Files.createTempFile(dir, prefix, suffix); // this file system takes no ACL at creation
         }
-        restrict(file, acl);
+        try {
+          restrict(file, acl);
+        } catch (IOException | RuntimeException e) {
+          Files.deleteIfExists(file); // nothing written yet: no secret left in a file others may read
+          throw e;
+        }
         return file;
       }
       default:
