@@ -6,6 +6,7 @@ import dev.p2ptunnel.webrtc.internal.dirs.UserDirectories;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -31,6 +32,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -58,6 +60,7 @@ public final class Identity {
   static final String CERT_FILE = "identity-cert.pem";
   static final String SECRET_FILE = "session-secret";
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final System.Logger LOG = System.getLogger(Identity.class.getName());
 
   private final byte[] keyPkcs8;
   private final byte[] certificateDer;
@@ -121,6 +124,8 @@ public final class Identity {
         RANDOM.nextBytes(secret);
         publish(secretFile, Base64.getUrlEncoder().withoutPadding().encodeToString(secret) + "\n", true);
       }
+      warnIfShared(keyFile);
+      warnIfShared(secretFile);
       byte[] key = unpem(keyFile, "PRIVATE KEY");
       byte[] cert = unpem(certFile, "CERTIFICATE");
       byte[] secret;
@@ -302,6 +307,24 @@ public final class Identity {
     }
     // On Windows deleting the temporary name is refused while a scanner holds the (now linked) file: retried.
     retry.delete(temp);
+  }
+
+  /**
+   * Warns when a secret can be read by others than the user: one written before p2p-tunnel made such files private on
+   * Windows (it got its directory's ACL), or one a person opened up. Says how to make it private; changes nothing.
+   */
+  private static void warnIfShared(Path file) {
+    try {
+      List<String> others = PrivateFiles.otherReaders(file);
+      if (!others.isEmpty()) {
+        String fix = PrivateFiles.posix(file) ? "chmod 600 '" + file + "'"
+            : "icacls \"" + file + "\" /inheritance:r /grant:r \"%USERNAME%\":F";
+        LOG.log(Level.WARNING, file + " can be read by " + String.join(", ", others) + ", not only by you; make it"
+            + " private: " + fix);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.DEBUG, "cannot tell who may read {0}: {1}", file, e.toString());
+    }
   }
 
   static String pem(String type, byte[] der) {

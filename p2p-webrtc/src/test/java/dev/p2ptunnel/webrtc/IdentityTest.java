@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.p2ptunnel.webrtc.internal.PeerSession;
+import dev.p2ptunnel.webrtc.internal.dirs.PrivateFiles;
 import dev.p2ptunnel.webrtc.internal.dirs.WindowsFileSystem;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
@@ -79,6 +80,52 @@ class IdentityTest {
 
       assertEquals(first.fingerprint(), Identity.loadOrCreate(home).fingerprint());
       assertEquals(List.of("identity-cert.pem", "identity-key.pem", "session-secret"), names(home));
+    }
+  }
+
+  @Test
+  void aKeyOthersMayReadIsLoadedWithAWarningThatSaysHowToMakeItPrivate(@TempDir Path dir) throws Exception {
+    Identity first = Identity.loadOrCreate(dir);
+    List<AclEntry> earlier = List.of(allow(principal(WindowsFileSystem.user()), WindowsFileSystem.FULL),
+        allow(principal("Everyone"), WindowsFileSystem.READ));
+    List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(Identity.class.getName());
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        if (record.getLevel() == java.util.logging.Level.WARNING) {
+          warnings.add(record.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(handler);
+    try (FileSystem fs = WindowsFileSystem.withInheritedAcl(earlier)) {
+      if (PrivateFiles.posix(dir)) { // a key a person opened up
+        Files.setPosixFilePermissions(dir.resolve("identity-key.pem"), PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(first.fingerprint(), Identity.loadOrCreate(dir).fingerprint(), "still loaded");
+        assertEquals(List.of(dir.resolve("identity-key.pem") + " can be read by group, others, not only by you; make"
+            + " it private: chmod 600 '" + dir.resolve("identity-key.pem") + "'"), warnings);
+        warnings.clear();
+      }
+      // Written by an earlier version on Windows: the files got the ACL of a directory everyone may read.
+      Path home = fs.getPath("C:\\p2p-tunnel");
+      Files.createDirectories(home);
+      for (String name : List.of("identity-key.pem", "identity-cert.pem", "session-secret")) {
+        Files.copy(dir.resolve(name), home.resolve(name));
+      }
+      assertEquals(first.fingerprint(), Identity.loadOrCreate(home).fingerprint());
+      assertEquals(List.of("C:\\p2p-tunnel\\identity-key.pem can be read by Everyone, not only by you; make it"
+          + " private: icacls \"C:\\p2p-tunnel\\identity-key.pem\" /inheritance:r /grant:r \"%USERNAME%\":F",
+          "C:\\p2p-tunnel\\session-secret can be read by Everyone, not only by you; make it private: icacls"
+          + " \"C:\\p2p-tunnel\\session-secret\" /inheritance:r /grant:r \"%USERNAME%\":F"), warnings);
+    } finally {
+      log.removeHandler(handler);
     }
   }
 

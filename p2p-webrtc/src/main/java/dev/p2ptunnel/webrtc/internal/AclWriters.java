@@ -1,5 +1,6 @@
 package dev.p2ptunnel.webrtc.internal;
 
+import dev.p2ptunnel.webrtc.internal.dirs.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +10,6 @@ import java.nio.file.attribute.AclEntryType;
 import java.nio.file.attribute.AclFileAttributeView;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -36,10 +36,6 @@ final class AclWriters {
   private static final Set<AclEntryPermission> WRITING = EnumSet.of(AclEntryPermission.WRITE_DATA,
       AclEntryPermission.APPEND_DATA, AclEntryPermission.DELETE, AclEntryPermission.DELETE_CHILD,
       AclEntryPermission.WRITE_ACL, AclEntryPermission.WRITE_OWNER);
-  /** SYSTEM, Administrators and CREATOR OWNER, by name (English Windows) and by SID string (name lookup failed). */
-  private static final Set<String> TRUSTED = Set.of("nt authority\\system", "s-1-5-18", "builtin\\administrators",
-      "s-1-5-32-544", "\\creator owner", "s-1-3-0");
-
   private AclWriters() {}
 
   /**
@@ -58,15 +54,12 @@ final class AclWriters {
       return false;
     }
     for (AclEntry entry : view.getAcl()) {
-      if (entry.type() == AclEntryType.ALLOW && !entry.principal().equals(owner) && !trusted(entry.principal())
+      if (entry.type() == AclEntryType.ALLOW && !entry.principal().equals(owner)
+          && !PrivateFiles.administrative(entry.principal())
           && entry.permissions().stream().anyMatch(WRITING::contains)) {
         return false;
       }
     }
     return true;
-  }
-
-  private static boolean trusted(UserPrincipal principal) {
-    return TRUSTED.contains(principal.getName().toLowerCase(Locale.ROOT));
   }
 }

@@ -13,10 +13,13 @@ import java.nio.file.attribute.AclEntryPermission;
 import java.nio.file.attribute.AclEntryType;
 import java.nio.file.attribute.AclFileAttributeView;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -38,6 +41,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PrivateFiles {
   private static final System.Logger LOG = System.getLogger(PrivateFiles.class.getName());
+  /** SYSTEM (S-1-5-18), Administrators (S-1-5-32-544), CREATOR OWNER (S-1-3-0; no domain), as Java names them. */
+  private static final Set<String> ADMINISTRATIVE = Set.of("nt authority\\system", "s-1-5-18",
+      "builtin\\administrators", "s-1-5-32-544", "\\creator owner", "s-1-3-0");
   /** The current user as the default file system knows it, once looked up. */
   private static volatile @Nullable UserPrincipal defaultFsUser;
 
@@ -201,6 +207,53 @@ public final class PrivateFiles {
       LOG.log(Level.DEBUG, "user {0} not found ({1}); taking the owner of {2}, {3}", name, e, near, owner.getName());
       return owner;
     }
+  }
+
+  /**
+   * Who besides its owner may read {@code file}, for a warning about a secret written before it was made private
+   * (on Windows by an earlier version, which left it the ACL of its directory): {@code "group"} and {@code "others"}
+   * by the POSIX read bits; by the ACL, the principals an entry allows to read, less the owner, the current user,
+   * SYSTEM and Administrators. Empty when nobody else, or when the file system cannot say.
+   */
+  public static List<String> otherReaders(Path file) throws IOException {
+    List<String> others = new ArrayList<>();
+    switch (Kind.of(file.getFileSystem())) {
+      case POSIX: {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+        if (permissions.contains(PosixFilePermission.GROUP_READ)) {
+          others.add("group");
+        }
+        if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
+          others.add("others");
+        }
+        break;
+      }
+      case ACL: {
+        AclFileAttributeView view = Files.getFileAttributeView(file, AclFileAttributeView.class);
+        UserPrincipal owner = view.getOwner();
+        UserPrincipal user = currentUser(file);
+        for (AclEntry entry : view.getAcl()) {
+          UserPrincipal who = entry.principal();
+          if (entry.type() == AclEntryType.ALLOW && entry.permissions().contains(AclEntryPermission.READ_DATA)
+              && !who.equals(owner) && !who.equals(user) && !administrative(who) && !others.contains(who.getName())) {
+            others.add(who.getName());
+          }
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    return others;
+  }
+
+  /**
+   * Whether {@code principal} is SYSTEM, Administrators or CREATOR OWNER, by the name Java gives it on an English
+   * Windows ({@code DOMAIN\name} as Windows' account lookup answers) or by its SID string (when that lookup failed).
+   * Another language names them in that language: they are then not recognised (docs/PLATFORMS.md).
+   */
+  public static boolean administrative(UserPrincipal principal) {
+    return ADMINISTRATIVE.contains(principal.getName().toLowerCase(Locale.ROOT));
   }
 
   static String currentUserName() {

@@ -83,6 +83,32 @@ class PrivateFilesTest {
   }
 
   @Test
+  void otherReadersAreThoseBesidesTheUserSystemAndAdministratorsWhoMayRead() throws IOException {
+    try (FileSystem fs = WindowsFileSystem.withInheritedAcl(WindowsFileSystem.userProfileAcl())) {
+      Path dir = Files.createDirectories(fs.getPath("C:\\Users\\alice\\AppData\\Roaming\\p2p-tunnel"));
+      Path key = Files.createFile(dir.resolve("identity-key.pem"));
+      assertEquals(List.of(), PrivateFiles.otherReaders(key), "a default profile: the user, SYSTEM, Administrators");
+
+      WindowsFileSystem.setAcl(key, EVERYONE_READS);
+      assertEquals(List.of("Everyone", "BUILTIN\\Users"), PrivateFiles.otherReaders(key));
+
+      WindowsFileSystem.setAcl(key, List.of(allow(principal(WindowsFileSystem.user()), WindowsFileSystem.FULL),
+          allow(principal("BUILTIN\\Users"), EnumSet.of(AclEntryPermission.WRITE_DATA))));
+      assertEquals(List.of(), PrivateFiles.otherReaders(key), "who may only write does not read the secret");
+    }
+  }
+
+  @Test
+  void otherReadersOnPosixAreTheGroupAndOthersByTheirReadBits(@TempDir Path dir) throws IOException {
+    assumeTrue(PrivateFiles.posix(dir), "needs a POSIX file system");
+    Path file = Files.createFile(dir.resolve("identity-key.pem"));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    assertEquals(List.of("group", "others"), PrivateFiles.otherReaders(file));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    assertEquals(List.of(), PrivateFiles.otherReaders(file));
+  }
+
+  @Test
   void onPosixItIs0600And0700(@TempDir Path dir) throws IOException {
     assumeTrue(PrivateFiles.posix(dir), "needs a POSIX file system");
     Path made = dir.resolve("a/b");
