@@ -268,10 +268,24 @@ public final class Identity {
    * {@code secret} is private to the user from the temporary file's creation on ({@link PrivateFiles}).
    */
   static void publish(Path target, String text, boolean secret) throws IOException {
-    publish(target, text, secret, InUseRetry.SLEEPING);
+    publish(target, text, secret, InUseRetry.SLEEPING, Rename.ATOMIC);
   }
 
-  static void publish(Path target, String text, boolean secret, InUseRetry retry) throws IOException {
+  /** Renames a written temporary file to its name where there are no hard links; tests make it fail as Windows does. */
+  @FunctionalInterface
+  interface Rename {
+    void move(Path temp, Path target) throws IOException;
+
+    Rename ATOMIC = (temp, target) -> {
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target);
+      }
+    };
+  }
+
+  static void publish(Path target, String text, boolean secret, InUseRetry retry, Rename rename) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     String prefix = "." + target.getFileName();
     Path temp = secret ? PrivateFiles.createTempFile(dir, prefix, ".tmp") : Files.createTempFile(dir, prefix, ".tmp");
@@ -282,17 +296,12 @@ public final class Identity {
       } catch (FileAlreadyExistsException e) {
         // another process published it first: use theirs
       } catch (UnsupportedOperationException | IOException e) {
-        // No hard links here (FAT32, some network shares): a rename, which on Windows replaces (ATOMIC_MOVE is
-        // MoveFileEx with MOVEFILE_REPLACE_EXISTING there) and is refused while another program holds the target.
+        // No hard links here (FAT32, some network shares): a rename, which Windows refuses while another program
+        // holds the file (a scanner checking the temporary file just written): retried.
         try {
           retry.run(target, "create", () -> {
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-              return; // another process was first
-            }
-            try {
-              Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e2) {
-              Files.move(temp, target);
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) { // else another process was first
+              rename.move(temp, target);
             }
           });
         } catch (IOException e3) {

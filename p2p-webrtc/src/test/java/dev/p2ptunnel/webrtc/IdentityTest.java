@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.p2ptunnel.webrtc.internal.PeerSession;
+import dev.p2ptunnel.webrtc.internal.dirs.InUseRetry;
 import dev.p2ptunnel.webrtc.internal.dirs.PrivateFiles;
 import dev.p2ptunnel.webrtc.internal.dirs.WindowsFileSystem;
 import java.nio.charset.StandardCharsets;
@@ -126,6 +127,35 @@ class IdentityTest {
           + " \"C:\\p2p-tunnel\\session-secret\" /inheritance:r /grant:r \"%USERNAME%\":F"), warnings);
     } finally {
       log.removeHandler(handler);
+    }
+  }
+
+  @Test
+  void withoutHardLinksARenameRefusedWhileAScannerHoldsTheFileIsTriedAgain() throws Exception {
+    try (FileSystem fs = WindowsFileSystem.withoutPermissions()) {
+      Path home = Files.createDirectories(fs.getPath("C:\\p2p-tunnel"));
+      List<java.time.Duration> pauses = new java.util.ArrayList<>();
+      int[] refusals = {2};
+      Identity.publish(home.resolve("session-secret"), "secret\n", true, new InUseRetry(pauses::add),
+          (temp, target) -> {
+            if (refusals[0]-- > 0) {
+              throw new java.nio.file.FileSystemException(temp.toString(), target.toString(), "The process cannot"
+                  + " access the file because it is being used by another process");
+            }
+            Identity.Rename.ATOMIC.move(temp, target);
+          });
+
+      assertEquals(List.of(java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(20)), pauses);
+      assertEquals("secret\n", Files.readString(home.resolve("session-secret"), StandardCharsets.US_ASCII));
+      assertEquals(List.of("session-secret"), names(home), "no temporary file left behind");
+
+      java.nio.file.FileSystemException e = org.junit.jupiter.api.Assertions.assertThrows(
+          java.nio.file.FileSystemException.class, () -> Identity.publish(home.resolve("identity-key.pem"), "key\n",
+              true, new InUseRetry(pauses::add), (temp, target) -> {
+                throw new java.nio.file.AccessDeniedException(temp.toString());
+              }));
+      assertTrue(e.getMessage().startsWith("C:\\p2p-tunnel\\identity-key.pem: cannot create it: "), e.getMessage());
+      assertEquals(List.of("session-secret"), names(home), "nothing half-made, no temporary file left behind");
     }
   }
 
