@@ -60,7 +60,6 @@ public final class Identity {
   static final String CERT_FILE = "identity-cert.pem";
   static final String SECRET_FILE = "session-secret";
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final System.Logger LOG = System.getLogger(Identity.class.getName());
 
   private final byte[] keyPkcs8;
   private final byte[] certificateDer;
@@ -328,12 +327,20 @@ public final class Identity {
       if (!others.isEmpty()) {
         String fix = PrivateFiles.posix(file) ? "chmod 600 '" + file + "'"
             : "icacls \"" + file + "\" /inheritance:r /grant:r \"%USERNAME%\":F";
-        LOG.log(Level.WARNING, file + " can be read by " + String.join(", ", others) + ", not only by you; make it"
+        log().log(Level.WARNING, file + " can be read by " + String.join(", ", others) + ", not only by you; make it"
             + " private: " + fix);
       }
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.DEBUG, "cannot tell who may read {0}: {1}", file, e.toString());
+      log().log(Level.DEBUG, "cannot tell who may read {0}: {1}", file, e.toString());
     }
+  }
+
+  /**
+   * The logger, fetched when something is to be logged: a logger held from class initialisation would set up the
+   * logging framework on every start (~50 classes, java.util.logging's LogManager), for a warning that is rare.
+   */
+  private static System.Logger log() {
+    return System.getLogger(Identity.class.getName());
   }
 
   static String pem(String type, byte[] der) {

@@ -35,8 +35,13 @@ public final class TrustStore {
   interface Mover {
     void replace(Path temp, Path target) throws IOException;
 
-    Mover ATOMIC = (temp, target) ->
+    /** The atomic rename (a class, not a lambda: nothing is spun at run time on the way to a first write). */
+    Mover ATOMIC = new Mover() {
+      @Override
+      public void replace(Path temp, Path target) throws IOException {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+    };
   }
 
   private TrustStore(@Nullable Path file, InUseRetry retry, Mover mover) {
@@ -155,7 +160,12 @@ public final class TrustStore {
         Files.writeString(temp, text, StandardCharsets.UTF_8);
         // Windows refuses the rename while another program holds the file open (a scanner, a second instance
         // reading it): retried for about a second, then the error says so; the file keeps its old content.
-        retry.run(target, "replace", () -> mover.replace(temp, target));
+        retry.run(target, "replace", new InUseRetry.Step() {
+          @Override
+          public void run() throws IOException {
+            mover.replace(temp, target);
+          }
+        });
       } catch (IOException | RuntimeException e) {
         retry.deleteQuietly(temp, e);
         throw e;

@@ -42,7 +42,7 @@ public final class InUseRetry {
   }
 
   /** Pauses by sleeping the calling thread. */
-  public static final InUseRetry SLEEPING = new InUseRetry(pause -> TimeUnit.MILLISECONDS.sleep(pause.toMillis()));
+  public static final InUseRetry SLEEPING = new InUseRetry(new ThreadSleep());
 
   private final Sleeper sleeper;
 
@@ -95,6 +95,14 @@ public final class InUseRetry {
         interrupted.initCause(e);
         throw interrupted;
       }
+    }
+  }
+
+  /** Sleeps the calling thread (a class, not a lambda: no lambda is spun on the way to a first write). */
+  private static final class ThreadSleep implements Sleeper {
+    @Override
+    public void sleep(Duration pause) throws InterruptedException {
+      TimeUnit.MILLISECONDS.sleep(pause.toMillis());
     }
   }
 

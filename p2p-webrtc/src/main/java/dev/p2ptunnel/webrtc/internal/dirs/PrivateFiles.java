@@ -40,7 +40,6 @@ import org.jspecify.annotations.Nullable;
  * elsewhere {@code user.name}. Stateless and thread-safe.
  */
 public final class PrivateFiles {
-  private static final System.Logger LOG = System.getLogger(PrivateFiles.class.getName());
   /** SYSTEM (S-1-5-18), Administrators (S-1-5-32-544), CREATOR OWNER (S-1-3-0; no domain), as Java names them. */
   private static final Set<String> ADMINISTRATIVE = Set.of("nt authority\\system", "s-1-5-18",
       "builtin\\administrators", "s-1-5-32-544", "\\creator owner", "s-1-3-0");
@@ -90,7 +89,7 @@ public final class PrivateFiles {
         return file;
       }
       default:
-        LOG.log(Level.DEBUG, "{0}: the file system has neither POSIX permissions nor ACLs; a new file there gets"
+        log().log(Level.DEBUG, "{0}: the file system has neither POSIX permissions nor ACLs; a new file there gets"
             + " what the file system gives", dir);
         return Files.createTempFile(dir, prefix, suffix);
     }
@@ -131,7 +130,7 @@ public final class PrivateFiles {
           break;
         }
         default:
-          LOG.log(Level.DEBUG, "{0}: the file system has neither POSIX permissions nor ACLs; the directory gets what"
+          log().log(Level.DEBUG, "{0}: the file system has neither POSIX permissions nor ACLs; the directory gets what"
               + " the file system gives", dir);
           Files.createDirectory(dir);
       }
@@ -204,7 +203,7 @@ public final class PrivateFiles {
       return user;
     } catch (IOException | UnsupportedOperationException e) {
       UserPrincipal owner = Files.getOwner(near);
-      LOG.log(Level.DEBUG, "user {0} not found ({1}); taking the owner of {2}, {3}", name, e, near, owner.getName());
+      log().log(Level.DEBUG, "user {0} not found ({1}); taking the owner of {2}, {3}", name, e, near, owner.getName());
       return owner;
     }
   }
@@ -254,6 +253,11 @@ public final class PrivateFiles {
    */
   public static boolean administrative(UserPrincipal principal) {
     return ADMINISTRATIVE.contains(principal.getName().toLowerCase(Locale.ROOT));
+  }
+
+  /** The logger, fetched only on the rare paths that log: held from class initialisation it would set up logging. */
+  private static System.Logger log() {
+    return System.getLogger(PrivateFiles.class.getName());
   }
 
   static String currentUserName() {
