@@ -45,31 +45,24 @@ final class ForwardStop implements Runnable {
   /** What the hook found in one step: the phase before the stop request, and the second JVM if it was started. */
   record Found(Phase phase, @Nullable Process child) {}
 
-  /** Ends this JVM: {@link Runtime#halt} in the real hook, a recorder in the tests. */
+  /** Ends this JVM in the tests' place: a recorder instead of {@link Runtime#halt}. */
   interface Halt {
     void halt(int code);
   }
 
-  /** {@link Runtime#halt}; a class rather than a method reference: no lambda on the first JVM's path. */
-  private static final class RuntimeHalt implements Halt {
-    @Override
-    public void halt(int code) {
-      Runtime.getRuntime().halt(code);
-    }
-  }
-
   private final ClassArchive.Launch launch;
   private final boolean windows;
-  private final Halt halt;
+  /** Null in the real hook: {@link Runtime#halt} (no class or lambda more to load on the first JVM's path). */
+  private final @Nullable Halt halt;
   /** Guarded by this, like {@link #child}. */
   private Phase phase = Phase.STARTING;
   private @Nullable Process child;
 
   ForwardStop(ClassArchive.Launch launch, boolean windows) {
-    this(launch, windows, new RuntimeHalt());
+    this(launch, windows, null);
   }
 
-  ForwardStop(ClassArchive.Launch launch, boolean windows, Halt halt) {
+  ForwardStop(ClassArchive.Launch launch, boolean windows, @Nullable Halt halt) {
     this.launch = launch;
     this.windows = windows;
     this.halt = halt;
@@ -124,7 +117,7 @@ final class ForwardStop implements Runnable {
     Process started = stopRequested().child();
     if (started == null) {
       // STARTING (it never starts now) or FAILED (this JVM is stopping, the command cannot run here): a clean stop
-      halt.halt(ExitCodes.OK);
+      halt(ExitCodes.OK);
       return;
     }
     if (windows) {
@@ -135,7 +128,15 @@ final class ForwardStop implements Runnable {
     if (started.isAlive()) {
       started.destroy(); // SIGTERM elsewhere: the second JVM's clean stop
     }
-    halt.halt(ClassArchive.finish(started, launch));
+    halt(ClassArchive.finish(started, launch));
+  }
+
+  private void halt(int code) {
+    if (halt == null) {
+      Runtime.getRuntime().halt(code);
+    } else {
+      halt.halt(code);
+    }
   }
 
   private static void waitQuietly(Process process, long millis) {
