@@ -26,8 +26,9 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  * A stop request after a failed start and the hook's removal, before the command installs {@link Shutdown}'s hook
  * (a few milliseconds in which nothing is open), ends the JVM with its own code for the signal, 130 (SIGINT) or 143
- * (SIGTERM), as in the first moments of any start in one JVM ({@code P2P_TUNNEL_CDS=off}): a stop request stops,
- * never runs the command, and none is lost silently. Thread-safe: the main thread starts, the hook's thread stops.
+ * (SIGTERM), as in the first moments of any JVM that runs a command, the second one included (whose 130/143 this
+ * hook passes on as its exit code): a stop request stops, never runs the command, and none is lost silently (the
+ * README's "Exit codes"). Thread-safe: the main thread starts, the hook's thread stops.
  */
 final class ForwardStop implements Runnable {
   /** Where the relaunch is. */
