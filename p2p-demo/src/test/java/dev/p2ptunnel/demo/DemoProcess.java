@@ -22,6 +22,7 @@ final class DemoProcess implements AutoCloseable {
   private final List<String> out = new ArrayList<>();
   private final List<String> err = new ArrayList<>();
   private final String name;
+  private boolean outEnded;
 
   private DemoProcess(String name, Process process) {
     this.name = name;
@@ -86,6 +87,10 @@ final class DemoProcess implements AutoCloseable {
         }
       } catch (IOException e) {
         // the process ended
+      }
+      synchronized (this) {
+        outEnded |= lines == out;
+        notifyAll();
       }
     }, thread);
     reader.setDaemon(true);
@@ -171,6 +176,22 @@ final class DemoProcess implements AutoCloseable {
   }
 
   synchronized List<String> stdout() {
+    return List.copyOf(out);
+  }
+
+  /**
+   * Everything the process wrote to standard output, once it has been read to its end (the process and every process
+   * that shares its standard output have exited), waiting up to {@code timeout} for that.
+   */
+  synchronized List<String> stdoutToEnd(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!outEnded) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError(name + ": standard output still open after " + timeout + "; stdout " + out);
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
     return List.copyOf(out);
   }
 
