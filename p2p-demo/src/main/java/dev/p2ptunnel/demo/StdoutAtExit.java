@@ -19,20 +19,26 @@ import org.jspecify.annotations.Nullable;
  * reference, the VM thread can never attach, and the library prints the two lines on {@code std::cout}, once per
  * process. Closing sessions, channels and factories earlier changes nothing (docs/ARCHITECTURE.md, "Exit").
  *
- * <p>The JDK closes descriptors 0-2 by pointing them at {@code /dev/null} (never a real close, so no file opened later
- * takes the number); {@code System.out} is flushed first and is silent afterwards. Standard error stays as it is. A JVM
+ * <p>On Linux and macOS the JDK closes descriptors 0-2 by pointing them at {@code /dev/null} (never a real close, so no
+ * file opened later takes the number); {@code System.out} is flushed first and is silent afterwards. Standard error stays as it is. A JVM
  * asked to print diagnostics of its own on standard output ({@code -Xlog} to stdout, {@code -verbose:…},
  * {@code -XX:+Print…}, on its command line or in the JVM option variables), which it may do while it exits, keeps its
  * standard output and with it the two lines.
  */
 final class StdoutAtExit {
+  /**
+   * Windows: the JDK really closes the handle there, whose number a file opened later (a class archive written at
+   * exit) could take, and the native code would write into that file; standard output stays attached.
+   */
+  private static final boolean WINDOWS = System.getProperty("os.name", "").startsWith("Windows");
+
   private StdoutAtExit() {}
 
   /** Flushes standard output and error, then detaches standard output unless the JVM prints diagnostics there. */
   static void detach() {
     System.out.flush();
     System.err.flush();
-    String[] arguments = ThisProcess.arguments();
+    String[] arguments = WINDOWS ? null : ThisProcess.arguments();
     if (arguments == null || jvmPrintsToStdout(Arrays.asList(arguments), System.getenv())) {
       return;
     }
