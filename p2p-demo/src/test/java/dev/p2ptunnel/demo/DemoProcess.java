@@ -23,6 +23,7 @@ final class DemoProcess implements AutoCloseable {
   private final List<String> err = new ArrayList<>();
   private final String name;
   private boolean outEnded;
+  private boolean errEnded;
 
   private DemoProcess(String name, Process process) {
     this.name = name;
@@ -90,6 +91,7 @@ final class DemoProcess implements AutoCloseable {
       }
       synchronized (this) {
         outEnded |= lines == out;
+        errEnded |= lines == err;
         notifyAll();
       }
     }, thread);
@@ -184,15 +186,26 @@ final class DemoProcess implements AutoCloseable {
    * that shares its standard output have exited), waiting up to {@code timeout} for that.
    */
   synchronized List<String> stdoutToEnd(Duration timeout) throws InterruptedException {
+    awaitEnd(true, timeout);
+    return List.copyOf(out);
+  }
+
+  /** Everything the process wrote to standard error, once it has been read to its end; see {@link #stdoutToEnd}. */
+  synchronized List<String> stderrToEnd(Duration timeout) throws InterruptedException {
+    awaitEnd(false, timeout);
+    return List.copyOf(err);
+  }
+
+  private synchronized void awaitEnd(boolean stdout, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!outEnded) {
+    while (!(stdout ? outEnded : errEnded)) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new AssertionError(name + ": standard output still open after " + timeout + "; stdout " + out);
+        throw new AssertionError(name + ": standard " + (stdout ? "output" : "error") + " still open after "
+            + timeout + "; stdout " + out + ", stderr " + err);
       }
       TimeUnit.NANOSECONDS.timedWait(this, left);
     }
-    return List.copyOf(out);
   }
 
   /** Standard error, waiting briefly for the reader to drain it after exit. */
