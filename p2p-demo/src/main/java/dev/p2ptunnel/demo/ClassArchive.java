@@ -89,13 +89,14 @@ final class ClassArchive {
     try {
       child = forward.start(new ProcessBuilder(launch.command()).inheritIO());
     } catch (IOException | RuntimeException e) {
-      forward.abandon();
-      return removeHook(hook) ? OptionalInt.empty() : OptionalInt.of(0);
+      // start recorded the failure (ForwardStop.Phase.FAILED) in its locked step: a stop request from now on halts
+      // with 0, and this thread, which then cannot remove the hook, exits with 0 too (ForwardStop's javadoc)
+      return ForwardStop.afterFailedStart(removeHook(hook));
     }
     return OptionalInt.of(child == null ? 0 : finish(child, launch));
   }
 
-  /** Removes the hook of a second JVM that did not start; false if this JVM is stopping already. */
+  /** Removes the hook of a second JVM that did not start; false if this JVM is stopping already (the hook runs). */
   private static boolean removeHook(Thread hook) {
     try {
       Runtime.getRuntime().removeShutdownHook(hook);

@@ -45,12 +45,22 @@ final class Cli {
         .description("Print version information and exit.").build());
   }
 
-  /** An option with one value of {@code type} (String, Integer, int, Path), read and written through a field. */
+  /**
+   * An option with one value of {@code type} (String, Integer, int, Path), read and written through a field. The
+   * field's initial value is the option's default, written nowhere else: a value that is not null is also picocli's
+   * default value, as text ({@link String#valueOf}), which {@code ${DEFAULT-VALUE}} in the description shows and
+   * picocli applies before it parses (the same value, converted back). So a field holds a default as the user types it
+   * ({@code "60s"} for a duration, parsed after picocli: {@link Durations}); an option whose default is not one value
+   * typed on the command line (a list, a default found at run time) has a null or empty field and says its default in
+   * its description.
+   */
   static <T> OptionSpec.Builder option(String name, String label, Class<T> type, Supplier<T> get, Consumer<T> set,
       String description) {
     Binding<T> binding = new Binding<>(get, set);
-    return OptionSpec.builder(name).paramLabel(label).type(type).getter(binding).setter(binding)
-        .initialValue(get.get()).description(description);
+    T initial = get.get();
+    OptionSpec.Builder builder = OptionSpec.builder(name).paramLabel(label).type(type).getter(binding).setter(binding)
+        .initialValue(initial).description(description);
+    return initial == null ? builder : builder.defaultValue(String.valueOf(initial));
   }
 
   /**

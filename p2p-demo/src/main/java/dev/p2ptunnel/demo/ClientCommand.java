@@ -80,8 +80,7 @@ final class ClientCommand implements Callable<Integer> {
     spec.addOption(Cli.option("--port", "PORT", Integer.class, () -> port, v -> port = v,
         "Local port for the host's first (default) service (0 picks a free one).").build());
     spec.addOption(Cli.option("--bind", "ADDRESS", String.class, () -> bind, v -> bind = v,
-        "Local address of --port (default: ${DEFAULT-VALUE}; 0.0.0.0 shares it with your LAN).")
-        .defaultValue("127.0.0.1").build());
+        "Local address of --port (default: ${DEFAULT-VALUE}; 0.0.0.0 shares it with your LAN).").build());
     spec.addOption(Cli.list("--map", "[BIND:]PORT=NAME", () -> maps, v -> maps = v,
         "Map a local port to the host's service NAME, repeatable: e.g. --map 25565=game --map 24454=voice (TCP or "
             + "UDP, as the host shares it).").build());

@@ -78,19 +78,18 @@ final class HostCommand implements Callable<Integer> {
     spec.addOption(Cli.option("--port", "PORT", int.class, () -> port, v -> port = v,
         "Port of the one TCP service to share (shorthand for --share default=PORT, with --ip).").build());
     spec.addOption(Cli.option("--ip", "ADDRESS", String.class, () -> ip, v -> ip = v,
-        "Address of the --port service: 127.0.0.1, ::1, or a host name (default: ${DEFAULT-VALUE}).")
-        .defaultValue("127.0.0.1").build());
+        "Address of the --port service: 127.0.0.1, ::1, or a host name (default: ${DEFAULT-VALUE}).").build());
     spec.addOption(Cli.list("--share", "NAME=[HOST:]PORT[/tcp|/udp]", () -> shares, v -> shares = v,
         "A service to share, repeatable: e.g. --share game=25565 --share voice=24454/udp. HOST defaults to "
             + "127.0.0.1; name another machine (nas=192.168.1.20:445) only if clients should reach it.").build());
     limits.addTo(spec);
     spec.addOption(Cli.option("--max-clients", "N", int.class, () -> maxClients, v -> maxClients = v,
-        "How many clients may be connected at once (default: ${DEFAULT-VALUE}).").defaultValue("1").build());
+        "How many clients may be connected at once (default: ${DEFAULT-VALUE}).").build());
     spec.addOption(Cli.flag(new String[] {"-y", "--yes"}, () -> yes, v -> yes = v,
         "Approve every join request without asking.").build());
     spec.addOption(Cli.option("--approve-timeout", "DURATION", String.class, () -> approveTimeout,
         v -> approveTimeout = v, "Refuse a join request not decided within this (e.g. 90s, 5m; default: "
-            + "${DEFAULT-VALUE}).").defaultValue("5m").build());
+            + "${DEFAULT-VALUE}).").build());
     spec.addOption(Cli.option("--trust", "FILE", Path.class, () -> trust, v -> trust = v, "Trusted clients: "
         + "their joins are approved without asking; 'a' at the prompt adds one (default: trusted-clients in the "
         + "--config-dir).").build());

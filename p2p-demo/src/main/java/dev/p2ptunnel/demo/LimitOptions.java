@@ -24,17 +24,16 @@ final class LimitOptions {
   void addTo(CommandSpec spec) {
     spec.addOption(Cli.option("--max-connections", "N", int.class, () -> maxConnections, v -> maxConnections = v,
         "Connections one client may have open at once; more are refused, saying why (default: ${DEFAULT-VALUE}).")
-        .defaultValue(String.valueOf(PeerLimits.DEFAULT_MAX_SOCKETS)).build());
+        .build());
     spec.addOption(Cli.option("--connect-rate", "N", int.class, () -> connectRate, v -> connectRate = v,
         "New connections per second one client may open (and N at once); beyond it they are refused, and a client "
-            + "that keeps on is disconnected (default: ${DEFAULT-VALUE}). Raise it for load tests.")
-        .defaultValue(String.valueOf(DEFAULT_CONNECT_RATE)).build());
+            + "that keeps on is disconnected (default: ${DEFAULT-VALUE}). Raise it for load tests.").build());
     spec.addOption(Cli.option("--max-flows", "N", int.class, () -> maxFlows, v -> maxFlows = v,
         "UDP flows (source addresses of a client's applications) at once (default: ${DEFAULT-VALUE}).")
-        .defaultValue(String.valueOf(PeerLimits.DEFAULT_MAX_FLOWS)).build());
+        .build());
     spec.addOption(Cli.option("--udp-idle-timeout", "DURATION", String.class, () -> udpIdleTimeout,
         v -> udpIdleTimeout = v, "A UDP flow without a datagram either way for this long is closed (default: "
-            + "${DEFAULT-VALUE}).").defaultValue("60s").build());
+            + "${DEFAULT-VALUE}).").build());
   }
 
   /** {@code base} (the resilience options' bridge settings) with these limits. */

@@ -25,13 +25,13 @@ final class ResilienceOptions {
     this.spec = spec;
     spec.addOption(Cli.option("--grace", "DURATION", String.class, () -> grace, v -> grace = v,
         "How long connections are kept when the connection to the peer is lost, waiting for it to come back with "
-            + "nothing lost; 0 closes them at once (default: ${DEFAULT-VALUE}).").defaultValue("2m").build());
+            + "nothing lost; 0 closes them at once (default: ${DEFAULT-VALUE}).").build());
     spec.addOption(Cli.option("--keepalive", "INTERVAL,TIMEOUT", String.class, () -> keepalive, v -> keepalive = v,
         "Probe the peer after INTERVAL of silence; after TIMEOUT without a sign of life the connection counts as "
-            + "lost and reconnecting starts (default: ${DEFAULT-VALUE}).").defaultValue("5s,15s").build());
+            + "lost and reconnecting starts (default: ${DEFAULT-VALUE}).").build());
     spec.addOption(Cli.option("--ice-restart-interval", "DURATION", String.class, () -> iceRestartInterval,
         v -> iceRestartInterval = v, "Client: while the path is down, restart ICE this often, where the signaling "
-            + "carries restarts (default: ${DEFAULT-VALUE}).").defaultValue("5s").build());
+            + "carries restarts (default: ${DEFAULT-VALUE}).").build());
   }
 
   /** The bridge settings these options make. */

@@ -61,8 +61,7 @@ final class TryCommand implements Callable<Integer> {
         + "happened and exits."},
         "0:everything worked", "1:something failed (the line says what)", "2:bad usage");
     spec.addOption(Cli.option("--mb", "N", int.class, () -> megabytes, v -> megabytes = v,
-        "Megabytes to pull through the tunnel for the throughput figure (default: ${DEFAULT-VALUE}).")
-        .defaultValue("16").build());
+        "Megabytes to pull through the tunnel for the throughput figure (default: ${DEFAULT-VALUE}).").build());
     output.addTo(spec);
     Cli.standardHelp(spec);
     return spec;

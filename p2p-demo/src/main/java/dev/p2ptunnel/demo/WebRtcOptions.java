@@ -43,8 +43,7 @@ final class WebRtcOptions {
         "Connect only through the TURN relay: the peer never learns your addresses.").build());
     spec.addOption(Cli.option("--connect-timeout", "DURATION", String.class, () -> connectTimeout,
         v -> connectTimeout = v, "How long the peers may take to open their channel once the descriptions are "
-            + "exchanged; after it the tunnel did not open (default: ${DEFAULT-VALUE}).")
-        .defaultValue("15s").build());
+            + "exchanged; after it the tunnel did not open (default: ${DEFAULT-VALUE}).").build());
   }
 
   /** The configuration with the default reconnect settings; bad combinations are usage errors. */

@@ -29,20 +29,16 @@ final class KnownHostsWarmUp {
   /**
    * Starts the rehearsal for {@code known} unless it is in memory, the temporary directory does not exist, or done
    * already in this JVM; returns at once, true if it started. Only with the overlap on
-   * ({@link BridgePreload#overlapOn()}).
+   * ({@link StartOverlap#once}).
    */
   static boolean inBackground(@Nullable TrustStore known) {
-    if (known == null || known.file() == null || !BridgePreload.overlapOn()) {
+    if (known == null || known.file() == null) {
       return false;
     }
     Path dir = Path.of(System.getProperty("java.io.tmpdir", ""));
-    if (!Files.isDirectory(dir) || !DONE.compareAndSet(false, true)) {
-      return false;
-    }
-    Thread thread = new Thread(() -> rehearse(dir), "p2p-tunnel-known-hosts");
-    thread.setDaemon(true);
-    thread.start();
-    return true;
+    return Files.isDirectory(dir)
+        && StartOverlap.once(DONE, "p2p-tunnel-known-hosts", "rehearsing the known hosts' write", () -> rehearse(dir))
+            != null;
   }
 
   /** Writes and removes a scratch store in {@code dir}; true when it went through. Never throws. */
@@ -54,7 +50,8 @@ final class KnownHostsWarmUp {
       SetupTrace.step("known hosts", "first write rehearsed");
       return true;
     } catch (IOException | RuntimeException e) { // only a head start: the real write reports whatever is wrong
-      LOG.log(Level.DEBUG, "rehearsing the known hosts' write failed: {0}", e.toString());
+      // (a message pattern: '' is one apostrophe, a single one would quote the {0} that follows)
+      LOG.log(Level.DEBUG, "rehearsing the known hosts'' write failed: {0}", e.toString());
       return false;
     } finally {
       if (scratch != null) {

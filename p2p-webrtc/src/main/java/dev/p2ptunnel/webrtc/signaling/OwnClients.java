@@ -90,7 +90,7 @@ final class OwnClients {
       }
     }
     ServerCalls.warmUp();
-    if (built != null && dev.p2ptunnel.webrtc.internal.BridgePreload.overlapOn()) {
+    if (built != null && dev.p2ptunnel.webrtc.internal.StartOverlap.overlapOn()) {
       touch(built, server);
     }
   }

@@ -10,6 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,5 +52,35 @@ class KnownHostsWarmUpTest {
   void storesWithoutAFileStartNothing() {
     assertFalse(KnownHostsWarmUp.inBackground(null), "no store");
     assertFalse(KnownHostsWarmUp.inBackground(TrustStore.inMemory()), "a store in memory is never written");
+  }
+
+  @Test
+  void aFailedRehearsalIsOneDebugLineNamingTheException() {
+    Logger jul = Logger.getLogger("dev.p2ptunnel.webrtc.tunnel");
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Handler recorder = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        lines.add(new java.util.logging.SimpleFormatter().formatMessage(record));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Level before = jul.getLevel();
+    jul.setLevel(Level.FINE);
+    jul.addHandler(recorder);
+    try {
+      assertFalse(KnownHostsWarmUp.rehearse(dir.resolve("not-there")));
+    } finally {
+      jul.removeHandler(recorder);
+      jul.setLevel(before);
+    }
+    assertEquals(1, lines.size(), String.valueOf(lines));
+    assertTrue(lines.get(0).startsWith("rehearsing the known hosts' write failed: java.nio.file.NoSuchFileException"),
+        lines.get(0));
   }
 }
