@@ -84,6 +84,7 @@ final class Shutdown {
   void exit(int code) {
     closeAll();
     exiting = true;
+    StdoutAtExit.detach(); // libwebrtc's exit lines: see there
     System.exit(code);
   }
 
@@ -114,8 +115,7 @@ final class Shutdown {
             + " s; exiting anyway");
       }
     }
-    System.out.flush();
-    System.err.flush();
+    StdoutAtExit.detach(); // flushes both; libwebrtc's exit lines: see there
     Runtime.getRuntime().halt(done ? ExitCodes.OK : ExitCodes.FAILURE);
   }
 }

@@ -22,6 +22,8 @@ final class DemoProcess implements AutoCloseable {
   private final List<String> out = new ArrayList<>();
   private final List<String> err = new ArrayList<>();
   private final String name;
+  private boolean outEnded;
+  private boolean errEnded;
 
   private DemoProcess(String name, Process process) {
     this.name = name;
@@ -86,6 +88,11 @@ final class DemoProcess implements AutoCloseable {
         }
       } catch (IOException e) {
         // the process ended
+      }
+      synchronized (this) {
+        outEnded |= lines == out;
+        errEnded |= lines == err;
+        notifyAll();
       }
     }, thread);
     reader.setDaemon(true);
@@ -172,6 +179,33 @@ final class DemoProcess implements AutoCloseable {
 
   synchronized List<String> stdout() {
     return List.copyOf(out);
+  }
+
+  /**
+   * Everything the process wrote to standard output, once it has been read to its end (the process and every process
+   * that shares its standard output have exited), waiting up to {@code timeout} for that.
+   */
+  synchronized List<String> stdoutToEnd(Duration timeout) throws InterruptedException {
+    awaitEnd(true, timeout);
+    return List.copyOf(out);
+  }
+
+  /** Everything the process wrote to standard error, once it has been read to its end; see {@link #stdoutToEnd}. */
+  synchronized List<String> stderrToEnd(Duration timeout) throws InterruptedException {
+    awaitEnd(false, timeout);
+    return List.copyOf(err);
+  }
+
+  private synchronized void awaitEnd(boolean stdout, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!(stdout ? outEnded : errEnded)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError(name + ": standard " + (stdout ? "output" : "error") + " still open after "
+            + timeout + "; stdout " + out + ", stderr " + err);
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
   }
 
   /** Standard error, waiting briefly for the reader to drain it after exit. */

@@ -87,6 +87,7 @@ class OfflineTunnelIT {
       // The client leaves with Ctrl-C: it exits 0 in time; the host reports it and waits for the next offer.
       client.signal("INT");
       assertEquals(0, client.awaitExit(EXIT), "client exit code after SIGINT; stderr " + client.stderr());
+      assertNoNativeExitLines(client);
       host.awaitLine(line -> line.contains("client #1 'carol' (code " + hostCode + ") left: "), STEP);
       assertTrue(host.alive(), "the host keeps serving after a client left");
       host.awaitCount(line -> line.startsWith("Paste the client's offer token"), 2, STEP);
@@ -94,6 +95,7 @@ class OfflineTunnelIT {
       host.signal("INT");
       assertEquals(0, host.awaitExit(EXIT), "host exit code after SIGINT; stderr " + host.stderr());
       assertEquals(List.of(), host.stderr(), "nothing went wrong on the host");
+      assertNoNativeExitLines(host);
     }
     assertEquals(0, ProcessHandle.current().descendants().count(), "no process left behind");
   }
@@ -116,13 +118,16 @@ class OfflineTunnelIT {
       List<String> refused = client.stderr();
       assertEquals(List.of("p2p-tunnel: the tunnel did not open: tunnel setup failed: the host refused; the host "
           + "said no; ask them to approve your join request"), refused);
+      assertNoNativeExitLines(client);
       // A client still waiting for an answer token stops cleanly on SIGTERM.
       waiting.awaitLine(line -> line.startsWith("p2pt1."), STEP);
       waiting.signal("TERM");
       assertEquals(0, waiting.awaitExit(EXIT), "waiting client exit code after SIGTERM; stderr "
           + waiting.stderr());
+      assertNoNativeExitLines(waiting);
       host.signal("TERM");
       assertEquals(0, host.awaitExit(EXIT), "host exit code after SIGTERM");
+      assertNoNativeExitLines(host);
       assertEquals(List.of("p2p-tunnel: not an offer token: not a p2p-tunnel token: it does not start with p2pt1.; "
           + "paste it again"), host.stderr());
     }
@@ -145,6 +150,7 @@ class OfflineTunnelIT {
       assertTrue(errors.get(0).startsWith("p2p-tunnel: the tunnel closed: "), errors.get(0));
       assertTrue(errors.get(0).endsWith("; the host stopped or the network failed, run the client again to rejoin"),
           errors.get(0));
+      assertNoNativeExitLines(client);
     }
     assertEquals(0, ProcessHandle.current().descendants().count(), "no process left behind");
   }
@@ -228,6 +234,17 @@ class OfflineTunnelIT {
         return; // closed
       }
     }
+  }
+
+  /**
+   * libwebrtc's native code prints {@code VM attach current thread failed} and {@code Failed to attach thread N} on
+   * standard output while the JVM exits (StdoutAtExit): none may reach the user. Reads the output to its end.
+   */
+  static void assertNoNativeExitLines(DemoProcess process) throws InterruptedException {
+    List<String> out = process.stdoutToEnd(EXIT);
+    assertEquals(List.of(), out.stream().filter(line -> line.contains("VM attach current thread failed")
+        || line.contains("Failed to attach thread")).collect(java.util.stream.Collectors.toList()),
+        "libwebrtc's exit lines on standard output");
   }
 
   /** The port of a "Connect your app to 127.0.0.1:PORT ..." line. */
