@@ -1,9 +1,12 @@
 package dev.p2ptunnel.webrtc;
 
+import dev.p2ptunnel.webrtc.internal.dirs.InUseRetry;
+import dev.p2ptunnel.webrtc.internal.dirs.PrivateFiles;
 import dev.p2ptunnel.webrtc.internal.dirs.UserDirectories;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -12,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -30,6 +32,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -44,8 +47,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * short authentication code covers it ({@link ShortAuthString}).
  *
  * <p>{@link #loadOrCreate(Path)} keeps it in a directory (by default {@link #defaultDirectory()}):
- * {@code identity-key.pem} (PKCS#8, permissions 0600 where the file system is POSIX), {@code identity-cert.pem}, and
- * {@code session-secret} (32 random bytes, 0600) from which {@link #sessionClaim} derives stable Session IDs. Delete
+ * {@code identity-key.pem} (PKCS#8, private to the user: permissions 0600 where the file system is POSIX, an
+ * owner-only ACL on Windows), {@code identity-cert.pem}, and {@code session-secret} (32 random bytes, private the
+ * same way) from which {@link #sessionClaim} derives stable Session IDs. Delete
  * the two {@code identity-*} files to reset the identity (peers that trusted the old one will see a changed identity);
  * delete {@code session-secret} to change every Session ID derived from it. Immutable and thread-safe.
  */
@@ -95,9 +99,9 @@ public final class Identity {
   }
 
   /**
-   * The identity kept in {@code directory}, created there on first use (the directory too, 0700 where POSIX). Safe
-   * when two processes start at once: each writes its files under a temporary name and renames them into place only
-   * if none exist, so both end up with the same identity.
+   * The identity kept in {@code directory}, created there on first use (the directory too: 0700 where POSIX, an
+   * owner-only ACL on Windows). Safe when two processes start at once: each writes its files under a temporary name
+   * and renames them into place only if none exist, so both end up with the same identity.
    *
    * @throws UncheckedIOException if the files cannot be read or written, naming the path
    * @throws IllegalArgumentException if a file exists but does not hold what it should, naming it
@@ -119,6 +123,8 @@ public final class Identity {
         RANDOM.nextBytes(secret);
         publish(secretFile, Base64.getUrlEncoder().withoutPadding().encodeToString(secret) + "\n", true);
       }
+      warnIfShared(keyFile);
+      warnIfShared(secretFile);
       byte[] key = unpem(keyFile, "PRIVATE KEY");
       byte[] cert = unpem(certFile, "CERTIFICATE");
       byte[] secret;
@@ -253,47 +259,88 @@ public final class Identity {
   // ------------------------------------------------------------------------------------------------------- files
 
   private static void createPrivateDirectory(Path directory) throws IOException {
-    if (Files.isDirectory(directory)) {
-      return;
-    }
-    if (posix(directory.toAbsolutePath().getRoot())) {
-      Files.createDirectories(directory,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } else {
-      Files.createDirectories(directory);
-    }
+    PrivateFiles.createDirectories(directory);
   }
 
-  /** Writes {@code text} to a temporary file and renames it to {@code target} unless that exists already. */
+  /**
+   * Writes {@code text} to a temporary file and renames it to {@code target} unless that exists already. A
+   * {@code secret} is private to the user from the temporary file's creation on ({@link PrivateFiles}).
+   */
   static void publish(Path target, String text, boolean secret) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-    try {
-      if (secret && posix(dir)) {
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+    publish(target, text, secret, InUseRetry.SLEEPING, Rename.ATOMIC);
+  }
+
+  /** Renames a written temporary file to its name where there are no hard links; tests make it fail as Windows does. */
+  @FunctionalInterface
+  interface Rename {
+    void move(Path temp, Path target) throws IOException;
+
+    Rename ATOMIC = (temp, target) -> {
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target);
       }
+    };
+  }
+
+  static void publish(Path target, String text, boolean secret, InUseRetry retry, Rename rename) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    String prefix = "." + target.getFileName();
+    Path temp = secret ? PrivateFiles.createTempFile(dir, prefix, ".tmp") : Files.createTempFile(dir, prefix, ".tmp");
+    try {
       Files.writeString(temp, text, StandardCharsets.US_ASCII);
       try {
         Files.createLink(target, temp); // atomic, and fails if another process was first
       } catch (FileAlreadyExistsException e) {
         // another process published it first: use theirs
       } catch (UnsupportedOperationException | IOException e) {
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-          return;
-        }
+        // No hard links here (FAT32, some network shares): a rename, which Windows refuses while another program
+        // holds the file (a scanner checking the temporary file just written): retried.
         try {
-          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e2) {
-          Files.move(temp, target);
+          retry.run(target, "create", () -> {
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) { // else another process was first
+              rename.move(temp, target);
+            }
+          });
+        } catch (IOException e3) {
+          if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw e3;
+          }
         }
       }
-    } finally {
-      Files.deleteIfExists(temp);
+    } catch (IOException | RuntimeException e) {
+      retry.deleteQuietly(temp, e);
+      throw e;
+    }
+    // On Windows deleting the temporary name is refused while a scanner holds the (now linked) file: retried.
+    retry.delete(temp);
+  }
+
+  /**
+   * Warns when a secret can be read by others than the user: one written before p2p-tunnel made such files private on
+   * Windows (it got its directory's ACL), or one a person opened up. Says how to make it private; changes nothing.
+   */
+  private static void warnIfShared(Path file) {
+    try {
+      List<String> others = PrivateFiles.otherReaders(file);
+      if (!others.isEmpty()) {
+        String fix = PrivateFiles.posix(file) ? "chmod 600 '" + file + "'"
+            : "icacls \"" + file + "\" /inheritance:r /grant:r \"%USERNAME%\":F";
+        log().log(Level.WARNING, file + " can be read by " + String.join(", ", others) + ", not only by you; make it"
+            + " private: " + fix);
+      }
+    } catch (IOException | RuntimeException e) {
+      log().log(Level.DEBUG, "cannot tell who may read {0}: {1}", file, e.toString());
     }
   }
 
-  static boolean posix(Path path) {
-    return path != null && path.getFileSystem().supportedFileAttributeViews().contains("posix");
+  /**
+   * The logger, fetched when something is to be logged: a logger held from class initialisation would set up the
+   * logging framework on every start (~50 classes, java.util.logging's LogManager), for a warning that is rare.
+   */
+  private static System.Logger log() {
+    return System.getLogger(Identity.class.getName());
   }
 
   static String pem(String type, byte[] der) {

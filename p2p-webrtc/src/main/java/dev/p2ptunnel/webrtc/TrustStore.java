@@ -1,12 +1,13 @@
 package dev.p2ptunnel.webrtc;
 
+import dev.p2ptunnel.webrtc.internal.dirs.InUseRetry;
+import dev.p2ptunnel.webrtc.internal.dirs.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,16 +18,36 @@ import org.jspecify.annotations.Nullable;
  * host keeps its trusted clients (key = {@code client:} and the client's fingerprint, name = what it called itself when trusted); a
  * client keeps the hosts it joined (key = {@link Signaling#hostKey()}, e.g. the server and Session ID). Lines
  * starting with {@code #} are comments; a person may delete a line to forget an identity. Written atomically
- * (temporary file, rename), 0600 where POSIX, and only when an entry changes (the file is then rewritten, without
+ * (temporary file, rename), private to the user (0600 where POSIX, an owner-only ACL on Windows: whoever could write
+ * the trusted clients could let themselves in), and only when an entry changes (the file is then rewritten, without
  * comments a person added), re-read before each change so that two processes do not lose each
- * other's additions. Thread-safe.
+ * other's additions. A rename Windows refuses while another program holds the file open is retried for about a
+ * second; then the change fails with an error naming the file, and the file keeps its previous content. Thread-safe.
  */
 public final class TrustStore {
   private final @Nullable Path file;
+  private final InUseRetry retry;
+  private final Mover mover;
   private final Map<String, String> entries = new LinkedHashMap<>(); // key → "fingerprint[ name]"
 
-  private TrustStore(@Nullable Path file) {
+  /** Renames the written temporary file over the store's file; tests make it fail as Windows does. */
+  @FunctionalInterface
+  interface Mover {
+    void replace(Path temp, Path target) throws IOException;
+
+    /** The atomic rename (a class, not a lambda: nothing is spun at run time on the way to a first write). */
+    Mover ATOMIC = new Mover() {
+      @Override
+      public void replace(Path temp, Path target) throws IOException {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+    };
+  }
+
+  private TrustStore(@Nullable Path file, InUseRetry retry, Mover mover) {
     this.file = file;
+    this.retry = retry;
+    this.mover = mover;
   }
 
   /**
@@ -35,7 +56,11 @@ public final class TrustStore {
    * @throws UncheckedIOException if it exists but cannot be read
    */
   public static TrustStore open(Path file) {
-    TrustStore store = new TrustStore(file);
+    return open(file, InUseRetry.SLEEPING, Mover.ATOMIC);
+  }
+
+  static TrustStore open(Path file, InUseRetry retry, Mover mover) {
+    TrustStore store = new TrustStore(file, retry, mover);
     synchronized (store) {
       store.reload();
     }
@@ -44,7 +69,7 @@ public final class TrustStore {
 
   /** A store that lives in memory only. */
   public static TrustStore inMemory() {
-    return new TrustStore(null);
+    return new TrustStore(null, InUseRetry.SLEEPING, Mover.ATOMIC);
   }
 
   /** The file, or null in memory. */
@@ -129,16 +154,21 @@ public final class TrustStore {
     entries.forEach((key, value) -> text.append(key).append(' ').append(value).append('\n'));
     try {
       Path dir = target.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+      PrivateFiles.createDirectories(dir);
+      Path temp = PrivateFiles.createTempFile(dir, "." + target.getFileName(), ".tmp");
       try {
-        if (Identity.posix(dir)) {
-          Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-        }
         Files.writeString(temp, text, StandardCharsets.UTF_8);
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(temp);
+        // Windows refuses the rename while another program holds the file open (a scanner, a second instance
+        // reading it): retried for about a second, then the error says so; the file keeps its old content.
+        retry.run(target, "replace", new InUseRetry.Step() {
+          @Override
+          public void run() throws IOException {
+            mover.replace(temp, target);
+          }
+        });
+      } catch (IOException | RuntimeException e) {
+        retry.deleteQuietly(temp, e);
+        throw e;
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package dev.p2ptunnel.webrtc.internal;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.p2ptunnel.webrtc.internal.dirs.PrivateFiles;
 import dev.p2ptunnel.webrtc.internal.dirs.UserDirectories;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,11 +11,9 @@ import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import org.jspecify.annotations.Nullable;
@@ -24,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * webrtc-java 0.14.0's own loader inflates the 23 MB library from its jar into a temporary file on every start
  * (~0.2 CPU-seconds, docs/PERFORMANCE.md), then loads and deletes it. The copy is made once per library version, named
  * by the jar entry's size and CRC-32, written under a temporary name and renamed into place, in a directory only the
- * user may write ({@code native} in the user's cache directory of p2p-tunnel, {@link UserDirectories#cache()};
- * {@code -Dp2p.native.cache=DIR} elsewhere, {@code =off} not at all).
+ * user may write (0700, or on Windows an owner-only ACL; a copy is loaded only from a directory no other user can
+ * write, {@link #privateTo}): {@code native} in the user's cache directory of p2p-tunnel
+ * ({@link UserDirectories#cache()}; {@code -Dp2p.native.cache=DIR} elsewhere, {@code =off} not at all).
  *
  * <p>webrtc-java is then told that its library is loaded (the name goes into its loader's set of loaded libraries), so
  * that it does not load a second copy. That needs reflective access to its loader, which a class path (the demo's
@@ -158,33 +158,34 @@ final class NativeCache {
     }
   }
 
-  /** Whether only this user can write {@code directory} (always true where the file system is not POSIX). */
-  private static boolean privateTo(Path directory) throws IOException {
-    if (!directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      return true;
+  /**
+   * Whether only this user can write {@code directory}: by its owner and permissions where the file system is POSIX,
+   * by its owner and ACL where it has ACLs (Windows, {@link AclWriters}); true where it has neither (FAT32: anyone may
+   * write anything there, and nothing better can be checked).
+   */
+  static boolean privateTo(Path directory) throws IOException {
+    Set<String> views = directory.getFileSystem().supportedFileAttributeViews();
+    if (views.contains("posix")) {
+      String owner = Files.getOwner(directory).getName();
+      Set<java.nio.file.attribute.PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
+      return owner.equals(System.getProperty("user.name"))
+          && !permissions.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+          && !permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
     }
-    String owner = Files.getOwner(directory).getName();
-    Set<java.nio.file.attribute.PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
-    return owner.equals(System.getProperty("user.name"))
-        && !permissions.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
-        && !permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+    if (views.contains("acl")) {
+      return AclWriters.onlyOwnerMayWrite(directory, PrivateFiles.currentUser(directory));
+    }
+    LOG.log(Level.DEBUG, "{0}: the file system has neither POSIX permissions nor ACLs; its copy is used unchecked",
+        directory);
+    return true;
   }
 
   private static void createPrivate(Path directory) throws IOException {
     if (Files.isDirectory(directory)) {
       return;
     }
-    try {
-      if (directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        Files.createDirectories(directory.getParent());
-        Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-            "rwx------")));
-      } else {
-        Files.createDirectories(directory);
-      }
-    } catch (FileAlreadyExistsException e) {
-      // made by another process meanwhile
-    }
+    Files.createDirectories(directory.toAbsolutePath().getParent());
+    PrivateFiles.createDirectory(directory); // 0700, or an owner-only ACL; made meanwhile by another process: fine
   }
 
   /**
