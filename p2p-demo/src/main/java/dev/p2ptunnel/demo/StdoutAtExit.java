@@ -51,16 +51,19 @@ final class StdoutAtExit {
 
   /**
    * Whether the JVM options among {@code arguments} (this JVM's command line after the program name, up to the class
-   * path, jar, module or main class) or in the JVM option variables of {@code env} ask the JVM for output on standard
+   * path, jar or module option; a main class given without them is followed by the program's arguments, which are
+   * read as well, at worst keeping standard output) or in the JVM option variables of {@code env} ask the JVM for output on standard
    * output.
    */
   static boolean jvmPrintsToStdout(List<String> arguments, Map<String, String> env) {
     for (String argument : arguments) {
-      if (!argument.startsWith("-") || List.of("-cp", "-classpath", "--class-path", "-jar", "-m", "--module")
-          .contains(argument) || argument.startsWith("--module=")) {
-        break;
+      if (List.of("-cp", "-classpath", "--class-path", "-jar", "-m", "--module").contains(argument)
+          || argument.startsWith("--module=")) {
+        break; // what follows is the program's
       }
-      if (printsToStdout(argument)) {
+      // an option of the JVM's (the value of a two-word option, such as --add-opens's, is not one and is skipped);
+      // an argument file's options are not read: it keeps standard output, as any option printing there would
+      if (argument.startsWith("@") || printsToStdout(argument)) {
         return true;
       }
     }

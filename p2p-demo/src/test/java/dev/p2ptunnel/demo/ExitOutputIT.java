@@ -33,18 +33,23 @@ class ExitOutputIT {
       + "(see 'p2p-tunnel client --help')";
   private static final String LOADED = "[info][library] Found Java_dev_onvoid_webrtc_";
   private static final int ATTEMPTS = 5;
+  private static final String PICKED_UP = "Picked up JAVA_TOOL_OPTIONS:";
 
   @Test
   void shouldPrintNothingOnStandardOutputAfterAUsageErrorInOneJvm() throws Exception {
-    assertQuietAfterLoad("usage-one-jvm", Map.of(ClassArchive.ENV, "off"));
+    assertQuietAfterLoad("usage-one-jvm", Map.of(ClassArchive.ENV, "off"), 1);
   }
 
   @Test
   void shouldPrintNothingOnStandardOutputAfterAUsageErrorInTheSecondJvm(@TempDir Path archives) throws Exception {
-    assertQuietAfterLoad("usage-two-jvms", Map.of(ClassArchive.ENV, archives.toString()));
+    assertQuietAfterLoad("usage-two-jvms", Map.of(ClassArchive.ENV, archives.toString()), 2);
   }
 
-  private static void assertQuietAfterLoad(String name, Map<String, String> env) throws Exception {
+  /**
+   * {@code jvms}: how many JVMs the run must have started, counted by the line each JVM prints on standard error when
+   * it takes JAVA_TOOL_OPTIONS (the relaunch's second JVM inherits the variable).
+   */
+  private static void assertQuietAfterLoad(String name, Map<String, String> env, int jvms) throws Exception {
     Map<String, String> withLog = new HashMap<>(env);
     withLog.put("JAVA_TOOL_OPTIONS", "-Xlog:library=info:stderr"); // the JVM's log, where the native code is not
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -54,6 +59,8 @@ class ExitOutputIT {
         List<String> stderr = client.stderrToEnd(EXIT);
         assertTrue(stderr.contains(USAGE), "the usage line on standard error: " + stderr);
         if (stderr.stream().anyMatch(line -> line.contains(LOADED))) {
+          assertEquals(jvms, stderr.stream().filter(line -> line.startsWith(PICKED_UP)).count(),
+              "JVMs started: " + stderr);
           return;
         }
       }

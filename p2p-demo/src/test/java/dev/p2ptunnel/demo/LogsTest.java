@@ -3,7 +3,9 @@ package dev.p2ptunnel.demo;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,5 +35,17 @@ class LogsTest {
     assertFalse(Logger.getLogger("dev.p2ptunnel.bridge").isLoggable(Level.WARNING));
     assertTrue(Logger.getLogger("dev.p2ptunnel.bridge").isLoggable(Level.SEVERE));
     assertFalse(Logger.getLogger("jdk.internal.httpclient.debug").isLoggable(Level.WARNING));
+  }
+
+  @Test
+  void quietStillShowsThatThePrivateKeyCanBeReadByOthers() {
+    Logs.configure(false);
+    Logger identity = Logger.getLogger("dev.p2ptunnel.webrtc.Identity");
+    assertTrue(identity.isLoggable(Level.WARNING));
+    assertFalse(identity.isLoggable(Level.INFO));
+    LogRecord warning = new LogRecord(Level.WARNING, "identity-key.pem can be read by others");
+    assertTrue(Arrays.stream(Logger.getLogger("").getHandlers()).allMatch(handler -> handler.isLoggable(warning)));
+    Logs.configure(true);
+    assertTrue(identity.isLoggable(Level.FINE));
   }
 }

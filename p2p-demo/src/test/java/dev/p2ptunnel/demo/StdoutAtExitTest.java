@@ -25,6 +25,10 @@ class StdoutAtExitTest {
         "-XX:+PrintNMTStatistics")) {
       assertTrue(StdoutAtExit.jvmPrintsToStdout(List.of("-Xmx64m", option, "-jar", "x.jar"), Map.of()), option);
     }
+    assertTrue(StdoutAtExit.jvmPrintsToStdout(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "-verbose:gc", "-jar", "x.jar"), Map.of()), "an option after a two-word option's value");
+    assertTrue(StdoutAtExit.jvmPrintsToStdout(List.of("@jvm-options.txt", "-jar", "x.jar"), Map.of()),
+        "an argument file, whose options are not read");
     for (String variable : RelaunchRules.OPTION_VARIABLES) {
       assertTrue(StdoutAtExit.jvmPrintsToStdout(List.of("-jar", "x.jar"), Map.of(variable, " -Xss1m  -Xlog:gc ")),
           variable);

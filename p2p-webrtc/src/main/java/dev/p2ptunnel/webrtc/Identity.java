@@ -313,8 +313,23 @@ public final class Identity {
       retry.deleteQuietly(temp, e);
       throw e;
     }
-    // On Windows deleting the temporary name is refused while a scanner holds the (now linked) file: retried.
-    retry.delete(temp);
+    // On Windows deleting the temporary name is refused while a scanner holds the (now linked) file: retried. The
+    // identity is in place by now, so a name left over is reported, never a failure of the start.
+    try {
+      retry.delete(temp);
+    } catch (IOException e) {
+      log().log(Level.WARNING, "could not remove the temporary " + temp + " (" + e.getMessage() + "); it holds a copy"
+          + " of " + target.getFileName() + ", readable only by you: delete it");
+    }
+  }
+
+  /** The icacls arguments that take each of {@code others} off the file's ACL (explicit entries stay otherwise). */
+  private static String removals(List<String> others) {
+    StringBuilder arguments = new StringBuilder();
+    for (String other : others) {
+      arguments.append(" /remove \"").append(other).append('"');
+    }
+    return arguments.toString();
   }
 
   /**
@@ -326,7 +341,8 @@ public final class Identity {
       List<String> others = PrivateFiles.otherReaders(file);
       if (!others.isEmpty()) {
         String fix = PrivateFiles.posix(file) ? "chmod 600 '" + file + "'"
-            : "icacls \"" + file + "\" /inheritance:r /grant:r \"%USERNAME%\":F";
+            : "icacls \"" + file + "\" /inheritance:r /grant:r \"" + PrivateFiles.currentUserName() + ":F\""
+                + removals(others);
         log().log(Level.WARNING, file + " can be read by " + String.join(", ", others) + ", not only by you; make it"
             + " private: " + fix);
       }

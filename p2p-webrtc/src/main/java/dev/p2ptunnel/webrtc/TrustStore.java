@@ -5,6 +5,7 @@ import dev.p2ptunnel.webrtc.internal.dirs.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -171,7 +172,9 @@ public final class TrustStore {
         throw e;
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+      String reason = e instanceof FileSystemException failure && target.toString().equals(failure.getFile())
+          && failure.getReason() != null ? failure.getReason() : e.getMessage();
+      throw new UncheckedIOException("cannot write " + target + ": " + reason, e);
     }
   }
 }

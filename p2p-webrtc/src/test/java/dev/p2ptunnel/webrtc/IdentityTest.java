@@ -121,10 +121,13 @@ class IdentityTest {
         Files.copy(dir.resolve(name), home.resolve(name));
       }
       assertEquals(first.fingerprint(), Identity.loadOrCreate(home).fingerprint());
+      String you = PrivateFiles.currentUserName();
       assertEquals(List.of("C:\\p2p-tunnel\\identity-key.pem can be read by Everyone, not only by you; make it"
-          + " private: icacls \"C:\\p2p-tunnel\\identity-key.pem\" /inheritance:r /grant:r \"%USERNAME%\":F",
+          + " private: icacls \"C:\\p2p-tunnel\\identity-key.pem\" /inheritance:r /grant:r \"" + you + ":F\""
+          + " /remove \"Everyone\"",
           "C:\\p2p-tunnel\\session-secret can be read by Everyone, not only by you; make it private: icacls"
-          + " \"C:\\p2p-tunnel\\session-secret\" /inheritance:r /grant:r \"%USERNAME%\":F"), warnings);
+          + " \"C:\\p2p-tunnel\\session-secret\" /inheritance:r /grant:r \"" + you + ":F\" /remove \"Everyone\""),
+          warnings);
     } finally {
       log.removeHandler(handler);
     }

@@ -108,7 +108,7 @@ class TrustStoreTest {
     UncheckedIOException e = assertThrows(UncheckedIOException.class,
         () -> store.rememberHost("http://signal.test/#OTHER", OTHER));
 
-    assertTrue(e.getMessage().startsWith("cannot write " + file + ": " + file + ": cannot replace it: "),
+    assertTrue(e.getMessage().startsWith("cannot write " + file + ": cannot replace it: "),
         e.getMessage());
     assertTrue(e.getMessage().endsWith("(tried 10 times over 1110 ms; another program may hold it open, e.g. a second"
         + " p2p-tunnel, an editor, an antivirus or backup tool: close it or wait, then try again)"), e.getMessage());

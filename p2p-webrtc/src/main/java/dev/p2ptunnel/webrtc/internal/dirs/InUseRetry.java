@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
  * ("being used by another process", ERROR_SHARING_VIOLATION). Such a hold usually lasts milliseconds, so the operation
  * is tried {@link #ATTEMPTS} times with pauses growing from 10 ms to 200 ms (about 1.1 s in all), as Windows tools do;
  * then it fails with a message that names the file and says what to do. Other failures (no such file, a file in the
- * way, no atomic rename) are not retried. On Linux and macOS a rename over an open file succeeds, so only a permanent
- * refusal (permissions, a read-only file system) is retried, costing that 1.1 s before its error.
+ * way, no atomic rename) are not retried. On Linux and macOS a rename over an open file succeeds, and the same
+ * exceptions mean a permanent refusal (permissions, a read-only file system, a full disk): {@link #SLEEPING} retries on
+ * Windows only, so an error there is reported at once, as it was.
  *
  * <p>Immutable and thread-safe; the operation and the pauses run on the calling thread.
  */
@@ -41,13 +42,22 @@ public final class InUseRetry {
     void sleep(Duration pause) throws InterruptedException;
   }
 
-  /** Pauses by sleeping the calling thread. */
-  public static final InUseRetry SLEEPING = new InUseRetry(new ThreadSleep());
+  /** Pauses by sleeping the calling thread; retries on Windows, runs each operation once elsewhere. */
+  public static final InUseRetry SLEEPING = new InUseRetry(new ThreadSleep(),
+      System.getProperty("os.name", "").startsWith("Windows"));
 
   private final Sleeper sleeper;
+  /** False: each operation is tried once, its failure thrown as it was. */
+  private final boolean retrying;
 
+  /** Retries, pausing with {@code sleeper} (the tests' way: Windows' behaviour on any system). */
   public InUseRetry(Sleeper sleeper) {
+    this(sleeper, true);
+  }
+
+  InUseRetry(Sleeper sleeper, boolean retrying) {
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    this.retrying = retrying;
   }
 
   /** The pause after the {@code failed}-th failed try (1-based): 10, 20, 40, 80, 160, then 200 ms. */
@@ -79,7 +89,7 @@ public final class InUseRetry {
         step.run();
         return;
       } catch (IOException e) {
-        if (!heldByAnother(e)) {
+        if (!retrying || !heldByAnother(e)) {
           throw e;
         }
         if (attempt == ATTEMPTS) {

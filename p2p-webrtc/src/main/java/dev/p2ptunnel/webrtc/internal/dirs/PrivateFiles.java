@@ -37,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  * to the directory (Explorer's "replace all child object permissions", {@code icacls /T}) widens the file again.
  *
  * <p>The current user is the one Windows names {@code %USERDOMAIN%\%USERNAME%} (looked up by the file system),
- * elsewhere {@code user.name}. Stateless and thread-safe.
+ * elsewhere {@code user.name}. Thread-safe; the file system's principal of the current user is looked up once per
+ * process and kept.
  */
 public final class PrivateFiles {
   /** SYSTEM (S-1-5-18), Administrators (S-1-5-32-544), CREATOR OWNER (S-1-3-0; no domain), as Java names them. */
@@ -260,7 +261,8 @@ public final class PrivateFiles {
     return System.getLogger(PrivateFiles.class.getName());
   }
 
-  static String currentUserName() {
+  /** The current user's name as the ACL tools take it: {@code DOMAIN\\user} on Windows, else {@code user.name}. */
+  public static String currentUserName() {
     String domain = System.getenv("USERDOMAIN");
     String user = System.getenv("USERNAME");
     if (domain != null && user != null && !domain.isBlank() && !user.isBlank()

@@ -87,4 +87,20 @@ class InUseRetryTest {
       Thread.interrupted();
     }
   }
+
+  @Test
+  void shouldReportARefusalAtOnceWhereItIsNotWindowsHoldingTheFile() {
+    InUseRetry once = new InUseRetry(pauses::add, false);
+    AccessDeniedException denied = new AccessDeniedException(FILE.toString());
+    int[] tries = {0};
+
+    AccessDeniedException thrown = assertThrows(AccessDeniedException.class, () -> once.run(FILE, "replace", () -> {
+      tries[0]++;
+      throw denied;
+    }));
+
+    assertSame(denied, thrown);
+    assertEquals(1, tries[0]);
+    assertTrue(pauses.isEmpty());
+  }
 }
