@@ -1,6 +1,8 @@
 package dev.p2ptunnel.demo;
 
+import dev.p2ptunnel.webrtc.internal.dirs.PrivateFiles;
 import dev.p2ptunnel.webrtc.internal.dirs.UserDirectories;
+import dev.p2ptunnel.webrtc.internal.dirs.WriteAccess;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * archive option already (experiments, a launcher of one's own) or an agent (a debugger, a profiler: {@link
  * RelaunchRules#optionsAllow}), when the classes do not come from one jar, when the JVM's options cannot be passed on
  * exactly ({@link #jvmOptions}, {@link RelaunchRules#commandLineSurvives}), when anything in preparing fails ({@link
- * #prepare}) and when the second JVM cannot be started. {@code P2P_TUNNEL_CDS=DIR} keeps the archives in DIR instead
+ * #prepare}), when the archives' directory or the one above it is one another user can write ({@link #ours}) and when
+ * the second JVM cannot be started. {@code P2P_TUNNEL_CDS=DIR} keeps the archives in DIR instead
  * of the user's cache directory. Main thread only, once per process; not thread-safe.
  */
 final class ClassArchive {
@@ -140,7 +143,7 @@ final class ClassArchive {
     boolean record = !Files.isRegularFile(archive);
     long pid = ThisProcess.pid();
     Path partial = archive.resolveSibling(archive.getFileName() + "." + pid + ".part");
-    if (record && !makeDirectory(dir)) {
+    if (record && !makeDirectory(dir) || !ours(dir)) {
       return null;
     }
     List<String> command = command(java(javaHome), compilerOptions(System.getProperty("java.vm.name", "")), jvmOptions,
@@ -269,9 +272,30 @@ final class ClassArchive {
     return javaHome.resolve("bin").resolve(WINDOWS ? "java.exe" : "java").toString();
   }
 
-  private static boolean makeDirectory(Path dir) {
+  /**
+   * Whether no other user can write {@code dir} or the directory above it ({@link WriteAccess#onlyUserMayWrite}, as
+   * for libwebrtc's cached copy): the second JVM maps the archive there, so another user's file there would be their
+   * classes in our JVM, and whoever may write the directory above can put a directory of their own in its place. A
+   * directory {@link #makeDirectory} made passes. Not logged: this JVM has no
+   * logging set up, and setting it up would cost every start; the command then runs here, as without a directory.
+   */
+  static boolean ours(Path dir) {
     try {
-      Files.createDirectories(dir);
+      Path absolute = dir.toAbsolutePath();
+      Path parent = absolute.getParent();
+      return WriteAccess.onlyUserMayWrite(absolute) && (parent == null || WriteAccess.onlyUserMayWrite(parent));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Makes the archives' directory and any missing above it, private to the user whatever the umask (0700, or an
+   * owner-only ACL: {@link PrivateFiles#createDirectories}), so that {@link #ours} passes for them.
+   */
+  static boolean makeDirectory(Path dir) {
+    try {
+      PrivateFiles.createDirectories(dir);
       return Files.isWritable(dir);
     } catch (IOException | RuntimeException e) {
       return false;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -68,6 +69,21 @@ class ClassArchiveIT {
       only.signal("INT");
       assertEquals(0, only.awaitExit(STEP));
     }
+  }
+
+  @Test
+  void aDirectoryOthersCanWriteRunsInOneJvmAndRecordsNothing() throws Exception {
+    // Another user's archive there would be their classes in our JVM: the directory is not used.
+    Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-cds")), "shared-");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxr-x"));
+    Map<String, String> env = Map.of(ClassArchive.ENV, dir.toAbsolutePath().toString());
+    try (DemoProcess only = DemoProcess.start("cds-shared", env, "signal", "--port", "0", "--bind", "127.0.0.1")) {
+      only.awaitLine(line -> line.startsWith("Signaling server listening on 127.0.0.1:"), STEP);
+      assertEquals(0, only.handle().children().count());
+      only.signal("TERM");
+      assertEquals(0, only.awaitExit(STEP));
+    }
+    assertEquals(List.of(), list(dir), "nothing recorded");
   }
 
   @Test

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -108,6 +110,29 @@ class ClassArchiveTest {
     assertNull(ClassArchive.beforeJar(new String[] {"-cp", jar.toString(), "dev.p2ptunnel.demo.Main", "host"}, jar),
         "not started with -jar: the JVM's own list is asked");
     assertNull(ClassArchive.beforeJar(new String[] {"-jar", dir.resolve("other.jar").toString(), "host"}, jar));
+  }
+
+  @Test
+  void anArchiveDirectoryAnotherUserCouldWriteIsNotUsed() throws IOException {
+    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX file system");
+    Path parent = Files.createDirectory(dir.resolve("cache"));
+    Path archives = Files.createDirectory(parent.resolve("cds"));
+    assertTrue(ClassArchive.ours(archives));
+    Files.setPosixFilePermissions(archives, PosixFilePermissions.fromString("rwxrwxr-x"));
+    assertFalse(ClassArchive.ours(archives), "group-writable");
+    Files.setPosixFilePermissions(archives, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertFalse(ClassArchive.ours(archives), "the directory above is writable by all: ours could be replaced");
+    assertFalse(ClassArchive.ours(parent.resolve("missing")), "cannot be read");
+  }
+
+  @Test
+  void theDirectoriesTheRelaunchMakesAreItsOwnWhateverTheUmask() throws IOException {
+    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX file system");
+    Path archives = dir.resolve("cache").resolve("p2p-tunnel").resolve("cds");
+    assertTrue(ClassArchive.makeDirectory(archives));
+    assertTrue(ClassArchive.ours(archives));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(archives.getParent())));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.p2ptunnel.webrtc.internal;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.p2ptunnel.webrtc.internal.dirs.PrivateFiles;
 import dev.p2ptunnel.webrtc.internal.dirs.UserDirectories;
+import dev.p2ptunnel.webrtc.internal.dirs.WriteAccess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -159,25 +160,15 @@ final class NativeCache {
   }
 
   /**
-   * Whether only this user can write {@code directory}: by its owner and permissions where the file system is POSIX,
-   * by its owner and ACL where it has ACLs (Windows, {@link AclWriters}); true where it has neither (FAT32: anyone may
-   * write anything there, and nothing better can be checked).
+   * Whether only this user can write {@code directory} ({@link WriteAccess#onlyUserMayWrite}: by its owner and
+   * permissions where the file system is POSIX, by its owner and ACL where it has ACLs; true where it has neither).
    */
   static boolean privateTo(Path directory) throws IOException {
-    Set<String> views = directory.getFileSystem().supportedFileAttributeViews();
-    if (views.contains("posix")) {
-      String owner = Files.getOwner(directory).getName();
-      Set<java.nio.file.attribute.PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
-      return owner.equals(System.getProperty("user.name"))
-          && !permissions.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
-          && !permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+    if (!WriteAccess.checkable(directory)) {
+      LOG.log(Level.DEBUG, "{0}: the file system has neither POSIX permissions nor ACLs; its copy is used unchecked",
+          directory);
     }
-    if (views.contains("acl")) {
-      return AclWriters.onlyOwnerMayWrite(directory, PrivateFiles.currentUser(directory));
-    }
-    LOG.log(Level.DEBUG, "{0}: the file system has neither POSIX permissions nor ACLs; its copy is used unchecked",
-        directory);
-    return true;
+    return WriteAccess.onlyUserMayWrite(directory);
   }
 
   private static void createPrivate(Path directory) throws IOException {

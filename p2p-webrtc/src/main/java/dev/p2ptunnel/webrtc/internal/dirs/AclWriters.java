@@ -1,6 +1,5 @@
-package dev.p2ptunnel.webrtc.internal;
+package dev.p2ptunnel.webrtc.internal.dirs;
 
-import dev.p2ptunnel.webrtc.internal.dirs.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,8 @@ import java.util.Set;
 
 /**
  * Whether a directory's access-control list (Windows NTFS) lets anyone but its user change what is in it: the check
- * that keeps p2p-tunnel from loading a libwebrtc copy another user could have planted (a DLL planting attack).
+ * behind {@link WriteAccess} on Windows, which keeps p2p-tunnel from loading a libwebrtc copy or a class archive
+ * another user could have planted (a DLL planting attack, or their classes in our JVM).
  *
  * <p>The directory passes when its owner is the current user and no entry allows writing, appending, deleting, or
  * changing the ACL or owner to anyone but the owner, {@code SYSTEM} and {@code Administrators}, who can do anything on
