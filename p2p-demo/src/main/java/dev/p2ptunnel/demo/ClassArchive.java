@@ -276,15 +276,32 @@ final class ClassArchive {
    * Whether no other user can write {@code dir} or the directory above it ({@link WriteAccess#onlyUserMayWrite}, as
    * for libwebrtc's cached copy): the second JVM maps the archive there, so another user's file there would be their
    * classes in our JVM, and whoever may write the directory above can put a directory of their own in its place. A
-   * directory {@link #makeDirectory} made passes. Not logged: this JVM has no
-   * logging set up, and setting it up would cost every start; the command then runs here, as without a directory.
+   * directory {@link #makeDirectory} made passes, and so does one of ours in a shared sticky directory such as
+   * {@code /tmp} ({@link #sticky}). Not logged: this JVM has no logging set up, and setting it up would cost every
+   * start; the command then runs here, as without a directory.
    */
   static boolean ours(Path dir) {
     try {
       Path absolute = dir.toAbsolutePath();
       Path parent = absolute.getParent();
-      return WriteAccess.onlyUserMayWrite(absolute) && (parent == null || WriteAccess.onlyUserMayWrite(parent));
+      return WriteAccess.onlyUserMayWrite(absolute)
+          && (parent == null || WriteAccess.onlyUserMayWrite(parent) || sticky(parent));
     } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Whether {@code dir} is a sticky directory of this user's or root's ({@code /tmp}: mode 1777): others may write it,
+   * but only the owner of an entry (and the directory's owner) may rename or remove it, so nobody else can swap a
+   * directory of ours inside it. False where the mode cannot be read (no "unix" view: Windows).
+   */
+  private static boolean sticky(Path dir) {
+    try {
+      String owner = Files.getOwner(dir).getName();
+      int mode = (Integer) Files.getAttribute(dir, "unix:mode");
+      return (mode & 01000) != 0 && (owner.equals("root") || owner.equals(System.getProperty("user.name")));
+    } catch (IOException | RuntimeException e) {
       return false;
     }
   }

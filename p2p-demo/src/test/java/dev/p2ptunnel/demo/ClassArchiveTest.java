@@ -124,6 +124,10 @@ class ClassArchiveTest {
     Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxrwxrwx"));
     assertFalse(ClassArchive.ours(archives), "the directory above is writable by all: ours could be replaced");
     assertFalse(ClassArchive.ours(parent.resolve("missing")), "cannot be read");
+    Files.setAttribute(parent, "unix:mode", 01777); // as /tmp: writable by all, but only owners rename their entries
+    assertTrue(ClassArchive.ours(archives), "ours, in a sticky directory");
+    Files.setPosixFilePermissions(archives, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertFalse(ClassArchive.ours(archives), "writable by all, in a sticky directory");
   }
 
   @Test
