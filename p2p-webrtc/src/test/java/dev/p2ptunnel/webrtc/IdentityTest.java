@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.p2ptunnel.webrtc.internal.LogCapture;
 import dev.p2ptunnel.webrtc.internal.PeerSession;
 import dev.p2ptunnel.webrtc.internal.dirs.InUseRetry;
 import dev.p2ptunnel.webrtc.internal.dirs.PrivateFiles;
@@ -90,23 +91,12 @@ class IdentityTest {
     List<AclEntry> earlier = List.of(allow(principal(WindowsFileSystem.user()), WindowsFileSystem.FULL),
         allow(principal("Everyone"), WindowsFileSystem.READ));
     List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger(Identity.class.getName());
-    java.util.logging.Handler handler = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord record) {
-        if (record.getLevel() == java.util.logging.Level.WARNING) {
-          warnings.add(record.getMessage());
-        }
+    LogCapture log = LogCapture.of(Identity.class.getName(), record -> {
+      if (record.getLevel() == java.util.logging.Level.WARNING) {
+        warnings.add(record.getMessage());
       }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    log.addHandler(handler);
-    try (FileSystem fs = WindowsFileSystem.withInheritedAcl(earlier)) {
+    });
+    try (log; FileSystem fs = WindowsFileSystem.withInheritedAcl(earlier)) {
       if (PrivateFiles.posix(dir)) { // a key a person opened up
         Files.setPosixFilePermissions(dir.resolve("identity-key.pem"), PosixFilePermissions.fromString("rw-r--r--"));
         assertEquals(first.fingerprint(), Identity.loadOrCreate(dir).fingerprint(), "still loaded");
@@ -128,8 +118,6 @@ class IdentityTest {
           "C:\\p2p-tunnel\\session-secret can be read by Everyone, not only by you; make it private: icacls"
           + " \"C:\\p2p-tunnel\\session-secret\" /inheritance:r /grant:r \"" + you + ":F\" /remove \"Everyone\""),
           warnings);
-    } finally {
-      log.removeHandler(handler);
     }
   }
 

@@ -11,10 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,28 +52,10 @@ class KnownHostsWarmUpTest {
 
   @Test
   void aFailedRehearsalIsOneDebugLineNamingTheException() {
-    Logger jul = Logger.getLogger("dev.p2ptunnel.webrtc.tunnel");
     List<String> lines = new CopyOnWriteArrayList<>();
-    Handler recorder = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        lines.add(new java.util.logging.SimpleFormatter().formatMessage(record));
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Level before = jul.getLevel();
-    jul.setLevel(Level.FINE);
-    jul.addHandler(recorder);
-    try {
+    LogCapture recorder = LogCapture.of("dev.p2ptunnel.webrtc.tunnel", record -> lines.add(LogCapture.text(record)));
+    try (recorder) {
       assertFalse(KnownHostsWarmUp.rehearse(dir.resolve("not-there")));
-    } finally {
-      jul.removeHandler(recorder);
-      jul.setLevel(before);
     }
     assertEquals(1, lines.size(), String.valueOf(lines));
     assertTrue(lines.get(0).startsWith("rehearsing the known hosts' write failed: java.nio.file.NoSuchFileException"),

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** The setup trace's reading of candidates and descriptions (it logs only at DEBUG; the lines are not asserted). */
@@ -30,37 +26,12 @@ class SetupTraceTest {
 
   @Test
   void stepsAreDebugLinesOfOneLoggerAndABrokenHandlerFailsNoStep() {
-    Logger jul = Logger.getLogger(SetupTrace.LOGGER);
     List<String> lines = new CopyOnWriteArrayList<>();
-    Handler recorder = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        lines.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Handler broken = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        throw new IllegalStateException("a broken log handler");
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Level before = jul.getLevel();
-    jul.setLevel(Level.FINE);
-    jul.addHandler(recorder);
-    jul.addHandler(broken);
-    try {
+    LogCapture recorder = LogCapture.of(SetupTrace.LOGGER, record -> lines.add(record.getMessage()));
+    LogCapture broken = LogCapture.of(SetupTrace.LOGGER, record -> {
+      throw new IllegalStateException("a broken log handler");
+    });
+    try (recorder; broken) {
       assertTrue(SetupTrace.enabled());
       SetupTrace.step("p2pt-webrtc-9", "offer created");
       SetupTrace.step("p2pt-webrtc-9", "ICE", "CONNECTED");
@@ -68,10 +39,6 @@ class SetupTraceTest {
       SetupTrace.candidate("p2pt-webrtc-9", "");
       assertEquals(List.of("p2pt-webrtc-9: offer created", "p2pt-webrtc-9: ICE CONNECTED",
           "p2pt-webrtc-9: candidate srflx udp", "p2pt-webrtc-9: candidate ? ?"), lines);
-    } finally {
-      jul.removeHandler(broken);
-      jul.removeHandler(recorder);
-      jul.setLevel(before);
     }
   }
 }

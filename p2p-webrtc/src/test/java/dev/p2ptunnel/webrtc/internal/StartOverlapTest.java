@@ -12,10 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -103,25 +99,11 @@ class StartOverlapTest {
 
   @Test
   void aFailureIsOneDebugLineAndReachesNoHandler() throws InterruptedException {
-    Logger jul = Logger.getLogger("dev.p2ptunnel.webrtc.tunnel");
     List<String> lines = new CopyOnWriteArrayList<>();
-    Handler recorder = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        lines.add(record.getLevel() + " " + new java.util.logging.SimpleFormatter().formatMessage(record));
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Level before = jul.getLevel();
-    jul.setLevel(Level.FINE);
-    jul.addHandler(recorder);
     List<Throwable> uncaught = new CopyOnWriteArrayList<>();
-    try {
+    LogCapture recorder = LogCapture.of("dev.p2ptunnel.webrtc.tunnel",
+        record -> lines.add(record.getLevel() + " " + LogCapture.text(record)));
+    try (recorder) {
       Thread failing = StartOverlap.once(done, "p2p-tunnel-test", "preloading the test's classes", () -> {
         Thread.currentThread().setUncaughtExceptionHandler((t, e) -> uncaught.add(e));
         throw new IllegalStateException("no such class");
@@ -132,9 +114,6 @@ class StartOverlapTest {
         throw new NoClassDefFoundError("dev/p2ptunnel/Missing");
       });
       finish(erring);
-    } finally {
-      jul.removeHandler(recorder);
-      jul.setLevel(before);
     }
     assertEquals(List.of("FINE preloading the test's classes failed: java.lang.IllegalStateException: no such class",
         "FINE rehearsing the test's write failed: java.lang.NoClassDefFoundError: dev/p2ptunnel/Missing"), lines);
@@ -143,31 +122,15 @@ class StartOverlapTest {
 
   @Test
   void aBrokenLogHandlerFailsNothingEither() throws InterruptedException {
-    Logger jul = Logger.getLogger("dev.p2ptunnel.webrtc.tunnel");
-    Handler broken = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        throw new IllegalStateException("a broken log handler");
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Level before = jul.getLevel();
-    jul.setLevel(Level.FINE);
-    jul.addHandler(broken);
     List<Throwable> uncaught = new CopyOnWriteArrayList<>();
-    try {
+    LogCapture broken = LogCapture.of("dev.p2ptunnel.webrtc.tunnel", record -> {
+      throw new IllegalStateException("a broken log handler");
+    });
+    try (broken) {
       finish(StartOverlap.once(done, "p2p-tunnel-test", "testing", () -> {
         Thread.currentThread().setUncaughtExceptionHandler((t, e) -> uncaught.add(e));
         throw new IllegalStateException("failed");
       }));
-    } finally {
-      jul.removeHandler(broken);
-      jul.setLevel(before);
     }
     assertEquals(List.of(), uncaught);
   }
